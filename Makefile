@@ -1,0 +1,30 @@
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint bench
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/flask --app app init-db
+	$(BIN)/flask --app app seed-demo
+	$(BIN)/gunicorn --workers 3 --bind 127.0.0.1:5000 --access-logfile - 'app:create_app()'
+
+test: $(STAMP)
+	@$(BIN)/python -c "import shutil,sys; shutil.which('chromium') or print('\n*** UWAGA: brak przeglądarki chromium (apt-get install chromium) — testy przeglądarkowe (e2e) zostaną POMINIĘTE ***\n', file=sys.stderr)"
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py

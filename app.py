@@ -1,0 +1,95 @@
+"""Application factory."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import Defaults
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+def create_app(test_config=None):
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("PLANJST")
+    else:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    configure_database(app)
+    configure_secrets(app)
+    if app.config["PROXY_COUNT"]:
+        n = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    from extensions import DbSessionInterface, bootstrap, csrf, login_manager
+
+    app.session_interface = DbSessionInterface()
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+
+    from views import register
+
+    register(app)
+
+    from cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def configure_database(app):
+    from models import db, open_database
+
+    url = app.config["DATABASE_URL"] or f"sqlite:///{app.instance_path}/planjst.sqlite3"
+    app.config["DATABASE_URL"] = url
+    open_database(url)
+
+    @app.before_request
+    def _connect():
+        db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not db.is_closed():
+            db.close()
+
+
+def _instance_secret(app, filename, make):
+    """A secret generated once into instance/ (mode 0600) — SQLite deployments only."""
+    path = Path(app.instance_path) / filename
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(make())
+    return path.read_text().strip()
+
+
+def configure_secrets(app):
+    on_sqlite = app.config["DATABASE_URL"].startswith("sqlite")
+    for key, filename, make in (
+        ("SECRET_KEY", "secret_key", lambda: secrets.token_hex(32)),
+        ("PII_KEYS", "pii_keys", _new_fernet_key),
+    ):
+        if app.config[key]:
+            continue
+        if not on_sqlite:
+            raise ConfigurationError(
+                f"Brak {key}: na PostgreSQL ustaw PLANJST_{key} (wspólny dla wszystkich serwerów)."
+            )
+        app.config[key] = _instance_secret(app, filename, make)
+
+
+def _new_fernet_key():
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()

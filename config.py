@@ -1,0 +1,45 @@
+"""Configuration defaults. create_app layers: Defaults → instance/config.py → PLANJST_* env."""
+
+from datetime import timedelta
+
+
+class Defaults:
+    # Empty means: SQLite file in instance/ (see app.configure_database).
+    DATABASE_URL = ""
+    # Empty means: generated once into instance/ on SQLite; refused on PostgreSQL.
+    SECRET_KEY = ""
+    # Fernet keys for personal data, newest first, comma-separated; same rules as SECRET_KEY.
+    PII_KEYS = ""
+    TIMEZONE = "Europe/Warsaw"
+
+    SESSION_COOKIE_NAME = "planjst_sid"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_IDLE_MINUTES = 60
+    SESSION_ABSOLUTE_HOURS = 12
+    SESSION_WARNING_MINUTES = 5
+
+    LOGIN_WINDOW = timedelta(minutes=15)
+    LOGIN_MAX_FAILS_ACCOUNT = 5
+    LOGIN_MAX_FAILS_ADDRESS = 30
+    SET_PASSWORD_LINK_HOURS = 24
+    PASSWORD_MIN_LENGTH = 10
+    # werkzeug method string; tests use a cheap one.
+    PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
+
+    # Number of reverse proxies in front of the app (0 = none): enables ProxyFix.
+    PROXY_COUNT = 0
+
+    SMTP_HOST = ""
+    SMTP_PORT = 25
+    SMTP_USER = ""
+    SMTP_PASSWORD = ""
+    SMTP_STARTTLS = False
+    MAIL_FROM = "planjst@example.org"
+    BASE_URL = "http://127.0.0.1:5000"
+
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+    BOOTSTRAP_SERVE_LOCAL = True
+    TEMPLATES_AUTO_RELOAD = False

@@ -1,0 +1,121 @@
+"""Flask extensions, created unbound and bound in create_app; the database-backed session."""
+
+import json
+import secrets
+from datetime import timedelta
+
+from flask.sessions import SessionInterface, SessionMixin
+from flask_bootstrap import Bootstrap5
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+from peewee import JOIN
+from werkzeug.datastructures import CallbackDict
+
+from models import User, UserSession, utcnow
+from services.accounts import sha256
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Zaloguj się, aby zobaczyć tę stronę."
+login_manager.login_message_category = "info"
+login_manager.session_protection = None  # sessions are server-side and rotated at login
+
+csrf = CSRFProtect()
+bootstrap = Bootstrap5()
+
+# last_seen_at is refreshed at most this often (one write per minute, not per request)
+_TOUCH_EVERY = timedelta(seconds=60)
+
+
+class DbSession(CallbackDict, SessionMixin):
+    def __init__(self, initial=None, sid=None, row=None):
+        def on_update(session):
+            session.modified = True
+
+        super().__init__(initial, on_update)
+        self.sid = sid
+        self.row = row
+        self.modified = False
+        self.rotate = False
+        self.expired = False
+
+    def regenerate(self):
+        """Give this session a new id (at login, and when a password changes)."""
+        self.rotate = True
+        self.modified = True
+
+
+class DbSessionInterface(SessionInterface):
+    """A random id in an HttpOnly cookie; the data and the user in the UserSession table."""
+
+    def _expired(self, app, row, now):
+        idle = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+        absolute = timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"])
+        return row.last_seen_at < now - idle or row.created_at < now - absolute
+
+    def open_session(self, app, request):
+        sid = request.cookies.get(app.config["SESSION_COOKIE_NAME"])
+        if not sid:
+            return DbSession()
+        row = (
+            UserSession.select(UserSession, User)
+            .join(User, join_type=JOIN.LEFT_OUTER)
+            .where(UserSession.id_hash == sha256(sid))
+            .first()
+        )
+        if row is None:
+            return DbSession()
+        if self._expired(app, row, utcnow()):
+            UserSession.delete().where(UserSession.id_hash == row.id_hash).execute()
+            session = DbSession()
+            session.expired = True
+            return session
+        return DbSession(json.loads(row.data), sid=sid, row=row)
+
+    def save_session(self, app, session, response):
+        name = app.config["SESSION_COOKIE_NAME"]
+        now = utcnow()
+        if not session:
+            if session.row is not None:
+                UserSession.delete().where(UserSession.id_hash == session.row.id_hash).execute()
+            if session.sid or session.row is not None:
+                response.delete_cookie(name, path="/")
+            return
+        user_id = session.get("_user_id")
+        data = json.dumps(dict(session))
+        if session.row is None or session.rotate:
+            if session.row is not None:
+                UserSession.delete().where(UserSession.id_hash == session.row.id_hash).execute()
+            sid = secrets.token_urlsafe(32)
+            UserSession.create(
+                id_hash=sha256(sid), user=user_id, data=data, created_at=now, last_seen_at=now
+            )
+            response.set_cookie(
+                name,
+                sid,
+                httponly=True,
+                secure=app.config["SESSION_COOKIE_SECURE"],
+                samesite=app.config["SESSION_COOKIE_SAMESITE"],
+                path="/",
+            )
+            response.vary.add("Cookie")
+        elif session.modified:
+            UserSession.update(data=data, user=user_id, last_seen_at=now).where(
+                UserSession.id_hash == session.row.id_hash
+            ).execute()
+        elif session.row.last_seen_at < now - _TOUCH_EVERY:
+            UserSession.update(last_seen_at=now).where(
+                UserSession.id_hash == session.row.id_hash
+            ).execute()
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    from flask import session
+
+    row = getattr(session, "row", None)
+    if row is not None and row.user_id is not None and str(row.user_id) == str(user_id):
+        user = row.user
+    else:
+        user = User.get_or_none(User.id == int(user_id))
+    return user if user is not None and user.active else None

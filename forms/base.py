@@ -1,0 +1,33 @@
+"""The base form: every text field is cleaned of control characters and trimmed."""
+
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length
+
+from services.text import clean
+
+SHORT = 200  # short texts (CharField max_length)
+LONG = 10_000  # long texts
+
+
+def _clean_filter(value):
+    if isinstance(value, str):
+        return clean(value).strip()
+    return value
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, (StringField, TextAreaField)):
+                options["filters"] = (_clean_filter, *options.get("filters", ()))
+            return unbound_field.bind(form=form, **options)
+
+
+def short(max_length=SHORT):
+    """A Length validator whose limit equals the column size (and is shown as “maks. N znaków”)."""
+    return Length(max=max_length, message=f"Najwyżej {max_length} znaków.")
+
+
+def long(max_length=LONG):
+    return Length(max=max_length, message=f"Najwyżej {max_length} znaków.")

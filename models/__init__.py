@@ -1,0 +1,59 @@
+from .accounts import ROLES, LoginAttempt, PasswordToken, User, UserSession
+from .audit import AuditLog
+from .base import BaseModel, db, is_postgres, is_sqlite, open_database, utcnow, write_tx
+from .jst import (
+    HEAD_TITLES,
+    JST_KINDS,
+    PROGRAM_GROUPS,
+    TEAM_MAX,
+    TEAM_MIN,
+    ExpertAssignment,
+    Jst,
+    TeamMembership,
+)
+from .mail import OutboxMessage
+from .migrations import SchemaMigration, migrate
+from .settings import Setting
+
+ALL_MODELS = [
+    User,
+    UserSession,
+    LoginAttempt,
+    PasswordToken,
+    AuditLog,
+    Setting,
+    Jst,
+    TeamMembership,
+    ExpertAssignment,
+    OutboxMessage,
+    SchemaMigration,
+]
+
+__all__ = [
+    "ALL_MODELS",
+    "ROLES",
+    "HEAD_TITLES",
+    "JST_KINDS",
+    "PROGRAM_GROUPS",
+    "TEAM_MAX",
+    "TEAM_MIN",
+    "AuditLog",
+    "BaseModel",
+    "ExpertAssignment",
+    "Jst",
+    "LoginAttempt",
+    "OutboxMessage",
+    "PasswordToken",
+    "SchemaMigration",
+    "Setting",
+    "TeamMembership",
+    "User",
+    "UserSession",
+    "db",
+    "is_postgres",
+    "is_sqlite",
+    "migrate",
+    "open_database",
+    "utcnow",
+    "write_tx",
+]

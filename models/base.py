@@ -1,0 +1,55 @@
+"""Database proxy, base model and the one transaction helper every write goes through."""
+
+from datetime import UTC, datetime
+
+from peewee import DatabaseProxy, DateTimeField, Model, PostgresqlDatabase, SqliteDatabase
+from playhouse.db_url import connect
+
+db = DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": "normal",
+    "busy_timeout": 10000,
+}
+
+
+def utcnow():
+    """Naive UTC timestamp: what every DateTimeField stores (shown in Europe/Warsaw)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def open_database(url):
+    """Bind the proxy to the database named by `url` (sqlite:/// or postgresql://)."""
+    if url.startswith("sqlite"):
+        # IMMEDIATE: a read-then-write transaction takes the write lock up front, so it waits
+        # (busy_timeout) instead of failing with "database is locked" halfway through.
+        database = connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+    else:
+        database = connect(url, autoconnect=True)
+    db.initialize(database)
+    return database
+
+
+def is_sqlite():
+    return isinstance(db.obj, SqliteDatabase)
+
+
+def is_postgres():
+    return isinstance(db.obj, PostgresqlDatabase)
+
+
+def write_tx():
+    """One transaction for a write (nested calls become savepoints)."""
+    return db.atomic()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class TimestampedModel(BaseModel):
+    created_at = DateTimeField(default=utcnow)

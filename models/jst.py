@@ -1,0 +1,79 @@
+"""JSTs (local governments), their teams and their mentor experts."""
+
+from peewee import (
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from .accounts import User
+from .base import TimestampedModel, utcnow
+
+# kind → (label, default programme group, head-of-office title)
+JST_KINDS = {
+    "gmina_wiejska": ("gmina wiejska", 1, "wójt"),
+    "gmina_miejska": ("gmina miejska", 2, "burmistrz"),
+    "powiat": ("powiat", 3, "starosta"),
+    "gmina_miejsko_wiejska": ("gmina miejsko-wiejska", 4, "burmistrz"),
+    "miasto_na_prawach_powiatu": ("miasto na prawach powiatu", None, "prezydent miasta"),
+}
+PROGRAM_GROUPS = {1: "I", 2: "II", 3: "III", 4: "IV"}
+HEAD_TITLES = ("wójt", "burmistrz", "prezydent miasta", "starosta")
+TEAM_MIN, TEAM_MAX = 2, 4
+
+
+class Jst(TimestampedModel):
+    name = CharField(max_length=200)
+    name_key = CharField(max_length=200, index=True)  # folded for search (no case, no diacritics)
+    kind = CharField(max_length=40)
+    program_group = IntegerField()
+    teryt = CharField(max_length=7, default="")
+    nip = CharField(max_length=10, default="")
+    regon = CharField(max_length=14, default="")
+    street = CharField(max_length=200, default="")
+    postal_code = CharField(max_length=6, default="")
+    city = CharField(max_length=200, default="")
+    head_title = CharField(max_length=40, default="")
+    head_name = CharField(max_length=200, default="")
+    signatory1_name = CharField(max_length=200, default="")
+    signatory1_function = CharField(max_length=200, default="")
+    signatory2_name = CharField(max_length=200, default="")
+    signatory2_function = CharField(max_length=200, default="")
+    countersignatory_name = CharField(max_length=200, default="")
+    countersignatory_function = CharField(max_length=200, default="")
+    contact_name = CharField(max_length=200, default="")
+    contact_email = CharField(max_length=254, default="")
+    contact_phone = CharField(max_length=40, default="")
+    agreement_date = DateField(null=True)
+    status = CharField(max_length=20, default="active", index=True)  # active | withdrawn
+    withdrawn_at = DateField(null=True)
+    withdrawn_reason = TextField(default="")
+    updated_at = DateTimeField(default=utcnow)
+    version = IntegerField(default=1)  # optimistic lock for concurrent profile edits
+
+    @property
+    def kind_label(self):
+        return JST_KINDS[self.kind][0]
+
+    @property
+    def group_label(self):
+        return PROGRAM_GROUPS.get(self.program_group, "")
+
+
+class TeamMembership(TimestampedModel):
+    jst = ForeignKeyField(Jst, backref="memberships", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="memberships", on_delete="CASCADE")
+    function = CharField(max_length=200, default="")  # stanowisko
+    phone = CharField(max_length=40, default="")
+    joined_at = DateField(null=True)
+    left_at = DateField(null=True, index=True)
+    left_reason = CharField(max_length=200, default="")
+
+
+class ExpertAssignment(TimestampedModel):
+    jst = ForeignKeyField(Jst, backref="expert_assignments", on_delete="CASCADE")
+    expert = ForeignKeyField(User, backref="assignments", on_delete="CASCADE")
+    ended_at = DateTimeField(null=True, index=True)

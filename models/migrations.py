@@ -1,0 +1,59 @@
+"""Numbered schema migrations, applied in order by `flask --app app init-db` (idempotent).
+
+A migration that creates tables uses the current model classes with safe=True; a later one that
+changes a column must use playhouse.migrate and check what exists, so a fresh database (where the
+first migration already created the current shape) and an old one both end the same.
+"""
+
+from peewee import CharField, DateTimeField, IntegerField
+
+from .accounts import LoginAttempt, PasswordToken, User, UserSession
+from .audit import AuditLog
+from .base import BaseModel, db, utcnow, write_tx
+from .jst import ExpertAssignment, Jst, TeamMembership
+from .mail import OutboxMessage
+from .settings import Setting
+
+
+class SchemaMigration(BaseModel):
+    number = IntegerField(primary_key=True)
+    name = CharField(max_length=100)
+    applied_at = DateTimeField(default=utcnow)
+
+
+def m0001_foundation():
+    db.create_tables(
+        [
+            User,
+            UserSession,
+            LoginAttempt,
+            PasswordToken,
+            AuditLog,
+            Setting,
+            Jst,
+            TeamMembership,
+            ExpertAssignment,
+            OutboxMessage,
+        ],
+        safe=True,
+    )
+
+
+MIGRATIONS = [
+    (1, m0001_foundation),
+]
+
+
+def migrate():
+    """Apply what is missing; returns the names applied."""
+    db.create_tables([SchemaMigration], safe=True)
+    done = {m.number for m in SchemaMigration.select(SchemaMigration.number)}
+    applied = []
+    for number, func in MIGRATIONS:
+        if number in done:
+            continue
+        with write_tx():
+            func()
+            SchemaMigration.create(number=number, name=func.__name__)
+        applied.append(func.__name__)
+    return applied

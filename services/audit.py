@@ -1,0 +1,33 @@
+"""Append-only audit log: who, what, when, from where. Never personal data in `subject`."""
+
+from models import AuditLog
+
+ACTIONS = {
+    "login": "Logowanie",
+    "login_failed": "Nieudane logowanie",
+    "login_throttled": "Logowanie zablokowane (limit prób)",
+    "logout": "Wylogowanie",
+    "logout_everywhere": "Wylogowanie z innych urządzeń",
+    "password_changed": "Zmiana hasła",
+    "password_link": "Link do ustawienia hasła",
+    "password_set": "Ustawienie hasła z linku",
+    "user_created": "Utworzenie konta",
+    "role_changed": "Zmiana roli",
+    "user_deactivated": "Dezaktywacja konta",
+    "user_activated": "Aktywacja konta",
+    "settings_changed": "Zmiana ustawień",
+}
+
+
+def record(action, actor=None, subject="", address="", details=""):
+    return AuditLog.create(
+        action=action,
+        actor=actor.id if actor is not None else None,
+        subject=subject[:200],
+        address=(address or "")[:64],
+        details=details,
+    )
+
+
+def label(action):
+    return ACTIONS.get(action, action)

@@ -1,0 +1,135 @@
+"""Fictitious demo data (idempotent). Every name, address and number here is invented."""
+
+from datetime import date
+
+from models import ExpertAssignment, Jst, TeamMembership, User, write_tx
+
+from . import accounts
+from .identifiers import make_nip, make_regon
+from .text import fold
+
+STAFF = [
+    ("koordynator@example.org", "Katarzyna Koordynująca", "coordinator"),
+    ("admin@example.org", "Adam Administracyjny", "admin"),
+    ("ekspert1@example.org", "Ewa Ekspercka", "expert"),
+    ("ekspert2@example.org", "Edward Doradczy", "expert"),
+]
+
+JSTS = [
+    dict(
+        name="Gmina Przykładowo",
+        kind="gmina_wiejska",
+        program_group=1,
+        teryt="1459012",
+        street="ul. Szkolna 1",
+        postal_code="00-901",
+        city="Przykładowo",
+        head_title="wójt",
+        head_name="Jan Wzorcowy",
+        signatory1_name="Jan Wzorcowy",
+        signatory1_function="Wójt Gminy",
+        countersignatory_name="Zofia Rachunkowa",
+        countersignatory_function="Skarbnik Gminy",
+    ),
+    dict(
+        name="Miasto Wzorowo",
+        kind="gmina_miejska",
+        program_group=2,
+        teryt="3059011",
+        street="Rynek 5",
+        postal_code="00-902",
+        city="Wzorowo",
+        head_title="burmistrz",
+        head_name="Barbara Miejska",
+        signatory1_name="Barbara Miejska",
+        signatory1_function="Burmistrz Miasta",
+    ),
+    dict(
+        name="Powiat Testowy",
+        kind="powiat",
+        program_group=3,
+        teryt="2459",
+        street="ul. Starostwa 12",
+        postal_code="00-903",
+        city="Testów",
+        head_title="starosta",
+        head_name="Piotr Powiatowy",
+        signatory1_name="Piotr Powiatowy",
+        signatory1_function="Starosta",
+        signatory2_name="Maria Zarządowa",
+        signatory2_function="Wicestarosta",
+    ),
+    dict(
+        name="Gmina Próbna",
+        kind="gmina_miejsko_wiejska",
+        program_group=4,
+        teryt="1259013",
+        street="ul. Ratuszowa 3",
+        postal_code="00-904",
+        city="Próbna",
+        head_title="burmistrz",
+        head_name="Tomasz Próbny",
+        signatory1_name="Tomasz Próbny",
+        signatory1_function="Burmistrz Gminy i Miasta",
+    ),
+]
+
+PARTICIPANTS = [
+    ("Anna Nowakowska", "naczelnik wydziału edukacji"),
+    ("Marek Kowalczykowski", "inspektor ds. oświaty"),
+    ("Joanna Wiśniewska-Testowa", "kierownik referatu oświaty"),
+    ("Paweł Zieliński-Próbny", "dyrektor centrum usług wspólnych"),
+    ("Agnieszka Łącka", "naczelnik wydziału edukacji"),
+    ("Krzysztof Śliwiński", "główny specjalista ds. oświaty"),
+    ("Małgorzata Żurawska", "sekretarz gminy"),
+    ("Tadeusz Ćwikliński", "inspektor ds. oświaty"),
+]
+
+
+def seed(password, hash_method):
+    """Create what is missing; returns [(email, role label)] of the demo logins."""
+    with write_tx():
+        users = {}
+        for email, name, role in STAFF:
+            users[email] = _user(email, name, role, password, hash_method)
+        for i, spec in enumerate(JSTS, start=1):
+            jst = Jst.get_or_none(Jst.name == spec["name"])
+            if jst is None:
+                jst = Jst.create(
+                    **spec,
+                    name_key=fold(spec["name"]),
+                    nip=make_nip(i * 7),
+                    regon=make_regon(i * 7),
+                    contact_name=PARTICIPANTS[(i - 1) * 2][0],
+                    contact_email=f"uczestnik{i * 2 - 1}@example.org",
+                    contact_phone=f"+48 500 000 {i:03d}",
+                    agreement_date=date(2017, 3, 20),
+                )
+            expert = users["ekspert1@example.org" if i <= 2 else "ekspert2@example.org"]
+            if (
+                not ExpertAssignment.select()
+                .where((ExpertAssignment.jst == jst) & (ExpertAssignment.expert == expert))
+                .exists()
+            ):
+                ExpertAssignment.create(jst=jst, expert=expert)
+            for k in (i * 2 - 1, i * 2):
+                name, function = PARTICIPANTS[k - 1]
+                email = f"uczestnik{k}@example.org"
+                user = _user(email, name, "participant", password, hash_method)
+                users[email] = user
+                if not TeamMembership.select().where(TeamMembership.user == user).exists():
+                    TeamMembership.create(
+                        jst=jst,
+                        user=user,
+                        function=function,
+                        phone=f"+48 600 000 {k:03d}",
+                        joined_at=date(2017, 4, 5),
+                    )
+    return [(u.email, u.role_label) for u in users.values()]
+
+
+def _user(email, name, role, password, hash_method):
+    user = User.get_or_none(User.email == email)
+    if user is None:
+        user = accounts.create_user(email, name, role, hash_method, password)
+    return user

@@ -1,0 +1,62 @@
+"""Dates and money the Polish way (Babel, pl_PL: non-breaking spaces U+00A0)."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as _format_date
+from babel.numbers import format_decimal
+
+TZ = ZoneInfo("Europe/Warsaw")
+
+
+def local(dt):
+    """Naive UTC (as stored) → aware Europe/Warsaw."""
+    if dt is None:
+        return None
+    return dt.replace(tzinfo=UTC).astimezone(TZ)
+
+
+def date_pl(value, document=False):
+    """“5 kwietnia 2017” on pages, “5 kwietnia 2017 r.” in documents."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local(value).date()
+    text = _format_date(value, "d MMMM y", locale="pl_PL")
+    return f"{text} r." if document else text
+
+
+def datetime_pl(value):
+    if value is None:
+        return ""
+    dt = local(value)
+    return f"{date_pl(dt.date())}, {dt:%H:%M}"
+
+
+def money_pl(grosze):
+    """Integer grosze → “1 234,56 zł”."""
+    if grosze is None:
+        return ""
+    amount = Decimal(grosze) / 100
+    return format_decimal(amount, format="#,##0.00", locale="pl_PL") + "\u00a0zł"
+
+
+def parse_money(text):
+    """“1 234,56” (spaces, NBSP, comma or dot) → integer grosze; ValueError when not a sum."""
+    cleaned = (text or "").replace("\u00a0", "").replace(" ", "").replace("zł", "")
+    cleaned = cleaned.replace(",", ".")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise ValueError("To nie jest kwota.") from exc
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise ValueError("Kwota może mieć najwyżej dwa miejsca po przecinku.")
+    return int(amount * 100)
+
+
+def today_local():
+    return datetime.now(TZ).date()
+
+
+__all__ = ["date", "date_pl", "datetime_pl", "local", "money_pl", "parse_money", "today_local"]

@@ -1,0 +1,63 @@
+"""Outgoing mail: queued in the outbox inside the caller's transaction, sent by a worker."""
+
+import smtplib
+from email.message import EmailMessage
+
+from models import utcnow
+from models.mail import OutboxMessage
+
+MAX_ATTEMPTS = 8
+
+
+def enabled(config):
+    return bool(config.get("SMTP_HOST"))
+
+
+def queue(config, to, subject, body):
+    """Queue a message when SMTP is configured (call inside the write transaction)."""
+    if not enabled(config):
+        return None
+    return OutboxMessage.create(to=to, subject=subject, body=body)
+
+
+def smtp_sender(config):
+    def send(message):
+        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=20) as smtp:
+            if config["SMTP_STARTTLS"]:
+                smtp.starttls()
+            if config["SMTP_USER"]:
+                smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
+            smtp.send_message(message)
+
+    return send
+
+
+def send_pending(config, send=None, limit=100):
+    """Send what is due; a failure is kept for a retry. Returns (sent, failed)."""
+    send = send or smtp_sender(config)
+    sent = failed = 0
+    due = (
+        OutboxMessage.select()
+        .where(OutboxMessage.sent_at.is_null() & (OutboxMessage.attempts < MAX_ATTEMPTS))
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    for row in due:
+        message = EmailMessage()
+        message["From"] = config["MAIL_FROM"]
+        message["To"] = row.to
+        message["Subject"] = row.subject
+        message.set_content(row.body)
+        try:
+            send(message)
+        except (OSError, smtplib.SMTPException) as exc:
+            row.attempts += 1
+            row.last_error = str(exc)[:500]
+            row.save()
+            failed += 1
+        else:
+            row.sent_at = utcnow()
+            row.attempts += 1
+            row.save()
+            sent += 1
+    return sent, failed

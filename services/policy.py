@@ -1,0 +1,105 @@
+"""Who may do what: every permission question in the application is answered here.
+
+A user's relation to a JST-scoped object is one of: "coordinator", "admin" (global roles),
+"team" (a current member of that JST's team), "expert" (its currently assigned expert), or none.
+No relation to another JST's object means NotFound (ids must not be probeable); a relation
+that does not carry the right means Forbidden.
+"""
+
+from models import ExpertAssignment, Jst, TeamMembership
+
+
+class Forbidden(Exception):
+    """The user may see the object but not do this (HTTP 403)."""
+
+
+class NotFound(Exception):
+    """The object does not exist for this user (HTTP 404)."""
+
+
+# action → relations that carry it
+RULES = {
+    # accounts and the system
+    "users.list": {"admin", "coordinator"},
+    "users.manage_staff": {"admin"},  # coordinator and admin accounts
+    "users.manage_programme": {"admin", "coordinator"},  # participant and expert accounts
+    "audit.view": {"admin", "coordinator"},
+    "settings.edit": {"coordinator"},
+    # JSTs
+    "jst.list": {"coordinator"},
+    "jst.view": {"coordinator", "team", "expert"},
+    "jst.manage": {"coordinator"},
+    "jst.edit_profile": {"coordinator", "team"},
+}
+
+STAFF_ROLES = {"coordinator", "admin"}
+
+
+def _jst_id(obj):
+    if obj is None:
+        return None
+    if isinstance(obj, Jst):
+        return obj.id
+    return getattr(obj, "jst_id", None)
+
+
+def team_jst_ids(user):
+    """Ids of the JSTs whose current team the user belongs to (cached on the user object)."""
+    if not hasattr(user, "_team_jst_ids"):
+        user._team_jst_ids = {
+            m.jst_id
+            for m in TeamMembership.select(TeamMembership.jst).where(
+                (TeamMembership.user == user.id) & TeamMembership.left_at.is_null()
+            )
+        }
+    return user._team_jst_ids
+
+
+def expert_jst_ids(user):
+    if not hasattr(user, "_expert_jst_ids"):
+        user._expert_jst_ids = {
+            a.jst_id
+            for a in ExpertAssignment.select(ExpertAssignment.jst).where(
+                (ExpertAssignment.expert == user.id) & ExpertAssignment.ended_at.is_null()
+            )
+        }
+    return user._expert_jst_ids
+
+
+def visible_jst_ids(user):
+    """JSTs the user may open, or None for 'all' (coordinators)."""
+    if user.role == "coordinator":
+        return None
+    if user.role == "participant":
+        return team_jst_ids(user)
+    if user.role == "expert":
+        return expert_jst_ids(user)
+    return set()
+
+
+def relation(user, obj=None):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if user.role in STAFF_ROLES:
+        return user.role
+    jst_id = _jst_id(obj)
+    if jst_id is None:
+        return user.role
+    if user.role == "participant" and jst_id in team_jst_ids(user):
+        return "team"
+    if user.role == "expert" and jst_id in expert_jst_ids(user):
+        return "expert"
+    return None
+
+
+def can(user, action, obj=None):
+    return relation(user, obj) in RULES[action]
+
+
+def require(user, action, obj=None):
+    rel = relation(user, obj)
+    if rel in RULES[action]:
+        return rel
+    if rel is None or (_jst_id(obj) is not None and rel not in STAFF_ROLES and rel == user.role):
+        raise NotFound()
+    raise Forbidden()

@@ -1,0 +1,99 @@
+"""Blueprints, error pages, security headers and template helpers."""
+
+from flask import render_template, request, session
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from services import formatting, policy
+
+from .admin import bp as admin_bp
+from .auth import bp as auth_bp
+from .main import bp as main_bp
+
+BLUEPRINTS = (auth_bp, main_bp, admin_bp)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+# (endpoint, label, policy action or None): the main navigation, shown per role
+NAV = [
+    ("main.home", "Start", None),
+    ("admin.users", "Użytkownicy", "users.list"),
+    ("admin.audit_log", "Dziennik zdarzeń", "audit.view"),
+    ("admin.settings_edit", "Ustawienia", "settings.edit"),
+]
+
+ERRORS = {
+    400: ("Nieprawidłowe żądanie", "Serwer nie mógł przetworzyć tego żądania."),
+    403: ("Brak uprawnień", "Nie masz uprawnień do tej strony lub czynności."),
+    404: ("Nie znaleziono", "Nie ma takiej strony albo nie masz do niej dostępu."),
+    405: ("Niedozwolona metoda", "Ta strona nie obsługuje takiego żądania."),
+    413: ("Za duży plik", "Przesłany plik lub formularz jest za duży."),
+    500: ("Błąd serwera", "Wystąpił nieoczekiwany błąd. Spróbuj ponownie za chwilę."),
+}
+
+
+def register(app):
+    for bp in BLUEPRINTS:
+        app.register_blueprint(bp)
+
+    for code in ERRORS:
+        app.register_error_handler(code, _error_page(code))
+    app.register_error_handler(policy.NotFound, _error_page(404))
+    app.register_error_handler(policy.Forbidden, _error_page(403))
+    app.register_error_handler(CSRFError, _csrf_error)
+
+    app.after_request(_security_headers)
+    app.context_processor(_template_globals)
+    app.add_template_filter(formatting.date_pl, "date_pl")
+    app.add_template_filter(formatting.datetime_pl, "datetime_pl")
+    app.add_template_filter(formatting.money_pl, "money_pl")
+
+
+def _error_page(code):
+    title, message = ERRORS[code]
+
+    def handler(exc):
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    return handler
+
+
+def _csrf_error(exc):
+    return (
+        render_template(
+            "errors/error.html",
+            code=400,
+            title="Formularz wygasł",
+            message="Formularz był otwarty zbyt długo albo strona została wysłana ponownie. "
+            "Wróć, odśwież stronę i wyślij formularz jeszcze raz.",
+        ),
+        400,
+    )
+
+
+def _security_headers(response):
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    if current_user and getattr(current_user, "is_authenticated", False):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _template_globals():
+    from flask import current_app
+
+    config = current_app.config
+    return {
+        "policy": policy,
+        "nav_items": NAV,
+        "session_idle_seconds": config["SESSION_IDLE_MINUTES"] * 60,
+        "session_warning_seconds": config["SESSION_WARNING_MINUTES"] * 60,
+        "current_endpoint": request.endpoint,
+        "session_expired": getattr(session, "expired", False),
+    }

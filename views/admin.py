@@ -1,0 +1,213 @@
+"""Accounts, the audit log and programme settings."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from peewee import JOIN
+
+from forms.admin import RoleForm, UserForm, settings_form_class
+from forms.auth import EmptyForm
+from models import AuditLog, User, write_tx
+from services import accounts, audit, mail, policy, settings
+from services.text import fold
+
+from .auth import client_address, password_link, send_password_link
+
+bp = Blueprint("admin", __name__)
+
+STAFF = {"coordinator", "admin"}
+PAGE = 50
+
+
+def _allowed_roles(user):
+    if policy.can(user, "users.manage_staff"):
+        return {"participant", "expert", "coordinator", "admin"}
+    return {"participant", "expert"}
+
+
+def _require_manage(target):
+    """Admins manage every account; coordinators participants' and experts'."""
+    policy.require(current_user, "users.manage_programme")
+    if target.role in STAFF:
+        policy.require(current_user, "users.manage_staff")
+
+
+@bp.get("/uzytkownicy")
+@login_required
+def users():
+    policy.require(current_user, "users.list")
+    q = (request.args.get("q") or "")[:100]
+    role = request.args.get("rola") or ""
+    page = max(request.args.get("strona", 1, type=int), 1)
+    query = User.select().order_by(User.full_name, User.id)
+    if role in _allowed_roles(current_user) | STAFF:
+        query = query.where(User.role == role)
+    rows = list(query)
+    if q:
+        needle = fold(q)
+        rows = [u for u in rows if needle in fold(u.full_name) or needle in u.email]
+    total = len(rows)
+    rows = rows[(page - 1) * PAGE : page * PAGE]
+    return render_template(
+        "admin/users.html",
+        users=rows,
+        q=q,
+        role=role,
+        page=page,
+        pages=max((total + PAGE - 1) // PAGE, 1),
+        total=total,
+    )
+
+
+@bp.route("/uzytkownicy/nowy", methods=["GET", "POST"])
+@login_required
+def user_new():
+    policy.require(current_user, "users.manage_programme")
+    form = UserForm(allowed_roles=_allowed_roles(current_user))
+    if form.validate_on_submit():
+        if accounts.find_by_email(form.email.data):
+            form.email.errors.append("Konto z tym adresem e-mail już istnieje.")
+        else:
+            config = current_app.config
+            with write_tx():
+                user = accounts.create_user(
+                    form.email.data,
+                    form.full_name.data,
+                    form.role.data,
+                    config["PASSWORD_HASH_METHOD"],
+                )
+                audit.record(
+                    "user_created",
+                    actor=current_user,
+                    subject=f"user:{user.id}",
+                    address=client_address(),
+                    details=f"rola: {user.role}",
+                )
+            token = accounts.issue_password_link(user, current_user, client_address(), config)
+            send_password_link(user, token)
+            return render_template(
+                "admin/password_link.html",
+                user=user,
+                link=password_link(token),
+                mailed=mail.enabled(config),
+            )
+    status = 422 if form.errors else 200
+    return render_template("admin/user_new.html", form=form), status
+
+
+@bp.get("/uzytkownicy/<int:user_id>")
+@login_required
+def user_detail(user_id):
+    user = User.get_or_none(User.id == user_id) or abort(404)
+    _require_manage(user)
+    role_form = RoleForm(role=user.role) if policy.can(current_user, "users.manage_staff") else None
+    return render_template(
+        "admin/user_detail.html", user=user, form=EmptyForm(), role_form=role_form
+    )
+
+
+@bp.post("/uzytkownicy/<int:user_id>/link-hasla")
+@login_required
+def user_password_link(user_id):
+    user = User.get_or_none(User.id == user_id) or abort(404)
+    _require_manage(user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    config = current_app.config
+    token = accounts.issue_password_link(user, current_user, client_address(), config)
+    send_password_link(user, token)
+    return render_template(
+        "admin/password_link.html",
+        user=user,
+        link=password_link(token),
+        mailed=mail.enabled(config),
+    )
+
+
+@bp.post("/uzytkownicy/<int:user_id>/aktywnosc")
+@login_required
+def user_toggle_active(user_id):
+    user = User.get_or_none(User.id == user_id) or abort(404)
+    _require_manage(user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        flash("Nie możesz dezaktywować własnego konta.", "danger")
+        return redirect(url_for(".user_detail", user_id=user.id))
+    with write_tx():
+        user.active = not user.active
+        user.save()
+        if not user.active:
+            accounts.end_sessions(user)
+        audit.record(
+            "user_activated" if user.active else "user_deactivated",
+            actor=current_user,
+            subject=f"user:{user.id}",
+            address=client_address(),
+        )
+    flash("Konto aktywowano." if user.active else "Konto dezaktywowano i wylogowano.", "success")
+    return redirect(url_for(".user_detail", user_id=user.id))
+
+
+@bp.post("/uzytkownicy/<int:user_id>/rola")
+@login_required
+def user_role(user_id):
+    user = User.get_or_none(User.id == user_id) or abort(404)
+    policy.require(current_user, "users.manage_staff")
+    form = RoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if user.role != form.role.data:
+        with write_tx():
+            old = user.role
+            user.role = form.role.data
+            user.save()
+            accounts.end_sessions(user)
+            audit.record(
+                "role_changed",
+                actor=current_user,
+                subject=f"user:{user.id}",
+                address=client_address(),
+                details=f"{old} → {user.role}",
+            )
+        flash("Zmieniono rolę.", "success")
+    return redirect(url_for(".user_detail", user_id=user.id))
+
+
+@bp.get("/dziennik")
+@login_required
+def audit_log():
+    policy.require(current_user, "audit.view")
+    page = max(request.args.get("strona", 1, type=int), 1)
+    query = AuditLog.select(AuditLog, User).join(User, join_type=JOIN.LEFT_OUTER)
+    total = query.count()
+    rows = query.order_by(AuditLog.at.desc(), AuditLog.id.desc()).paginate(page, PAGE)
+    return render_template(
+        "admin/audit_log.html",
+        rows=list(rows),
+        page=page,
+        pages=max((total + PAGE - 1) // PAGE, 1),
+        label=audit.label,
+    )
+
+
+@bp.route("/ustawienia", methods=["GET", "POST"])
+@login_required
+def settings_edit():
+    policy.require(current_user, "settings.edit")
+    form_class = settings_form_class()
+    form = form_class(data=settings.get_all()) if request.method == "GET" else form_class()
+    if form.validate_on_submit():
+        values = {key: form[key].data for key in settings.FIELDS}
+        with write_tx():
+            changed = settings.save(values)
+            if changed:
+                audit.record(
+                    "settings_changed",
+                    actor=current_user,
+                    address=client_address(),
+                    details=", ".join(changed),
+                )
+        flash("Zapisano ustawienia." if changed else "Nic się nie zmieniło.", "success")
+        return redirect(url_for(".settings_edit"))
+    status = 422 if form.errors else 200
+    return render_template("admin/settings.html", form=form, fields=settings.FIELDS), status
