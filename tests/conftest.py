@@ -40,7 +40,8 @@ def database_template(tmp_path_factory):
         import psycopg2
 
         url, name = _pg_worker_url()
-        admin = psycopg2.connect(PG_URL)
+        # the maintenance database, so PLANJST_TEST_DATABASE_URL may name one that does not exist
+        admin = psycopg2.connect(urlunparse(urlparse(PG_URL)._replace(path="/postgres")))
         admin.autocommit = True
         with admin.cursor() as cur:
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
