@@ -1,3 +1,4 @@
+from . import documents, participants, plans, programme, review, surveys
 from .accounts import ROLES, LoginAttempt, PasswordToken, User, UserSession
 from .audit import AuditLog
 from .base import BaseModel, db, is_postgres, is_sqlite, open_database, utcnow, write_tx
@@ -28,6 +29,9 @@ ALL_MODELS = [
     OutboxMessage,
     SchemaMigration,
 ]
+# each later area lists its own tables in models/<area>.py
+AREAS = (plans, participants, documents, review, programme, surveys)
+ALL_MODELS += [model for area in AREAS for model in area.MODELS]
 
 __all__ = [
     "ALL_MODELS",

@@ -7,6 +7,7 @@ first migration already created the current shape) and an old one both end the s
 
 from peewee import CharField, DateTimeField, IntegerField
 
+from . import documents, jst, participants, plans, programme, review, surveys
 from .accounts import LoginAttempt, PasswordToken, User, UserSession
 from .audit import AuditLog
 from .base import BaseModel, db, utcnow, write_tx
@@ -39,9 +40,19 @@ def m0001_foundation():
     )
 
 
-MIGRATIONS = [
-    (1, m0001_foundation),
-]
+# foundation: 1–9 here; every area keeps its own list in its module (see its docstring)
+MIGRATIONS = sorted(
+    [
+        (1, m0001_foundation),
+    ]
+    + jst.MIGRATIONS
+    + plans.MIGRATIONS
+    + participants.MIGRATIONS
+    + documents.MIGRATIONS
+    + review.MIGRATIONS
+    + programme.MIGRATIONS
+    + surveys.MIGRATIONS
+)
 
 
 def migrate():

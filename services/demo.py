@@ -4,7 +4,7 @@ from datetime import date
 
 from models import ExpertAssignment, Jst, TeamMembership, User, write_tx
 
-from . import accounts
+from . import accounts, documents, participants, plans, programme, review, surveys
 from .identifiers import make_nip, make_regon
 from .text import fold
 
@@ -87,9 +87,13 @@ PARTICIPANTS = [
 
 
 def seed(password, hash_method):
-    """Create what is missing; returns [(email, role label)] of the demo logins."""
+    """Create what is missing; returns [(email, role label)] of the demo logins.
+
+    Each later area adds its own demo data in seed_demo(ctx), ctx = {users: email → User,
+    jsts: [Jst], password, hash_method}, in its own transaction.
+    """
     with write_tx():
-        users = {}
+        users, jsts = {}, []
         for email, name, role in STAFF:
             users[email] = _user(email, name, role, password, hash_method)
         for i, spec in enumerate(JSTS, start=1):
@@ -105,6 +109,7 @@ def seed(password, hash_method):
                     contact_phone=f"+48 500 000 {i:03d}",
                     agreement_date=date(2017, 3, 20),
                 )
+            jsts.append(jst)
             expert = users["ekspert1@example.org" if i <= 2 else "ekspert2@example.org"]
             if (
                 not ExpertAssignment.select()
@@ -125,6 +130,10 @@ def seed(password, hash_method):
                         phone=f"+48 600 000 {k:03d}",
                         joined_at=date(2017, 4, 5),
                     )
+    ctx = {"users": users, "jsts": jsts, "password": password, "hash_method": hash_method}
+    for area in (plans, participants, documents, review, programme, surveys):
+        with write_tx():
+            area.seed_demo(ctx)
     return [(u.email, u.role_label) for u in users.values()]
 
 

@@ -30,6 +30,13 @@ RULES = {
     "jst.view": {"coordinator", "team", "expert"},
     "jst.manage": {"coordinator"},
     "jst.edit_profile": {"coordinator", "team"},
+    # --- JSTs, teams and experts (issue 4) ---
+    # --- plan wizard (issue 5) ---
+    # --- participant data (issue 6) ---
+    # --- Word documents (issue 7) ---
+    # --- expert review (issue 8) ---
+    # --- the programme around the plan (issue 9) ---
+    # --- surveys and certificates (issue 10) ---
 }
 
 STAFF_ROLES = {"coordinator", "admin"}

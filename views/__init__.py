@@ -6,11 +6,10 @@ from flask_wtf.csrf import CSRFError
 
 from services import formatting, policy
 
-from .admin import bp as admin_bp
-from .auth import bp as auth_bp
-from .main import bp as main_bp
+from . import admin, auth, documents, jst, main, participants, plans, programme, review, surveys
 
-BLUEPRINTS = (auth_bp, main_bp, admin_bp)
+AREAS = (auth, main, jst, plans, participants, documents, review, programme, surveys, admin)
+BLUEPRINTS = tuple(area.bp for area in AREAS)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -19,12 +18,15 @@ CSP = (
 )
 
 # (endpoint, label, policy action or None): the main navigation, shown per role
-NAV = [
-    ("main.home", "Start", None),
-    ("admin.users", "Użytkownicy", "users.list"),
-    ("admin.audit_log", "Dziennik zdarzeń", "audit.view"),
-    ("admin.settings_edit", "Ustawienia", "settings.edit"),
-]
+NAV = (
+    [("main.home", "Start", None)]
+    + [entry for area in AREAS if area is not admin for entry in getattr(area, "NAV", [])]
+    + [
+        ("admin.users", "Użytkownicy", "users.list"),
+        ("admin.audit_log", "Dziennik zdarzeń", "audit.view"),
+        ("admin.settings_edit", "Ustawienia", "settings.edit"),
+    ]
+)
 
 ERRORS = {
     400: ("Nieprawidłowe żądanie", "Serwer nie mógł przetworzyć tego żądania."),
