@@ -1,7 +1,7 @@
 """The base form: every text field is cleaned of control characters and trimmed."""
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from services.text import clean
@@ -31,3 +31,19 @@ def short(max_length=SHORT):
 
 def long(max_length=LONG):
     return Length(max=max_length, message=f"Najwyżej {max_length} znaków.")
+
+
+DATE_MESSAGE = "Podaj datę w formacie RRRR-MM-DD, np. 2017-04-05."
+
+
+class PlDateField(DateField):
+    """A date typed as RRRR-MM-DD, with the Polish message when it is not one."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(DATE_MESSAGE) from exc

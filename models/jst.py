@@ -8,9 +8,12 @@ from peewee import (
     IntegerField,
     TextField,
 )
+from playhouse.migrate import SchemaMigrator, migrate
+
+from services.text import fold, sort_key
 
 from .accounts import User
-from .base import TimestampedModel, utcnow
+from .base import TimestampedModel, db, utcnow
 
 # kind → (label, default programme group, head-of-office title)
 JST_KINDS = {
@@ -28,6 +31,7 @@ TEAM_MIN, TEAM_MAX = 2, 4
 class Jst(TimestampedModel):
     name = CharField(max_length=200)
     name_key = CharField(max_length=200, index=True)  # folded for search (no case, no diacritics)
+    name_sort = CharField(max_length=800, default="", index=True)  # Polish order, see text.sort_key
     kind = CharField(max_length=40)
     program_group = IntegerField()
     teryt = CharField(max_length=7, default="")
@@ -54,6 +58,11 @@ class Jst(TimestampedModel):
     updated_at = DateTimeField(default=utcnow)
     version = IntegerField(default=1)  # optimistic lock for concurrent profile edits
 
+    def save(self, *args, **kwargs):
+        self.name_key = fold(self.name)
+        self.name_sort = sort_key(self.name)
+        return super().save(*args, **kwargs)
+
     @property
     def kind_label(self):
         return JST_KINDS[self.kind][0]
@@ -79,5 +88,18 @@ class ExpertAssignment(TimestampedModel):
     ended_at = DateTimeField(null=True, index=True)
 
 
+def m0010_jst_name_sort():
+    """Polish sort order done by the database: a column of digits sorts the same everywhere."""
+    columns = {c.name for c in db.get_columns("jst")}
+    if "name_sort" not in columns:
+        migrator = SchemaMigrator.from_database(db.obj)
+        migrate(
+            migrator.add_column("jst", "name_sort", Jst.name_sort),
+            migrator.add_index("jst", ("name_sort",)),
+        )
+    for jst in Jst.select(Jst.id, Jst.name).where(Jst.name_sort == ""):
+        Jst.update(name_sort=sort_key(jst.name)).where(Jst.id == jst.id).execute()
+
+
 # numbers 10–19 belong to this area (see models/migrations.py)
-MIGRATIONS = []
+MIGRATIONS = [(10, m0010_jst_name_sort)]

@@ -16,6 +16,15 @@ ACTIONS = {
     "user_deactivated": "Dezaktywacja konta",
     "user_activated": "Aktywacja konta",
     "settings_changed": "Zmiana ustawień",
+    "jst_created": "Utworzenie JST",
+    "jst_updated": "Zmiana danych JST",
+    "jst_withdrawn": "Wycofanie JST",
+    "jst_restored": "Przywrócenie JST",
+    "jst_imported": "Import JST z CSV",
+    "member_added": "Dodanie członka zespołu",
+    "member_left": "Odejście członka zespołu",
+    "members_imported": "Import członków zespołów z CSV",
+    "expert_assigned": "Przypisanie eksperta",
 }
 
 

@@ -31,6 +31,8 @@ RULES = {
     "jst.manage": {"coordinator"},
     "jst.edit_profile": {"coordinator", "team"},
     # --- JSTs, teams and experts (issue 4) ---
+    "jst.import": {"coordinator"},
+    "jst.team_contacts": {"coordinator", "team"},  # e-mails and phones of the team
     # --- plan wizard (issue 5) ---
     # --- participant data (issue 6) ---
     # --- Word documents (issue 7) ---
@@ -107,6 +109,6 @@ def require(user, action, obj=None):
     rel = relation(user, obj)
     if rel in RULES[action]:
         return rel
-    if rel is None or (_jst_id(obj) is not None and rel not in STAFF_ROLES and rel == user.role):
+    if rel is None:  # anonymous, or no relation to that JST: it does not exist for this user
         raise NotFound()
     raise Forbidden()

@@ -36,3 +36,19 @@ def slugify(value, fallback="dokument"):
 def polish_sort_key(value):
     """Sort the Polish way: Ł after L, Ś after S …, case-insensitive."""
     return tuple((_RANK.get(ch, 100 + ord(ch)), ch) for ch in (value or "").lower())
+
+
+def sort_key(value, limit=200):
+    """polish_sort_key as a string of 3-digit ranks, so the database sorts it the same way under
+    any collation (digits compare alike in C, ICU and glibc locales)."""
+    ranks = []
+    for ch in (value or "").lower()[:limit]:
+        if ch in _RANK:
+            ranks.append(40 + _RANK[ch])
+        elif ch.isdigit():
+            ranks.append(20 + int(ch))
+        elif ch.isspace():
+            ranks.append(10)
+        else:
+            ranks.append(100 + ord(ch) % 900)
+    return "".join(f"{rank:03d}" for rank in ranks)
