@@ -12,7 +12,7 @@ from services import accounts, demo, mail
 
 
 def register_commands(app):
-    for command in (init_db, create_user, seed_demo, send_mail):
+    for command in (init_db, create_user, seed_demo, seed_scale, send_mail):
         app.cli.add_command(command)
 
 
@@ -59,6 +59,17 @@ def seed_demo(password):
     click.echo(f"Konta demonstracyjne (hasło: {password}):")
     for email, label in logins:
         click.echo(f"  {email:28} {label}")
+
+
+@click.command("seed-scale")
+@click.option("--jsts", "count", default=1000, show_default=True, type=click.IntRange(1, 20_000))
+@click.option("--password", default="demo-haslo-123", show_default=True)
+def seed_scale(count, password):
+    """Add a national-size fictitious data set (for benchmarks); idempotent."""
+    started = time.monotonic()
+    with db.connection_context():
+        added = demo.seed_scale(count, password, current_app.config["PASSWORD_HASH_METHOD"])
+    click.echo(f"Dodano {added} JST w {time.monotonic() - started:.1f} s.")
 
 
 @click.command("send-mail")

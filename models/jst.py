@@ -31,7 +31,7 @@ TEAM_MIN, TEAM_MAX = 2, 4
 class Jst(TimestampedModel):
     name = CharField(max_length=200)
     name_key = CharField(max_length=200, index=True)  # folded for search (no case, no diacritics)
-    name_sort = CharField(max_length=800, default="", index=True)  # Polish order, see text.sort_key
+    name_sort = CharField(max_length=800, default="")  # Polish order, see text.sort_key
     kind = CharField(max_length=40)
     program_group = IntegerField()
     teryt = CharField(max_length=7, default="")
@@ -57,6 +57,10 @@ class Jst(TimestampedModel):
     withdrawn_reason = TextField(default="")
     updated_at = DateTimeField(default=utcnow)
     version = IntegerField(default=1)  # optimistic lock for concurrent profile edits
+
+    class Meta:
+        # the list pages walk this index in order and stop at the page size
+        indexes = ((("status", "name_sort"), False),)
 
     def save(self, *args, **kwargs):
         self.name_key = fold(self.name)
@@ -90,13 +94,11 @@ class ExpertAssignment(TimestampedModel):
 
 def m0010_jst_name_sort():
     """Polish sort order done by the database: a column of digits sorts the same everywhere."""
-    columns = {c.name for c in db.get_columns("jst")}
-    if "name_sort" not in columns:
-        migrator = SchemaMigrator.from_database(db.obj)
-        migrate(
-            migrator.add_column("jst", "name_sort", Jst.name_sort),
-            migrator.add_index("jst", ("name_sort",)),
-        )
+    migrator = SchemaMigrator.from_database(db.obj)
+    if "name_sort" not in {c.name for c in db.get_columns("jst")}:
+        migrate(migrator.add_column("jst", "name_sort", Jst.name_sort))
+    if "jst_status_name_sort" not in {i.name for i in db.get_indexes("jst")}:
+        migrate(migrator.add_index("jst", ("status", "name_sort")))
     for jst in Jst.select(Jst.id, Jst.name).where(Jst.name_sort == ""):
         Jst.update(name_sort=sort_key(jst.name)).where(Jst.id == jst.id).execute()
 

@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from models import ExpertAssignment, Jst, TeamMembership, User, write_tx
+from models import JST_KINDS, ExpertAssignment, Jst, TeamMembership, User, write_tx
 
 from . import accounts, documents, participants, plans, programme, review, surveys
-from .identifiers import make_nip, make_regon
+from .identifiers import TERYT_KIND_DIGIT, make_nip, make_regon
 from .text import fold
 
 STAFF = [
@@ -142,3 +142,57 @@ def _user(email, name, role, password, hash_method):
     if user is None:
         user = accounts.create_user(email, name, role, hash_method, password)
     return user
+
+
+def seed_scale(count, password, hash_method):
+    """A national-size fictitious data set: `count` JSTs with teams of 2–3 (2.2 on average) and
+    one expert per 10 JSTs; idempotent (names are numbered). Returns the number of JSTs added."""
+    from werkzeug.security import generate_password_hash  # noqa: PLC0415
+
+    password_hash = generate_password_hash(password, method=hash_method)
+    kinds = list(JST_KINDS)
+    added = 0
+    with write_tx():
+        experts = []
+        for e in range(max(count // 10, 1)):
+            email = f"ekspert-skala{e + 1}@example.org"
+            experts.append(
+                _user(email, f"Ekspert Skalowy {e + 1}", "expert", password, hash_method)
+            )
+        for i in range(1, count + 1):
+            name = f"Gmina Skalowa {i:04d}"
+            if Jst.select().where(Jst.name == name).exists():
+                continue
+            kind = kinds[i % len(kinds)]
+            teryt = _scale_teryt(i, kind)
+            jst = Jst.create(
+                name=name,
+                kind=kind,
+                program_group=JST_KINDS[kind][1] or 4,
+                teryt=teryt,
+                nip=make_nip(10_000 + i),
+                regon=make_regon(10_000 + i),
+                city=f"Skalowo {i}",
+                head_title=JST_KINDS[kind][2],
+            )
+            ExpertAssignment.create(jst=jst, expert=experts[i % len(experts)])
+            for k in range(3 if i % 5 == 0 else 2):
+                user = User.create(
+                    email=f"skala{i:04d}-{k + 1}@example.org",
+                    full_name=f"Uczestnik Skalowy {i}-{k + 1}",
+                    role="participant",
+                    password_hash=password_hash,
+                )
+                TeamMembership.create(jst=jst, user=user, function="referent ds. oświaty")
+            added += 1
+    return added
+
+
+def _scale_teryt(i, kind):
+    """A well-formed, unique, fictitious TERYT for the i-th scale JST."""
+    voivodeship = f"{2 * (i % 16 + 1):02d}"
+    if kind == "powiat":
+        return f"{voivodeship}{i % 60 + 1:02d}"
+    powiat = 61 + i % 39 if kind == "miasto_na_prawach_powiatu" else i % 60 + 1
+    digit = TERYT_KIND_DIGIT[kind]
+    return f"{voivodeship}{powiat:02d}{i // 60 % 99 + 1:02d}{digit}"

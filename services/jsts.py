@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from peewee import JOIN, SQL, fn
+from peewee import JOIN, fn
 
 from models import (
     JST_KINDS,
@@ -60,33 +60,30 @@ def _team_size():
 
 
 def jst_page(q="", group=None, kind=None, status="active", page=1, per_page=PER_PAGE):
-    """One page of the JST list in one query: [(jst with .team_size and .expert_name)], total."""
+    """One page of the JST list: ([jst with .team_size and .expert_name], total). Two queries
+    whatever the page size: the count, and the page (team sizes and experts joined in)."""
+    where = Jst.status == status
+    if q:
+        where &= Jst.name_key.contains(fold(q))
+    if group:
+        where &= Jst.program_group == group
+    if kind:
+        where &= Jst.kind == kind
+    total = Jst.select().where(where).count()
     expert = User.alias()
     query = (
-        Jst.select(
-            Jst,
-            _team_size(),
-            expert.full_name.alias("expert_name"),
-            fn.COUNT(SQL("*")).over().alias("total"),
-        )
+        Jst.select(Jst, _team_size(), expert.full_name.alias("expert_name"))
         .join(
             ExpertAssignment,
             JOIN.LEFT_OUTER,
             on=(ExpertAssignment.jst == Jst.id) & ExpertAssignment.ended_at.is_null(),
         )
         .join(expert, JOIN.LEFT_OUTER, on=ExpertAssignment.expert == expert.id)
-        .where(Jst.status == status)
+        .where(where)
         .order_by(Jst.name_sort, Jst.id)
         .paginate(page, per_page)
     )
-    if q:
-        query = query.where(Jst.name_key.contains(fold(q)))
-    if group:
-        query = query.where(Jst.program_group == group)
-    if kind:
-        query = query.where(Jst.kind == kind)
-    rows = list(query.objects())
-    return rows, (rows[0].total if rows else 0)
+    return list(query.objects()), total
 
 
 def team_status(size):
