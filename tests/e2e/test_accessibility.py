@@ -1,0 +1,74 @@
+"""Every page each demo role can reach by following links from its home page passes axe-core
+(WCAG 2.1 A and AA) with zero violations."""
+
+import re
+from urllib.parse import parse_qs, urldefrag, urlparse
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .conftest import ROLES, screenshot
+
+pytestmark = pytest.mark.e2e
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+SKIP = ("/logout", "/static/", "/bootstrap/")
+DOWNLOADS = (".docx", ".csv", ".zip", ".xlsx", ".pdf")
+MAX_PAGES = 60
+
+
+def _links(page, origin):
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    found = []
+    for href in hrefs:
+        url = urldefrag(href)[0]
+        parsed = urlparse(url)
+        if f"{parsed.scheme}://{parsed.netloc}" != origin:
+            continue
+        if parsed.path.startswith(SKIP) or parsed.path.endswith(DOWNLOADS):
+            continue
+        found.append(url)
+    return found
+
+
+def _kind(url):
+    """Pages of one route differ only in ids and query values: check two of each kind."""
+    parsed = urlparse(url)
+    return re.sub(r"\d+", "N", parsed.path), tuple(sorted(parse_qs(parsed.query)))
+
+
+def _describe(violations):
+    lines = []
+    for v in violations:
+        targets = [", ".join(node["target"]) for node in v["nodes"][:3]]
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']} — {targets}")
+    return lines
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_every_reachable_page_passes_axe(page_as, live_server, role):
+    page = page_as(role)
+    axe = Axe()
+    queue, seen, kinds, problems = [page.url], set(), {}, {}
+    while queue and len(seen) < MAX_PAGES:
+        url = queue.pop(0)
+        if url in seen or kinds.get(_kind(url), 0) >= 2:
+            continue
+        seen.add(url)
+        kinds[_kind(url)] = kinds.get(_kind(url), 0) + 1
+        response = page.goto(url)
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        assert response.status < 500, f"{url}: {response.status}"
+        assert page.title().endswith("— Plan JST"), f"{url}: page title {page.title()!r}"
+        violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
+        if violations:
+            problems[url] = _describe(violations)
+        queue += [link for link in _links(page, live_server) if link not in seen]
+    print(f"{role}: {len(seen)} stron sprawdzonych")
+    screenshot(page, f"ostatnia-strona-{role}")
+    assert len(seen) > 1, "the crawl found no links"
+    assert not problems, "\n".join(f"{url}:\n  " + "\n  ".join(v) for url, v in problems.items())
