@@ -68,23 +68,18 @@ def is_throttled(email, address, config):
 
 
 def authenticate(email, password, address, config):
-    """Return the user, or raise LoginRefused with the Polish message to show."""
+    """Return the user, or raise LoginRefused with the Polish message to show. The refusal is
+    raised after the transaction commits, so the failed attempt and its audit entry are kept."""
     email = normalize_email(email)
+    refusal = None
     with write_tx():
+        user = User.get_or_none(User.email == email)
         if is_throttled(email, address, config):
             audit.record(
                 "login_throttled", subject=f"email-hash:{sha256(email)[:12]}", address=address
             )
-            raise LoginRefused(THROTTLED)
-        user = User.get_or_none(User.email == email)
-        method = config["PASSWORD_HASH_METHOD"]
-        if user is None or not user.password_hash:
-            dummy = _DUMMY_HASH.setdefault(method, generate_password_hash("x", method=method))
-            check_password_hash(dummy, password)
-            ok = False
-        else:
-            ok = check_password_hash(user.password_hash, password) and user.active
-        if not ok:
+            refusal = THROTTLED
+        elif not _password_ok(user, password, config["PASSWORD_HASH_METHOD"]):
             LoginAttempt.create(email=email, address=address)
             audit.record(
                 "login_failed",
@@ -92,10 +87,22 @@ def authenticate(email, password, address, config):
                 address=address,
                 subject=f"user:{user.id}" if user else "",
             )
-            raise LoginRefused(BAD_CREDENTIALS)
-        LoginAttempt.delete().where(LoginAttempt.email == email).execute()
-        audit.record("login", actor=user, subject=f"user:{user.id}", address=address)
+            refusal = BAD_CREDENTIALS
+        else:
+            LoginAttempt.delete().where(LoginAttempt.email == email).execute()
+            audit.record("login", actor=user, subject=f"user:{user.id}", address=address)
+    if refusal:
+        raise LoginRefused(refusal)
     return user
+
+
+def _password_ok(user, password, method):
+    if user is None or not user.password_hash:
+        # compare against a dummy hash, so an unknown e-mail costs the same time
+        dummy = _DUMMY_HASH.setdefault(method, generate_password_hash("x", method=method))
+        check_password_hash(dummy, password)
+        return False
+    return check_password_hash(user.password_hash, password) and user.active
 
 
 def prune_login_attempts(config):

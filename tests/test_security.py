@@ -1,0 +1,53 @@
+"""Headers on every response, health check, error pages, the admin's limits."""
+
+from models import db
+from tests.conftest import login, make_user
+
+
+def test_security_headers_everywhere(client):
+    for path in ("/login", "/healthz", "/nie-ma-takiej-strony"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_polish_error_pages(client):
+    response = client.get("/nie-ma-takiej-strony")
+    assert response.status_code == 404
+    assert "Nie znaleziono" in response.get_data(as_text=True)
+    assert 'lang="pl"' in response.get_data(as_text=True)
+
+
+def test_healthz(client, monkeypatch):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("baza nie odpowiada")
+
+    monkeypatch.setattr(db.obj, "execute_sql", broken)
+    assert client.get("/healthz").status_code == 503
+
+
+def test_admin_sees_accounts_but_no_programme_content(client, world):
+    login(client, world.admin)
+    assert client.get("/uzytkownicy").status_code == 200
+    assert client.get(f"/jst/{world.jst.id}").status_code == 403
+    assert client.get("/jst").status_code == 403
+
+
+def test_only_an_admin_creates_coordinators(client):
+    login(client, make_user("coordinator"))
+    response = client.post(
+        "/uzytkownicy/nowy",
+        data={
+            "email": "nowy-koord@example.org",
+            "full_name": "Nowy Koordynator",
+            "role": "coordinator",
+        },
+    )
+    assert response.status_code == 422
+    page = client.get("/uzytkownicy/nowy").get_data(as_text=True)
+    assert 'value="coordinator"' not in page
