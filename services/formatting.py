@@ -46,12 +46,14 @@ def parse_money(text):
     """“1 234,56” (spaces, NBSP, comma or dot) → integer grosze; ValueError when not a sum."""
     cleaned = (text or "").replace("\u00a0", "").replace(" ", "").replace("zł", "")
     cleaned = cleaned.replace(",", ".")
+    if len(cleaned) > 20:
+        raise ValueError("To zbyt duża kwota.")
     try:
         amount = Decimal(cleaned)
+        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+            raise ValueError("Kwota może mieć najwyżej dwa miejsca po przecinku.")
     except InvalidOperation as exc:
         raise ValueError("To nie jest kwota.") from exc
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise ValueError("Kwota może mieć najwyżej dwa miejsca po przecinku.")
     return int(amount * 100)
 
 

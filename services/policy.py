@@ -34,6 +34,11 @@ RULES = {
     "jst.import": {"coordinator"},
     "jst.team_contacts": {"coordinator", "team"},  # e-mails and phones of the team
     # --- plan wizard (issue 5) ---
+    "plan.view": {"coordinator", "team", "expert"},
+    "plan.edit": {"team"},
+    "plan.submit": {"team"},
+    "plan.decide": {"coordinator", "expert"},  # return for corrections, accept
+    "plan.reopen": {"coordinator"},
     # --- participant data (issue 6) ---
     # --- Word documents (issue 7) ---
     # --- expert review (issue 8) ---

@@ -65,6 +65,9 @@ def _error_page(code):
 
 
 def _csrf_error(exc):
+    rescued = plans.rescue_input()  # the wizard keeps what was typed
+    if rescued is not None:
+        return rescued
     return (
         render_template(
             "errors/error.html",

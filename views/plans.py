@@ -1,8 +1,464 @@
-"""Views of the plan wizard (issue 5)."""
+"""Views of the plan wizard (issue 5): steps, rows, submission and the life cycle, versions."""
 
-from flask import Blueprint
+import hashlib
+import json
+import re
+import secrets
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from forms.auth import EmptyForm
+from forms.jst import ProfileFields
+from forms.plans import MessageForm, row_form, row_values, submitted_texts, text_form_class
+from models import Jst, utcnow, write_tx
+from models.plans import PendingInput
+from services import jsts, plans, policy
+from services.jsts import Conflict
+from services.plans import NotEditable, RowConflict, TransitionRefused
+
+from .auth import client_address
 
 bp = Blueprint("plans", __name__)
 
 # (endpoint, label, policy action): this area's entries in the main navigation
 NAV = []
+
+STEP_SLUGS = [slug for slug, _title in plans.STEPS]
+PENDING_COOKIE = "planjst_niezapisane"
+READ_ONLY = "Plan ma status „{}” — zespół nie może go teraz zmieniać."
+
+
+def _load(jst_id, action="plan.view"):
+    jst = Jst.get_or_none(Jst.id == jst_id) or abort(404)
+    policy.require(current_user, action, jst)
+    return jst, plans.get_plan(jst)
+
+
+def _step_or_404(step):
+    if step not in STEP_SLUGS:
+        abort(404)
+    return step
+
+
+def _kind_or_404(step, kind):
+    spec = plans.ROW_KINDS.get(kind)
+    if spec is None or spec.step != step:
+        abort(404)
+    return spec
+
+
+def _can_edit(jst, plan):
+    return policy.can(current_user, "plan.edit", jst) and plan.status in plans.EDITABLE
+
+
+def _render_step(jst, plan, step, text_form=None, profile_form=None, conflicts=(), status=200):
+    editable = _can_edit(jst, plan)
+    saved = plans.texts(plan)
+    if step in plans.TEXT_FIELDS and text_form is None:
+        text_form = text_form_class(step)(formdata=None)
+        for field, _label in plans.TEXT_FIELDS[step]:
+            text_form[field].data = saved[field].value if field in saved else ""
+            text_form[f"v_{field}"].data = saved[field].version if field in saved else 0
+    if step == "jst" and profile_form is None:
+        profile_form = ProfileFields(formdata=None, obj=jst, version=jst.version)
+    gaps = plans.missing_items(plan)
+    index = STEP_SLUGS.index(step)
+    context = {
+        "jst": jst,
+        "plan": plan,
+        "step": step,
+        "title": plans.STEP_TITLES[step],
+        "number": index + 1,
+        "steps": plans.STEPS,
+        "next_step": STEP_SLUGS[index + 1] if index + 1 < len(STEP_SLUGS) else None,
+        "states": plans.step_states(plan, gaps),
+        "meta": plans.step_meta(plan).get(step),
+        "editable": editable,
+        "text_form": text_form,
+        "profile_form": profile_form,
+        "conflicts": conflicts,
+        "row_kinds": plans.STEP_ROW_KINDS.get(step, []),
+        "rows": {k.slug: plans.rows(plan, k.slug) for k in plans.STEP_ROW_KINDS.get(step, [])},
+        "saved_texts": saved,
+        "labels": plans,
+        "gaps": gaps,
+        "step_gaps": [gap for gap in gaps if gap[0] == step],
+        "blocking": plans.blocking(gaps),
+        "history": plans.history(plan) if step == "podsumowanie" else [],
+        "team": plans.current_team(jst) if step == "jst" else [],
+        "form": EmptyForm(),
+        "message_form": MessageForm(formdata=None),
+        "can_submit": policy.can(current_user, "plan.submit", jst),
+        "can_decide": policy.can(current_user, "plan.decide", jst),
+        "can_reopen": policy.can(current_user, "plan.reopen", jst),
+    }
+    if step == "dzialania":
+        context["goal_numbers"] = plans.goal_numbers(plan)
+    if step == "monitoring":
+        context["action_titles"] = {a_id: title for a_id, title in plans.choices(plan)["action"]}
+    return render_template("plans/step.html", **context), status
+
+
+@bp.get("/jst/<int:jst_id>/plan")
+@login_required
+def plan_start(jst_id):
+    jst, plan = _load(jst_id)
+    states = plans.step_states(plan)
+    first_open = next((s for s in STEP_SLUGS if states[s] != "complete"), "podsumowanie")
+    return redirect(url_for(".step", jst_id=jst.id, step=first_open))
+
+
+@bp.get("/jst/<int:jst_id>/plan/<step>")
+@login_required
+def step(jst_id, step):
+    jst, plan = _load(jst_id)
+    _step_or_404(step)
+    pending = _pending_formdata(jst, plan)
+    if pending is not None:
+        return _rerender_with(jst, plan, step, pending)
+    return _render_step(jst, plan, step)
+
+
+@bp.post("/jst/<int:jst_id>/plan/<step>")
+@login_required
+def save_step(jst_id, step):
+    jst, plan = _load(jst_id, "plan.edit")
+    _step_or_404(step)
+    if plan.status not in plans.EDITABLE:
+        flash(READ_ONLY.format(plan.status_label), "warning")
+        return redirect(url_for(".step", jst_id=jst.id, step=step))
+    if step == "jst":
+        return _save_profile(jst, plan)
+    if step not in plans.TEXT_FIELDS:
+        abort(405)
+    form = text_form_class(step)()
+    if not form.validate_on_submit():
+        return _render_step(jst, plan, step, text_form=form, status=422)
+    try:
+        conflicts = plans.save_texts(plan, step, submitted_texts(form, step), current_user)
+    except NotEditable:
+        flash(READ_ONLY.format(plans.get_plan(jst).status_label), "warning")
+        return redirect(url_for(".step", jst_id=jst.id, step=step))
+    if conflicts:
+        saved = plans.texts(plan)
+        for field, _label, _value in conflicts:
+            form[f"v_{field}"].data = saved[field].version  # saving again is a deliberate merge
+        return _render_step(jst, plan, step, text_form=form, conflicts=conflicts, status=409)
+    return _after_save(jst, step)
+
+
+def _after_save(jst, step):
+    flash("Zapisano wersję roboczą.", "success")
+    if request.form.get("dalej"):
+        index = STEP_SLUGS.index(step)
+        return redirect(url_for(".step", jst_id=jst.id, step=STEP_SLUGS[index + 1]))
+    return redirect(url_for(".step", jst_id=jst.id, step=step))
+
+
+def _save_profile(jst, plan):
+    form = ProfileFields()
+    if not (form.validate_on_submit() and form.rule_errors(jst.kind)):
+        return _render_step(jst, plan, "jst", profile_form=form, status=422)
+    data = {name: form[name].data or "" for name in jsts.PROFILE_FIELDS}
+    try:
+        jsts.save_jst(jst, data, current_user, client_address(), _int(form.version.data))
+    except Conflict:
+        fresh = Jst.get_by_id(jst.id)
+        conflicts = [
+            (name, form[name].label.text, getattr(fresh, name))
+            for name, value in data.items()
+            if getattr(fresh, name) != value
+        ]
+        form.version.data = fresh.version
+        return _render_step(fresh, plan, "jst", profile_form=form, conflicts=conflicts, status=409)
+    plans.touch_step(plan, "jst", current_user)
+    return _after_save(jst, "jst")
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+# ---------- rows ----------
+
+
+def _render_row(jst, plan, step, spec, form, row, status=200, conflict=None):
+    return render_template(
+        "plans/row.html",
+        jst=jst,
+        plan=plan,
+        step=step,
+        title=plans.STEP_TITLES[step],
+        spec=spec,
+        form=form,
+        row=row,
+        conflict=conflict,
+        editable=_can_edit(jst, plan),
+        labels=plans,
+    ), status
+
+
+@bp.route("/jst/<int:jst_id>/plan/<step>/<kind>/<uid>", methods=["GET", "POST"])
+@login_required
+def row(jst_id, step, kind, uid):
+    jst, plan = _load(jst_id, "plan.view" if request.method == "GET" else "plan.edit")
+    spec = _kind_or_404(_step_or_404(step), kind)
+    existing = None if uid == "nowy" else plans.get_row(plan, kind, uid)
+    if uid != "nowy" and existing is None:
+        abort(404)
+    choices = plans.choices(plan)
+    form = row_form(kind, choices, existing)
+    if request.method == "GET":
+        pending = _pending_formdata(jst, plan)
+        if pending is not None:
+            form = row_form(kind, choices, existing, formdata=pending)
+        elif existing is None:
+            form.uid.data = plans.new_uid()  # the same uid on a double click: created once
+        return _render_row(jst, plan, step, spec, form, existing)
+    if plan.status not in plans.EDITABLE:
+        flash(READ_ONLY.format(plan.status_label), "warning")
+        return redirect(url_for(".step", jst_id=jst.id, step=step))
+    if not form.validate_on_submit():
+        return _render_row(jst, plan, step, spec, form, existing, 422)
+    row_uid = existing.uid if existing else form.uid.data
+    if not re.fullmatch(r"[0-9a-f]{32}", row_uid or ""):
+        row_uid = plans.new_uid()
+    values, links = row_values(kind, form)
+    try:
+        plans.save_row(plan, kind, row_uid, values, form.started_from, current_user, links)
+    except RowConflict as exc:
+        if exc.current is None:
+            flash("Ta pozycja została w międzyczasie usunięta przez inną osobę.", "warning")
+            return redirect(url_for(".step", jst_id=jst.id, step=step))
+        form.version.data = exc.current.version  # saving again is a deliberate merge
+        return _render_row(jst, plan, step, spec, form, exc.current, 409, conflict=exc.current)
+    except NotEditable:
+        flash(READ_ONLY.format(plans.get_plan(jst).status_label), "warning")
+        return redirect(url_for(".step", jst_id=jst.id, step=step))
+    except ValueError:
+        abort(400)  # a reference to another plan's row: not something the form offers
+    flash(f"Zapisano: {spec.singular}.", "success")
+    return redirect(url_for(".step", jst_id=jst.id, step=step) + f"#{kind}")
+
+
+@bp.route("/jst/<int:jst_id>/plan/<step>/<kind>/<uid>/usun", methods=["GET", "POST"])
+@login_required
+def row_delete(jst_id, step, kind, uid):
+    jst, plan = _load(jst_id, "plan.edit")
+    spec = _kind_or_404(_step_or_404(step), kind)
+    existing = plans.get_row(plan, kind, uid) or abort(404)
+    form = EmptyForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            plans.delete_row(plan, kind, uid, current_user)
+        except NotEditable:
+            flash(READ_ONLY.format(plans.get_plan(jst).status_label), "warning")
+        else:
+            flash(f"Usunięto: {spec.singular}.", "success")
+        return redirect(url_for(".step", jst_id=jst.id, step=step) + f"#{kind}")
+    return render_template(
+        "plans/row_delete.html",
+        jst=jst,
+        plan=plan,
+        step=step,
+        spec=spec,
+        row=existing,
+        form=form,
+        title=plans.STEP_TITLES[step],
+        summary=_row_summary(kind, existing),
+    )
+
+
+def _row_summary(kind, row):
+    for name in ("title", "institution", "name", "risk", "who"):
+        if hasattr(row, name) and getattr(row, name):
+            return getattr(row, name)
+    return ""
+
+
+@bp.post("/jst/<int:jst_id>/plan/<step>/<kind>/<uid>/przesun")
+@login_required
+def row_move(jst_id, step, kind, uid):
+    jst, plan = _load(jst_id, "plan.edit")
+    _kind_or_404(_step_or_404(step), kind)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    direction = -1 if request.form.get("kierunek") == "gora" else 1
+    try:
+        plans.move_row(plan, kind, uid, direction, current_user)
+    except NotEditable:
+        flash(READ_ONLY.format(plans.get_plan(jst).status_label), "warning")
+    return redirect(url_for(".step", jst_id=jst.id, step=step) + f"#{kind}")
+
+
+# ---------- life cycle ----------
+
+TRANSITION_VIEWS = {
+    # url word → (service action, policy action, message shown)
+    "przekaz": ("submit", "plan.submit", "Plan przekazano do opiniowania."),
+    "zwroc": ("return", "plan.decide", "Plan zwrócono do poprawy."),
+    "zatwierdz": ("accept", "plan.decide", "Plan zatwierdzono."),
+    "otworz": ("reopen", "plan.reopen", "Plan otwarto ponownie do poprawy."),
+}
+
+
+@bp.post("/jst/<int:jst_id>/plan/status/<any(przekaz, zwroc, zatwierdz, otworz):word>")
+@login_required
+def change_status(jst_id, word):
+    action, rule, done = TRANSITION_VIEWS[word]
+    jst, plan = _load(jst_id, rule)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        plans.transition(plan, action, current_user, form.message.data or "")
+    except TransitionRefused as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(done, "success")
+    return redirect(url_for(".step", jst_id=jst.id, step="podsumowanie"))
+
+
+# ---------- versions ----------
+
+
+@bp.get("/jst/<int:jst_id>/plan/wersje")
+@login_required
+def versions(jst_id):
+    jst, plan = _load(jst_id)
+    return render_template("plans/versions.html", jst=jst, plan=plan, versions=plans.versions(plan))
+
+
+@bp.get("/jst/<int:jst_id>/plan/porownaj")
+@login_required
+def compare(jst_id):
+    jst, plan = _load(jst_id)
+    numbers = [v.number for v in plans.versions(plan)]
+    a = request.args.get("a", type=int)
+    b = request.args.get("b", type=int)
+    draft = plans.next_version_number(plan)
+
+    def content(number):
+        if number == draft:
+            return plans.plan_content(plan)
+        return plans.version_content(plan, number)
+
+    if a is None or b is None or content(a) is None or content(b) is None:
+        return render_template(
+            "plans/compare.html",
+            jst=jst,
+            plan=plan,
+            numbers=numbers,
+            draft=draft,
+            a=a,
+            b=b,
+            sections=None,
+        ), (200 if a is None and b is None else 404)
+    return render_template(
+        "plans/compare.html",
+        jst=jst,
+        plan=plan,
+        numbers=numbers,
+        draft=draft,
+        a=a,
+        b=b,
+        sections=plans.compare(content(a), content(b)),
+    )
+
+
+# ---------- input kept when the session or the form token expired ----------
+
+
+def rescue_input():
+    """Called for a wizard POST whose CSRF token failed: the form was open too long, or the
+    session expired. Signed in: show the form again with the input kept. Signed out: keep the
+    input (by a random key in a cookie) and restore it on the same page after signing in.
+    Returns None when this request is not a wizard form."""
+    args = request.view_args or {}
+    if (
+        request.endpoint not in ("plans.save_step", "plans.row")
+        or args.get("step") not in STEP_SLUGS
+    ):
+        return None
+    if current_user.is_authenticated:
+        try:
+            jst, plan = _load(args.get("jst_id"), "plan.edit")
+        except (policy.NotFound, policy.Forbidden):
+            return None
+        flash(
+            "Formularz był otwarty zbyt długo. Twoje zmiany nie zostały jeszcze zapisane — "
+            "są poniżej; sprawdź je i zapisz ponownie.",
+            "warning",
+        )
+        if request.endpoint == "plans.row":
+            spec = plans.ROW_KINDS.get(args.get("kind"))
+            if spec is None or spec.step != args["step"]:
+                return None
+            existing = plans.get_row(plan, spec.slug, args.get("uid"))
+            form = row_form(spec.slug, plans.choices(plan), existing, formdata=request.form)
+            return _render_row(jst, plan, args["step"], spec, form, existing, 400)
+        return _rerender_with(jst, plan, args["step"], request.form, 400)
+    data = json.dumps(list(request.form.items(multi=True)))
+    if len(data) > 200_000:
+        return None
+    key = secrets.token_urlsafe(32)
+    with write_tx():
+        PendingInput.delete().where(
+            PendingInput.created_at < utcnow() - timedelta(days=1)
+        ).execute()
+        PendingInput.create(key_hash=_hash(key), path=request.path, data=data)
+    flash(
+        "Sesja wygasła. Zaloguj się ponownie — Twoje niezapisane zmiany zostaną przywrócone.",
+        "warning",
+    )
+    response = redirect(url_for("auth.login", next=request.path))
+    response.set_cookie(
+        PENDING_COOKIE, key, max_age=86400, httponly=True, samesite="Lax", secure=request.is_secure
+    )
+    return response
+
+
+def _hash(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _pending_formdata(jst, plan):
+    """Input kept when the session expired on this page, once (None when there is none)."""
+    key = request.cookies.get(PENDING_COOKIE)
+    if not key or not _can_edit(jst, plan):
+        return None
+    with write_tx():
+        pending = PendingInput.get_or_none(PendingInput.key_hash == _hash(key))
+        if pending is None or pending.path != request.path:
+            return None
+        pending.delete_instance()
+    flash(
+        "Przywrócono zmiany, których nie zapisano przed wygaśnięciem sesji — sprawdź je i zapisz.",
+        "warning",
+    )
+    g.clear_pending_cookie = True
+    return MultiDict(json.loads(pending.data))
+
+
+def _rerender_with(jst, plan, step, formdata, status=200):
+    if step == "jst":
+        return _render_step(
+            jst, plan, step, profile_form=ProfileFields(formdata=formdata), status=status
+        )
+    if step in plans.TEXT_FIELDS:
+        form = text_form_class(step)(formdata=formdata)
+        return _render_step(jst, plan, step, text_form=form, status=status)
+    return _render_step(jst, plan, step)
+
+
+@bp.after_app_request
+def _clear_pending_cookie(response):
+    if g.get("clear_pending_cookie"):
+        response.delete_cookie(PENDING_COOKIE)
+    return response

@@ -1,0 +1,253 @@
+"""Forms of the plan wizard: one form per step's text fields, one per kind of row."""
+
+import re
+
+from wtforms import (
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from services import plans
+from services.formatting import parse_money
+from services.identifiers import rspo_ok
+
+from .base import BaseForm, long, short
+
+
+def _version(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class VersionedForm(BaseForm):
+    uid = HiddenField()
+    version = HiddenField()
+
+    @property
+    def started_from(self):
+        """The row version the user started from (None for a new row)."""
+        return _version(self.version.data)
+
+
+def text_form_class(step):
+    """The step's text fields, each with the version the user started from."""
+    attrs = {}
+    for field, label in plans.TEXT_FIELDS[step]:
+        attrs[field] = TextAreaField(label, validators=[long()])
+        attrs[f"v_{field}"] = HiddenField()
+    return type(f"TextForm_{step}", (BaseForm,), attrs)
+
+
+def submitted_texts(form, step):
+    return {
+        field: (form[field].data or "", _version(form[f"v_{field}"].data) or 0)
+        for field, _label in plans.TEXT_FIELDS[step]
+    }
+
+
+class _OptionalSelect(SelectField):
+    """A select of this plan's rows: an empty choice allowed, anything else must be offered."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, coerce=_int_or_none, validate_choice=False, **kwargs)
+
+    def pre_validate(self, form):
+        if self.data is not None and self.data not in {v for v, _l in self.choices}:
+            raise ValidationError("Wybierz pozycję z listy.")
+
+
+def _int_or_none(value):
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # refused by pre_validate
+
+
+class _Checkboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, coerce=_int_or_none, validate_choice=False, **kwargs)
+
+    def pre_validate(self, form):
+        allowed = {v for v, _l in self.choices}
+        if any(v not in allowed for v in self.data or []):
+            raise ValidationError("Wybierz pozycje z listy.")
+
+
+class StrategicGoalForm(VersionedForm):
+    title = TextAreaField("Cel strategiczny", validators=[DataRequired("Opisz cel."), long()])
+
+
+class OperationalGoalForm(VersionedForm):
+    strategic_goal = _OptionalSelect("Cel strategiczny, któremu służy")
+    title = TextAreaField("Cel operacyjny", validators=[DataRequired("Opisz cel."), long()])
+
+    def validate_strategic_goal(self, field):
+        if field.data is None:
+            raise ValidationError("Wybierz cel strategiczny.")
+
+
+class PartnerForm(VersionedForm):
+    institution = StringField(
+        "Instytucja", validators=[DataRequired("Podaj nazwę instytucji."), short()]
+    )
+    person = StringField("Osoba do kontaktu", validators=[short()])
+    role = StringField("Rola w koalicji", validators=[short()])
+    contribution = TextAreaField("Wkład w realizację planu", validators=[long()])
+    contact = StringField("Kontakt (e-mail, telefon)", validators=[short()])
+
+
+class SchoolForm(VersionedForm):
+    name = StringField(
+        "Nazwa szkoły lub przedszkola", validators=[DataRequired("Podaj nazwę."), short()]
+    )
+    kind = SelectField("Typ", choices=[("", "— wybierz —"), *plans.SCHOOL_KINDS])
+    rspo = StringField("Numer RSPO", validators=[short(10)])
+    address = StringField("Adres", validators=[short()])
+    headteacher = StringField("Dyrektor", validators=[short()])
+
+    def validate_rspo(self, field):
+        if field.data and not rspo_ok(field.data):
+            raise ValidationError("Numer RSPO składa się z samych cyfr (do 10).")
+
+
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+class ActionForm(VersionedForm):
+    title = StringField("Nazwa działania", validators=[DataRequired("Podaj nazwę."), short()])
+    goal = _OptionalSelect("Cel operacyjny, któremu służy")
+    area = SelectField("Obszar kompetencji", choices=[("", "— wybierz —"), *plans.COMPETENCE_AREAS])
+    schools = _Checkboxes("Szkoły objęte działaniem")
+    partners = _Checkboxes("Partnerzy z koalicji")
+    responsible = StringField("Odpowiedzialny", validators=[short()])
+    start_month = StringField("Początek (RRRR-MM)", validators=[short(7)])
+    end_month = StringField("Koniec (RRRR-MM)", validators=[short(7)])
+    cost = StringField("Koszt w zł", validators=[short(30)])
+    funding = StringField("Źródło finansowania", validators=[short()])
+    expected_result = TextAreaField("Oczekiwany rezultat", validators=[long()])
+    indicator = StringField("Wskaźnik", validators=[short()])
+    target = StringField("Wartość docelowa", validators=[short()])
+    verification = StringField("Źródło weryfikacji", validators=[short()])
+
+    def validate_start_month(self, field):
+        if field.data and not MONTH.fullmatch(field.data):
+            raise ValidationError("Podaj miesiąc jako RRRR-MM, np. 2017-09.")
+
+    def validate_end_month(self, field):
+        if field.data and not MONTH.fullmatch(field.data):
+            raise ValidationError("Podaj miesiąc jako RRRR-MM, np. 2018-06.")
+        start = self.start_month.data
+        if field.data and start and MONTH.fullmatch(start) and field.data < start:
+            raise ValidationError("Koniec nie może być wcześniejszy niż początek.")
+
+    def validate_cost(self, field):
+        if not field.data:
+            self.cost_grosze = None
+            return
+        try:
+            grosze = parse_money(field.data)
+        except ValueError as exc:
+            raise ValidationError(
+                "Podaj kwotę w złotych, np. 1 234,56 (najwyżej dwa miejsca po przecinku)."
+            ) from exc
+        if grosze < 0:
+            raise ValidationError("Koszt nie może być ujemny.")
+        if grosze >= 10**15:
+            raise ValidationError("To zbyt duża kwota.")
+        self.cost_grosze = grosze
+
+
+class MeasurementForm(VersionedForm):
+    action = _OptionalSelect("Działanie (jego wskaźnik)")
+    who = StringField("Kto mierzy", validators=[short()])
+    timing = StringField("Kiedy", validators=[short()])
+    how = TextAreaField("Jak (metoda, narzędzie)", validators=[long()])
+
+    def validate_action(self, field):
+        if field.data is None:
+            raise ValidationError("Wybierz działanie.")
+
+
+class RiskForm(VersionedForm):
+    risk = TextAreaField("Ryzyko", validators=[DataRequired("Opisz ryzyko."), long()])
+    mitigation = TextAreaField("Sposób zapobiegania", validators=[long()])
+
+
+ROW_FORMS = {
+    "cele-strategiczne": StrategicGoalForm,
+    "cele-operacyjne": OperationalGoalForm,
+    "partnerzy": PartnerForm,
+    "szkoly": SchoolForm,
+    "dzialania": ActionForm,
+    "pomiary": MeasurementForm,
+    "ryzyka": RiskForm,
+}
+CHOICE_FIELDS = {
+    "strategic_goal": "strategic_goal",
+    "goal": "goal",
+    "schools": "schools",
+    "partners": "partners",
+    "action": "action",
+}
+
+
+def row_form(kind, plan_choices, row=None, formdata=None):
+    """The form of one row kind, its selects limited to this plan's rows."""
+    form_class = ROW_FORMS[kind]
+    form = form_class(formdata=formdata) if formdata is not None else form_class()
+    if row is not None and formdata is None and not form.is_submitted():
+        form = form_class(formdata=None, obj=row)
+        form.uid.data, form.version.data = row.uid, row.version
+        if kind == "dzialania":
+            form.cost.data = _cost_text(row.cost_grosze)
+            form.schools.data = [link.school_id for link in row.school_links]
+            form.partners.data = [link.partner_id for link in row.partner_links]
+            form.goal.data = row.goal_id
+        for name in ("strategic_goal", "action"):
+            if name in form._fields:
+                form[name].data = getattr(row, f"{name}_id")
+    for name, key in CHOICE_FIELDS.items():
+        if name in form._fields:
+            options = list(plan_choices[key])
+            if isinstance(form[name], _OptionalSelect):
+                options = [(None, "— wybierz —"), *options]
+            form[name].choices = options
+    return form
+
+
+def _cost_text(grosze):
+    if grosze is None:
+        return ""
+    return f"{grosze // 100},{grosze % 100:02d}"
+
+
+def row_values(kind, form):
+    """(model field values, links) from a validated row form."""
+    values = {}
+    for name in plans.ROW_KINDS[kind].fields:
+        if name == "cost_grosze":
+            values[name] = form.cost_grosze
+        elif name in ("goal", "strategic_goal", "action"):
+            values[name] = form[name].data
+        else:
+            values[name] = form[name].data or ""
+    links = None
+    if kind == "dzialania":
+        links = {"schools": form.schools.data or [], "partners": form.partners.data or []}
+    return values, links
+
+
+class MessageForm(BaseForm):
+    message = TextAreaField("Uzasadnienie", validators=[Optional(), long(5000)])
