@@ -18,6 +18,8 @@ def _clean_filter(value):
 
 class BaseForm(FlaskForm):
     class Meta:
+        locales = ("pl_PL", "pl")  # WTForms' own messages in Polish
+
         def bind_field(self, form, unbound_field, options):
             if issubclass(unbound_field.field_class, (StringField, TextAreaField)):
                 options["filters"] = (_clean_filter, *options.get("filters", ()))

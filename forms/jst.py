@@ -28,7 +28,9 @@ class ProfileFields(BaseForm):
     postal_code = StringField("Kod pocztowy", validators=[short(6)])
     city = StringField("Miejscowość", validators=[short()])
     head_title = SelectField(
-        "Organ wykonawczy", choices=[("", "— wybierz —")] + [(t, t) for t in HEAD_TITLES]
+        "Organ wykonawczy",
+        choices=[("", "— wybierz —")] + [(t, t) for t in HEAD_TITLES],
+        default="",
     )
     head_name = StringField("Imię i nazwisko organu wykonawczego", validators=[short()])
     signatory1_name = StringField("Osoba podpisująca — imię i nazwisko", validators=[short()])

@@ -112,7 +112,7 @@ class SchoolForm(VersionedForm):
     name = StringField(
         "Nazwa szkoły lub przedszkola", validators=[DataRequired("Podaj nazwę."), short()]
     )
-    kind = SelectField("Typ", choices=[("", "— wybierz —"), *plans.SCHOOL_KINDS])
+    kind = SelectField("Typ", choices=[("", "— wybierz —"), *plans.SCHOOL_KINDS], default="")
     rspo = StringField("Numer RSPO", validators=[short(10)])
     address = StringField("Adres", validators=[short()])
     headteacher = StringField("Dyrektor", validators=[short()])
