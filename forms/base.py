@@ -2,10 +2,12 @@
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
+from wtforms.i18n import get_translations
 from wtforms.validators import Length
 
 from services.text import clean
 
+_POLISH = get_translations(["pl_PL", "pl"])
 SHORT = 200  # short texts (CharField max_length)
 LONG = 10_000  # long texts
 
@@ -18,7 +20,8 @@ def _clean_filter(value):
 
 class BaseForm(FlaskForm):
     class Meta:
-        locales = ("pl_PL", "pl")  # WTForms' own messages in Polish
+        def get_translations(self, form):
+            return _POLISH  # WTForms' own messages in Polish (Flask-WTF would need Flask-Babel)
 
         def bind_field(self, form, unbound_field, options):
             if issubclass(unbound_field.field_class, (StringField, TextAreaField)):

@@ -128,7 +128,9 @@ MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 class ActionForm(VersionedForm):
     title = StringField("Nazwa działania", validators=[DataRequired("Podaj nazwę."), short()])
     goal = _OptionalSelect("Cel operacyjny, któremu służy")
-    area = SelectField("Obszar kompetencji", choices=[("", "— wybierz —"), *plans.COMPETENCE_AREAS])
+    area = SelectField(
+        "Obszar kompetencji", choices=[("", "— wybierz —"), *plans.COMPETENCE_AREAS], default=""
+    )
     schools = _Checkboxes("Szkoły objęte działaniem")
     partners = _Checkboxes("Partnerzy z koalicji")
     responsible = StringField("Odpowiedzialny", validators=[short()])

@@ -7,7 +7,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from peewee import prefetch
+from peewee import fn, prefetch
 
 from models import (
     Jst,
@@ -217,17 +217,25 @@ def texts(plan):
     return {t.field: t for t in PlanText.select().where(PlanText.plan == plan)}
 
 
-def rows(plan, kind):
-    """The rows of one kind in order (links prefetched for actions): a fixed number of queries."""
+def rows(plan, kind, links=True):
+    """The rows of one kind in order: a fixed number of queries. Actions come with their school
+    and partner links (prefetched), or with only `school_count` when links=False (the table)."""
     model = ROW_KINDS[kind].model
     query = model.select().where(model.plan == plan).order_by(model.position, model.id)
-    if model is Action:
-        links = (
-            ActionSchool.select(ActionSchool, School).join(School),
-            ActionPartner.select(ActionPartner, Partner).join(Partner),
+    if model is not Action:
+        return list(query)
+    if not links:
+        count = (
+            ActionSchool.select(fn.COUNT(ActionSchool.id))
+            .where(ActionSchool.action == Action.id)
+            .alias("school_count")
         )
-        return prefetch(query, *links)
-    return list(query)
+        return list(query.select_extend(count))
+    return prefetch(
+        query,
+        ActionSchool.select(ActionSchool, School).join(School),
+        ActionPartner.select(ActionPartner, Partner).join(Partner),
+    )
 
 
 def step_meta(plan):
@@ -460,15 +468,29 @@ def missing_items(plan):
         for field, label in fields:
             if not (saved.get(field) and saved[field].value.strip()):
                 gaps.append((step, field, f"{label}: pole jest puste."))
-    strategic = rows(plan, "cele-strategiczne")
-    operational = rows(plan, "cele-operacyjne")
-    actions = rows(plan, "dzialania")
-    schools = rows(plan, "szkoly")
-    measurements = rows(plan, "pomiary")
+    gaps += _row_gaps(plan)
+    return gaps
+
+
+def _row_gaps(plan):
+    """The gaps among rows, found by the database (a fixed number of small queries however
+    large the plan is)."""
+    gaps = []
+    strategic = list(
+        StrategicGoal.select(StrategicGoal.id, StrategicGoal.uid)
+        .where(StrategicGoal.plan == plan)
+        .order_by(StrategicGoal.position, StrategicGoal.id)
+    )
     if not strategic:
         gaps.append(("wizja", "cele-strategiczne", "Dodaj co najmniej jeden cel strategiczny."))
+    with_operational = {
+        o.strategic_goal_id
+        for o in OperationalGoal.select(OperationalGoal.strategic_goal).where(
+            OperationalGoal.plan == plan
+        )
+    }
     for n, goal in enumerate(strategic, start=1):
-        if not any(o.strategic_goal_id == goal.id for o in operational):
+        if goal.id not in with_operational:
             gaps.append(
                 (
                     "wizja",
@@ -476,17 +498,20 @@ def missing_items(plan):
                     f"Cel strategiczny {n} nie ma celu operacyjnego.",
                 )
             )
-    served = {a.goal_id for a in actions}
-    for goal in operational:
-        if goal.id not in served:
-            gaps.append(
-                (
-                    "wizja",
-                    f"row:cele-operacyjne:{goal.uid}",
-                    f"Cel operacyjny „{goal.title[:60]}” nie ma żadnego działania.",
-                )
+    served = Action.select(Action.goal).where((Action.plan == plan) & Action.goal.is_null(False))
+    for goal in (
+        OperationalGoal.select(OperationalGoal.uid, OperationalGoal.title)
+        .where((OperationalGoal.plan == plan) & OperationalGoal.id.not_in(served))
+        .order_by(OperationalGoal.position, OperationalGoal.id)
+    ):
+        gaps.append(
+            (
+                "wizja",
+                f"row:cele-operacyjne:{goal.uid}",
+                f"Cel operacyjny „{goal.title[:60]}” nie ma żadnego działania.",
             )
-    if not rows(plan, "partnerzy"):
+        )
+    if not Partner.select().where(Partner.plan == plan).exists():
         gaps.append(
             (
                 "koalicja",
@@ -494,51 +519,64 @@ def missing_items(plan):
                 "Koalicja nie ma partnerów (dozwolone, ale warto ją zbudować).",
             )
         )
-    if not schools:
+    if not School.select().where(School.plan == plan).exists():
         gaps.append(("szkoly", "szkoly", "Dodaj szkoły lub przedszkola objęte wspomaganiem."))
-    covered = {link.school_id for a in actions for link in a.school_links}
-    for school in schools:
-        if school.id not in covered:
-            gaps.append(
-                (
-                    "szkoly",
-                    f"row:szkoly:{school.uid}",
-                    f"Szkoła „{school.name}” nie jest objęta żadnym działaniem.",
-                )
+    covered = ActionSchool.select(ActionSchool.school).join(Action).where(Action.plan == plan)
+    for school in (
+        School.select(School.uid, School.name)
+        .where((School.plan == plan) & School.id.not_in(covered))
+        .order_by(School.position, School.id)
+    ):
+        gaps.append(
+            (
+                "szkoly",
+                f"row:szkoly:{school.uid}",
+                f"Szkoła „{school.name}” nie jest objęta żadnym działaniem.",
             )
-    if not actions:
+        )
+    if not Action.select().where(Action.plan == plan).exists():
         gaps.append(("dzialania", "dzialania", "Dodaj działania planu."))
     required = (
-        ("goal", "cel"),
-        ("responsible", "odpowiedzialny"),
-        ("start_month", "początek"),
-        ("end_month", "koniec"),
-        ("indicator", "wskaźnik"),
-        ("target", "wartość docelowa"),
+        (Action.goal, "cel"),
+        (Action.responsible, "odpowiedzialny"),
+        (Action.start_month, "początek"),
+        (Action.end_month, "koniec"),
+        (Action.indicator, "wskaźnik"),
+        (Action.target, "wartość docelowa"),
     )
-    measured = {m.action_id for m in measurements}
-    for action in actions:
+    incomplete = Action.goal.is_null()
+    for column, _label in required[1:]:
+        incomplete |= column == ""
+    for action in (
+        Action.select()
+        .where((Action.plan == plan) & incomplete)
+        .order_by(Action.position, Action.id)
+    ):
         lacking = [
             label
-            for name, label in required
-            if not (action.goal_id if name == "goal" else getattr(action, name))
+            for column, label in required
+            if not getattr(action, column.name if column is not Action.goal else "goal_id")
         ]
-        if lacking:
-            gaps.append(
-                (
-                    "dzialania",
-                    f"row:dzialania:{action.uid}",
-                    f"Działanie „{action.title[:60]}”: brak — {', '.join(lacking)}.",
-                )
+        gaps.append(
+            (
+                "dzialania",
+                f"row:dzialania:{action.uid}",
+                f"Działanie „{action.title[:60]}”: brak — {', '.join(lacking)}.",
             )
-        if action.indicator and action.id not in measured:
-            gaps.append(
-                (
-                    "monitoring",
-                    "pomiary",
-                    f"Wskaźnik działania „{action.title[:60]}” nie ma planu pomiaru.",
-                )
+        )
+    measured = Measurement.select(Measurement.action).where(Measurement.plan == plan)
+    for action in (
+        Action.select(Action.title)
+        .where((Action.plan == plan) & (Action.indicator != "") & Action.id.not_in(measured))
+        .order_by(Action.position, Action.id)
+    ):
+        gaps.append(
+            (
+                "monitoring",
+                "pomiary",
+                f"Wskaźnik działania „{action.title[:60]}” nie ma planu pomiaru.",
             )
+        )
     return gaps
 
 

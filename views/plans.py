@@ -81,7 +81,10 @@ def _render_step(jst, plan, step, text_form=None, profile_form=None, conflicts=(
         "profile_form": profile_form,
         "conflicts": conflicts,
         "row_kinds": plans.STEP_ROW_KINDS.get(step, []),
-        "rows": {k.slug: plans.rows(plan, k.slug) for k in plans.STEP_ROW_KINDS.get(step, [])},
+        "rows": {
+            k.slug: plans.rows(plan, k.slug, links=False)
+            for k in plans.STEP_ROW_KINDS.get(step, [])
+        },
         "saved_texts": saved,
         "labels": plans,
         "gaps": gaps,
