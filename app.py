@@ -87,6 +87,11 @@ def configure_secrets(app):
                 f"Brak {key}: na PostgreSQL ustaw PLANJST_{key} (wspólny dla wszystkich serwerów)."
             )
         app.config[key] = _instance_secret(app, filename, make)
+        if key == "PII_KEYS":  # rotate-pii-key may add a new key to this file
+            app.config["PII_KEYS_FILE"] = str(Path(app.instance_path) / filename)
+    from services import crypto
+
+    crypto.configure(app.config["PII_KEYS"])
 
 
 def _new_fernet_key():

@@ -3,20 +3,32 @@
 import getpass
 import sys
 import time
+from datetime import date
+from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from models import db, migrate, write_tx
-from services import accounts, demo, mail
+from services import accounts, crypto, demo, mail, participants, settings
 
 
 def register_commands(app):
-    for command in (init_db, create_user, seed_demo, seed_scale, send_mail):
+    for command in (
+        init_db,
+        create_user,
+        seed_demo,
+        seed_scale,
+        send_mail,
+        rotate_pii_key,
+        purge_personal_data,
+    ):
         app.cli.add_command(command)
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db():
     """Create or migrate the database (idempotent)."""
     with db.connection_context():
@@ -25,6 +37,7 @@ def init_db():
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", "full_name", required=True)
 @click.option(
@@ -51,6 +64,7 @@ def create_user(email, full_name, role, password):
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--password", default="demo-haslo-123", show_default=True)
 def seed_demo(password):
     """Load the fictitious demo data (idempotent) and print the logins."""
@@ -62,6 +76,7 @@ def seed_demo(password):
 
 
 @click.command("seed-scale")
+@with_appcontext
 @click.option("--jsts", "count", default=1000, show_default=True, type=click.IntRange(1, 20_000))
 @click.option("--password", default="demo-haslo-123", show_default=True)
 def seed_scale(count, password):
@@ -73,6 +88,7 @@ def seed_scale(count, password):
 
 
 @click.command("send-mail")
+@with_appcontext
 @click.option("--loop", is_flag=True, help="Działaj w pętli (co 10 s).")
 def send_mail(loop):
     """Send queued e-mail with retries (needs SMTP_HOST)."""
@@ -84,3 +100,52 @@ def send_mail(loop):
             click.echo(f"Wysłano: {sent}, nieudane (do ponowienia): {failed}")
             sys.exit(0)
         time.sleep(10)
+
+
+@click.command("rotate-pii-key")
+@with_appcontext
+def rotate_pii_key():
+    """Re-encrypt all personal data with a new key (SQLite: added to instance/pii_keys) or with
+    the first key of PLANJST_PII_KEYS (put the new key first there, keep the old ones after it)."""
+    keys_file = current_app.config.get("PII_KEYS_FILE")
+    keys = current_app.config["PII_KEYS"]
+    if keys_file:
+        keys = crypto.new_key() + "," + keys
+    crypto.configure(keys)
+    with db.connection_context():
+        count = participants.rotate_keys()
+    if keys_file:
+        Path(keys_file).write_text(keys)
+        click.echo(f"Nowy klucz dopisano na początku {keys_file}.")
+    click.echo(f"Zaszyfrowano ponownie dane {count} uczestników nowym kluczem.")
+
+
+@click.command("purge-personal-data")
+@with_appcontext
+@click.option(
+    "--before", "before", required=True, help="RRRR-MM-DD: udział zakończony przed tą datą."
+)
+@click.option("--yes", is_flag=True, help="Bez pytania o potwierdzenie.")
+def purge_personal_data(before, yes):
+    """Erase personal data of participants whose part ended before DATE (after retention)."""
+    try:
+        day = date.fromisoformat(before)
+    except ValueError:
+        raise click.UsageError("Data ma postać RRRR-MM-DD.") from None
+    with db.connection_context():
+        until = settings.get("retention_until")
+        if until and date.fromisoformat(until) >= date.today():
+            raise click.ClickException(
+                f"Okres przechowywania danych trwa do {until} (ustawienia) — nic nie usunięto."
+            )
+        records = participants.erasable_before(day)
+        if not records:
+            click.echo("Brak danych do usunięcia.")
+            return
+        names = [r.user.full_name for r in records]
+        click.echo(f"Do usunięcia dane {len(names)} osób: " + ", ".join(names))
+        if not yes and not click.confirm("Usunąć je bezpowrotnie?"):
+            raise click.ClickException("Przerwano — nic nie usunięto.")
+        for record in records:
+            participants.erase(record.user, None)
+            click.echo(f"Usunięto dane osobowe: {record.user.full_name}")

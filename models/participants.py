@@ -1,8 +1,63 @@
-"""Models of the participant data (issue 6).
+"""Models of the participant data (issue 6): the EU participant register's fields for one
+participant. Columns ending in `_enc` hold Fernet tokens (services.crypto), never plaintext.
 
 MODELS: the tables of this area (exported through models.ALL_MODELS).
 MIGRATIONS: [(number, function)], numbers 30–39 belong to this area.
 """
 
-MODELS = []
-MIGRATIONS = []
+from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, TextField
+
+from .accounts import User
+from .base import BaseModel, db, utcnow
+
+# stored encrypted (services.participants reads and writes them)
+ENCRYPTED = (
+    "pesel",
+    "birth_date",
+    "voivodeship",
+    "powiat",
+    "gmina",
+    "town",
+    "street",
+    "house_no",
+    "flat_no",
+    "postal_code",
+    "area",
+    "phone",
+    "minority",
+    "disability",
+    "disadvantage",
+)
+
+
+class ParticipantData(BaseModel):
+    user = ForeignKeyField(User, unique=True, backref="participant_data", on_delete="CASCADE")
+    country = CharField(max_length=60, default="Polska")
+    first_name = CharField(max_length=100, default="")
+    last_name = CharField(max_length=100, default="")
+    no_pesel = BooleanField(default=False)
+    pesel_hash = CharField(max_length=64, null=True, unique=True)  # keyed hash: uniqueness
+    sex = CharField(max_length=1, default="")  # K | M
+    age_band = CharField(max_length=10, default="")  # anonymous fact kept after erasure
+    education = CharField(max_length=20, default="")
+    email = CharField(max_length=254, default="")
+    occupation = CharField(max_length=200, default="")
+    joined_at = DateField(null=True)
+    left_at = DateField(null=True)
+    leaving_status = CharField(max_length=200, default="")
+    clause_accepted_at = DateTimeField(null=True)
+    erased_at = DateTimeField(null=True)
+    updated_at = DateTimeField(default=utcnow)
+
+
+for _name in ENCRYPTED:
+    ParticipantData._meta.add_field(f"{_name}_enc", TextField(default=""))
+
+MODELS = [ParticipantData]
+
+
+def m0030_participant_data():
+    db.create_tables(MODELS, safe=True)
+
+
+MIGRATIONS = [(30, m0030_participant_data)]

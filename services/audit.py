@@ -25,6 +25,14 @@ ACTIONS = {
     "member_left": "Odejście członka zespołu",
     "members_imported": "Import członków zespołów z CSV",
     "expert_assigned": "Przypisanie eksperta",
+    "plan_submit": "Przekazanie planu do opiniowania",
+    "plan_return": "Zwrot planu do poprawy",
+    "plan_accept": "Zatwierdzenie planu",
+    "plan_reopen": "Ponowne otwarcie planu",
+    "pii_read": "Odczyt danych osobowych uczestnika",
+    "pii_written": "Zmiana danych osobowych uczestnika",
+    "pii_exported": "Eksport danych uczestników",
+    "pii_erased": "Usunięcie danych osobowych",
 }
 
 

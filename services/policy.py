@@ -40,6 +40,8 @@ RULES = {
     "plan.decide": {"coordinator", "expert"},  # return for corrections, accept
     "plan.reopen": {"coordinator"},
     # --- participant data (issue 6) ---
+    "pii.own": {"participant"},  # one's own data (global: the relation is the role)
+    "pii.manage": {"coordinator"},  # anyone's data, the status list, erasure, the export
     # --- Word documents (issue 7) ---
     # --- expert review (issue 8) ---
     # --- the programme around the plan (issue 9) ---

@@ -1,8 +1,195 @@
-"""Views of the participant data (issue 6)."""
+"""Views of the participant data (issue 6): the participant's own form and download, the
+coordinator's status list, one participant's data, erasure and the EU register export.
+Everyone else gets 404: these pages do not exist for them."""
 
-from flask import Blueprint
+import json
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forms.auth import EmptyForm
+from forms.participants import LeavingForm, ParticipantForm
+from models import User
+from services import participants, policy, settings
+from services.participants import DuplicatePesel
+
+from .auth import client_address
 
 bp = Blueprint("participants", __name__)
 
 # (endpoint, label, policy action): this area's entries in the main navigation
-NAV = []
+NAV = [
+    ("participants.my_data", "Moje dane", "pii.own"),
+    ("participants.status", "Dane uczestników", "pii.manage"),
+]
+
+
+def _require(action):
+    if not policy.can(current_user, action):
+        abort(404)
+
+
+def _participant(user_id):
+    user = User.get_or_none((User.id == user_id) & (User.role == "participant"))
+    return user or abort(404)
+
+
+def _form_for(values):
+    """The form filled with stored values (formdata=None: a GET)."""
+    form = ParticipantForm(formdata=None)
+    if values:
+        for name, field in form._fields.items():
+            if name in values and values[name] is not None and name != "csrf_token":
+                field.data = values[name]
+        form.clause.data = bool(values.get("clause_accepted_at"))
+    return form
+
+
+def _save(user, form, actor):
+    data = {name: form[name].data for name in form._fields if name != "csrf_token"}
+    try:
+        participants.save(user, data, actor, client_address())
+    except DuplicatePesel:
+        form.pesel.errors.append("Ten PESEL podał już inny uczestnik programu.")
+        return False
+    return True
+
+
+def _submitted_form():
+    form = ParticipantForm()
+    form.fill_from_pesel()
+    return form
+
+
+@bp.route("/moje-dane", methods=["GET", "POST"])
+@login_required
+def my_data():
+    _require("pii.own")
+    values = participants.read(current_user, current_user)
+    form = _submitted_form() if request.method == "POST" else _form_for(values)
+    if request.method == "GET" and not values:
+        form.first_name.data, _sep, form.last_name.data = current_user.full_name.partition(" ")
+        form.email.data = current_user.email
+    if form.validate_on_submit() and _save(current_user, form, current_user):
+        flash("Zapisano Twoje dane.", "success")
+        return redirect(url_for(".my_data"))
+    return render_template(
+        "participants/form.html",
+        form=form,
+        values=values,
+        missing=participants.missing_fields(current_user),
+        clause=settings.get("data_protection_clause"),
+        owner=True,
+        person=current_user,
+    ), (422 if form.errors else 200)
+
+
+@bp.get("/moje-dane/eksport.json")
+@login_required
+def my_export():
+    _require("pii.own")
+    body = json.dumps(participants.own_export(current_user), ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="moje-dane.json"'},
+    )
+
+
+@bp.get("/uczestnicy")
+@login_required
+def status():
+    _require("pii.manage")
+    rows = participants.status_list()
+    return render_template(
+        "participants/status.html",
+        rows=rows,
+        incomplete=sum(1 for _u, _j, complete in rows if not complete),
+    )
+
+
+@bp.route("/uczestnicy/<int:user_id>/dane", methods=["GET", "POST"])
+@login_required
+def person(user_id):
+    _require("pii.manage")
+    user = _participant(user_id)
+    values = participants.read(user, current_user, client_address())
+    form = _submitted_form() if request.method == "POST" else _form_for(values)
+    if form.validate_on_submit() and _save(user, form, current_user):
+        flash(f"Zapisano dane: {user.full_name}.", "success")
+        return redirect(url_for(".person", user_id=user.id))
+    leaving = LeavingForm(
+        formdata=None,
+        left_at=values and values["left_at"],
+        leaving_status=values and values["leaving_status"],
+    )
+    return render_template(
+        "participants/form.html",
+        form=form,
+        values=values,
+        missing=participants.missing_fields(user),
+        clause=settings.get("data_protection_clause"),
+        owner=False,
+        person=user,
+        leaving=leaving,
+        erase_form=EmptyForm(),
+    ), (422 if form.errors else 200)
+
+
+@bp.post("/uczestnicy/<int:user_id>/zakonczenie")
+@login_required
+def leaving(user_id):
+    _require("pii.manage")
+    user = _participant(user_id)
+    form = LeavingForm()
+    if form.validate_on_submit():
+        participants.save_leaving(
+            user, form.left_at.data, form.leaving_status.data or "", current_user, client_address()
+        )
+        flash("Zapisano zakończenie udziału.", "success")
+    else:
+        flash("Popraw datę zakończenia udziału (RRRR-MM-DD).", "danger")
+    return redirect(url_for(".person", user_id=user.id))
+
+
+def _retention_passed():
+    text = settings.get("retention_until") or ""
+    try:
+        return date.fromisoformat(text) < date.today(), text
+    except ValueError:
+        return False, text
+
+
+@bp.route("/uczestnicy/<int:user_id>/usuniecie-danych", methods=["GET", "POST"])
+@login_required
+def erase(user_id):
+    _require("pii.manage")
+    user = _participant(user_id)
+    passed, until = _retention_passed()
+    form = EmptyForm()
+    if request.method == "POST" and form.validate_on_submit():
+        if not passed:
+            flash(
+                f"Okres przechowywania danych trwa do {until} — nie można ich jeszcze usunąć.",
+                "danger",
+            )
+        else:
+            participants.erase(user, current_user, client_address())
+            flash(f"Usunięto dane osobowe: {user.full_name}; konto dezaktywowano.", "success")
+        return redirect(url_for(".person", user_id=user.id))
+    return render_template(
+        "participants/erase.html", person=user, form=form, passed=passed, until=until
+    )
+
+
+@bp.get("/uczestnicy/eksport.xlsx")
+@login_required
+def export():
+    _require("pii.manage")
+    data = participants.export_xlsx(current_user, client_address())
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="uczestnicy-rejestr-ue.xlsx"'},
+    )

@@ -1,0 +1,146 @@
+"""The participant's data form (the EU participant register's fields) and the coordinator's
+end-of-participation form."""
+
+from datetime import date
+
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.pl import pesel as pesel_number
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Optional, ValidationError
+
+from services import participants as p
+from services.identifiers import postal_code_ok
+
+from .base import BaseForm, PlDateField, short
+
+
+def _required(label):
+    return DataRequired(f"Pole „{label}” jest wymagane.")
+
+
+class ParticipantForm(BaseForm):
+    country = StringField("Kraj", default="Polska", validators=[_required("Kraj"), short(60)])
+    first_name = StringField("Imię", validators=[_required("Imię"), short(100)])
+    last_name = StringField("Nazwisko", validators=[_required("Nazwisko"), short(100)])
+    no_pesel = BooleanField("Nie mam numeru PESEL")
+    pesel = StringField("PESEL", validators=[short(11)])
+    sex = SelectField("Płeć", choices=[("", "— wybierz —"), *p.SEXES], default="")
+    birth_date = PlDateField("Data urodzenia")
+    education = SelectField(
+        "Wykształcenie",
+        choices=[("", "— wybierz —"), *p.EDUCATION],
+        default="",
+        validators=[_required("Wykształcenie")],
+    )
+    voivodeship = SelectField(
+        "Województwo",
+        choices=[("", "— wybierz —"), *p.VOIVODESHIP_CHOICES],
+        default="",
+        validators=[_required("Województwo")],
+    )
+    powiat = StringField("Powiat", validators=[_required("Powiat"), short(100)])
+    gmina = StringField("Gmina", validators=[_required("Gmina"), short(100)])
+    town = StringField("Miejscowość", validators=[_required("Miejscowość"), short(100)])
+    street = StringField("Ulica", validators=[short(100)])
+    house_no = StringField("Numer budynku", validators=[_required("Numer budynku"), short(10)])
+    flat_no = StringField("Numer lokalu", validators=[short(10)])
+    postal_code = StringField("Kod pocztowy", validators=[_required("Kod pocztowy"), short(6)])
+    area = RadioField("Obszar", choices=p.AREAS, validators=[InputRequired("Wybierz obszar.")])
+    phone = StringField("Telefon kontaktowy", validators=[_required("Telefon"), short(40)])
+    email = EmailField(
+        "Adres e-mail",
+        validators=[
+            _required("Adres e-mail"),
+            Email("To nie jest poprawny adres e-mail."),
+            short(254),
+        ],
+    )
+    occupation = StringField("Wykonywany zawód", validators=[_required("Zawód"), short(200)])
+    joined_at = PlDateField(
+        "Data rozpoczęcia udziału w projekcie",
+        validators=[InputRequired("Podaj datę rozpoczęcia udziału w projekcie.")],
+    )
+    minority = SelectField(
+        p.SENSITIVE_QUESTIONS["minority"],
+        choices=[("", "— bez odpowiedzi —"), *p.SENSITIVE_ANSWERS],
+        default="",
+    )
+    disability = SelectField(
+        p.SENSITIVE_QUESTIONS["disability"],
+        choices=[("", "— bez odpowiedzi —"), *p.SENSITIVE_ANSWERS],
+        default="",
+    )
+    disadvantage = SelectField(
+        p.SENSITIVE_QUESTIONS["disadvantage"],
+        choices=[("", "— bez odpowiedzi —"), *p.SENSITIVE_ANSWERS],
+        default="",
+    )
+    clause = BooleanField(
+        "Zapoznałam/zapoznałem się z klauzulą informacyjną o przetwarzaniu danych osobowych",
+        validators=[DataRequired("Potwierdź zapoznanie się z klauzulą informacyjną.")],
+    )
+
+    def validate_pesel(self, field):
+        field.data = (field.data or "").strip()
+        if self.no_pesel.data:
+            field.data = ""
+            return
+        if not field.data:
+            raise ValidationError("Podaj PESEL albo zaznacz „Nie mam numeru PESEL”.")
+        try:
+            pesel_number.validate(field.data)
+        except StdnumError as exc:
+            raise ValidationError(
+                "Nieprawidłowy PESEL (11 cyfr z poprawną cyfrą kontrolną)."
+            ) from exc
+
+    def validate_sex(self, field):
+        if not field.data:
+            raise ValidationError("Wybierz płeć.")
+        if self._pesel_ok() and field.data != self._pesel_sex():
+            raise ValidationError("Płeć nie zgadza się z numerem PESEL.")
+
+    def validate_birth_date(self, field):
+        if field.data is None:
+            raise ValidationError("Podaj datę urodzenia (RRRR-MM-DD).")
+        if field.data > date.today():
+            raise ValidationError("Data urodzenia nie może być w przyszłości.")
+        if self._pesel_ok() and field.data != pesel_number.get_birth_date(self.pesel.data):
+            raise ValidationError("Data urodzenia nie zgadza się z numerem PESEL.")
+        joined = self.joined_at.data or date.today()
+        if p.age_on(field.data, joined) < 18:
+            raise ValidationError("Uczestnik musi mieć ukończone 18 lat w dniu przystąpienia.")
+
+    def validate_postal_code(self, field):
+        if field.data and not postal_code_ok(field.data):
+            raise ValidationError("Kod pocztowy ma postać NN-NNN, np. 00-950.")
+
+    def validate_joined_at(self, field):
+        if field.data and field.data > date.today():
+            raise ValidationError("Data rozpoczęcia nie może być w przyszłości.")
+
+    def _pesel_ok(self):
+        return (
+            bool(self.pesel.data)
+            and not self.no_pesel.data
+            and pesel_number.is_valid(self.pesel.data)
+        )
+
+    def _pesel_sex(self):
+        return "M" if pesel_number.get_gender(self.pesel.data) == "M" else "K"
+
+    def fill_from_pesel(self):
+        """A participant with a PESEL need not type what it says: birth date and sex."""
+        if self._pesel_ok():
+            if not any(self.birth_date.raw_data or []):
+                self.birth_date.data = pesel_number.get_birth_date(self.pesel.data)
+                self.birth_date.process_errors = []
+            if not self.sex.data:
+                self.sex.data = self._pesel_sex()
+
+
+class LeavingForm(BaseForm):
+    left_at = PlDateField("Data zakończenia udziału w projekcie", validators=[Optional()])
+    leaving_status = StringField(
+        "Sytuacja uczestnika w chwili zakończenia udziału", validators=[short(200)]
+    )

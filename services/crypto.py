@@ -1,0 +1,57 @@
+"""Encryption at rest for personal data: Fernet tokens under a MultiFernet (the first key
+encrypts, every key decrypts, so keys can be rotated), and a keyed hash for lookups such as the
+PESEL uniqueness check. Keys come from configuration (PII_KEYS, comma-separated, newest first)."""
+
+import hashlib
+import hmac
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+_state = {}
+
+
+def configure(keys):
+    """Called by create_app with the PII_KEYS setting."""
+    parsed = [k.strip() for k in (keys or "").split(",") if k.strip()]
+    if not parsed:
+        _state.clear()
+        return
+    _state["fernet"] = MultiFernet([Fernet(k.encode()) for k in parsed])
+    _state["hash_key"] = hashlib.sha256(b"planjst-lookup:" + parsed[0].encode()).digest()
+
+
+def _fernet():
+    if "fernet" not in _state:
+        raise RuntimeError("PII_KEYS is not configured")
+    return _state["fernet"]
+
+
+def encrypt(value):
+    """'' stays '' (nothing to hide); anything else becomes a token."""
+    if value in (None, ""):
+        return ""
+    return _fernet().encrypt(str(value).encode()).decode()
+
+
+def decrypt(token):
+    if not token:
+        return ""
+    try:
+        return _fernet().decrypt(token.encode()).decode()
+    except InvalidToken as exc:
+        raise RuntimeError("personal data cannot be decrypted with the configured keys") from exc
+
+
+def rotate(token):
+    """The same value encrypted with the first (newest) key."""
+    return _fernet().rotate(token.encode()).decode() if token else ""
+
+
+def lookup_hash(value):
+    """A keyed hash (HMAC-SHA256, keyed by the newest key) for uniqueness checks; key rotation
+    recomputes the stored hashes."""
+    return hmac.new(_state["hash_key"], value.encode(), hashlib.sha256).hexdigest()
+
+
+def new_key():
+    return Fernet.generate_key().decode()
