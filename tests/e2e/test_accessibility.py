@@ -16,7 +16,7 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 SKIP = ("/logout", "/static/", "/bootstrap/")
-DOWNLOADS = (".docx", ".csv", ".zip", ".xlsx", ".pdf")
+DOWNLOADS = (".docx", ".csv", ".zip", ".xlsx", ".pdf", ".json")
 MAX_PAGES = 150
 
 
