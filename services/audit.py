@@ -33,6 +33,10 @@ ACTIONS = {
     "pii_written": "Zmiana danych osobowych uczestnika",
     "pii_exported": "Eksport danych uczestników",
     "pii_erased": "Usunięcie danych osobowych",
+    "document_download": "Pobranie dokumentu z danymi osobowymi",
+    "documents_batch": "Pobranie paczki dokumentów z danymi osobowymi",
+    "template_uploaded": "Nowa wersja szablonu dokumentu",
+    "signed_copy": "Zapisanie podpisanego egzemplarza",
 }
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from models import JST_KINDS, ExpertAssignment, Jst, TeamMembership, User, write_tx
 
-from . import accounts, documents, participants, plans, programme, review, surveys
+from . import accounts, participants, plans, programme, review, surveys
 from .identifiers import TERYT_KIND_DIGIT, make_nip, make_regon
 from .text import fold
 
@@ -131,7 +131,7 @@ def seed(password, hash_method):
                         joined_at=date(2017, 4, 5),
                     )
     ctx = {"users": users, "jsts": jsts, "password": password, "hash_method": hash_method}
-    for area in (plans, participants, documents, review, programme, surveys):
+    for area in (plans, participants, review, programme, surveys):
         with write_tx():
             area.seed_demo(ctx)
     return [(u.email, u.role_label) for u in users.values()]

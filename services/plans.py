@@ -811,7 +811,10 @@ def transition(plan, action, user, message=""):
             PlanVersion.create(
                 plan=fresh,
                 number=next_version_number(fresh),
-                content=json.dumps(plan_content(fresh), ensure_ascii=False),
+                content=json.dumps(
+                    plan_content(fresh) | {"status": target, "status_label": STATUS_LABELS[target]},
+                    ensure_ascii=False,
+                ),
                 submitted_by=user,
             )
         if action in ("return", "reopen") and not message.strip():

@@ -43,6 +43,8 @@ RULES = {
     "pii.own": {"participant"},  # one's own data (global: the relation is the role)
     "pii.manage": {"coordinator"},  # anyone's data, the status list, erasure, the export
     # --- Word documents (issue 7) ---
+    "doc.jst": {"coordinator", "team"},  # the JST's documents page, agreement and plan
+    "doc.manage": {"coordinator"},  # any document, batches, templates, signed copies
     # --- expert review (issue 8) ---
     # --- the programme around the plan (issue 9) ---
     # --- surveys and certificates (issue 10) ---

@@ -1,8 +1,289 @@
-"""Views of the Word documents (issue 7)."""
+"""Views of the Word documents (issue 7): a JST's documents, downloads, signed copies, batches,
+templates."""
 
-from flask import Blueprint
+import io
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from forms.auth import EmptyForm
+from forms.documents import SignedForm, TemplateForm
+from models import PROGRAM_GROUPS, Jst, TeamMembership, User
+from models.documents import SignedCopy
+from services import audit, documents, participants, plans, policy
+from services.documents import KINDS, TemplateRefused
+
+from .auth import client_address
 
 bp = Blueprint("documents", __name__)
 
 # (endpoint, label, policy action): this area's entries in the main navigation
-NAV = []
+NAV = [("documents.overview", "Dokumenty", "doc.manage")]
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _docx(data, name):
+    return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=name)
+
+
+def _jst(jst_id, action):
+    jst = Jst.get_or_none(Jst.id == jst_id) or abort(404)
+    policy.require(current_user, action, jst)
+    return jst
+
+
+def _require_manage():
+    if not policy.can(current_user, "doc.manage"):
+        abort(404)
+
+
+def _kind_or_404(kind):
+    if kind not in KINDS:
+        abort(404)
+    return kind
+
+
+def _signed_state(copies, kind, context, participant=None, version=None):
+    """The newest signed copy of this document and whether the data still matches it."""
+    for copy in copies:
+        if (
+            copy.kind == kind
+            and copy.participant_id == participant
+            and copy.plan_version == version
+        ):
+            return copy, copy.fingerprint == documents.fingerprint(context)
+    return None, None
+
+
+@bp.get("/jst/<int:jst_id>/dokumenty")
+@login_required
+def jst_documents(jst_id):
+    jst = _jst(jst_id, "doc.jst")
+    manage = policy.can(current_user, "doc.manage")
+    agreement, agreement_missing = documents.agreement_context(jst)
+    copies = documents.signed_copies(jst=jst)
+    members = plans.current_team(jst)
+    if not manage:
+        members = [m for m in members if m.user_id == current_user.id]
+    declarations = []
+    for member in members:
+        missing = participants.missing_fields(member.user)
+        copy = next((c for c in documents.signed_copies(participant=member.user)), None)
+        declarations.append((member.user, missing, copy))
+    plan = plans.get_plan(jst)
+    return render_template(
+        "documents/jst.html",
+        jst=jst,
+        plan=plan,
+        manage=manage,
+        agreement_missing=agreement_missing,
+        agreement_signed=_signed_state(copies, "deklaracja", agreement),
+        plan_missing=[m for _s, _a, m in plans.blocking(plans.missing_items(plan))],
+        versions=plans.versions(plan),
+        declarations=declarations,
+        copies=copies,
+        form=SignedForm(formdata=None, received_on=date.today()),
+    )
+
+
+@bp.get("/jst/<int:jst_id>/dokumenty/deklaracja.docx")
+@login_required
+def agreement(jst_id):
+    jst = _jst(jst_id, "doc.jst")
+    context, missing = documents.agreement_context(jst)
+    if missing and not policy.can(current_user, "doc.manage"):
+        flash("Deklaracji nie można jeszcze pobrać — brakuje danych (lista poniżej).", "warning")
+        return redirect(url_for(".jst_documents", jst_id=jst.id))
+    return _docx(
+        documents.render("deklaracja", context), documents.filename("deklaracja", jst.name)
+    )
+
+
+@bp.get("/jst/<int:jst_id>/dokumenty/plan.docx")
+@login_required
+def plan(jst_id):
+    jst = _jst(jst_id, "doc.jst")
+    version = request.args.get("wersja", type=int)
+    context, _missing = documents.plan_context(jst, version)
+    if context is None:
+        abort(404)
+    return _docx(documents.render("plan", context), documents.filename("plan", jst.name, version))
+
+
+def _declaration(user):
+    context, missing = documents.declaration_context(user, current_user)
+    audit.record(
+        "document_download",
+        actor=current_user,
+        subject=f"user:{user.id}",
+        address=client_address(),
+        details="oświadczenie uczestnika",
+    )
+    return _docx(
+        documents.render("oswiadczenie", context),
+        documents.filename("oswiadczenie", user.full_name),
+    ), missing
+
+
+@bp.get("/moje-dane/oswiadczenie.docx")
+@login_required
+def own_declaration():
+    if not policy.can(current_user, "pii.own"):
+        abort(404)
+    if participants.missing_fields(current_user):
+        flash("Oświadczenie będzie można pobrać po uzupełnieniu wszystkich danych.", "warning")
+        return redirect(url_for("participants.my_data"))
+    return _declaration(current_user)[0]
+
+
+@bp.get("/dokumenty/oswiadczenie/<int:user_id>.docx")
+@login_required
+def declaration(user_id):
+    _require_manage()
+    user = User.get_or_none((User.id == user_id) & (User.role == "participant")) or abort(404)
+    return _declaration(user)[0]
+
+
+@bp.post("/jst/<int:jst_id>/dokumenty/podpisane")
+@login_required
+def record_signed(jst_id):
+    jst = _jst(jst_id, "doc.manage")
+    form = SignedForm()
+    if not form.validate_on_submit():
+        flash("Podaj datę otrzymania podpisanego egzemplarza (RRRR-MM-DD).", "danger")
+        return redirect(url_for(".jst_documents", jst_id=jst.id))
+    kind = form.kind.data
+    if kind == "oswiadczenie":
+        member = TeamMembership.get_or_none(
+            (TeamMembership.jst == jst) & (TeamMembership.user == form.participant.data)
+        ) or abort(404)
+        documents.record_signed(kind, member.user, form.received_on.data, current_user)
+    else:
+        version = form.version.data if kind == "plan" else None
+        if kind == "plan" and documents.plan_context(jst, version)[0] is None:
+            abort(404)
+        documents.record_signed(kind, jst, form.received_on.data, current_user, version)
+    flash("Zapisano podpisany egzemplarz; jego plik jest przechowywany.", "success")
+    return redirect(url_for(".jst_documents", jst_id=jst.id))
+
+
+@bp.get("/dokumenty/podpisane/<int:copy_id>.docx")
+@login_required
+def signed_file(copy_id):
+    _require_manage()
+    copy = SignedCopy.get_or_none(SignedCopy.id == copy_id) or abort(404)
+    return _docx(bytes(copy.data), copy.filename)
+
+
+# ---------- batches and templates (coordinator) ----------
+
+
+def _group():
+    group = request.args.get("grupa", type=int)
+    return group if group in PROGRAM_GROUPS else None
+
+
+@bp.get("/dokumenty")
+@login_required
+def overview():
+    _require_manage()
+    jsts = list(Jst.select().where(Jst.status == "active").order_by(Jst.name_sort))
+    signed = {(c.kind, c.jst_id) for c in documents.signed_copies()}
+    return render_template(
+        "documents/overview.html",
+        kinds=KINDS,
+        groups=PROGRAM_GROUPS,
+        templates={kind: documents.template_history(kind) for kind in KINDS},
+        unsigned=[j for j in jsts if ("deklaracja", j.id) not in signed],
+        form=TemplateForm(formdata=None),
+        empty=EmptyForm(),
+    )
+
+
+@bp.get("/dokumenty/<kind>.zip")
+@login_required
+def batch_zip(kind):
+    _require_manage()
+    items = documents.batch(_kind_or_404(kind), _group(), current_user)
+    template = documents.template_bytes(kind)
+    suffix = f"-grupa-{_group()}" if _group() else ""
+    return Response(
+        documents.zip_stream(kind, items, template),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{kind}{suffix}.zip"'},
+    )
+
+
+@bp.get("/dokumenty/<kind>-scalone.docx")
+@login_required
+def batch_merged(kind):
+    _require_manage()
+    items = documents.batch(_kind_or_404(kind), _group(), current_user)
+    if not items:
+        flash("Brak dokumentów do scalenia.", "info")
+        return redirect(url_for(".overview"))
+    suffix = f"-grupa-{_group()}" if _group() else ""
+    return _docx(documents.merged(kind, items), f"{kind}-wszystkie{suffix}.docx")
+
+
+@bp.get("/dokumenty/szablony/<kind>.docx")
+@login_required
+def template_file(kind):
+    _require_manage()
+    return _docx(documents.template_bytes(_kind_or_404(kind)), f"szablon-{kind}.docx")
+
+
+@bp.get("/dokumenty/szablony/<kind>/probka.docx")
+@login_required
+def template_sample(kind):
+    _require_manage()
+    _kind_or_404(kind)
+    return _docx(documents.render(kind, documents.sample_context(kind)), f"probka-{kind}.docx")
+
+
+@bp.post("/dokumenty/szablony/<kind>")
+@login_required
+def template_upload(kind):
+    _require_manage()
+    _kind_or_404(kind)
+    form = TemplateForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            data = upload.read(documents.MAX_TEMPLATE_BYTES + 1)
+        finally:
+            upload.close()
+        try:
+            documents.check_template(kind, data)
+        except TemplateRefused as exc:
+            flash(f"Nie przyjęto szablonu „{KINDS[kind].label}”: {exc}", "danger")
+        else:
+            documents.save_template(kind, data, upload.filename or "", current_user)
+            flash(f"Przyjęto nową wersję szablonu „{KINDS[kind].label}”.", "success")
+    else:
+        flash("Wybierz plik .docx z szablonem.", "danger")
+    return redirect(url_for(".overview") + f"#szablon-{kind}")
+
+
+@bp.post("/dokumenty/szablony/<kind>/przywroc/<int:template_id>")
+@login_required
+def template_restore(kind, template_id):
+    _require_manage()
+    _kind_or_404(kind)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if documents.restore_template(kind, template_id, current_user) is None:
+        abort(404)
+    flash("Przywrócono wcześniejszą wersję szablonu.", "success")
+    return redirect(url_for(".overview") + f"#szablon-{kind}")

@@ -1,0 +1,62 @@
+from models.documents import SignedCopy
+from services import documents
+
+from . import LOGIN_REDIRECT, OK, ROLES, Case, jst_scoped
+
+
+def _only(roles, ok=OK):
+    expect = {role: frozenset({404}) for role in ROLES}
+    expect["anon"] = LOGIN_REDIRECT
+    for role in roles:
+        expect[role] = frozenset(ok) if isinstance(ok, (set, frozenset)) else frozenset({ok})
+    return expect
+
+
+def setup(world):
+    copy = documents.record_signed("deklaracja", world.jst, "2017-04-01", world.coordinator)
+    return {"copy": SignedCopy.get_by_id(copy.id).id}
+
+
+JST_DOCS = {"coordinator", "team"}
+COORDINATOR = _only(["coordinator"])
+CASES = [
+    Case("documents.jst_documents", "/jst/{jst}/dokumenty", jst_scoped(JST_DOCS)),
+    # incomplete agreement: a team member is sent back to the list (302), the coordinator gets it
+    Case(
+        "documents.agreement",
+        "/jst/{jst}/dokumenty/deklaracja.docx",
+        jst_scoped(JST_DOCS, ok={200, 302}),
+    ),
+    Case("documents.plan", "/jst/{jst}/dokumenty/plan.docx", jst_scoped(JST_DOCS)),
+    Case(
+        "documents.own_declaration",
+        "/moje-dane/oswiadczenie.docx",
+        _only(["participant_own", "participant_other"], {200, 302}),
+    ),
+    Case("documents.declaration", "/dokumenty/oswiadczenie/{participant}.docx", COORDINATOR),
+    Case(
+        "documents.record_signed",
+        "/jst/{jst}/dokumenty/podpisane",
+        jst_scoped({"coordinator"}, ok=302),
+        method="POST",
+        data={"kind": "deklaracja", "received_on": "2017-05-01"},
+    ),
+    Case("documents.signed_file", "/dokumenty/podpisane/{copy}.docx", COORDINATOR),
+    Case("documents.overview", "/dokumenty", COORDINATOR),
+    Case("documents.batch_zip", "/dokumenty/deklaracja.zip", COORDINATOR),
+    Case("documents.batch_merged", "/dokumenty/deklaracja-scalone.docx", COORDINATOR),
+    Case("documents.template_file", "/dokumenty/szablony/plan.docx", COORDINATOR),
+    Case("documents.template_sample", "/dokumenty/szablony/plan/probka.docx", COORDINATOR),
+    Case(
+        "documents.template_upload",
+        "/dokumenty/szablony/plan",
+        _only(["coordinator"], 302),
+        method="POST",
+    ),
+    Case(
+        "documents.template_restore",
+        "/dokumenty/szablony/plan/przywroc/0",
+        _only(["coordinator"], 302),
+        method="POST",
+    ),
+]
