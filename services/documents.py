@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -202,10 +203,31 @@ def fingerprint(context):
 # ---------- rendering ----------
 
 
+class _Sandbox(SandboxedEnvironment):
+    """Compiles each template part once: rendering a batch reuses the compiled parts (keyed by
+    their source, so a new template version compiles anew)."""
+
+    def __init__(self):
+        super().__init__(autoescape=True, undefined=StrictUndefined)
+        self._compiled = OrderedDict()
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals or template_class:
+            return super().from_string(source, globals, template_class)
+        template = self._compiled.pop(source, None) or super().from_string(source)
+        self._compiled[source] = template
+        while len(self._compiled) > 64:
+            self._compiled.popitem(last=False)
+        return template
+
+
+_SANDBOX = _Sandbox()
+
+
 def sandbox():
     """Uploaded templates are untrusted: no Python internals, every name and attribute must
     exist, every value escaped for XML."""
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    return _SANDBOX
 
 
 def template_bytes(kind):
@@ -540,7 +562,8 @@ def zip_stream(kind, items, template):
     writer.writerow(["plik", "dokument", "kompletny", "braki"])
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, context, missing in items:
-            archive.writestr(name, render(kind, context, template))
+            # a .docx is compressed already: store it
+            archive.writestr(name, render(kind, context, template), zipfile.ZIP_STORED)
             writer.writerow(
                 [name, KINDS[kind].label, "nie" if missing else "tak", ", ".join(missing)]
             )
