@@ -16,6 +16,8 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/flask --app app init-db
 	$(BIN)/flask --app app seed-demo
+	@# the mail worker sends the outbox (when SMTP is configured) while the server runs
+	$(BIN)/flask --app app send-mail --loop & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	$(BIN)/gunicorn --workers 3 --bind 127.0.0.1:5000 --access-logfile - 'app:create_app()'
 
 test: $(STAMP)

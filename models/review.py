@@ -1,8 +1,64 @@
-"""Models of the expert review (issue 8).
+"""Models of the expert review (issue 8): comments anchored to a step or a row, in-app
+notifications, the expert visit.
 
 MODELS: the tables of this area (exported through models.ALL_MODELS).
 MIGRATIONS: [(number, function)], numbers 50–59 belong to this area.
 """
 
-MODELS = []
-MIGRATIONS = []
+from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from .accounts import User
+from .base import BaseModel, db, utcnow
+from .jst import Jst
+from .plans import Plan
+
+
+class Comment(BaseModel):
+    """A comment on a whole step (row_uid "") or one row (its stable uid), or a reply (parent)."""
+
+    plan = ForeignKeyField(Plan, backref="comments", on_delete="CASCADE")
+    parent = ForeignKeyField("self", null=True, backref="replies", on_delete="CASCADE")
+    step = CharField(max_length=20)
+    row_kind = CharField(max_length=30, default="")
+    row_uid = CharField(max_length=32, default="")
+    row_label = CharField(max_length=200, default="")
+    row_version = IntegerField(null=True)  # the row's version when commented: later edits show
+    plan_version = IntegerField()  # the plan version it was written on (a draft: the next one)
+    author = ForeignKeyField(User, on_delete="CASCADE")
+    body = TextField()
+    created_at = DateTimeField(default=utcnow)
+    resolved_at = DateTimeField(null=True)
+    resolved_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+
+
+class Notification(BaseModel):
+    user = ForeignKeyField(User, backref="notifications", on_delete="CASCADE")
+    kind = CharField(max_length=20)
+    text = CharField(max_length=300)
+    url = CharField(max_length=300)
+    created_at = DateTimeField(default=utcnow)
+    read_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("user", "read_at"), False),)
+
+
+class ExpertVisit(BaseModel):
+    jst = ForeignKeyField(Jst, unique=True, on_delete="CASCADE")
+    expert = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    visit_date = DateField()
+    form = CharField(max_length=20)  # spotkanie | szkolenie | konsultacja
+    attendees = TextField(default="")
+    topics = TextField(default="")
+    conclusions = TextField(default="")
+    updated_at = DateTimeField(default=utcnow)
+
+
+MODELS = [Comment, Notification, ExpertVisit]
+
+
+def m0050_review():
+    db.create_tables(MODELS, safe=True)
+
+
+MIGRATIONS = [(50, m0050_review)]

@@ -46,6 +46,13 @@ RULES = {
     "doc.jst": {"coordinator", "team"},  # the JST's documents page, agreement and plan
     "doc.manage": {"coordinator"},  # any document, batches, templates, signed copies
     # --- expert review (issue 8) ---
+    "review.worklist": {"expert", "coordinator"},
+    "review.read": {"coordinator", "expert"},  # the reading view
+    "review.comment": {"coordinator", "expert"},  # start a thread, resolve or reopen it
+    "review.reply": {"coordinator", "expert", "team"},
+    "visit.view": {"coordinator", "expert", "team"},
+    "visit.edit": {"expert"},
+    "visit.list": {"coordinator"},
     # --- the programme around the plan (issue 9) ---
     # --- surveys and certificates (issue 10) ---
 }

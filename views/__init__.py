@@ -1,10 +1,14 @@
 """Blueprints, error pages, security headers and template helpers."""
 
+import re
+
 from flask import render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
 
 from services import formatting, policy
+from services import review as review_service
 
 from . import admin, auth, documents, jst, main, participants, plans, programme, review, surveys
 
@@ -53,6 +57,7 @@ def register(app):
     app.add_template_filter(formatting.date_pl, "date_pl")
     app.add_template_filter(formatting.datetime_pl, "datetime_pl")
     app.add_template_filter(formatting.money_pl, "money_pl")
+    app.add_template_filter(_linkify, "linkify")
 
 
 def _error_page(code):
@@ -101,4 +106,18 @@ def _template_globals():
         "session_warning_seconds": config["SESSION_WARNING_MINUTES"] * 60,
         "current_endpoint": request.endpoint,
         "session_expired": getattr(session, "expired", False),
+        "unread_notifications": lambda: review_service.unread_count(current_user),
     }
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def _linkify(text):
+    """Plain text with its links clickable, nothing else rendered."""
+    escaped = str(escape(text or ""))
+    return Markup(
+        _URL.sub(
+            lambda m: f'<a href="{m.group(0)}" rel="noopener nofollow">{m.group(0)}</a>', escaped
+        )
+    )

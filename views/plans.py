@@ -6,16 +6,27 @@ import re
 import secrets
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from forms.auth import EmptyForm
 from forms.jst import ProfileFields
 from forms.plans import MessageForm, row_form, row_values, submitted_texts, text_form_class
+from forms.review import CommentForm
 from models import Jst, utcnow, write_tx
 from models.plans import PendingInput
-from services import jsts, plans, policy
+from services import jsts, plans, policy, review
 from services.jsts import Conflict
 from services.plans import NotEditable, RowConflict, TransitionRefused
 
@@ -97,6 +108,12 @@ def _render_step(jst, plan, step, text_form=None, profile_form=None, conflicts=(
         "can_submit": policy.can(current_user, "plan.submit", jst),
         "can_decide": policy.can(current_user, "plan.decide", jst),
         "can_reopen": policy.can(current_user, "plan.reopen", jst),
+        "threads": review.threads(plan).get(step, []),
+        "unresolved": review.unresolved_counts(plan),
+        "decision": review.last_decision(plan),
+        "comment_form": CommentForm(formdata=None),
+        "can_comment": policy.can(current_user, "review.comment", jst),
+        "can_reply": policy.can(current_user, "review.reply", jst),
     }
     if step == "dzialania":
         context["goal_numbers"] = plans.goal_numbers(plan)
@@ -204,6 +221,11 @@ def _render_row(jst, plan, step, spec, form, row, status=200, conflict=None):
         conflict=conflict,
         editable=_can_edit(jst, plan),
         labels=plans,
+        threads=[t for t in review.threads(plan).get(step, []) if row and t.row_uid == row.uid],
+        comment_form=CommentForm(formdata=None),
+        can_comment=policy.can(current_user, "review.comment", jst),
+        can_reply=policy.can(current_user, "review.reply", jst),
+        form_empty=EmptyForm(),
     ), status
 
 
@@ -324,6 +346,13 @@ def change_status(jst_id, word):
     except TransitionRefused as exc:
         flash(str(exc), "danger")
     else:
+        review.on_transition(
+            plan,
+            action,
+            current_user,
+            url_for(".step", jst_id=jst.id, step="podsumowanie"),
+            current_app.config,
+        )
         flash(done, "success")
     return redirect(url_for(".step", jst_id=jst.id, step="podsumowanie"))
 
