@@ -317,7 +317,36 @@ def plan():
     doc.save(HERE / "plan.docx")
 
 
+def attendance_list():
+    doc = _document()
+    doc.add_heading("Lista obecności", level=0)
+    doc.add_paragraph("{{ programme }}")
+    doc.add_paragraph(
+        "Moduł {{ module.number }}, {{ module.dates }}, {{ module.venue }} — "
+        "grupa robocza {{ group }}"
+    )
+    table = doc.add_table(rows=4, cols=3)
+    table.style = "Table Grid"
+    headers = [
+        "Lp.",
+        "Imię i nazwisko, JST",
+        "Podpis: {% for day in days %}{{ day }}{% if not loop.last %} | {% endif %}{% endfor %}",
+    ]
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = text
+    table.rows[1].cells[0].text = "{%tr for person in people %}"
+    for cell, text in zip(
+        table.rows[2].cells,
+        ["{{ loop.index }}", "{{ person.name }}, {{ person.jst }}", ""],
+        strict=True,
+    ):
+        cell.text = text
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    doc.save(HERE / "lista_obecnosci.docx")
+
+
 if __name__ == "__main__":
     declaration()
     agreement()
     plan()
+    attendance_list()

@@ -44,7 +44,11 @@ KINDS = {
     ),
     "deklaracja": Kind("Deklaracja współpracy między JST a ORE", "deklaracja.docx", "jst"),
     "plan": Kind("Plan podnoszenia jakości usług oświatowych", "plan.docx", "jst"),
+    "lista_obecnosci": Kind(
+        "Lista obecności (moduł, grupa robocza)", "lista_obecnosci.docx", "group"
+    ),
 }
+BATCH_KINDS = [kind for kind, spec in KINDS.items() if spec.per != "group"]
 
 
 class TemplateRefused(Exception):
@@ -167,6 +171,12 @@ def plan_context(jst, version=None):
         "accepted": accepted,
     }
     return _plain(context), [m for _s, _a, m in plans.blocking(plans.missing_items(plan))]
+
+
+def attendance_context(module, group):
+    from . import programme  # noqa: PLC0415 (the programme area builds on documents)
+
+    return _plain({**_common(False), **programme.attendance_list_context(module, group)}), []
 
 
 def build_context(kind, obj, actor=None, version=None):
@@ -303,6 +313,18 @@ def sample_context(kind):
         head_name="Jan Wzorcowy",
     )
     common = _common(True)
+    if kind == "lista_obecnosci":
+        return {
+            **common,
+            "module": {
+                "number": 1,
+                "dates": "05.04.2017 – 07.04.2017",
+                "venue": "Centrum Szkoleniowe",
+            },
+            "group": 1,
+            "days": ["05.04.2017", "06.04.2017", "07.04.2017"],
+            "people": [{"name": "Anna Przykładowa", "jst": "Gmina Przykładowo"}],
+        }
     if kind == "oswiadczenie":
         person = dict(
             _EMPTY_DECLARATION,

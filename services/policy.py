@@ -54,6 +54,14 @@ RULES = {
     "visit.edit": {"expert"},
     "visit.list": {"coordinator"},
     # --- the programme around the plan (issue 9) ---
+    "programme.view": {"participant", "expert", "coordinator"},  # modules and schedules
+    "programme.manage": {"coordinator"},
+    "programme.tasks": {"participant", "expert", "coordinator"},
+    "task.view": {"coordinator", "expert", "team"},
+    "task.report": {"team"},
+    "task.decide": {"expert"},
+    "progress.view": {"coordinator", "expert", "team"},
+    "progress.report": {"team"},
     # --- surveys and certificates (issue 10) ---
 }
 

@@ -1,5 +1,384 @@
-"""Services of the the programme around the plan (issue 9)."""
+"""The programme around the plan: modules and schedules, working groups, attendance,
+implementation tasks and their reports, follow-up after the pilot."""
+
+from datetime import date, timedelta
+
+from peewee import fn
+
+from models import JST_KINDS, Jst, TeamMembership, User, utcnow, write_tx
+from models.plans import Plan
+from models.programme import (
+    Attachment,
+    Attendance,
+    BestPlan,
+    Consultation,
+    GroupMember,
+    Module,
+    ModuleSession,
+    ProgressReport,
+    Task,
+    TaskReport,
+    WorkingGroup,
+)
+
+from . import plans
+
+MAX_ATTACHMENT = 5 * 1024 * 1024
+# extension → (content type, the file's first bytes)
+ATTACHMENT_TYPES = {
+    "pdf": ("application/pdf", (b"%PDF",)),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+    ),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    "png": ("image/png", (b"\x89PNG",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+}
+PILOT_MODULES = [
+    (1, date(2017, 4, 5)),
+    (2, date(2017, 6, 26)),
+    (3, date(2017, 8, 21)),
+    (4, date(2017, 10, 18)),
+    (5, date(2017, 11, 15)),
+]
+
+
+class InUse(Exception):
+    """The module has attendance or a task with reports: deleting it would lose them."""
+
+
+class AttachmentRefused(Exception):
+    """The message says why (Polish)."""
+
+
+# ---------- modules ----------
+
+
+def modules():
+    return list(Module.select().order_by(Module.number))
+
+
+def sessions(module):
+    return list(
+        ModuleSession.select()
+        .where(ModuleSession.module == module)
+        .order_by(ModuleSession.day, ModuleSession.start)
+    )
+
+
+def module_days(module):
+    return (module.end_date - module.start_date).days + 1
+
+
+def next_module(today=None):
+    today = today or date.today()
+    return Module.select().where(Module.end_date >= today).order_by(Module.start_date).first()
+
+
+def delete_module(module):
+    with write_tx():
+        if (
+            Attendance.select().where(Attendance.module == module).exists()
+            or Task.select().where(Task.module == module).exists()
+        ):
+            raise InUse()
+        module.delete_instance(recursive=True)
+
+
+# ---------- working groups ----------
+
+
+def propose_groups(jsts, count):
+    """{jst id: group number}: the same input gives the same proposal; a JST's team is never
+    split; sizes differ by at most one team; kinds are dealt out in turn, so every group gets a
+    JST of each kind whenever there are at least `count` of that kind."""
+    order = sorted(jsts, key=lambda j: (list(JST_KINDS).index(j.kind), j.name_sort, j.id))
+    return {jst.id: i % count + 1 for i, jst in enumerate(order)}
+
+
+def groups():
+    """[(group number, [jst])] as saved."""
+    result = {}
+    for member in (
+        GroupMember.select(GroupMember, WorkingGroup, Jst)
+        .join(WorkingGroup)
+        .switch(GroupMember)
+        .join(Jst)
+        .where(Jst.status == "active")
+        .order_by(WorkingGroup.number, Jst.name_sort)
+    ):
+        result.setdefault(member.group.number, []).append(member.jst)
+    return sorted(result.items())
+
+
+def save_groups(assignment):
+    """assignment: {jst id: group number (1..)}."""
+    with write_tx():
+        GroupMember.delete().execute()
+        for number in sorted(set(assignment.values())):
+            WorkingGroup.get_or_create(number=number)
+        by_number = {g.number: g for g in WorkingGroup.select()}
+        for jst_id, number in assignment.items():
+            GroupMember.create(jst=jst_id, group=by_number[number])
+        used = set(assignment.values())
+        WorkingGroup.delete().where(WorkingGroup.number.not_in(list(used) or [0])).execute()
+
+
+def group_people(number):
+    """[(user, jst)] of the current teams in working group `number`."""
+    query = (
+        TeamMembership.select(TeamMembership, User, Jst)
+        .join(User)
+        .switch(TeamMembership)
+        .join(Jst)
+        .join(GroupMember, on=GroupMember.jst == Jst.id)
+        .join(WorkingGroup)
+        .where(
+            (WorkingGroup.number == number)
+            & TeamMembership.left_at.is_null()
+            & (Jst.status == "active")
+        )
+        .order_by(Jst.name_sort, User.full_name)
+    )
+    return [(m.user, m.jst) for m in query]
+
+
+# ---------- attendance ----------
+
+
+def attendance(module, users):
+    """{(user id, day)} present."""
+    return {
+        (a.user_id, a.day)
+        for a in Attendance.select().where(
+            (Attendance.module == module) & Attendance.user.in_([u.id for u in users] or [0])
+        )
+    }
+
+
+def save_attendance(module, users, present):
+    """Replace the attendance of `users` in `module` with `present` {(user id, day)}."""
+    ids = [u.id for u in users]
+    days = range(1, module_days(module) + 1)
+    with write_tx():
+        Attendance.delete().where(
+            (Attendance.module == module) & Attendance.user.in_(ids or [0])
+        ).execute()
+        for user_id, day in sorted(present):
+            if user_id in ids and day in days:
+                Attendance.create(module=module, user=user_id, day=day)
+
+
+def attendance_rates(today=None):
+    """{user id: percent of the days of modules that have begun}."""
+    today = today or date.today()
+    total = sum(module_days(m) for m in Module.select().where(Module.start_date <= today))
+    if not total:
+        return {}
+    counts = (
+        Attendance.select(Attendance.user, fn.COUNT(Attendance.id).alias("n"))
+        .join(Module)
+        .where(Module.start_date <= today)
+        .group_by(Attendance.user)
+    )
+    return {row.user_id: round(100 * row.n / total) for row in counts.objects()}
+
+
+def attendance_list_context(module, number):
+    """The printable attendance list: names, JST, a signature column per day."""
+    days = [
+        (module.start_date + timedelta(days=i)).strftime("%d.%m.%Y")
+        for i in range(module_days(module))
+    ]
+    return {
+        "module": {
+            "number": module.number,
+            "venue": module.venue,
+            "dates": f"{module.start_date:%d.%m.%Y} – {module.end_date:%d.%m.%Y}",
+        },
+        "group": number,
+        "days": days,
+        "people": [{"name": u.full_name, "jst": j.name} for u, j in group_people(number)],
+    }
+
+
+# ---------- tasks and reports ----------
+
+
+def task_for(module):
+    return Task.get_or_none(Task.module == module)
+
+
+def report(task, jst):
+    return TaskReport.get_or_none((TaskReport.task == task) & (TaskReport.jst == jst))
+
+
+def save_report(task, jst, text):
+    with write_tx():
+        row = report(task, jst) or TaskReport(task=task, jst=jst)
+        if row.status == "accepted":
+            return row
+        row.text, row.status, row.updated_at = text, "submitted", utcnow()
+        row.save()
+    return row
+
+
+def decide(row, accepted, comment, expert):
+    with write_tx():
+        row.status = "accepted" if accepted else "more"
+        row.expert_comment = comment
+        row.decided_at, row.decided_by = utcnow(), expert
+        row.save()
+
+
+def check_attachment(filename, data):
+    """(extension, content type) or AttachmentRefused."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if ext not in ATTACHMENT_TYPES:
+        raise AttachmentRefused("Dozwolone pliki: PDF, DOCX, XLSX, PNG, JPG.")
+    if len(data) > MAX_ATTACHMENT:
+        raise AttachmentRefused(f"Plik jest za duży (najwyżej {MAX_ATTACHMENT // 2**20} MB).")
+    content_type, signatures = ATTACHMENT_TYPES[ext]
+    if not any(data.startswith(sig) for sig in signatures):
+        raise AttachmentRefused("Zawartość pliku nie zgadza się z jego rozszerzeniem.")
+    return ext, content_type
+
+
+def add_attachment(row, filename, data):
+    _ext, content_type = check_attachment(filename, data)
+    with write_tx():
+        return Attachment.create(
+            report=row,
+            filename=filename[:200],
+            content_type=content_type,
+            size=len(data),
+            data=data,
+        )
+
+
+def task_overview(task):
+    """[(jst, report or None)] of active JSTs."""
+    reports = {r.jst_id: r for r in TaskReport.select().where(TaskReport.task == task)}
+    return [
+        (jst, reports.get(jst.id))
+        for jst in Jst.select().where(Jst.status == "active").order_by(Jst.name_sort)
+    ]
+
+
+# ---------- follow-up ----------
+
+
+def follow_up():
+    """JSTs whose plan is not accepted (with their consultation) and the accepted ones."""
+    status = {p.jst_id: p.status for p in Plan.select(Plan.jst, Plan.status)}
+    consultations = {c.jst_id: c for c in Consultation.select()}
+    best = {b.jst_id for b in BestPlan.select(BestPlan.jst)}
+    pending, accepted = [], []
+    for jst in Jst.select().where(Jst.status == "active").order_by(Jst.name_sort):
+        if status.get(jst.id) == "accepted":
+            accepted.append((jst, jst.id in best))
+        else:
+            pending.append((jst, consultations.get(jst.id)))
+    return pending, accepted
+
+
+def save_consultation(jst, meeting_date, expert, outcome):
+    with write_tx():
+        row = Consultation.get_or_none(Consultation.jst == jst) or Consultation(jst=jst)
+        row.meeting_date, row.expert, row.outcome = meeting_date, expert, outcome
+        row.save()
+
+
+def toggle_best(jst):
+    with write_tx():
+        if BestPlan.delete().where(BestPlan.jst == jst).execute() == 0:
+            BestPlan.create(jst=jst)
+
+
+def current_period(today=None):
+    today = today or date.today()
+    return f"{today.year}-{1 if today.month <= 6 else 2}"
+
+
+def save_progress(jst, period, entries):
+    """entries: [(action uid, status, comment)] for the plan's actions."""
+    plan = plans.get_plan(jst)
+    titles = {a.uid: a.title for a in plans.rows(plan, "dzialania", links=False)}
+    with write_tx():
+        for uid, status, comment in entries:
+            if uid not in titles:
+                continue
+            row = ProgressReport.get_or_none(
+                (ProgressReport.jst == jst)
+                & (ProgressReport.period == period)
+                & (ProgressReport.action_uid == uid)
+            )
+            row = row or ProgressReport(jst=jst, period=period, action_uid=uid)
+            row.action_title, row.status, row.comment = titles[uid], status, comment
+            row.updated_at = utcnow()
+            row.save()
+
+
+def progress(jst, period):
+    return {
+        r.action_uid: r
+        for r in ProgressReport.select().where(
+            (ProgressReport.jst == jst) & (ProgressReport.period == period)
+        )
+    }
+
+
+def network_progress(period):
+    """{status: count} of actions reported in `period` across the network."""
+    query = (
+        ProgressReport.select(ProgressReport.status, fn.COUNT(ProgressReport.id).alias("n"))
+        .where(ProgressReport.period == period)
+        .group_by(ProgressReport.status)
+    )
+    return {row.status: row.n for row in query.objects()}
 
 
 def seed_demo(ctx):
-    """Add this area's fictitious demo data (idempotent); ctx: see services.demo.seed."""
+    """The five modules of the 2017 pilot at a fictitious venue, with tasks (idempotent)."""
+    if Module.select().exists():
+        return
+    for number, start in PILOT_MODULES:
+        module = Module.create(
+            number=number,
+            start_date=start,
+            end_date=start + timedelta(days=2),
+            venue="Centrum Szkoleniowe „Przykładowe”, ul. Zmyślona 10, 00-950 Przykładowo",
+        )
+        for day, slots in (
+            (1, [("10:30", "12:00"), ("12:30", "14:00"), ("15:00", "16:30")]),
+            (2, [("09:00", "10:30"), ("11:00", "12:30"), ("14:00", "15:30")]),
+            (3, [("09:00", "10:30"), ("11:00", "12:30")]),
+        ):
+            for i, (start_time, end_time) in enumerate(slots, start=1):
+                ModuleSession.create(
+                    module=module,
+                    day=day,
+                    start=start_time,
+                    end=end_time,
+                    title=f"Warsztat {day}.{i}",
+                    kind="zajecia",
+                )
+        ModuleSession.create(
+            module=module,
+            day=2,
+            start="16:00",
+            end="17:00",
+            title="Stolik ekspercki: finanse oświaty",
+            kind="stolik",
+        )
+    ordered = modules()
+    for module, following in zip(ordered, ordered[1:], strict=False):
+        Task.create(
+            module=module,
+            title=f"Zadanie wdrożeniowe po module {module.number}",
+            description="Omówcie w zespole wnioski z modułu i opiszcie pierwsze kroki.",
+            due_date=following.start_date,
+        )
+    save_groups(propose_groups(ctx["jsts"], 4))

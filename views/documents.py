@@ -48,8 +48,8 @@ def _require_manage():
         abort(404)
 
 
-def _kind_or_404(kind):
-    if kind not in KINDS:
+def _kind_or_404(kind, batches=False):
+    if kind not in KINDS or (batches and kind not in documents.BATCH_KINDS):
         abort(404)
     return kind
 
@@ -203,6 +203,7 @@ def overview():
     return render_template(
         "documents/overview.html",
         kinds=KINDS,
+        batch_kinds=documents.BATCH_KINDS,
         groups=PROGRAM_GROUPS,
         templates={kind: documents.template_history(kind) for kind in KINDS},
         unsigned=[j for j in jsts if ("deklaracja", j.id) not in signed],
@@ -215,7 +216,7 @@ def overview():
 @login_required
 def batch_zip(kind):
     _require_manage()
-    items = documents.batch(_kind_or_404(kind), _group(), current_user)
+    items = documents.batch(_kind_or_404(kind, batches=True), _group(), current_user)
     template = documents.template_bytes(kind)
     suffix = f"-grupa-{_group()}" if _group() else ""
     return Response(
@@ -229,7 +230,7 @@ def batch_zip(kind):
 @login_required
 def batch_merged(kind):
     _require_manage()
-    items = documents.batch(_kind_or_404(kind), _group(), current_user)
+    items = documents.batch(_kind_or_404(kind, batches=True), _group(), current_user)
     if not items:
         flash("Brak dokumentów do scalenia.", "info")
         return redirect(url_for(".overview"))

@@ -1,8 +1,474 @@
-"""Views of the the programme around the plan (issue 9)."""
+"""Views of the programme around the plan (issue 9): modules, working groups, attendance,
+implementation tasks, follow-up after the pilot."""
 
-from flask import Blueprint
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from forms.auth import EmptyForm
+from forms.programme import (
+    PROGRESS_CHOICES,
+    AttachmentForm,
+    ConsultationForm,
+    DecisionForm,
+    ModuleForm,
+    ReportForm,
+    SessionForm,
+    TaskForm,
+)
+from models import Jst, User
+from models.programme import (
+    PROGRESS_STATUS,
+    REPORT_STATUS,
+    SESSION_KINDS,
+    Attachment,
+    Module,
+    ModuleSession,
+    Task,
+)
+from services import documents, jsts, plans, policy, programme
+from services.programme import AttachmentRefused, InUse
+
+from .documents import DOCX
 
 bp = Blueprint("programme", __name__)
 
 # (endpoint, label, policy action): this area's entries in the main navigation
-NAV = []
+NAV = [
+    ("programme.module_list", "Moduły", "programme.view"),
+    ("programme.task_list", "Zadania", "programme.tasks"),
+    ("programme.follow_up", "Po pilotażu", "programme.manage"),
+]
+
+
+@bp.app_context_processor
+def _next_module():
+    return {"programme_next_module": programme.next_module}
+
+
+def _module(module_id):
+    return Module.get_or_none(Module.id == module_id) or abort(404)
+
+
+def _manage():
+    policy.require(current_user, "programme.manage")
+
+
+def _jst(jst_id, action):
+    jst = Jst.get_or_none(Jst.id == jst_id) or abort(404)
+    policy.require(current_user, action, jst)
+    return jst
+
+
+# ---------- modules ----------
+
+
+@bp.get("/moduly")
+@login_required
+def module_list():
+    policy.require(current_user, "programme.view")
+    items = [(m, programme.sessions(m), programme.task_for(m)) for m in programme.modules()]
+    return render_template(
+        "programme/modules.html",
+        items=items,
+        kinds=SESSION_KINDS,
+        next_module=programme.next_module(),
+        form=EmptyForm(),
+    )
+
+
+@bp.route("/moduly/nowy", methods=["GET", "POST"], defaults={"module_id": None})
+@bp.route("/moduly/<int:module_id>", methods=["GET", "POST"])
+@login_required
+def module_edit(module_id):
+    _manage()
+    module = _module(module_id) if module_id else None
+    form = ModuleForm(obj=module) if request.method == "GET" else ModuleForm()
+    if form.validate_on_submit():
+        clash = Module.get_or_none(Module.number == form.number.data)
+        if clash and (module is None or clash.id != module.id):
+            form.number.errors.append("Moduł o tym numerze już istnieje.")
+        else:
+            module = module or Module()
+            form.populate_obj(module)
+            module.save()
+            flash(f"Zapisano moduł {module.number}.", "success")
+            return redirect(url_for(".module_edit", module_id=module.id))
+    task = programme.task_for(module) if module else None
+    return render_template(
+        "programme/module_form.html",
+        module=module,
+        form=form,
+        sessions=programme.sessions(module) if module else [],
+        session_form=SessionForm(formdata=None),
+        task_form=TaskForm(formdata=None, obj=task),
+        kinds=SESSION_KINDS,
+        empty=EmptyForm(),
+    ), (422 if form.errors else 200)
+
+
+@bp.post("/moduly/<int:module_id>/zajecia")
+@login_required
+def session_add(module_id):
+    _manage()
+    module = _module(module_id)
+    form = SessionForm()
+    if form.validate_on_submit() and form.day.data <= programme.module_days(module):
+        ModuleSession.create(
+            module=module,
+            day=form.day.data,
+            start=form.start.data,
+            end=form.end.data,
+            title=form.title.data,
+            kind=form.kind.data,
+        )
+        flash("Dodano zajęcia do programu modułu.", "success")
+    else:
+        errors = "; ".join(e for errs in form.errors.values() for e in errs) or (
+            "Dzień spoza modułu."
+        )
+        flash(f"Nie dodano zajęć: {errors}", "danger")
+    return redirect(url_for(".module_edit", module_id=module.id))
+
+
+@bp.post("/moduly/<int:module_id>/zajecia/<int:session_id>/usun")
+@login_required
+def session_delete(module_id, session_id):
+    _manage()
+    module = _module(module_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    ModuleSession.delete().where(
+        (ModuleSession.id == session_id) & (ModuleSession.module == module)
+    ).execute()
+    flash("Usunięto zajęcia.", "success")
+    return redirect(url_for(".module_edit", module_id=module.id))
+
+
+@bp.post("/moduly/<int:module_id>/usun")
+@login_required
+def module_delete(module_id):
+    _manage()
+    module = _module(module_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        programme.delete_module(module)
+    except InUse:
+        flash(
+            "Nie można usunąć modułu: są do niego zapisane obecności albo zadanie wdrożeniowe. "
+            "Dane zostałyby utracone.",
+            "danger",
+        )
+        return redirect(url_for(".module_edit", module_id=module.id))
+    flash(f"Usunięto moduł {module.number}.", "success")
+    return redirect(url_for(".module_list"))
+
+
+@bp.post("/moduly/<int:module_id>/zadanie")
+@login_required
+def task_save(module_id):
+    _manage()
+    module = _module(module_id)
+    form = TaskForm()
+    if form.validate_on_submit():
+        task = programme.task_for(module) or Task(module=module)
+        form.populate_obj(task)
+        task.save()
+        flash("Zapisano zadanie wdrożeniowe.", "success")
+    else:
+        flash("Podaj tytuł zadania i poprawny termin (RRRR-MM-DD).", "danger")
+    return redirect(url_for(".module_edit", module_id=module.id))
+
+
+# ---------- working groups and attendance ----------
+
+
+@bp.route("/grupy", methods=["GET", "POST"])
+@login_required
+def groups():
+    _manage()
+    active = list(Jst.select().where(Jst.status == "active").order_by(Jst.name_sort))
+    count = min(max(request.values.get("liczba", 4, type=int), 1), 12)
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        assignment = {}
+        for jst in active:
+            number = request.form.get(f"jst-{jst.id}", type=int)
+            if number is None or not 1 <= number <= count:
+                flash(f"Wybierz grupę dla JST {jst.name}.", "danger")
+                return redirect(url_for(".groups", liczba=count))
+            assignment[jst.id] = number
+        programme.save_groups(assignment)
+        flash("Zapisano podział na grupy robocze.", "success")
+        return redirect(url_for(".groups"))
+    saved = {jst.id: number for number, members in programme.groups() for jst in members}
+    proposal = programme.propose_groups(active, count)
+    return render_template(
+        "programme/groups.html",
+        jsts=active,
+        saved=saved,
+        proposal=proposal,
+        count=count,
+        groups=programme.groups(),
+        form=EmptyForm(),
+    )
+
+
+@bp.route("/moduly/<int:module_id>/obecnosc/<int:group>", methods=["GET", "POST"])
+@login_required
+def attendance(module_id, group):
+    _manage()
+    module = _module(module_id)
+    people = programme.group_people(group)
+    users = [u for u, _j in people]
+    days = list(range(1, programme.module_days(module) + 1))
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        present = set()
+        for value in request.form.getlist("obecny"):
+            user_id, _sep, day = value.partition(":")
+            if user_id.isdigit() and day.isdigit():
+                present.add((int(user_id), int(day)))
+        programme.save_attendance(module, users, present)
+        flash("Zapisano obecność.", "success")
+        return redirect(url_for(".attendance", module_id=module.id, group=group))
+    return render_template(
+        "programme/attendance.html",
+        module=module,
+        group=group,
+        people=people,
+        days=days,
+        present=programme.attendance(module, users),
+        rates=programme.attendance_rates(),
+        form=EmptyForm(),
+    )
+
+
+@bp.get("/moduly/<int:module_id>/obecnosc/<int:group>.docx")
+@login_required
+def attendance_list(module_id, group):
+    _manage()
+    module = _module(module_id)
+    context, _missing = documents.attendance_context(module, group)
+    data = documents.render("lista_obecnosci", context)
+    return send_file(
+        io.BytesIO(data),
+        mimetype=DOCX,
+        as_attachment=True,
+        download_name=f"lista-obecnosci-modul-{module.number}-grupa-{group}.docx",
+    )
+
+
+@bp.get("/obecnosc")
+@login_required
+def attendance_rates():
+    _manage()
+    rates = programme.attendance_rates()
+    people = []
+    for jst in Jst.select().where(Jst.status == "active").order_by(Jst.name_sort):
+        people += [(member.user, jst) for member in jsts.current_members(jst)]
+    return render_template(
+        "programme/rates.html",
+        people=people,
+        rates=rates,
+        modules=programme.modules(),
+        groups=programme.groups(),
+    )
+
+
+# ---------- implementation tasks ----------
+
+
+@bp.get("/zadania")
+@login_required
+def task_list():
+    policy.require(current_user, "programme.tasks")
+    ids = policy.visible_jst_ids(current_user)
+    tasks = list(Task.select(Task, Module).join(Module).order_by(Module.number))
+    overview = []
+    for task in tasks:
+        rows = [(j, r) for j, r in programme.task_overview(task) if ids is None or j.id in ids]
+        overview.append((task, rows))
+    return render_template("programme/tasks.html", overview=overview, status=REPORT_STATUS)
+
+
+@bp.route("/jst/<int:jst_id>/zadania/<int:task_id>", methods=["GET", "POST"])
+@login_required
+def report(jst_id, task_id):
+    jst = _jst(jst_id, "task.view" if request.method == "GET" else "task.report")
+    task = Task.get_or_none(Task.id == task_id) or abort(404)
+    row = programme.report(task, jst)
+    form = ReportForm(obj=row) if request.method == "GET" else ReportForm()
+    if request.method == "POST" and form.validate_on_submit():
+        if row is not None and row.status == "accepted":
+            flash("Sprawozdanie zostało już przyjęte.", "info")
+        else:
+            programme.save_report(task, jst, form.text.data)
+            flash("Przekazano sprawozdanie ekspertowi.", "success")
+        return redirect(url_for(".report", jst_id=jst.id, task_id=task.id))
+    return render_template(
+        "programme/report.html",
+        jst=jst,
+        task=task,
+        row=row,
+        form=form,
+        decision=DecisionForm(formdata=None),
+        upload=AttachmentForm(formdata=None),
+        can_report=policy.can(current_user, "task.report", jst),
+        can_decide=policy.can(current_user, "task.decide", jst),
+        status=REPORT_STATUS,
+        attachments=list(row.attachments) if row else [],
+    ), (422 if form.errors else 200)
+
+
+@bp.post("/jst/<int:jst_id>/zadania/<int:task_id>/decyzja")
+@login_required
+def report_decide(jst_id, task_id):
+    jst = _jst(jst_id, "task.decide")
+    task = Task.get_or_none(Task.id == task_id) or abort(404)
+    row = programme.report(task, jst) or abort(404)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        programme.decide(row, form.decision.data == "accept", form.comment.data or "", current_user)
+        flash("Zapisano decyzję.", "success")
+    else:
+        flash("Napisz, co zespół ma uzupełnić.", "danger")
+    return redirect(url_for(".report", jst_id=jst.id, task_id=task.id))
+
+
+@bp.post("/jst/<int:jst_id>/zadania/<int:task_id>/zalaczniki")
+@login_required
+def attachment_add(jst_id, task_id):
+    jst = _jst(jst_id, "task.report")
+    task = Task.get_or_none(Task.id == task_id) or abort(404)
+    row = programme.report(task, jst)
+    form = AttachmentForm()
+    if row is None:
+        flash("Najpierw zapisz sprawozdanie, potem dodaj załączniki.", "warning")
+    elif form.validate_on_submit():
+        upload = form.file.data
+        try:
+            data = upload.read(programme.MAX_ATTACHMENT + 1)
+        finally:
+            upload.close()
+        try:
+            programme.add_attachment(row, upload.filename or "plik", data)
+        except AttachmentRefused as exc:
+            flash(f"Nie dodano załącznika: {exc}", "danger")
+        else:
+            flash("Dodano załącznik.", "success")
+    else:
+        flash("Wybierz plik.", "danger")
+    return redirect(url_for(".report", jst_id=jst.id, task_id=task.id))
+
+
+@bp.get("/jst/<int:jst_id>/zalaczniki/<int:attachment_id>")
+@login_required
+def attachment(jst_id, attachment_id):
+    jst = _jst(jst_id, "task.view")
+    item = Attachment.get_or_none(Attachment.id == attachment_id) or abort(404)
+    if item.report.jst_id != jst.id:
+        abort(404)
+    return send_file(
+        io.BytesIO(bytes(item.data)),
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=item.filename,
+    )
+
+
+@bp.get("/zadania/<int:task_id>/druk")
+@login_required
+def task_print(task_id):
+    _manage()
+    task = Task.get_or_none(Task.id == task_id) or abort(404)
+    return render_template(
+        "programme/task_print.html",
+        task=task,
+        rows=[(j, r) for j, r in programme.task_overview(task) if r],
+        status=REPORT_STATUS,
+    )
+
+
+# ---------- follow-up after the pilot ----------
+
+
+@bp.get("/po-pilotazu")
+@login_required
+def follow_up():
+    _manage()
+    pending, accepted = programme.follow_up()
+    period = programme.current_period()
+    form = ConsultationForm(formdata=None)
+    form.expert.choices = [(0, "—")] + [(e.id, e.full_name) for e in jsts.experts()]
+    return render_template(
+        "programme/follow_up.html",
+        pending=pending,
+        accepted=accepted,
+        period=period,
+        network=programme.network_progress(period),
+        statuses=PROGRESS_STATUS,
+        form=form,
+        empty=EmptyForm(),
+    )
+
+
+@bp.post("/jst/<int:jst_id>/konsultacja")
+@login_required
+def consultation(jst_id):
+    jst = _jst(jst_id, "programme.manage")
+    form = ConsultationForm()
+    form.expert.choices = [(0, "—")] + [(e.id, e.full_name) for e in jsts.experts()]
+    if form.validate_on_submit():
+        expert = User.get_or_none((User.id == form.expert.data) & (User.role == "expert"))
+        programme.save_consultation(jst, form.meeting_date.data, expert, form.outcome.data or "")
+        flash(f"Zapisano spotkanie konsultacyjne: {jst.name}.", "success")
+    else:
+        flash("Podaj datę w formacie RRRR-MM-DD.", "danger")
+    return redirect(url_for(".follow_up"))
+
+
+@bp.post("/jst/<int:jst_id>/najlepszy-plan")
+@login_required
+def best_plan(jst_id):
+    jst = _jst(jst_id, "programme.manage")
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    programme.toggle_best(jst)
+    return redirect(url_for(".follow_up"))
+
+
+@bp.route("/jst/<int:jst_id>/postep", methods=["GET", "POST"])
+@login_required
+def progress(jst_id):
+    jst = _jst(jst_id, "progress.view" if request.method == "GET" else "progress.report")
+    plan = plans.get_plan(jst)
+    period = programme.current_period()
+    actions = plans.rows(plan, "dzialania", links=False)
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit() or plan.status != "accepted":
+            abort(400)
+        entries = []
+        for action in actions:
+            status = request.form.get(f"status-{action.uid}", "")
+            if status in PROGRESS_STATUS:
+                comment = (request.form.get(f"komentarz-{action.uid}") or "")[:2000]
+                entries.append((action.uid, status, comment))
+        programme.save_progress(jst, period, entries)
+        flash("Zapisano sprawozdanie z postępu.", "success")
+        return redirect(url_for(".progress", jst_id=jst.id))
+    return render_template(
+        "programme/progress.html",
+        jst=jst,
+        plan=plan,
+        period=period,
+        actions=actions,
+        saved=programme.progress(jst, period),
+        choices=PROGRESS_CHOICES,
+        form=EmptyForm(),
+        can_report=policy.can(current_user, "progress.report", jst),
+    )

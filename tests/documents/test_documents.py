@@ -2,6 +2,7 @@
 
 import csv
 import io
+import os
 import shutil
 import subprocess
 import zipfile
@@ -306,7 +307,8 @@ def test_team_member_sees_only_their_own_declaration(client, world):
 
 
 @pytest.mark.skipif(
-    not shutil.which("soffice"), reason="LibreOffice (libreoffice-writer-nogui) is not installed"
+    not shutil.which("soffice") and not os.environ.get("PLANJST_REQUIRE_BROWSER"),
+    reason="LibreOffice (libreoffice-writer-nogui) is not installed",
 )
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_documents_open_in_libreoffice(app, tmp_path, kind):

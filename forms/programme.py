@@ -1,0 +1,89 @@
+"""Forms of the programme: modules, sessions, tasks, reports, follow-up."""
+
+import re
+
+from flask_wtf.file import FileField, FileRequired
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+
+from models.programme import PROGRESS_STATUS, SESSION_KINDS
+
+from .base import DATE_MESSAGE, BaseForm, PlDateField, long, short
+
+TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+
+
+class ModuleForm(BaseForm):
+    number = IntegerField(
+        "Numer modułu",
+        validators=[InputRequired("Podaj numer modułu."), NumberRange(1, 20, "Numer od 1 do 20.")],
+    )
+    start_date = PlDateField("Pierwszy dzień", validators=[InputRequired(DATE_MESSAGE)])
+    end_date = PlDateField("Ostatni dzień", validators=[InputRequired(DATE_MESSAGE)])
+    venue = StringField("Miejsce", validators=[short()])
+    hours = StringField("Godziny", validators=[short()])
+
+    def validate_end_date(self, field):
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError("Ostatni dzień nie może być przed pierwszym.")
+        if field.data and self.start_date.data and (field.data - self.start_date.data).days > 6:
+            raise ValidationError("Moduł trwa najwyżej tydzień.")
+
+
+class SessionForm(BaseForm):
+    day = IntegerField(
+        "Dzień modułu",
+        validators=[InputRequired("Podaj dzień."), NumberRange(1, 7, "Dzień od 1 do 7.")],
+    )
+    start = StringField("Od (GG:MM)", validators=[DataRequired("Podaj godzinę."), short(5)])
+    end = StringField("Do (GG:MM)", validators=[DataRequired("Podaj godzinę."), short(5)])
+    title = StringField("Temat", validators=[DataRequired("Podaj temat."), short()])
+    kind = SelectField("Rodzaj", choices=list(SESSION_KINDS.items()))
+
+    def validate_start(self, field):
+        if not TIME.fullmatch(field.data or ""):
+            raise ValidationError("Godzina ma postać GG:MM, np. 10:30.")
+
+    def validate_end(self, field):
+        if not TIME.fullmatch(field.data or ""):
+            raise ValidationError("Godzina ma postać GG:MM, np. 12:00.")
+        if TIME.fullmatch(self.start.data or "") and field.data <= self.start.data:
+            raise ValidationError("Koniec musi być po początku.")
+
+
+class TaskForm(BaseForm):
+    title = StringField("Zadanie wdrożeniowe", validators=[DataRequired("Podaj tytuł."), short()])
+    description = TextAreaField("Opis", validators=[long()])
+    due_date = PlDateField("Termin", validators=[Optional()])
+
+
+class ReportForm(BaseForm):
+    text = TextAreaField(
+        "Sprawozdanie zespołu", validators=[DataRequired("Opisz wykonanie."), long()]
+    )
+
+
+class DecisionForm(BaseForm):
+    decision = SelectField(
+        "Decyzja", choices=[("accept", "przyjmuję"), ("more", "proszę o uzupełnienie")]
+    )
+    comment = TextAreaField("Komentarz", validators=[long(5000)])
+
+    def validate_comment(self, field):
+        if self.decision.data == "more" and not (field.data or "").strip():
+            raise ValidationError("Napisz, co uzupełnić.")
+
+
+class AttachmentForm(BaseForm):
+    file = FileField(
+        "Załącznik (PDF, DOCX, XLSX, PNG, JPG; do 5 MB)", validators=[FileRequired("Wybierz plik.")]
+    )
+
+
+class ConsultationForm(BaseForm):
+    meeting_date = PlDateField("Data spotkania konsultacyjnego", validators=[Optional()])
+    expert = SelectField("Ekspert", coerce=int, validate_choice=False)
+    outcome = TextAreaField("Wynik", validators=[long(5000)])
+
+
+PROGRESS_CHOICES = list(PROGRESS_STATUS.items())

@@ -1,0 +1,236 @@
+"""Modules, working groups, attendance, implementation tasks, follow-up after the pilot."""
+
+import io
+from datetime import date
+
+from docx import Document
+
+from models.plans import Plan
+from models.programme import Attendance, Module, ModuleSession, Task, TaskReport
+from services import plans, programme
+from tests.conftest import add_member, login, make_jst
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+
+
+def _module(number=1, start=date(2017, 4, 5)):
+    return Module.create(
+        number=number,
+        start_date=start,
+        end_date=date.fromordinal(start.toordinal() + 2),
+        venue="Centrum Szkoleniowe",
+    )
+
+
+def test_coordinator_builds_a_module_and_its_schedule(client, world):
+    login(client, world.coordinator)
+    response = client.post(
+        "/moduly/nowy",
+        data={
+            "number": "1",
+            "start_date": "2017-04-05",
+            "end_date": "2017-04-07",
+            "venue": "Sala A",
+            "hours": "od 10:30 do 14:00",
+        },
+    )
+    assert response.status_code == 302
+    module = Module.get(Module.number == 1)
+    client.post(
+        f"/moduly/{module.id}/zajecia",
+        data={"day": "1", "start": "10:30", "end": "12:00", "title": "Diagnoza", "kind": "zajecia"},
+    )
+    response = client.post(
+        f"/moduly/{module.id}/zajecia",
+        data={"day": "1", "start": "12:00", "end": "11:00", "title": "Zły", "kind": "zajecia"},
+        follow_redirects=True,
+    )
+    assert "Koniec musi być po początku" in response.get_data(as_text=True)
+    assert [s.title for s in ModuleSession.select()] == ["Diagnoza"]
+    bad = client.post(
+        "/moduly/nowy", data={"number": "1", "start_date": "2017-04-07", "end_date": "2017-04-05"}
+    )
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Ostatni dzień nie może być przed pierwszym" in page
+    client.post("/logout")
+    login(client, world.participant)
+    page = client.get("/moduly").get_data(as_text=True)
+    assert "Moduł 1" in page and "10:30–12:00" in page and "Diagnoza" in page
+
+
+def test_a_module_with_data_cannot_be_deleted(client, world):
+    module = _module()
+    Attendance.create(module=module, user=world.participant, day=1)
+    login(client, world.coordinator)
+    response = client.post(f"/moduly/{module.id}/usun", follow_redirects=True)
+    assert "Nie można usunąć modułu" in response.get_data(as_text=True)
+    assert Module.select().count() == 1
+    empty = _module(2, date(2017, 6, 26))
+    client.post(f"/moduly/{empty.id}/usun")
+    assert Module.select().count() == 1
+
+
+def test_group_proposal_is_balanced_mixed_and_stable(app):
+    kinds = ["gmina_wiejska", "gmina_miejska", "powiat", "gmina_miejsko_wiejska"]
+    jsts = [make_jst(f"JST {kind} {n}", kind=kind) for kind in kinds for n in range(3)]
+    jsts.append(make_jst("JST dodatkowa", kind="powiat"))
+    proposal = programme.propose_groups(jsts, 4)
+    assert proposal == programme.propose_groups(list(reversed(jsts)), 4)  # same input, same split
+    sizes = [list(proposal.values()).count(g) for g in range(1, 5)]
+    assert max(sizes) - min(sizes) <= 1 and sum(sizes) == 13
+    for kind in kinds:  # a kind is dealt out over different groups
+        taken = [proposal[j.id] for j in jsts if j.kind == kind]
+        assert len(set(taken)) == min(len(taken), 4)
+    powiats = {proposal[j.id] for j in jsts if j.kind == "powiat"}
+    assert powiats == {1, 2, 3, 4}  # four powiats: every group has one
+
+
+def test_attendance_is_recorded_at_once_rated_and_printed(client, world):
+    module = _module()
+    programme.save_groups({world.jst.id: 1, world.other_jst.id: 2})
+    login(client, world.coordinator)
+    page = client.get(f"/moduly/{module.id}/obecnosc/1").get_data(as_text=True)
+    assert world.participant.full_name in page and world.other_participant.full_name not in page
+    client.post(
+        f"/moduly/{module.id}/obecnosc/1",
+        data={
+            "obecny": [
+                f"{world.participant.id}:1",
+                f"{world.participant.id}:2",
+                f"{world.participant.id}:3",
+                f"{world.teammate.id}:1",
+                f"{world.other_participant.id}:1",
+                "x:y",
+            ]
+        },
+    )
+    assert (
+        Attendance.select().count() == 4 - 0
+        and not Attendance.select().where(Attendance.user == world.other_participant).exists()
+    )
+    rates = programme.attendance_rates(today=date(2017, 5, 1))
+    assert rates[world.participant.id] == 100 and rates[world.teammate.id] == 33
+    page = client.get("/obecnosc").get_data(as_text=True)
+    assert "100%" in page
+    response = client.get(f"/moduly/{module.id}/obecnosc/1.docx")
+    doc = Document(io.BytesIO(response.data))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert any("05.04.2017 | 06.04.2017 | 07.04.2017" in c for c in cells)
+    assert f"{world.participant.full_name}, Gmina Własna" in cells
+    assert "grupa robocza 1" in "\n".join(p.text for p in doc.paragraphs)
+
+
+def test_task_report_expert_decision_loop(app, world):
+    module = _module()
+    task = Task.create(module=module, title="Zadanie po module 1", due_date=date(2017, 6, 26))
+    team, expert = app.test_client(), app.test_client()
+    login(team, world.participant)
+    login(expert, world.expert)
+    path = f"/jst/{world.jst.id}/zadania/{task.id}"
+    assert team.post(path, data={"text": ""}).status_code == 422
+    team.post(path, data={"text": "Zrobiliśmy diagnozę."})
+    response = expert.post(
+        f"{path}/decyzja", data={"decision": "more", "comment": ""}, follow_redirects=True
+    )
+    assert "Napisz, co zespół ma uzupełnić" in response.get_data(as_text=True)
+    expert.post(f"{path}/decyzja", data={"decision": "more", "comment": "Dodajcie wnioski."})
+    assert "Dodajcie wnioski." in team.get(path).get_data(as_text=True)
+    team.post(path, data={"text": "Zrobiliśmy diagnozę. Wnioski: …"})
+    assert TaskReport.get().status == "submitted"
+    expert.post(f"{path}/decyzja", data={"decision": "accept", "comment": ""})
+    assert TaskReport.get().status == "accepted"
+    team.post(path, data={"text": "Zmiana po przyjęciu"})
+    assert TaskReport.get().text.startswith("Zrobiliśmy diagnozę. Wnioski")
+    other = app.test_client()
+    login(other, world.other_participant)
+    assert other.get(path).status_code == 404
+    coordinator = app.test_client()
+    login(coordinator, world.coordinator)
+    page = coordinator.get("/zadania").get_data(as_text=True)
+    assert "Gmina Własna" in page and "przyjęty" in page
+    assert "Wnioski" in coordinator.get(f"/zadania/{task.id}/druk").get_data(as_text=True)
+
+
+def test_attachments_are_checked_and_scoped(app, world):
+    module = _module()
+    task = Task.create(module=module, title="Zadanie")
+    team = app.test_client()
+    login(team, world.participant)
+    path = f"/jst/{world.jst.id}/zadania/{task.id}"
+    team.post(path, data={"text": "Sprawozdanie"})
+
+    def upload(name, data):
+        return team.post(
+            f"{path}/zalaczniki",
+            data={"file": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+            follow_redirects=True,
+        ).get_data(as_text=True)
+
+    assert "Dozwolone pliki" in upload("skrypt.exe", b"MZ")
+    assert "nie zgadza się z jego rozszerzeniem" in upload("zdjecie.png", b"GIF89a")
+    assert "Plik jest za duży" in upload("duzy.pdf", b"%PDF" + b"0" * (5 * 2**20))
+    assert "Dodano załącznik" in upload("zdjecie.png", PNG)
+    attachment = TaskReport.get().attachments[0]
+    response = team.get(f"/jst/{world.jst.id}/zalaczniki/{attachment.id}")
+    assert response.status_code == 200 and response.data == PNG
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    other = app.test_client()
+    login(other, world.other_participant)
+    assert other.get(f"/jst/{world.other_jst.id}/zalaczniki/{attachment.id}").status_code == 404
+
+
+def test_follow_up_consultations_progress_and_best_plans(app, world):
+    accepted_jst = make_jst("Gmina Zatwierdzona")
+    member = add_member(accepted_jst)
+    plan = plans.get_plan(accepted_jst)
+    action = plans.save_row(
+        plan, "dzialania", plans.new_uid(), {"title": "Warsztaty"}, None, member
+    )
+    Plan.update(status="accepted").where(Plan.id == plan.id).execute()
+    coordinator = app.test_client()
+    login(coordinator, world.coordinator)
+    page = coordinator.get("/po-pilotazu").get_data(as_text=True)
+    pending = page.split('id="pending-h"')[1].split('id="network-h"')[0]
+    assert "Gmina Własna" in pending and "Gmina Zatwierdzona" not in pending
+    coordinator.post(
+        f"/jst/{world.jst.id}/konsultacja",
+        data={
+            "meeting_date": "2018-01-15",
+            "expert": str(world.expert.id),
+            "outcome": "Plan do końca marca",
+        },
+    )
+    assert 'value="Plan do końca marca"' in coordinator.get("/po-pilotazu").get_data(as_text=True)
+    team = app.test_client()
+    login(team, member)
+    team.post(
+        f"/jst/{accepted_jst.id}/postep",
+        data={f"status-{action.uid}": "in_progress", f"komentarz-{action.uid}": "Trwa nabór"},
+    )
+    period = programme.current_period()
+    assert programme.network_progress(period) == {"in_progress": 1}
+    assert "Trwa nabór" in team.get(f"/jst/{accepted_jst.id}/postep").get_data(as_text=True)
+    coordinator.post(f"/jst/{accepted_jst.id}/najlepszy-plan")
+    assert "na konferencję" in coordinator.get("/po-pilotazu").get_data(as_text=True)
+    pending_team = app.test_client()
+    login(pending_team, world.participant)
+    response = pending_team.post(f"/jst/{world.jst.id}/postep", data={})
+    assert response.status_code == 400  # progress reports come after acceptance
+
+
+def test_demo_has_the_five_pilot_modules(app):
+    from services import demo
+
+    demo.seed("demo-haslo-123", "pbkdf2:sha256:1")
+    starts = [m.start_date for m in Module.select().order_by(Module.number)]
+    assert starts == [
+        date(2017, 4, 5),
+        date(2017, 6, 26),
+        date(2017, 8, 21),
+        date(2017, 10, 18),
+        date(2017, 11, 15),
+    ]
+    assert Task.select().count() == 4
+    demo.seed("demo-haslo-123", "pbkdf2:sha256:1")
+    assert Module.select().count() == 5
