@@ -345,8 +345,35 @@ def attendance_list():
     doc.save(HERE / "lista_obecnosci.docx")
 
 
+def certificate():
+    doc = _document()
+    doc.add_paragraph("Nr {{ c.number }}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_heading("Zaświadczenie o ukończeniu szkolenia", level=0)
+    doc.add_paragraph("Zaświadcza się, że")
+    name = doc.add_paragraph()
+    name.add_run("{{ c.name }}").bold = True
+    name.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(
+        "reprezentujący(-a) JST {{ c.jst }}, ukończył(a) szkolenie w ramach programu "
+        "„{{ programme }}”, realizowanego przez {{ ore.name }} w okresie {{ c.period }}, "
+        "obejmujące następujące moduły szkoleniowe:"
+    )
+    _table(doc, ["Moduł", "Termin"], "c.modules", ["{{ item.number }}", "{{ item.dates }}"])
+    doc.add_paragraph("Data wystawienia: {{ c.issued_on }}")
+    doc.add_paragraph(
+        "\n\n…………………………………………\n{{ ore.representative }}, {{ ore.function }}\n{{ ore.name }}"
+    ).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    note = doc.add_paragraph(
+        "Autentyczność zaświadczenia można sprawdzić na stronie {{ c.verify_url }} "
+        "(kod weryfikacyjny: {{ c.code }})."
+    )
+    note.runs[0].font.size = Pt(8)
+    doc.save(HERE / "zaswiadczenie.docx")
+
+
 if __name__ == "__main__":
     declaration()
     agreement()
     plan()
     attendance_list()
+    certificate()

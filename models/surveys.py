@@ -1,8 +1,131 @@
 """Models of the evaluation surveys and certificates (issue 10).
 
+Anonymity: SurveyResponse and SurveyAnswer have random (UUID) keys and no user, no time; who has
+answered is a separate table (SurveyDone) that says nothing about what. A draft (SurveyDraft) is
+kept with its user and deleted when the answers are copied, anonymously, on submission.
+
 MODELS: the tables of this area (exported through models.ALL_MODELS).
 MIGRATIONS: [(number, function)], numbers 70–79 belong to this area.
 """
 
-MODELS = []
-MIGRATIONS = []
+import uuid
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from .accounts import User
+from .base import BaseModel, db, utcnow
+from .programme import Module, ModuleSession
+
+QUESTION_KINDS = {
+    "rating": "ocena 1–5",
+    "single": "jednokrotny wybór",
+    "multiple": "wielokrotny wybór",
+    "text": "odpowiedź opisowa",
+}
+
+
+def _uuid():
+    return uuid.uuid4().hex
+
+
+class Survey(BaseModel):
+    title = CharField(max_length=200)
+    module = ForeignKeyField(Module, backref="surveys", on_delete="RESTRICT")
+    session = ForeignKeyField(ModuleSession, null=True, on_delete="RESTRICT")
+    opens_on = DateField()
+    closes_on = DateField()
+    experts_see_results = BooleanField(default=False)
+
+
+class Question(BaseModel):
+    survey = ForeignKeyField(Survey, backref="questions", on_delete="CASCADE")
+    position = IntegerField()
+    kind = CharField(max_length=10)
+    text = CharField(max_length=500)
+    required = BooleanField(default=True)
+    options = TextField(default="")  # one choice per line (single and multiple choice)
+
+    @property
+    def choices(self):
+        return [line for line in self.options.splitlines() if line.strip()]
+
+
+class SurveyResponse(BaseModel):
+    """One anonymous submission: no user, no time; the working group only for the response
+    rate and the small-group rule."""
+
+    id = CharField(primary_key=True, max_length=32, default=_uuid)
+    survey = ForeignKeyField(Survey, on_delete="CASCADE")
+    group = IntegerField(null=True)
+
+
+class SurveyAnswer(BaseModel):
+    """One value: a rating "1"–"5", a choice (one row per choice marked), a text."""
+
+    id = CharField(primary_key=True, max_length=32, default=_uuid)
+    response = ForeignKeyField(SurveyResponse, backref="answers", on_delete="CASCADE")
+    question = ForeignKeyField(Question, on_delete="CASCADE")
+    value = TextField()
+
+
+class SurveyDone(BaseModel):
+    """Who has answered (once), never what."""
+
+    id = CharField(primary_key=True, max_length=32, default=_uuid)
+    survey = ForeignKeyField(Survey, on_delete="CASCADE")
+    user = ForeignKeyField(User, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("survey", "user"), True),)
+
+
+class SurveyDraft(BaseModel):
+    survey = ForeignKeyField(Survey, on_delete="CASCADE")
+    user = ForeignKeyField(User, on_delete="CASCADE")
+    data = TextField(default="{}")  # {question id: value or [values]}
+
+    class Meta:
+        indexes = ((("survey", "user"), True),)
+
+
+class Certificate(BaseModel):
+    user = ForeignKeyField(User, unique=True, on_delete="CASCADE")
+    number = CharField(max_length=30, unique=True)
+    code = CharField(max_length=64, unique=True)
+    full_name = CharField(max_length=200)
+    programme = CharField(max_length=300)
+    issued_on = DateField()
+
+
+class VerifyAttempt(BaseModel):
+    """A wrong verification code: counters for the rate limit of the public page."""
+
+    address = CharField(max_length=64, index=True)
+    at = DateTimeField(default=utcnow, index=True)
+
+
+MODELS = [
+    Survey,
+    Question,
+    SurveyResponse,
+    SurveyAnswer,
+    SurveyDone,
+    SurveyDraft,
+    Certificate,
+    VerifyAttempt,
+]
+
+
+def m0070_surveys():
+    db.create_tables(MODELS, safe=True)
+
+
+MIGRATIONS = [(70, m0070_surveys)]

@@ -37,6 +37,7 @@ ACTIONS = {
     "documents_batch": "Pobranie paczki dokumentów z danymi osobowymi",
     "template_uploaded": "Nowa wersja szablonu dokumentu",
     "signed_copy": "Zapisanie podpisanego egzemplarza",
+    "certificates_issued": "Wystawienie zaświadczeń o ukończeniu szkolenia",
 }
 
 

@@ -17,7 +17,7 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from models import Jst, User, write_tx
+from models import Jst, TeamMembership, User, write_tx
 from models.documents import DocumentTemplate, SignedCopy
 from models.plans import Plan
 
@@ -47,8 +47,12 @@ KINDS = {
     "lista_obecnosci": Kind(
         "Lista obecności (moduł, grupa robocza)", "lista_obecnosci.docx", "group"
     ),
+    "zaswiadczenie": Kind(
+        "Zaświadczenie o ukończeniu szkolenia", "zaswiadczenie.docx", "certificate"
+    ),
 }
-BATCH_KINDS = [kind for kind, spec in KINDS.items() if spec.per != "group"]
+# kinds printed for every JST or participant (the others have their own pages)
+BATCH_KINDS = [kind for kind, spec in KINDS.items() if spec.per in ("participant", "jst")]
 
 
 class TemplateRefused(Exception):
@@ -177,6 +181,39 @@ def attendance_context(module, group):
     from . import programme  # noqa: PLC0415 (the programme area builds on documents)
 
     return _plain({**_common(False), **programme.attendance_list_context(module, group)}), []
+
+
+def certificate_context(certificate, verify_url):
+    """The certificate's values; verify_url: its public verification page."""
+    from . import programme  # noqa: PLC0415 (the programme area builds on documents)
+
+    values = settings.get_all()
+    membership = (
+        TeamMembership.select(TeamMembership, Jst)
+        .join(Jst)
+        .where(TeamMembership.user == certificate.user_id)
+        .order_by(TeamMembership.id.desc())
+        .first()
+    )
+    start, end = (date.fromisoformat(values[k]) for k in ("programme_start", "programme_end"))
+    context = {
+        **_common(False),
+        "programme": certificate.programme,
+        "c": {
+            "number": certificate.number,
+            "name": certificate.full_name,
+            "jst": membership.jst.name if membership else "",
+            "issued_on": certificate.issued_on,
+            "period": f"{date_pl(start, document=True)} – {date_pl(end, document=True)}",
+            "modules": [
+                {"number": m.number, "dates": f"{m.start_date:%d.%m.%Y} – {m.end_date:%d.%m.%Y}"}
+                for m in programme.modules()
+            ],
+            "verify_url": verify_url,
+            "code": certificate.code,
+        },
+    }
+    return _plain(context)
 
 
 def build_context(kind, obj, actor=None, version=None):
@@ -313,6 +350,20 @@ def sample_context(kind):
         head_name="Jan Wzorcowy",
     )
     common = _common(True)
+    if kind == "zaswiadczenie":
+        return {
+            **common,
+            "c": {
+                "number": "ZAS/2017/0001",
+                "name": "Anna Przykładowa",
+                "jst": "Gmina Przykładowo",
+                "issued_on": "17 listopada 2017 r.",
+                "period": "5 kwietnia 2017 r. – 17 listopada 2017 r.",
+                "modules": [{"number": 1, "dates": "05.04.2017 – 07.04.2017"}],
+                "verify_url": "https://planjst.example.org/zaswiadczenie/kod",
+                "code": "kod",
+            },
+        }
     if kind == "lista_obecnosci":
         return {
             **common,

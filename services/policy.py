@@ -63,6 +63,11 @@ RULES = {
     "progress.view": {"coordinator", "expert", "team"},
     "progress.report": {"team"},
     # --- surveys and certificates (issue 10) ---
+    "survey.manage": {"coordinator"},
+    "survey.results": {"coordinator", "expert"},  # experts: where allowed, their groups only
+    "survey.answer": {"participant"},
+    "certificate.manage": {"coordinator"},
+    "certificate.own": {"participant"},
 }
 
 STAFF_ROLES = {"coordinator", "admin"}

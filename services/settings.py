@@ -46,21 +46,29 @@ FIELDS = {
 }
 
 
+# the completion rule of the certificates, set with its own form on the certificates page
+CERTIFICATE_RULE = {"certificate_min_attendance": "80", "certificate_plan_status": "submitted"}
+
+
+def _defaults():
+    return {**{key: default for key, (_, default, _) in FIELDS.items()}, **CERTIFICATE_RULE}
+
+
 def get_all():
-    values = {key: default for key, (_, default, _) in FIELDS.items()}
-    values.update({s.key: s.value for s in Setting.select() if s.key in FIELDS})
+    values = _defaults()
+    values.update({s.key: s.value for s in Setting.select() if s.key in values})
     return values
 
 
 def get(key):
     row = Setting.get_or_none(Setting.key == key)
-    return row.value if row is not None else FIELDS[key][1]
+    return row.value if row is not None else _defaults()[key]
 
 
 def save(values):
     """Store the given keys; returns the keys whose value changed."""
     current = get_all()
-    changed = [k for k, v in values.items() if k in FIELDS and current.get(k) != v]
+    changed = [k for k, v in values.items() if k in current and current.get(k) != v]
     with write_tx():
         for key in changed:
             Setting.insert(key=key, value=values[key], updated_at=utcnow()).on_conflict(

@@ -1,8 +1,437 @@
 """Views of the evaluation surveys and certificates (issue 10)."""
 
-from flask import Blueprint
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forms.auth import EmptyForm
+from forms.surveys import CopyForm, QuestionForm, RuleForm, SurveyForm, answer_form_class
+from models.programme import Module, ModuleSession
+from models.surveys import QUESTION_KINDS, Certificate, Question, Survey
+from services import documents, policy, programme, settings, surveys
+from services.surveys import AlreadyAnswered, Locked, Throttled
+
+from .auth import client_address
+from .documents import _docx
 
 bp = Blueprint("surveys", __name__)
 
 # (endpoint, label, policy action): this area's entries in the main navigation
-NAV = []
+NAV = [
+    ("surveys.survey_list", "Ankiety", "survey.results"),
+    ("surveys.my_surveys", "Ankiety", "survey.answer"),
+    ("surveys.certificates", "Zaświadczenia", "certificate.manage"),
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.app_context_processor
+def _waiting():
+    return {"surveys_waiting": surveys.waiting_for}
+
+
+def _survey(survey_id):
+    return Survey.get_or_none(Survey.id == survey_id) or abort(404)
+
+
+def _manage():
+    policy.require(current_user, "survey.manage")
+
+
+def _module_choices():
+    return [(m.id, f"Moduł {m.number} ({m.start_date:%d.%m.%Y})") for m in programme.modules()]
+
+
+# ---------- building (coordinator) ----------
+
+
+@bp.get("/ankiety")
+@login_required
+def survey_list():
+    policy.require(current_user, "survey.results")
+    manage = policy.can(current_user, "survey.manage")
+    items = surveys.all_surveys()
+    if not manage:  # an expert: surveys whose results the coordinator shared
+        items = [(s, n) for s, n in items if s.experts_see_results]
+    copy_form = CopyForm(formdata=None)
+    copy_form.module.choices = _module_choices()
+    return render_template(
+        "surveys/list.html",
+        items=items,
+        manage=manage,
+        states=surveys.STATE_LABELS,
+        state=surveys.state,
+        copy_form=copy_form,
+        groups=None if manage else surveys.expert_groups(current_user),
+    )
+
+
+def _survey_form(survey):
+    form = SurveyForm(obj=survey) if request.method == "GET" and survey else SurveyForm()
+    form.module.choices = _module_choices()
+    form.session.choices = [(0, "cały moduł")] + [
+        (s.id, f"Moduł {s.module.number}, dzień {s.day}, {s.start}–{s.end}: {s.title}")
+        for s in ModuleSession.select(ModuleSession, Module)
+        .join(Module)
+        .order_by(Module.number, ModuleSession.day, ModuleSession.start)
+    ]
+    if request.method == "GET" and survey:
+        form.module.data, form.session.data = survey.module_id, survey.session_id or 0
+    return form
+
+
+@bp.route("/ankiety/nowa", methods=["GET", "POST"], defaults={"survey_id": None})
+@bp.route("/ankiety/<int:survey_id>", methods=["GET", "POST"])
+@login_required
+def survey_edit(survey_id):
+    _manage()
+    survey = _survey(survey_id) if survey_id else None
+    if not programme.modules():
+        flash("Najpierw zdefiniuj moduły szkoleniowe — ankieta dotyczy modułu.", "warning")
+        return redirect(url_for("programme.module_list"))
+    form = _survey_form(survey)
+    if form.validate_on_submit():
+        module = Module.get_by_id(form.module.data)
+        session = ModuleSession.get_or_none(ModuleSession.id == form.session.data)
+        if session and session.module_id != module.id:
+            form.session.errors.append("Te zajęcia należą do innego modułu.")
+        else:
+            survey = surveys.save_survey(
+                survey,
+                form.title.data,
+                module,
+                session,
+                form.opens_on.data,
+                form.closes_on.data,
+                form.experts_see_results.data,
+            )
+            flash("Zapisano ankietę.", "success")
+            return redirect(url_for(".survey_edit", survey_id=survey.id))
+    return render_template(
+        "surveys/edit.html",
+        survey=survey,
+        form=form,
+        questions=surveys.questions(survey) if survey else [],
+        answered=bool(survey) and surveys.has_answers(survey),
+        question_form=QuestionForm(formdata=None),
+        kinds=QUESTION_KINDS,
+        empty=EmptyForm(),
+        open_days=surveys.OPEN_DAYS,
+    ), (422 if form.errors else 200)
+
+
+@bp.post("/ankiety/<int:survey_id>/pytania")
+@login_required
+def question_add(survey_id):
+    _manage()
+    survey = _survey(survey_id)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            surveys.add_question(
+                survey, form.kind.data, form.text.data, form.required.data, form.options.data
+            )
+        except Locked as exc:
+            form.options.errors.append(str(exc))
+        else:
+            flash("Dodano pytanie.", "success")
+            return redirect(url_for(".survey_edit", survey_id=survey.id) + "#pytania")
+    edit = _survey_form(survey)
+    return render_template(
+        "surveys/edit.html",
+        survey=survey,
+        form=edit,
+        questions=surveys.questions(survey),
+        answered=surveys.has_answers(survey),
+        question_form=form,
+        kinds=QUESTION_KINDS,
+        empty=EmptyForm(),
+        open_days=surveys.OPEN_DAYS,
+    ), 422
+
+
+@bp.post("/ankiety/<int:survey_id>/pytania/<int:question_id>/usun")
+@login_required
+def question_delete(survey_id, question_id):
+    _manage()
+    survey = _survey(survey_id)
+    question = Question.get_or_none((Question.id == question_id) & (Question.survey == survey))
+    if question is None:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        try:
+            surveys.delete_question(question)
+            flash("Usunięto pytanie.", "success")
+        except Locked as exc:
+            flash(str(exc), "danger")
+    return redirect(url_for(".survey_edit", survey_id=survey.id) + "#pytania")
+
+
+@bp.post("/ankiety/<int:survey_id>/kopiuj")
+@login_required
+def survey_copy(survey_id):
+    _manage()
+    source = _survey(survey_id)
+    form = CopyForm()
+    form.module.choices = _module_choices()
+    if not form.validate_on_submit():
+        flash("Wybierz moduł, do którego skopiować ankietę.", "danger")
+        return redirect(url_for(".survey_list"))
+    copy = surveys.copy_survey(source, Module.get_by_id(form.module.data))
+    flash(f"Skopiowano ankietę do modułu {copy.module.number} — sprawdź daty i pytania.", "success")
+    return redirect(url_for(".survey_edit", survey_id=copy.id))
+
+
+@bp.post("/ankiety/<int:survey_id>/usun")
+@login_required
+def survey_delete(survey_id):
+    _manage()
+    survey = _survey(survey_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            surveys.delete_survey(survey)
+        except Locked as exc:
+            flash(str(exc), "danger")
+            return redirect(url_for(".survey_edit", survey_id=survey.id))
+        flash("Usunięto ankietę.", "success")
+    return redirect(url_for(".survey_list"))
+
+
+# ---------- results ----------
+
+
+def _results_scope(survey):
+    """The working group asked for (None: all), checked: experts see only the groups of their
+    JSTs, and only where the coordinator allowed it."""
+    policy.require(current_user, "survey.results")
+    group = request.args.get("grupa", type=int)
+    if policy.can(current_user, "survey.manage"):
+        return group
+    if not survey.experts_see_results:
+        abort(403)
+    if group not in surveys.expert_groups(current_user):
+        abort(404)
+    return group
+
+
+@bp.get("/ankiety/<int:survey_id>/wyniki")
+@login_required
+def results(survey_id):
+    survey = _survey(survey_id)
+    group = _results_scope(survey)
+    manage = policy.can(current_user, "survey.manage")
+    return render_template(
+        "surveys/results.html",
+        survey=survey,
+        group=group,
+        data=surveys.results(survey, group),
+        rates=surveys.response_rates(survey) if manage else None,
+        groups=[g for g, *_ in surveys.response_rates(survey) if g is not None]
+        if manage
+        else surveys.expert_groups(current_user),
+        manage=manage,
+        min_group=surveys.MIN_GROUP,
+        kinds=QUESTION_KINDS,
+    )
+
+
+@bp.get("/ankiety/<int:survey_id>/wyniki.<fmt>")
+@login_required
+def results_export(survey_id, fmt):
+    survey = _survey(survey_id)
+    group = _results_scope(survey)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    if surveys.results(survey, group)["hidden"]:
+        flash(
+            f"Za mało odpowiedzi (mniej niż {surveys.MIN_GROUP}), by je wyeksportować.", "warning"
+        )
+        return redirect(url_for(".results", survey_id=survey.id, grupa=group))
+    name = f"ankieta-{survey.id}-wyniki" + (f"-grupa-{group}" if group else "")
+    if fmt == "csv":
+        data, mimetype = surveys.export_csv(survey, group), "text/csv; charset=utf-8"
+    else:
+        data, mimetype = surveys.export_xlsx(survey, group), XLSX
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+    )
+
+
+# ---------- answering (participants) ----------
+
+
+@bp.get("/ankiety/moje")
+@login_required
+def my_surveys():
+    policy.require(current_user, "survey.answer")
+    return render_template(
+        "surveys/mine.html",
+        waiting=surveys.waiting_for(current_user),
+        answered=surveys.answered_by(current_user),
+        certificate=Certificate.get_or_none(Certificate.user == current_user.id),
+    )
+
+
+def _answers(form, questions):
+    return {str(q.id): form[f"q{q.id}"].data for q in questions}
+
+
+@bp.route("/ankiety/<int:survey_id>/wypelnij", methods=["GET", "POST"])
+@login_required
+def answer(survey_id):
+    policy.require(current_user, "survey.answer")
+    survey = _survey(survey_id)
+    if not surveys.may_answer(current_user):
+        abort(404)
+    questions = surveys.questions(survey)
+    form_class = answer_form_class(questions)
+    state = surveys.state(survey)
+    answered = surveys.done(survey, current_user).exists()
+    if request.method == "GET":
+        draft = surveys.load_draft(survey, current_user)
+        form = form_class(data={f"q{k}": v for k, v in draft.items()})
+    else:
+        form = form_class()
+    status = 200
+    if request.method == "POST" and not answered and state == "open" and form.validate():
+        final = "wyslij" in request.form
+        if final:
+            for q in questions:
+                value = form[f"q{q.id}"].data
+                if q.required and (value is None or value == "" or value == []):
+                    form[f"q{q.id}"].errors.append(
+                        "To pytanie jest obowiązkowe — odpowiedz na nie."
+                    )
+        if not form.errors:
+            try:
+                if final:
+                    surveys.submit(survey, current_user, _answers(form, questions))
+                    flash("Dziękujemy — ankieta została wysłana anonimowo.", "success")
+                    return redirect(url_for(".my_surveys"))
+                surveys.save_draft(survey, current_user, _answers(form, questions))
+                flash("Zapisano wersję roboczą — możesz dokończyć ankietę później.", "success")
+                return redirect(url_for(".answer", survey_id=survey.id))
+            except AlreadyAnswered:
+                answered = True
+            except Locked:
+                state = "closed"
+    if request.method == "POST":
+        status = 409 if answered or state != "open" else 422
+    return render_template(
+        "surveys/answer.html",
+        survey=survey,
+        form=form,
+        questions=questions,
+        state=state,
+        answered=answered,
+    ), status
+
+
+# ---------- certificates ----------
+
+
+def _verify_url(certificate):
+    return url_for(".verify", code=certificate.code, _external=True)
+
+
+@bp.route("/zaswiadczenia", methods=["GET", "POST"])
+@login_required
+def certificates():
+    policy.require(current_user, "certificate.manage")
+    min_rate, required = surveys.rule()
+    form = RuleForm(data={"min_attendance": min_rate, "plan_status": required})
+    if request.method == "POST":
+        form = RuleForm()
+        if form.validate_on_submit():
+            settings.save(
+                {
+                    "certificate_min_attendance": str(form.min_attendance.data),
+                    "certificate_plan_status": form.plan_status.data,
+                }
+            )
+            flash("Zapisano warunki ukończenia szkolenia.", "success")
+            return redirect(url_for(".certificates"))
+    people = surveys.candidates()
+    return render_template(
+        "surveys/certificates.html",
+        form=form,
+        people=people,
+        qualifying=[p for p in people if p["attendance_ok"] and p["plan_ok"]],
+        waiting=[p for p in people if not (p["attendance_ok"] and p["plan_ok"])],
+        issued=surveys.issued(),
+        empty=EmptyForm(),
+        min_rate=min_rate,
+        rule_label=surveys.PLAN_RULES[required],
+    ), (422 if form.errors else 200)
+
+
+@bp.post("/zaswiadczenia/wystaw")
+@login_required
+def certificates_issue():
+    policy.require(current_user, "certificate.manage")
+    if EmptyForm().validate_on_submit():
+        count = surveys.issue_certificates(current_user)
+        flash(
+            f"Wystawiono zaświadczenia: {count}." if count else "Nikt nowy nie spełnia warunków.",
+            "success" if count else "info",
+        )
+    return redirect(url_for(".certificates"))
+
+
+@bp.get("/zaswiadczenia.zip")
+@login_required
+def certificates_zip():
+    policy.require(current_user, "certificate.manage")
+    items = [
+        (
+            surveys.certificate_filename(c),
+            documents.certificate_context(c, _verify_url(c)),
+            [],
+        )
+        for c in surveys.issued()
+    ]
+    if not items:
+        flash("Nie wystawiono jeszcze żadnego zaświadczenia.", "warning")
+        return redirect(url_for(".certificates"))
+    template = documents.template_bytes("zaswiadczenie")
+    return Response(
+        documents.zip_stream("zaswiadczenie", items, template),
+        mimetype="application/zip",
+        headers={"Content-Disposition": 'attachment; filename="zaswiadczenia.zip"'},
+    )
+
+
+def _certificate_docx(certificate):
+    context = documents.certificate_context(certificate, _verify_url(certificate))
+    return _docx(
+        documents.render("zaswiadczenie", context), surveys.certificate_filename(certificate)
+    )
+
+
+@bp.get("/zaswiadczenia/<int:certificate_id>.docx")
+@login_required
+def certificate_file(certificate_id):
+    policy.require(current_user, "certificate.manage")
+    certificate = Certificate.get_or_none(Certificate.id == certificate_id) or abort(404)
+    return _certificate_docx(certificate)
+
+
+@bp.get("/moje-zaswiadczenie.docx")
+@login_required
+def own_certificate():
+    policy.require(current_user, "certificate.own")
+    certificate = Certificate.get_or_none(Certificate.user == current_user.id) or abort(404)
+    return _certificate_docx(certificate)
+
+
+@bp.get("/zaswiadczenie/<code>")
+def verify(code):
+    """Public: confirms the name, programme and date of a certificate — nothing else."""
+    try:
+        certificate = surveys.verify(code, client_address())
+    except Throttled:
+        return render_template("surveys/verify.html", certificate=None, throttled=True), 429
+    return render_template("surveys/verify.html", certificate=certificate, throttled=False), (
+        200 if certificate else 404
+    )

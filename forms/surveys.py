@@ -1,0 +1,107 @@
+"""Forms of the surveys (builder, the answer form made from a survey's questions) and of the
+certificates' completion rule."""
+
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from models.surveys import QUESTION_KINDS
+from services.surveys import PLAN_RULES, RATING_LABELS, TEXT_MAX
+
+from .base import BaseForm, PlDateField, short
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes (rendered in a fieldset like a RadioField)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SurveyForm(BaseForm):
+    title = StringField("Tytuł ankiety", validators=[DataRequired("Podaj tytuł."), short()])
+    module = SelectField("Moduł", coerce=int, validators=[InputRequired("Wybierz moduł.")])
+    session = SelectField("Zajęcia (opcjonalnie — pusta: cały moduł)", coerce=int)
+    opens_on = PlDateField("Otwarta od", validators=[Optional()])
+    closes_on = PlDateField("Otwarta do", validators=[Optional()])
+    experts_see_results = BooleanField("Eksperci widzą wyniki grup roboczych swoich JST")
+
+    def validate_closes_on(self, field):
+        if field.data and self.opens_on.data and field.data < self.opens_on.data:
+            raise ValidationError("Data zamknięcia nie może być przed datą otwarcia.")
+
+
+class QuestionForm(BaseForm):
+    kind = SelectField("Rodzaj pytania", choices=list(QUESTION_KINDS.items()))
+    text = StringField("Treść pytania", validators=[DataRequired("Wpisz treść."), short(500)])
+    required = BooleanField("Odpowiedź obowiązkowa", default=True)
+    options = TextAreaField(
+        "Odpowiedzi do wyboru (po jednej w linii; dla pytań wyboru)",
+        validators=[Length(max=2000, message="Najwyżej 2000 znaków.")],
+    )
+
+
+class CopyForm(BaseForm):
+    module = SelectField("Skopiuj do modułu", coerce=int, validators=[InputRequired()])
+
+
+class RuleForm(BaseForm):
+    min_attendance = IntegerField(
+        "Minimalna obecność (% dni modułów)",
+        validators=[
+            InputRequired("Podaj liczbę od 0 do 100."),
+            NumberRange(0, 100, "Podaj liczbę od 0 do 100."),
+        ],
+    )
+    plan_status = SelectField("Wymagany status planu JST", choices=list(PLAN_RULES.items()))
+
+
+class Marked:
+    """Marks a required question (asterisk, `required`); checked on submission only."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        pass
+
+
+def answer_form_class(questions):
+    """A form with one field (q<id>) per question; every field optional here: required
+    questions are checked on submission only, so a draft can be saved half-filled."""
+
+    class AnswerForm(BaseForm):
+        pass
+
+    for question in questions:
+        label = question.text
+        optional = [Optional(), Marked()] if question.required else [Optional()]
+        if question.kind == "rating":
+            field = RadioField(label, choices=list(RATING_LABELS.items()), validators=optional)
+        elif question.kind == "single":
+            field = RadioField(
+                label, choices=[(c, c) for c in question.choices], validators=optional
+            )
+        elif question.kind == "multiple":
+            field = MultiCheckboxField(
+                label, choices=[(c, c) for c in question.choices], validators=optional
+            )
+        else:
+            length = Length(max=TEXT_MAX, message=f"Najwyżej {TEXT_MAX} znaków.")
+            field = TextAreaField(label, validators=[*optional, length])
+        setattr(AnswerForm, f"q{question.id}", field)
+    return AnswerForm

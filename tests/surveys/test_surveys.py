@@ -1,0 +1,331 @@
+"""Evaluation surveys (building, anonymous answers, results, exports) and certificates."""
+
+import csv
+import io
+import re
+import zipfile
+from datetime import date, timedelta
+
+from docx import Document
+from openpyxl import load_workbook
+
+from models import db
+from models.plans import Plan
+from models.programme import Attendance, Module
+from models.surveys import (
+    Certificate,
+    Question,
+    Survey,
+    SurveyAnswer,
+    SurveyDone,
+    SurveyDraft,
+    SurveyResponse,
+)
+from services import programme, surveys
+from tests.conftest import add_member, login, make_jst, make_user
+
+TODAY = date.today()
+
+
+def _module(number=1, start=date(2017, 4, 5)):
+    return Module.create(number=number, start_date=start, end_date=start + timedelta(days=2))
+
+
+def _survey(module=None, opens=-1, closes=1, experts=False):
+    module = module or _module()
+    survey = surveys.save_survey(
+        None,
+        "Ocena modułu",
+        module,
+        None,
+        TODAY + timedelta(days=opens),
+        TODAY + timedelta(days=closes),
+        experts,
+    )
+    surveys.add_question(survey, "rating", "Ocena całości", True, "")
+    surveys.add_question(survey, "single", "Tempo", True, "za wolne\nodpowiednie\nza szybkie")
+    surveys.add_question(survey, "multiple", "Co pomogło", False, "diagnoza\nkoalicja\nstolik")
+    surveys.add_question(survey, "text", "Uwagi", False, "")
+    return survey
+
+
+def _fields(survey):
+    q = {x.kind: f"q{x.id}" for x in Question.select().where(Question.survey == survey)}
+    return q["rating"], q["single"], q["multiple"], q["text"]
+
+
+def _text(data):
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+def test_coordinator_builds_copies_and_deletes_a_survey(client, world):
+    first, second = _module(1), _module(2, date(2017, 6, 26))
+    login(client, world.coordinator)
+    response = client.post(
+        "/ankiety/nowa", data={"title": "Ocena modułu 1", "module": first.id, "session": "0"}
+    )
+    assert response.status_code == 302
+    survey = Survey.get(Survey.title == "Ocena modułu 1")
+    # by default: opens on the last day of the module, for 14 days
+    assert (survey.opens_on, survey.closes_on) == (date(2017, 4, 7), date(2017, 4, 21))
+    path = f"/ankiety/{survey.id}"
+    bad = client.post(
+        path + "/pytania", data={"kind": "single", "text": "Tempo", "options": "tylko jedna"}
+    )
+    assert bad.status_code == 422
+    assert "co najmniej dwóch odpowiedzi" in bad.get_data(as_text=True)
+    for kind, text, options in [
+        ("rating", "Ocena całości", ""),
+        ("single", "Tempo", "za wolne\nodpowiednie"),
+        ("text", "Uwagi", ""),
+    ]:
+        data = {"kind": kind, "text": text, "options": options, "required": "y"}
+        assert client.post(path + "/pytania", data=data).status_code == 302
+    page = client.get(path).get_data(as_text=True)
+    assert "Ocena całości" in page and "ocena 1–5" in page and "za wolne" in page
+    dates = {"title": "X", "module": first.id, "session": "0"}
+    bad = client.post(path, data={**dates, "opens_on": "2017-05-01", "closes_on": "2017-04-01"})
+    assert "Data zamknięcia nie może być przed datą otwarcia" in bad.get_data(as_text=True)
+
+    response = client.post(path + "/kopiuj", data={"module": second.id})
+    copy = Survey.get(Survey.module == second)
+    assert response.headers["Location"].endswith(f"/ankiety/{copy.id}")
+    assert [q.text for q in surveys.questions(copy)] == ["Ocena całości", "Tempo", "Uwagi"]
+    assert (copy.opens_on, copy.closes_on) == (date(2017, 6, 28), date(2017, 7, 12))
+
+    SurveyResponse.create(survey=survey, group=1)
+    page = client.post(path + "/usun", follow_redirects=True).get_data(as_text=True)
+    assert "nie można usunąć" in page and Survey.get_or_none(Survey.id == survey.id)
+    client.post(f"/ankiety/{copy.id}/usun")
+    assert Survey.get_or_none(Survey.id == copy.id) is None
+
+
+def test_a_session_survey_must_name_a_session_of_its_module(client, world):
+    first, second = _module(1), _module(2, date(2017, 6, 26))
+    from models.programme import ModuleSession
+
+    other = ModuleSession.create(module=second, day=1, start="10:30", end="12:00", title="W")
+    login(client, world.coordinator)
+    data = {"title": "Ocena zajęć", "module": first.id, "session": other.id}
+    response = client.post("/ankiety/nowa", data=data)
+    assert response.status_code == 422
+    assert "Te zajęcia należą do innego modułu" in response.get_data(as_text=True)
+    own = ModuleSession.create(module=first, day=1, start="10:30", end="12:00", title="Diagnoza")
+    assert client.post("/ankiety/nowa", data={**data, "session": own.id}).status_code == 302
+    assert Survey.get().session_id == own.id
+
+
+def test_participant_answers_once_with_a_draft_first(client, world):
+    survey = _survey()
+    rating, single, multiple, text = _fields(survey)
+    login(client, world.participant)
+    assert "Ocena modułu" in client.get("/").get_data(as_text=True)  # waiting on the home page
+    path = f"/ankiety/{survey.id}/wypelnij"
+    # a draft needs no required answers
+    response = client.post(path, data={multiple: ["koalicja", "stolik"], "robocza": "1"})
+    assert response.status_code == 302
+    page = client.get(path).get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*value="koalicja"', page)
+    assert not re.search(r'<input checked[^>]*value="diagnoza"', page)
+    assert "wersja robocza" in client.get("/ankiety/moje").get_data(as_text=True)
+    # required questions are checked on submission, with the error next to the question
+    response = client.post(path, data={multiple: ["koalicja"], "wyslij": "1"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'id="{rating}-error"' in page and "To pytanie jest obowiązkowe" in page
+    assert f'href="#{single}"' in page  # the error summary links to the question
+    assert SurveyResponse.select().count() == 0
+    data = {rating: "4", single: "odpowiednie", multiple: ["koalicja"], text: "Więcej przerw"}
+    response = client.post(path, data={**data, "wyslij": "1"})
+    assert response.status_code == 302
+    assert SurveyDraft.select().count() == 0  # the draft is gone with the submission
+    assert SurveyDone.select().where(SurveyDone.user == world.participant.id).count() == 1
+    values = sorted(a.value for a in SurveyAnswer.select())
+    assert values == ["4", "Więcej przerw", "koalicja", "odpowiednie"]
+    # once: a second submission (a double click, a replay) is refused
+    again = client.post(path, data={**data, "wyslij": "1"})
+    assert again.status_code == 409
+    assert "została już przez Ciebie wypełniona" in again.get_data(as_text=True)
+    assert SurveyResponse.select().count() == 1
+    assert "Nie masz ankiet do wypełnienia" in client.get("/ankiety/moje").get_data(as_text=True)
+
+
+def test_answers_are_stored_without_the_person(app, world):
+    survey = _survey()
+    surveys.submit(survey, world.participant, {str(q.id): "5" for q in surveys.questions(survey)})
+    # the raw tables: random keys, no user, no time next to an answer
+    for table in ("survey_response", "survey_answer"):
+        columns = {c.name for c in db.get_columns(table)}
+        assert not {"user_id", "created_at", "updated_at", "at"} & columns, (table, columns)
+        assert not any("user" in c or "time" in c or c.endswith("_at") for c in columns)
+    response = SurveyResponse.get()
+    assert len(response.id) == 32 and response.id != str(world.participant.id)
+    assert all(len(a.id) == 32 for a in SurveyAnswer.select())
+    done = {c.name for c in db.get_columns("survey_done")}
+    assert done == {"id", "survey_id", "user_id"}  # who answered — never what
+
+
+def test_a_survey_opens_and_closes_on_its_dates(client, world):
+    planned, closed = _survey(opens=1, closes=5), _survey(_module(2), opens=-20, closes=-1)
+    login(client, world.participant)
+    assert "Nie masz ankiet do wypełnienia" in client.get("/ankiety/moje").get_data(as_text=True)
+    page = client.get(f"/ankiety/{planned.id}/wypelnij").get_data(as_text=True)
+    assert "Ankieta będzie dostępna od" in page
+    rating = _fields(closed)[0]
+    response = client.post(f"/ankiety/{closed.id}/wypelnij", data={rating: "3", "robocza": "1"})
+    assert response.status_code == 409 and "Ankieta jest zamknięta" in response.get_data(
+        as_text=True
+    )
+    assert SurveyDraft.select().count() == 0
+
+
+def _answers(survey, group, rows):
+    for rating, single, texts in rows:
+        response = SurveyResponse.create(survey=survey, group=group)
+        by_kind = {q.kind: q for q in surveys.questions(survey)}
+        SurveyAnswer.create(response=response, question=by_kind["rating"], value=rating)
+        SurveyAnswer.create(response=response, question=by_kind["single"], value=single)
+        for value in texts:
+            SurveyAnswer.create(response=response, question=by_kind["text"], value=value)
+
+
+def test_results_small_groups_and_who_sees_them(client, world):
+    survey = _survey(experts=False)
+    programme.save_groups({world.jst.id: 1, world.other_jst.id: 2})
+    _answers(survey, 1, [("5", "odpowiednie", ["Dobre tempo"]), ("4", "za szybkie", [])])
+    _answers(survey, 1, [("3", "odpowiednie", ["Więcej przykładów"])])
+    _answers(survey, 2, [("1", "za wolne", []), ("2", "za wolne", [])])
+    login(client, world.coordinator)
+    page = client.get(f"/ankiety/{survey.id}/wyniki").get_data(as_text=True)
+    assert "Liczba odpowiedzi: <strong>5</strong>" in page
+    assert "średnia <strong>3</strong>" in page and "mediana <strong>3</strong>" in page
+    assert "Dobre tempo" in page and "Więcej przykładów" in page
+    main = page[page.index("<main") : page.index("</main>")]
+    assert "<svg" in main and "<script" not in main  # bars drawn by the server, no JavaScript
+    assert world.participant.full_name not in page
+    group1 = client.get(f"/ankiety/{survey.id}/wyniki?grupa=1").get_data(as_text=True)
+    assert "średnia <strong>4</strong>" in group1 and "Dobre tempo" in group1
+    group2 = client.get(f"/ankiety/{survey.id}/wyniki?grupa=2").get_data(as_text=True)
+    assert "Za mało odpowiedzi" in group2 and "za wolne</th>" not in group2
+    # response rate per working group: group 1 has two participants and three answers here
+    compact = re.sub(r">\s+<", "><", page)
+    assert '<th scope="row">grupa 2</th><td>2</td><td>2</td><td>100%</td>' in compact
+    client.post("/logout")
+    login(client, world.expert)
+    assert client.get(f"/ankiety/{survey.id}/wyniki?grupa=1").status_code == 403
+    Survey.update(experts_see_results=True).execute()
+    page = client.get(f"/ankiety/{survey.id}/wyniki?grupa=1").get_data(as_text=True)
+    assert "Dobre tempo" in page and "Zwrotność" not in page
+    assert client.get(f"/ankiety/{survey.id}/wyniki?grupa=2").status_code == 404
+    assert client.get(f"/ankiety/{survey.id}/wyniki").status_code == 404
+
+
+def test_exports_are_text_with_the_small_group_rule(client, world):
+    survey = _survey()
+    _answers(survey, 1, [("5", "odpowiednie", ['=HYPERLINK("x")'])] * 2)
+    login(client, world.coordinator)
+    response = client.get(f"/ankiety/{survey.id}/wyniki.csv", follow_redirects=True)
+    assert "Za mało odpowiedzi" in response.get_data(as_text=True)
+    _answers(survey, 2, [("3", "za wolne", ["Zły dojazd"])])
+    response = client.get(f"/ankiety/{survey.id}/wyniki.csv")
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Pytanie", "Rodzaj", "Odpowiedź", "Liczba", "Procent"]
+    assert ["Ocena całości", "ocena 1–5", "5 — bardzo dobrze", "2", "67%"] in rows
+    assert ["Ocena całości", "ocena 1–5", "średnia", "4,33", ""] in rows
+    assert ["Uwagi", "odpowiedź opisowa", "Zły dojazd", "", ""] in rows
+    response = client.get(f"/ankiety/{survey.id}/wyniki.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value]
+    formula = next(c for c in cells if str(c.value).startswith("=HYPERLINK"))
+    assert formula.data_type == "s"  # text, never a formula
+    assert all(c.data_type == "s" for c in cells)
+
+
+def _attend(module, user, days):
+    for day in range(1, days + 1):
+        Attendance.create(module=module, user=user, day=day)
+
+
+def test_certificate_rule_issue_document_and_zip(client, world):
+    modules = [_module(1), _module(2, date(2017, 6, 26))]  # six days
+    present = world.participant
+    partly = world.teammate
+    for module in modules:
+        _attend(module, present, 3)
+    _attend(modules[0], partly, 3)  # 50 %
+    Plan.create(jst=world.jst, status="draft")
+    login(client, world.coordinator)
+    page = client.get("/zaswiadczenia").get_data(as_text=True)
+    assert "Spełnia warunki: <strong>0</strong>" in page
+    assert "obecność poniżej 80%" in page and "przekazany do opiniowania (co najmniej raz)" in page
+    Plan.update(status="returned").execute()  # submitted once, returned: it counts as submitted
+    page = client.get("/zaswiadczenia").get_data(as_text=True)
+    assert "Spełnia warunki: <strong>1</strong>" in page
+    bad = client.post("/zaswiadczenia", data={"min_attendance": "120", "plan_status": "none"})
+    assert bad.status_code == 422 and "Podaj liczbę od 0 do 100" in bad.get_data(as_text=True)
+    client.post("/zaswiadczenia", data={"min_attendance": "50", "plan_status": "accepted"})
+    page = client.get("/zaswiadczenia").get_data(as_text=True)
+    assert "Spełnia warunki: <strong>0</strong>" in page and "plan JST zatwierdzony" in page
+    client.post("/zaswiadczenia", data={"min_attendance": "50", "plan_status": "submitted"})
+    response = client.post("/zaswiadczenia/wystaw", follow_redirects=True)
+    assert "Wystawiono zaświadczenia: 2" in response.get_data(as_text=True)
+    client.post("/zaswiadczenia/wystaw")  # a second click issues nothing new
+    assert Certificate.select().count() == 2
+    certificate = Certificate.get(Certificate.user == present.id)
+    assert certificate.number.startswith(f"ZAS/{TODAY.year}/")
+    assert len(certificate.code) >= 32
+    text = _text(client.get(f"/zaswiadczenia/{certificate.id}.docx").data)
+    assert present.full_name in text and certificate.number in text
+    assert "Gmina Własna" in text and f"/zaswiadczenie/{certificate.code}" in text
+    assert "Moduł" in text and "05.04.2017 – 07.04.2017" in text
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/zaswiadczenia.zip").data))
+    names = [n for n in archive.namelist() if n.endswith(".docx")]
+    assert len(names) == 2 and "spis.csv" in archive.namelist()
+    client.post("/logout")
+    login(client, present)
+    page = client.get("/ankiety/moje").get_data(as_text=True)
+    assert certificate.number in page
+    assert present.full_name in _text(client.get("/moje-zaswiadczenie.docx").data)
+
+
+def test_certificate_verification_page(client, world):
+    certificate = Certificate.create(
+        user=world.participant,
+        number="ZAS/2017/0007",
+        code="A" * 32,
+        full_name="Anna Sprawdzana",
+        programme="Pilotaż programu",
+        issued_on=date(2017, 11, 17),
+    )
+    page = client.get(f"/zaswiadczenie/{certificate.code}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Anna Sprawdzana" in text and "Pilotaż programu" in text and "17 listopada 2017" in text
+    assert "ZAS/2017/0007" not in text and "Gmina Własna" not in text  # nothing else
+    assert world.participant.email not in text
+    wrong = client.get("/zaswiadczenie/" + "B" * 32)
+    assert wrong.status_code == 404 and "Nie znaleziono zaświadczenia" in wrong.get_data(
+        as_text=True
+    )
+    assert client.get("/zaswiadczenie/" + "x" * 500).status_code == 404
+    for _ in range(surveys.VERIFY_MAX_FAILS):
+        client.get("/zaswiadczenie/zgadywany-kod")
+    limited = client.get(f"/zaswiadczenie/{certificate.code}")
+    assert limited.status_code == 429 and "Zbyt wiele prób" in limited.get_data(as_text=True)
+    assert "Anna Sprawdzana" not in limited.get_data(as_text=True)
+
+
+def test_only_current_team_members_answer(client, world):
+    survey = _survey()
+    outsider = make_user("participant")
+    login(client, outsider)
+    assert client.get(f"/ankiety/{survey.id}/wypelnij").status_code == 404
+    client.post("/logout")
+    jst = make_jst("Gmina Wycofana", status="withdrawn")
+    withdrawn = add_member(jst)
+    login(client, withdrawn)
+    assert client.get(f"/ankiety/{survey.id}/wypelnij").status_code == 404
