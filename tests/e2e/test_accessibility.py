@@ -76,3 +76,36 @@ def test_every_reachable_page_passes_axe(page_as, live_server, role):
         f"more than {MAX_PAGES} pages: raise MAX_PAGES"
     )
     assert not problems, "\n".join(f"{url}:\n  " + "\n  ".join(v) for url, v in problems.items())
+
+
+PUBLIC = [
+    "/login",
+    "/haslo/nie-pamietam",
+    "/haslo/ustaw/nieznany-link",
+    "/deklaracja-dostepnosci",
+    "/zaswiadczenie/nieznany-kod-weryfikacyjny",
+]
+
+
+def test_public_pages_pass_axe(browser, live_server):
+    """Pages without a login (sign-in, password links, certificate verification) and a sign-in
+    error as a screen reader meets it."""
+    context = browser.new_context(base_url=live_server, bypass_csp=True, locale="pl-PL")
+    page = context.new_page()
+    axe = Axe()
+    problems = {}
+    for path in PUBLIC:
+        page.goto(path)
+        assert page.title().endswith("— Plan JST"), f"{path}: page title {page.title()!r}"
+        violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
+        if violations:
+            problems[path] = _describe(violations)
+    page.goto("/login")
+    page.get_by_label("Adres e-mail").fill("nikt@example.org")
+    page.get_by_label("Hasło").fill("zle-haslo-123")
+    page.get_by_role("button", name="Zaloguj się").click()
+    violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
+    if violations:
+        problems["/login (błąd)"] = _describe(violations)
+    context.close()
+    assert not problems, "\n".join(f"{url}:\n  " + "\n  ".join(v) for url, v in problems.items())
