@@ -1,4 +1,8 @@
-"""Headers on every response, health check, error pages, the admin's limits."""
+"""Headers on every response, no inline script, health check, error pages, the admin's
+limits."""
+
+import re
+from pathlib import Path
 
 from models import db
 from tests.conftest import login, make_user
@@ -12,6 +16,21 @@ def test_security_headers_everywhere(client):
         assert "frame-ancestors 'none'" in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_no_inline_script_or_event_handlers_in_templates():
+    """The CSP forbids inline script; the templates must not need it (nor inline styles)."""
+    offending = []
+    for path in sorted(Path(__file__).resolve().parents[1].joinpath("templates").rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        for pattern in (
+            r"\son[a-z]+\s*=",
+            r"<script(?![^>]*\ssrc=)[^>]*>",
+            r"\sstyle\s*=",
+            "javascript:",
+        ):
+            offending += [f"{path.name}: {m.group(0)}" for m in re.finditer(pattern, text)]
+    assert not offending, offending
 
 
 def test_polish_error_pages(client):
