@@ -1,6 +1,16 @@
 """Views of the evaluation surveys and certificates (issue 10)."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from forms.auth import EmptyForm
@@ -332,7 +342,8 @@ def answer(survey_id):
 
 
 def _verify_url(certificate):
-    return url_for(".verify", code=certificate.code, _external=True)
+    """Printed on paper: the public address (BASE_URL), not the host this request came to."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(".verify", code=certificate.code)
 
 
 @bp.route("/zaswiadczenia", methods=["GET", "POST"])
