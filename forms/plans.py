@@ -1,5 +1,6 @@
 """Forms of the plan wizard: one form per step's text fields, one per kind of row."""
 
+import hashlib
 import re
 
 from wtforms import (
@@ -37,19 +38,30 @@ class VersionedForm(BaseForm):
 
 
 def text_form_class(step):
-    """The step's text fields, each with the version the user started from."""
+    """The step's text fields, each with the version the user started from and a digest of the
+    text the form showed (o_<field>)."""
     attrs = {}
     for field, label in plans.TEXT_FIELDS[step]:
         attrs[field] = TextAreaField(label, validators=[long()])
         attrs[f"v_{field}"] = HiddenField()
+        attrs[f"o_{field}"] = HiddenField()
     return type(f"TextForm_{step}", (BaseForm,), attrs)
 
 
+def text_digest(value):
+    return hashlib.sha256((value or "").encode()).hexdigest()[:16]
+
+
 def submitted_texts(form, step):
-    return {
-        field: (form[field].data or "", _version(form[f"v_{field}"].data) or 0)
-        for field, _label in plans.TEXT_FIELDS[step]
-    }
+    """field → (value, version started from) of the fields the user changed: a field still
+    showing the text the form opened with is left out, so another person's save of it meanwhile
+    is no conflict."""
+    submitted = {}
+    for field, _label in plans.TEXT_FIELDS[step]:
+        value = form[field].data or ""
+        if form[f"o_{field}"].data != text_digest(value):
+            submitted[field] = (value, _version(form[f"v_{field}"].data) or 0)
+    return submitted
 
 
 class _OptionalSelect(SelectField):

@@ -1,7 +1,16 @@
 from . import documents, participants, plans, programme, review, surveys
 from .accounts import ROLES, LoginAttempt, PasswordToken, User, UserSession
 from .audit import AuditLog
-from .base import BaseModel, db, is_postgres, is_sqlite, open_database, utcnow, write_tx
+from .base import (
+    BaseModel,
+    db,
+    is_postgres,
+    is_sqlite,
+    locked,
+    open_database,
+    utcnow,
+    write_tx,
+)
 from .jst import (
     HEAD_TITLES,
     JST_KINDS,
@@ -56,6 +65,7 @@ __all__ = [
     "db",
     "is_postgres",
     "is_sqlite",
+    "locked",
     "migrate",
     "open_database",
     "utcnow",

@@ -45,6 +45,14 @@ def write_tx():
     return db.atomic()
 
 
+def locked(query):
+    """`query` for a read-then-write inside write_tx(): on PostgreSQL the rows it reads stay
+    locked until the transaction ends, so a concurrent save of them waits and then sees this
+    one's commit — what BEGIN IMMEDIATE already does for the whole database on SQLite. (NO KEY:
+    inserts elsewhere that merely reference these rows do not wait.)"""
+    return query.for_update("FOR NO KEY UPDATE") if is_postgres() else query
+
+
 class BaseModel(Model):
     class Meta:
         database = db

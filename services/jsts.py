@@ -12,6 +12,7 @@ from models import (
     Jst,
     TeamMembership,
     User,
+    locked,
     utcnow,
     write_tx,
 )
@@ -162,7 +163,7 @@ def save_jst(jst, data, actor, address="", expected_version=None):
             jst.save()
             audit.record("jst_created", actor=actor, subject=f"jst:{jst.id}", address=address)
             return jst
-        fresh = Jst.get_by_id(jst.id)
+        fresh = locked(Jst.select().where(Jst.id == jst.id)).get()
         if expected_version is not None and fresh.version != expected_version:
             raise Conflict()
         for field, value in data.items():

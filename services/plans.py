@@ -3,16 +3,20 @@ life cycle, versions and their comparison. Plain Python: the views only call the
 
 import difflib
 import json
+import os
 import re
+import threading
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
-from peewee import fn, prefetch
+from peewee import IntegrityError, fn, prefetch
 
 from models import (
     Jst,
     TeamMembership,
     User,
+    locked,
     utcnow,
     write_tx,
 )
@@ -49,6 +53,9 @@ STEPS = [
 ]
 STEP_TITLES = dict(STEPS)
 EDITABLE = {"draft", "returned"}
+# Test-only (tests/test_reliability.py, config TEST_HOLD_SAVE_FILE): a save writes this file and
+# then waits inside its transaction, to be killed there. None — the hook is inert — otherwise.
+HOLD_SAVE_FILE = None
 
 # step → [(field, label)]: the text fields of a step (all required for completeness)
 TEXT_FIELDS = {
@@ -208,8 +215,11 @@ def get_plan(jst):
     """The JST's plan, created as a draft on first use."""
     plan = Plan.get_or_none(Plan.jst == jst)
     if plan is None:
-        with write_tx():
-            plan = Plan.get_or_none(Plan.jst == jst) or Plan.create(jst=jst)
+        try:
+            with write_tx():
+                plan = Plan.create(jst=jst)
+        except IntegrityError:  # someone else opened it for the first time at the same moment
+            plan = Plan.get(Plan.jst == jst)
     return plan
 
 
@@ -299,33 +309,44 @@ def current_team(jst):
 # ---------- saving ----------
 
 
+def _locked(plan):
+    """The plan read afresh inside a write transaction; saves of one plan run one at a time from
+    here on, so the version checks that follow see every earlier save."""
+    return locked(Plan.select().where(Plan.id == plan.id)).get()
+
+
 def _editable(plan):
-    if Plan.get_by_id(plan.id).status not in EDITABLE:
+    if _locked(plan).status not in EDITABLE:
         raise NotEditable()
+
+
+def _hold_for_test():
+    if HOLD_SAVE_FILE:
+        Path(HOLD_SAVE_FILE).write_text(str(os.getpid()))
+        threading.Event().wait()
 
 
 def touch_step(plan, step, user):
     now = utcnow()
-    updated = (
-        PlanStep.update(updated_at=now, updated_by=user)
-        .where((PlanStep.plan == plan) & (PlanStep.step == step))
-        .execute()
-    )
-    if not updated:
-        PlanStep.create(plan=plan, step=step, updated_at=now, updated_by=user)
+    PlanStep.insert(plan=plan, step=step, updated_at=now, updated_by=user).on_conflict(
+        conflict_target=[PlanStep.plan, PlanStep.step],
+        update={PlanStep.updated_at: now, PlanStep.updated_by: user},
+    ).execute()
     Plan.update(updated_at=now).where(Plan.id == plan.id).execute()
 
 
 def save_texts(plan, step, submitted, user):
-    """Save a step's text fields. `submitted`: field → (value, version the user started from).
-    Fields nobody else changed are saved; returns the conflicts [(field, label, saved value)] —
-    those the user must merge."""
+    """Save a step's text fields. `submitted`: field → (value, version the user started from),
+    for the fields the user changed (or all). Fields nobody else changed are saved; returns the
+    conflicts [(field, label, saved value)] — those the user must merge."""
     conflicts = []
     with write_tx():
         _editable(plan)
         current = texts(plan)
         changed = False
         for field, label in TEXT_FIELDS[step]:
+            if field not in submitted:
+                continue
             value, version = submitted[field]
             row = current.get(field)
             saved = row.value if row else ""
@@ -343,6 +364,7 @@ def save_texts(plan, step, submitted, user):
             changed = True
         if changed:
             touch_step(plan, step, user)
+        _hold_for_test()
     return conflicts
 
 
@@ -384,6 +406,7 @@ def save_row(plan, kind, uid, values, version, user, links=None):
         if links is not None:
             _save_links(row, links)
         touch_step(plan, spec.step, user)
+        _hold_for_test()
     return row
 
 
@@ -799,7 +822,7 @@ def transition(plan, action, user, message=""):
     """Move the plan through its life cycle; a submission freezes a new version."""
     allowed, target = TRANSITIONS[action]
     with write_tx():
-        fresh = Plan.get_by_id(plan.id)
+        fresh = _locked(plan)
         if fresh.status not in allowed:
             raise TransitionRefused(
                 f"Plan ma status „{fresh.status_label}” — tej czynności nie można teraz wykonać."

@@ -22,7 +22,14 @@ from werkzeug.datastructures import MultiDict
 
 from forms.auth import EmptyForm
 from forms.jst import ProfileFields
-from forms.plans import MessageForm, row_form, row_values, submitted_texts, text_form_class
+from forms.plans import (
+    MessageForm,
+    row_form,
+    row_values,
+    submitted_texts,
+    text_digest,
+    text_form_class,
+)
 from forms.review import CommentForm
 from models import Jst, utcnow, write_tx
 from models.plans import PendingInput
@@ -40,6 +47,11 @@ NAV = []
 STEP_SLUGS = [slug for slug, _title in plans.STEPS]
 PENDING_COOKIE = "planjst_niezapisane"
 READ_ONLY = "Plan ma status „{}” — zespół nie może go teraz zmieniać."
+
+
+@bp.record
+def _configure(state):
+    plans.HOLD_SAVE_FILE = state.app.config.get("TEST_HOLD_SAVE_FILE") or None
 
 
 def _load(jst_id, action="plan.view"):
@@ -73,6 +85,7 @@ def _render_step(jst, plan, step, text_form=None, profile_form=None, conflicts=(
         for field, _label in plans.TEXT_FIELDS[step]:
             text_form[field].data = saved[field].value if field in saved else ""
             text_form[f"v_{field}"].data = saved[field].version if field in saved else 0
+            text_form[f"o_{field}"].data = text_digest(text_form[field].data)
     if step == "jst" and profile_form is None:
         profile_form = ProfileFields(formdata=None, obj=jst, version=jst.version)
     gaps = plans.missing_items(plan)
