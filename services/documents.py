@@ -21,13 +21,12 @@ from models import Jst, TeamMembership, User, write_tx
 from models.documents import DocumentTemplate, SignedCopy
 from models.plans import Plan
 
-from . import audit, jst_rules, participants, plans, settings
+from . import audit, jst_rules, participants, plans, settings, uploads
 from .formatting import date_pl
 from .text import clean, slugify
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "doc_templates"
 MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 40 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -466,14 +465,9 @@ def check_template(kind, data):
             f"Plik jest za duży (najwyżej {MAX_TEMPLATE_BYTES // 1024 // 1024} MB)."
         )
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            if sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
-                raise TemplateRefused("Plik po rozpakowaniu jest podejrzanie duży — odrzucono.")
-            if "word/document.xml" not in {i.filename for i in infos}:
-                raise TemplateRefused("To nie jest dokument Word (.docx).")
-    except zipfile.BadZipFile as exc:
-        raise TemplateRefused("To nie jest poprawny plik .docx (uszkodzone archiwum).") from exc
+        uploads.check_office_file(data, "docx")
+    except uploads.UploadRefused as exc:
+        raise TemplateRefused(str(exc)) from exc
     try:
         render(kind, sample_context(kind), template=data)
     except TemplateError as exc:

@@ -21,7 +21,7 @@ from models.programme import (
     WorkingGroup,
 )
 
-from . import plans
+from . import plans, uploads
 
 MAX_ATTACHMENT = 5 * 1024 * 1024
 # extension → (content type, the file's first bytes)
@@ -243,6 +243,11 @@ def check_attachment(filename, data):
     content_type, signatures = ATTACHMENT_TYPES[ext]
     if not any(data.startswith(sig) for sig in signatures):
         raise AttachmentRefused("Zawartość pliku nie zgadza się z jego rozszerzeniem.")
+    if ext in uploads.OFFICE:  # whoever opens it must not get a zip bomb
+        try:
+            uploads.check_office_file(data, ext)
+        except uploads.UploadRefused as exc:
+            raise AttachmentRefused(str(exc)) from exc
     return ext, content_type
 
 

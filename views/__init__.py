@@ -32,6 +32,8 @@ NAV = (
     ]
 )
 
+DRAIN_LIMIT = 64 * 1024 * 1024  # bytes of an oversized upload read and dropped (see _too_large)
+
 ERRORS = {
     400: ("Nieprawidłowe żądanie", "Serwer nie mógł przetworzyć tego żądania."),
     403: ("Brak uprawnień", "Nie masz uprawnień do tej strony lub czynności."),
@@ -47,7 +49,7 @@ def register(app):
         app.register_blueprint(bp)
 
     for code in ERRORS:
-        app.register_error_handler(code, _error_page(code))
+        app.register_error_handler(code, _too_large if code == 413 else _error_page(code))
     app.register_error_handler(policy.NotFound, _error_page(404))
     app.register_error_handler(policy.Forbidden, _error_page(403))
     app.register_error_handler(CSRFError, _csrf_error)
@@ -67,6 +69,19 @@ def _error_page(code):
         return render_template("errors/error.html", code=code, title=title, message=message), code
 
     return handler
+
+
+def _too_large(exc):
+    """The Polish page for an upload over MAX_CONTENT_LENGTH. Werkzeug refused the body unread
+    while the client is still sending it: read it (up to a bound) and drop it, or the server
+    closes the connection with data unread, it is reset, and the browser shows a network error
+    instead of this page."""
+    left = request.content_length or 0
+    if request.max_content_length and request.max_content_length < left <= DRAIN_LIMIT:
+        stream = request.environ["wsgi.input"]
+        while left > 0 and (chunk := stream.read(min(left, 65536))):
+            left -= len(chunk)
+    return _error_page(413)(exc)
 
 
 def _csrf_error(exc):

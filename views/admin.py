@@ -24,6 +24,13 @@ def _allowed_roles(user):
     return {"participant", "expert"}
 
 
+def _user_or_404(user_id):
+    """An account, looked up only for those who may manage accounts at all: to anybody else it
+    is 403 whether it exists or not (account ids are not probeable)."""
+    policy.require(current_user, "users.manage_programme")
+    return User.get_or_none(User.id == user_id) or abort(404)
+
+
 def _require_manage(target):
     """Admins manage every account; coordinators participants' and experts'."""
     policy.require(current_user, "users.manage_programme")
@@ -97,7 +104,7 @@ def user_new():
 @bp.get("/uzytkownicy/<int:user_id>")
 @login_required
 def user_detail(user_id):
-    user = User.get_or_none(User.id == user_id) or abort(404)
+    user = _user_or_404(user_id)
     _require_manage(user)
     role_form = RoleForm(role=user.role) if policy.can(current_user, "users.manage_staff") else None
     return render_template(
@@ -108,7 +115,7 @@ def user_detail(user_id):
 @bp.post("/uzytkownicy/<int:user_id>/link-hasla")
 @login_required
 def user_password_link(user_id):
-    user = User.get_or_none(User.id == user_id) or abort(404)
+    user = _user_or_404(user_id)
     _require_manage(user)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -126,7 +133,7 @@ def user_password_link(user_id):
 @bp.post("/uzytkownicy/<int:user_id>/aktywnosc")
 @login_required
 def user_toggle_active(user_id):
-    user = User.get_or_none(User.id == user_id) or abort(404)
+    user = _user_or_404(user_id)
     _require_manage(user)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -151,7 +158,7 @@ def user_toggle_active(user_id):
 @bp.post("/uzytkownicy/<int:user_id>/rola")
 @login_required
 def user_role(user_id):
-    user = User.get_or_none(User.id == user_id) or abort(404)
+    user = _user_or_404(user_id)
     policy.require(current_user, "users.manage_staff")
     form = RoleForm()
     if not form.validate_on_submit():

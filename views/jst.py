@@ -358,7 +358,7 @@ def jst_import(kind):
         try:
             checked = check(text)
         except csv_import.UnreadableFile as exc:
-            form.file.errors.append(str(exc))
+            form.file.errors = [*form.file.errors, str(exc)]  # a tuple when not validated
             checked = None
     if checked is not None:
         bad = [row for row in checked if row[2]]
