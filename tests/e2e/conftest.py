@@ -41,9 +41,9 @@ def _free_port():
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The demo data set served by gunicorn; yields the base URL."""
-    _chromium()
+def live_env(tmp_path_factory):
+    """The environment of the served app: a flask command run with it (flask_command) works on
+    the database the browser sees."""
     tmp = tmp_path_factory.mktemp("e2e")
     env = {
         **os.environ,
@@ -53,15 +53,26 @@ def live_server(tmp_path_factory):
         "PLANJST_LOGIN_MAX_FAILS_ADDRESS": "1000",
     }
     env.pop("PLANJST_TEST_DATABASE_URL", None)
-    flask = [str(BIN / "flask"), "--app", "app"]
-    subprocess.run([*flask, "init-db"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(
-        [*flask, "seed-demo", "--password", DEMO_PASSWORD],
+    return env
+
+
+def flask_command(env, *args):
+    return subprocess.run(
+        [str(BIN / "flask"), "--app", "app", *args],
         cwd=ROOT,
         env=env,
         check=True,
         capture_output=True,
+        text=True,
     )
+
+
+@pytest.fixture(scope="session")
+def live_server(live_env):
+    """The demo data set served by gunicorn; yields the base URL."""
+    _chromium()
+    flask_command(live_env, "init-db")
+    flask_command(live_env, "seed-demo", "--password", DEMO_PASSWORD)
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -73,7 +84,7 @@ def live_server(tmp_path_factory):
             "app:create_app()",
         ],
         cwd=ROOT,
-        env=env,
+        env=live_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
