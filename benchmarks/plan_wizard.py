@@ -13,6 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
+from extensions import settle  # noqa: E402
 from models import db, migrate  # noqa: E402
 from services import accounts, plans  # noqa: E402
 from services.demo import seed  # noqa: E402
@@ -98,6 +99,7 @@ def measure(tmp, actions):
     user.save()
     client = app.test_client()
     client.post("/login", data={"email": user.email, "password": "bench-haslo-1"})
+    settle(app)  # as gunicorn.conf.py readies each worker
     figures = {}
     for step, _title in plans.STEPS:
         path = f"/jst/{jst.id}/plan/{step}"
