@@ -75,8 +75,10 @@ def survey_list():
     )
 
 
-def _survey_form(survey):
-    form = SurveyForm(obj=survey) if request.method == "GET" and survey else SurveyForm()
+def _survey_form(survey, submitted=True):
+    """The survey's settings: as posted, or (submitted=False, or a GET) as saved."""
+    saved = not (submitted and request.method == "POST")
+    form = SurveyForm(formdata=None, obj=survey) if saved else SurveyForm()
     form.module.choices = _module_choices()
     form.session.choices = [(0, "cały moduł")] + [
         (s.id, f"Moduł {s.module.number}, dzień {s.day}, {s.start}–{s.end}: {s.title}")
@@ -84,7 +86,7 @@ def _survey_form(survey):
         .join(Module)
         .order_by(Module.number, ModuleSession.day, ModuleSession.start)
     ]
-    if request.method == "GET" and survey:
+    if saved and survey:
         form.module.data, form.session.data = survey.module_id, survey.session_id or 0
     return form
 
@@ -116,17 +118,21 @@ def survey_edit(survey_id):
             )
             flash("Zapisano ankietę.", "success")
             return redirect(url_for(".survey_edit", survey_id=survey.id))
+    return _edit_page(survey, form, QuestionForm(formdata=None))
+
+
+def _edit_page(survey, form, question_form):
     return render_template(
         "surveys/edit.html",
         survey=survey,
         form=form,
         questions=surveys.questions(survey) if survey else [],
         answered=bool(survey) and surveys.has_answers(survey),
-        question_form=QuestionForm(formdata=None),
+        question_form=question_form,
         kinds=QUESTION_KINDS,
         empty=EmptyForm(),
         open_days=surveys.OPEN_DAYS,
-    ), (422 if form.errors else 200)
+    ), (422 if form.errors or question_form.errors else 200)
 
 
 @bp.post("/ankiety/<int:survey_id>/pytania")
@@ -145,18 +151,7 @@ def question_add(survey_id):
         else:
             flash("Dodano pytanie.", "success")
             return redirect(url_for(".survey_edit", survey_id=survey.id) + "#pytania")
-    edit = _survey_form(survey)
-    return render_template(
-        "surveys/edit.html",
-        survey=survey,
-        form=edit,
-        questions=surveys.questions(survey),
-        answered=surveys.has_answers(survey),
-        question_form=form,
-        kinds=QUESTION_KINDS,
-        empty=EmptyForm(),
-        open_days=surveys.OPEN_DAYS,
-    ), 422
+    return _edit_page(survey, _survey_form(survey, submitted=False), form)
 
 
 @bp.post("/ankiety/<int:survey_id>/pytania/<int:question_id>/usun")

@@ -77,6 +77,7 @@ def test_coordinator_builds_copies_and_deletes_a_survey(client, world):
     )
     assert bad.status_code == 422
     assert "co najmniej dwóch odpowiedzi" in bad.get_data(as_text=True)
+    assert 'value="Ocena modułu 1"' in bad.get_data(as_text=True)  # the settings as saved
     for kind, text, options in [
         ("rating", "Ocena całości", ""),
         ("single", "Tempo", "za wolne\nodpowiednie"),
