@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from peewee import DatabaseProxy, DateTimeField, Model, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect
+from playhouse.pool import PooledDatabase
 
 db = DatabaseProxy()
 
@@ -21,13 +22,23 @@ def utcnow():
 
 
 def open_database(url):
-    """Bind the proxy to the database named by `url` (sqlite:/// or postgresql://)."""
-    if url.startswith("sqlite"):
+    """Bind the proxy to the database named by `url` (sqlite:/// or postgresql://), through a
+    connection pool: a request takes a connection and gives it back, instead of opening one (a
+    new PostgreSQL backend; SQLite's pragmas) every time."""
+    if isinstance(db.obj, PooledDatabase):  # another app in this process (tests, benchmarks)
+        db.obj.close_all()
+    scheme, rest = url.split("://", 1)
+    pooled = f"{scheme}+pool://{rest}"
+    if scheme == "sqlite":
         # IMMEDIATE: a read-then-write transaction takes the write lock up front, so it waits
         # (busy_timeout) instead of failing with "database is locked" halfway through.
-        database = connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+        # A pooled connection serves one thread at a time, not always the one that opened it.
+        database = connect(
+            pooled, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", check_same_thread=False
+        )
     else:
-        database = connect(url, autoconnect=True)
+        # a connection idle longer than stale_timeout is replaced (servers drop idle ones)
+        database = connect(pooled, autoconnect=True, stale_timeout=300)
     db.initialize(database)
     return database
 

@@ -51,12 +51,12 @@ def database_template(tmp_path_factory):
         database = open_database(url)
         database.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
         migrate()
-        database.close()
+        database.close_all()
         return url
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     database = open_database(f"sqlite:///{path}")
     migrate()
-    database.close()
+    database.close_all()  # every pooled connection: the WAL is checkpointed for the copy
     return path
 
 
