@@ -458,25 +458,34 @@ def issue_certificates(actor, today=None):
     has none yet; returns how many were issued."""
     today = today or date.today()
     programme_name = settings.get("programme_name")
+    prefix = f"ZAS/{today.year}/"
     issued = 0
-    with write_tx():
-        for person in candidates():
-            if person["certificate"] or not (person["attendance_ok"] and person["plan_ok"]):
-                continue
-            sequence = (
-                Certificate.select().where(Certificate.number.startswith(f"ZAS/{today.year}/"))
-            ).count() + 1
-            Certificate.create(
-                user=person["user"],
-                number=f"ZAS/{today.year}/{sequence:04d}",
-                code=secrets.token_urlsafe(24),
-                full_name=person["user"].full_name,
-                programme=programme_name,
-                issued_on=today,
-            )
-            issued += 1
-        if issued:
-            audit.record("certificates_issued", actor=actor, details=str(issued))
+    try:
+        with write_tx():
+            for person in candidates():
+                if person["certificate"] or not (person["attendance_ok"] and person["plan_ok"]):
+                    continue
+                last = (
+                    Certificate.select(fn.MAX(Certificate.number))
+                    .where(Certificate.number.startswith(prefix))
+                    .scalar()
+                )
+                sequence = int(last.rsplit("/", 1)[1]) + 1 if last else 1
+                Certificate.create(
+                    user=person["user"],
+                    number=f"{prefix}{sequence:04d}",
+                    code=secrets.token_urlsafe(24),
+                    full_name=person["user"].full_name,
+                    programme=programme_name,
+                    issued_on=today,
+                )
+                issued += 1
+            if issued:
+                audit.record("certificates_issued", actor=actor, details=str(issued))
+    except IntegrityError as exc:  # issued at the same moment by someone else (a double click)
+        raise Locked(
+            "Zaświadczenia są właśnie wystawiane — odśwież stronę i sprawdź listę."
+        ) from exc
     return issued
 
 

@@ -377,11 +377,17 @@ def certificates():
 def certificates_issue():
     policy.require(current_user, "certificate.manage")
     if EmptyForm().validate_on_submit():
-        count = surveys.issue_certificates(current_user)
-        flash(
-            f"Wystawiono zaświadczenia: {count}." if count else "Nikt nowy nie spełnia warunków.",
-            "success" if count else "info",
-        )
+        try:
+            count = surveys.issue_certificates(current_user)
+        except Locked as exc:
+            flash(str(exc), "warning")
+        else:
+            flash(
+                f"Wystawiono zaświadczenia: {count}."
+                if count
+                else "Nikt nowy nie spełnia warunków.",
+                "success" if count else "info",
+            )
     return redirect(url_for(".certificates"))
 
 

@@ -330,3 +330,29 @@ def test_only_current_team_members_answer(client, world):
     withdrawn = add_member(jst)
     login(client, withdrawn)
     assert client.get(f"/ankiety/{survey.id}/wypelnij").status_code == 404
+
+
+def test_certificate_numbers_continue_and_a_race_is_a_message(client, world, monkeypatch):
+    Certificate.create(
+        user=world.teammate,
+        number=f"ZAS/{TODAY.year}/0007",
+        code="c" * 32,
+        full_name="Osoba Wcześniejsza",
+        programme="Pilotaż",
+        issued_on=TODAY,
+    )
+    client.post("/logout")
+    login(client, world.coordinator)
+    client.post("/zaswiadczenia", data={"min_attendance": "0", "plan_status": "none"})
+    client.post("/zaswiadczenia/wystaw")
+    numbers = sorted(c.number for c in Certificate.select())
+    # after the highest, whatever came before: 0008–0010 for the three others
+    assert numbers == [f"ZAS/{TODAY.year}/{n:04d}" for n in (7, 8, 9, 10)]
+    # someone else issued the same certificate a moment earlier (a double click on PostgreSQL)
+    stale = surveys.candidates()
+    for person in stale:
+        person["certificate"] = None
+    monkeypatch.setattr(surveys, "candidates", lambda: stale)
+    page = client.post("/zaswiadczenia/wystaw", follow_redirects=True).get_data(as_text=True)
+    assert "Zaświadczenia są właśnie wystawiane" in page
+    assert Certificate.select().count() == 4  # two teams of two: nothing new, nothing lost
