@@ -9,7 +9,7 @@ from peewee import fn
 
 from models import JST_KINDS, PROGRAM_GROUPS, TEAM_MAX, Jst, TeamMembership, User, write_tx
 
-from . import accounts, audit, jst_rules, jsts
+from . import accounts, audit, exports, jst_rules, jsts
 from .text import clean, fold
 
 MAX_BYTES = 256 * 1024
@@ -221,8 +221,4 @@ def import_members(checked, actor, hash_method, address=""):
 def sample_csv(kind):
     """The sample file: UTF-8 with BOM and `;`, as Polish Excel opens it."""
     columns = JST_COLUMNS if kind == "jst" else MEMBER_COLUMNS
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([name for name, _ in columns])
-    writer.writerows(SAMPLES[kind])
-    return "\ufeff" + out.getvalue()
+    return exports.csv_text([[name for name, _ in columns], *SAMPLES[kind]])

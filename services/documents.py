@@ -205,7 +205,7 @@ def certificate_context(certificate, verify_url):
             "issued_on": certificate.issued_on,
             "period": f"{date_pl(start, document=True)} – {date_pl(end, document=True)}",
             "modules": [
-                {"number": m.number, "dates": f"{m.start_date:%d.%m.%Y} – {m.end_date:%d.%m.%Y}"}
+                {"number": m.number, "dates": programme.module_dates(m)}
                 for m in programme.modules()
             ],
             "verify_url": verify_url,

@@ -2,15 +2,12 @@
 writes it — encrypting the sensitive columns and recording every read of someone else's data,
 every export and every erasure in the audit log (who, whose, when, what; never the values)."""
 
-import io
 from datetime import date
-
-from openpyxl import Workbook
 
 from models import Jst, TeamMembership, User, utcnow, write_tx
 from models.participants import ENCRYPTED, ParticipantData
 
-from . import audit, crypto
+from . import audit, crypto, exports
 from .identifiers import VOIVODESHIPS
 
 EDUCATION = [
@@ -335,25 +332,13 @@ def _jsonable(value):
 
 def export_xlsx(actor, address=""):
     """The EU register export: every cell written as text (no formulas); the export is audited."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Uczestnicy"
-    sheet.append([header for header, _key in EXPORT_COLUMNS])
-    count = 0
+    rows = [[header for header, _key in EXPORT_COLUMNS]]
     for record in ParticipantData.select(ParticipantData, User).join(User).order_by(User.full_name):
-        values = _decrypted(record, record.user)
-        row = _printable(values)
-        row["age"] = row["age"]
-        for column, (_header, key) in enumerate(EXPORT_COLUMNS, start=1):
-            cell = sheet.cell(row=count + 2, column=column)
-            cell.value = _text(row.get(key))
-            cell.data_type = "s"  # text: a value starting with = + - @ never becomes a formula
-            cell.number_format = "@"
-        count += 1
+        row = _printable(_decrypted(record, record.user))
+        rows.append([_text(row.get(key)) for _header, key in EXPORT_COLUMNS])
+    count = len(rows) - 1
     audit.record("pii_exported", actor=actor, address=address, details=f"XLSX, {count} osób")
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return exports.xlsx_bytes("Uczestnicy", rows)
 
 
 def _text(value):

@@ -72,6 +72,11 @@ def module_days(module):
     return (module.end_date - module.start_date).days + 1
 
 
+def module_dates(module):
+    """As printed on the documents: 05.04.2017 – 07.04.2017."""
+    return f"{module.start_date:%d.%m.%Y} – {module.end_date:%d.%m.%Y}"
+
+
 def next_module(today=None):
     today = today or date.today()
     return Module.select().where(Module.end_date >= today).order_by(Module.start_date).first()
@@ -196,7 +201,7 @@ def attendance_list_context(module, number):
         "module": {
             "number": module.number,
             "venue": module.venue,
-            "dates": f"{module.start_date:%d.%m.%Y} – {module.end_date:%d.%m.%Y}",
+            "dates": module_dates(module),
         },
         "group": number,
         "days": days,

@@ -1,15 +1,12 @@
 """Evaluation surveys (building, anonymous answers, results, exports) and certificates of
 completion (the rule, issuing, the verification page)."""
 
-import csv
-import io
 import json
 import secrets
 import statistics
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
-from openpyxl import Workbook
 from peewee import JOIN, IntegrityError, fn
 
 from models import Jst, TeamMembership, User, utcnow, write_tx
@@ -27,7 +24,7 @@ from models.surveys import (
     VerifyAttempt,
 )
 
-from . import audit, policy, programme, settings
+from . import audit, exports, policy, programme, settings
 from .documents import filename
 
 MIN_GROUP = 3  # fewer answers than this: nothing is shown (anonymity)
@@ -184,8 +181,9 @@ def copy_survey(source, module):
 # ---------- answering ----------
 
 
-def _participants():
-    """{user id: working group number or None} of the current teams of active JSTs."""
+def _participants(user=None):
+    """{user id: working group number or None} of the current teams of active JSTs (only
+    `user`'s entry, when given)."""
     query = (
         TeamMembership.select(TeamMembership.user, WorkingGroup.number)
         .join(User)
@@ -201,11 +199,11 @@ def _participants():
         )
         .tuples()
     )
-    return dict(query)
+    return dict(query.where(TeamMembership.user == user.id) if user else query)
 
 
 def may_answer(user):
-    return user.id in _participants()
+    return user.id in _participants(user)
 
 
 def done(survey, user):
@@ -272,7 +270,7 @@ def save_draft(survey, user, answers):
 
 def submit(survey, user, answers):
     """Copy the answers anonymously, record that the user answered, drop the draft — at once."""
-    group = _participants().get(user.id)
+    group = _participants(user).get(user.id)
     try:
         with write_tx():
             _check_open(survey, user)
@@ -367,9 +365,8 @@ def expert_groups(user):
     )
 
 
-def result_rows(survey, group=None):
-    """The results as a table (header first): the same rows in CSV and XLSX."""
-    data = results(survey, group)
+def result_rows(data):
+    """The results (`results()`) as a table, header first: the same rows in CSV and XLSX."""
     rows = [["Pytanie", "Rodzaj", "Odpowiedź", "Liczba", "Procent"]]
     for item in data["questions"]:
         question = item["question"]
@@ -383,25 +380,14 @@ def result_rows(survey, group=None):
     return rows
 
 
-def export_csv(survey, group=None):
-    out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(result_rows(survey, group))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def export_xlsx(survey, group=None):
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Wyniki"
-    for r, row in enumerate(result_rows(survey, group), start=1):
-        for c, value in enumerate(row, start=1):
-            cell = sheet.cell(row=r, column=c)
-            cell.value = value
-            cell.data_type = "s"  # text: a value starting with = never becomes a formula
-            cell.number_format = "@"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def export(data, fmt):
+    """The results (`results()`) as a CSV or XLSX file's bytes."""
+    rows = result_rows(data)
+    return (
+        exports.csv_text(rows).encode("utf-8")
+        if fmt == "csv"
+        else exports.xlsx_bytes("Wyniki", rows)
+    )
 
 
 # ---------- certificates ----------

@@ -25,6 +25,7 @@ from services import audit, documents, participants, plans, policy
 from services.documents import KINDS, TemplateRefused
 
 from .auth import client_address
+from .jst import load_jst
 
 bp = Blueprint("documents", __name__)
 
@@ -33,14 +34,9 @@ NAV = [("documents.overview", "Dokumenty", "doc.manage")]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _docx(data, name):
+def send_docx(data, name):
+    """A generated Word document as a download (every area's documents go out this way)."""
     return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=name)
-
-
-def _jst(jst_id, action):
-    jst = Jst.get_or_none(Jst.id == jst_id) or abort(404)
-    policy.require(current_user, action, jst)
-    return jst
 
 
 def _require_manage():
@@ -69,7 +65,7 @@ def _signed_state(copies, kind, context, participant=None, version=None):
 @bp.get("/jst/<int:jst_id>/dokumenty")
 @login_required
 def jst_documents(jst_id):
-    jst = _jst(jst_id, "doc.jst")
+    jst = load_jst(jst_id, "doc.jst")
     manage = policy.can(current_user, "doc.manage")
     agreement, agreement_missing = documents.agreement_context(jst)
     copies = documents.signed_copies(jst=jst)
@@ -100,12 +96,12 @@ def jst_documents(jst_id):
 @bp.get("/jst/<int:jst_id>/dokumenty/deklaracja.docx")
 @login_required
 def agreement(jst_id):
-    jst = _jst(jst_id, "doc.jst")
+    jst = load_jst(jst_id, "doc.jst")
     context, missing = documents.agreement_context(jst)
     if missing and not policy.can(current_user, "doc.manage"):
         flash("Deklaracji nie można jeszcze pobrać — brakuje danych (lista poniżej).", "warning")
         return redirect(url_for(".jst_documents", jst_id=jst.id))
-    return _docx(
+    return send_docx(
         documents.render("deklaracja", context), documents.filename("deklaracja", jst.name)
     )
 
@@ -113,12 +109,14 @@ def agreement(jst_id):
 @bp.get("/jst/<int:jst_id>/dokumenty/plan.docx")
 @login_required
 def plan(jst_id):
-    jst = _jst(jst_id, "doc.jst")
+    jst = load_jst(jst_id, "doc.jst")
     version = request.args.get("wersja", type=int)
     context, _missing = documents.plan_context(jst, version)
     if context is None:
         abort(404)
-    return _docx(documents.render("plan", context), documents.filename("plan", jst.name, version))
+    return send_docx(
+        documents.render("plan", context), documents.filename("plan", jst.name, version)
+    )
 
 
 def _declaration(user):
@@ -130,7 +128,7 @@ def _declaration(user):
         address=client_address(),
         details="oświadczenie uczestnika",
     )
-    return _docx(
+    return send_docx(
         documents.render("oswiadczenie", context),
         documents.filename("oswiadczenie", user.full_name),
     ), missing
@@ -158,7 +156,7 @@ def declaration(user_id):
 @bp.post("/jst/<int:jst_id>/dokumenty/podpisane")
 @login_required
 def record_signed(jst_id):
-    jst = _jst(jst_id, "doc.manage")
+    jst = load_jst(jst_id, "doc.manage")
     form = SignedForm()
     if not form.validate_on_submit():
         flash("Podaj datę otrzymania podpisanego egzemplarza (RRRR-MM-DD).", "danger")
@@ -183,7 +181,7 @@ def record_signed(jst_id):
 def signed_file(copy_id):
     _require_manage()
     copy = SignedCopy.get_or_none(SignedCopy.id == copy_id) or abort(404)
-    return _docx(bytes(copy.data), copy.filename)
+    return send_docx(bytes(copy.data), copy.filename)
 
 
 # ---------- batches and templates (coordinator) ----------
@@ -235,14 +233,14 @@ def batch_merged(kind):
         flash("Brak dokumentów do scalenia.", "info")
         return redirect(url_for(".overview"))
     suffix = f"-grupa-{_group()}" if _group() else ""
-    return _docx(documents.merged(kind, items), f"{kind}-wszystkie{suffix}.docx")
+    return send_docx(documents.merged(kind, items), f"{kind}-wszystkie{suffix}.docx")
 
 
 @bp.get("/dokumenty/szablony/<kind>.docx")
 @login_required
 def template_file(kind):
     _require_manage()
-    return _docx(documents.template_bytes(_kind_or_404(kind)), f"szablon-{kind}.docx")
+    return send_docx(documents.template_bytes(_kind_or_404(kind)), f"szablon-{kind}.docx")
 
 
 @bp.get("/dokumenty/szablony/<kind>/probka.docx")
@@ -250,7 +248,7 @@ def template_file(kind):
 def template_sample(kind):
     _require_manage()
     _kind_or_404(kind)
-    return _docx(documents.render(kind, documents.sample_context(kind)), f"probka-{kind}.docx")
+    return send_docx(documents.render(kind, documents.sample_context(kind)), f"probka-{kind}.docx")
 
 
 @bp.post("/dokumenty/szablony/<kind>")

@@ -47,7 +47,9 @@ IMPORTS = {
 }
 
 
-def _load(jst_id, action):
+def load_jst(jst_id, action):
+    """The JST for the current user, every area's views: 404 when it does not exist or is not
+    theirs, 403 when it is theirs but `action` is not theirs to do (services.policy)."""
     jst = Jst.get_or_none(Jst.id == jst_id) or abort(404)
     policy.require(current_user, action, jst)
     return jst
@@ -133,7 +135,7 @@ def _unique(form, exclude_id=None):
 @bp.route("/jst/<int:jst_id>/edycja", methods=["GET", "POST"])
 @login_required
 def jst_edit(jst_id):
-    jst = _load(jst_id, "jst.manage")
+    jst = load_jst(jst_id, "jst.manage")
     if request.method == "GET":
         form = JstForm(obj=jst, program_group=str(jst.program_group), version=jst.version)
     else:
@@ -170,7 +172,7 @@ def _version(value):
 @bp.get("/jst/<int:jst_id>")
 @login_required
 def jst_detail(jst_id):
-    jst = _load(jst_id, "jst.view")
+    jst = load_jst(jst_id, "jst.view")
     return render_template(
         "jst/detail.html",
         jst=jst,
@@ -228,7 +230,7 @@ def _add(jst, form, replaced=None):
 @bp.route("/jst/<int:jst_id>/zespol/dodaj", methods=["GET", "POST"])
 @login_required
 def member_add(jst_id):
-    jst = _load(jst_id, "jst.manage")
+    jst = load_jst(jst_id, "jst.manage")
     form = MemberForm()
     if form.validate_on_submit():
         response = _add(jst, form)
@@ -241,7 +243,7 @@ def member_add(jst_id):
 @bp.route("/jst/<int:jst_id>/zespol/<int:membership_id>/odejscie", methods=["GET", "POST"])
 @login_required
 def member_leave(jst_id, membership_id):
-    jst = _load(jst_id, "jst.manage")
+    jst = load_jst(jst_id, "jst.manage")
     membership = _membership(jst, membership_id)
     form = LeaveForm()
     if form.validate_on_submit():
@@ -261,7 +263,7 @@ def member_leave(jst_id, membership_id):
 @bp.route("/jst/<int:jst_id>/zespol/<int:membership_id>/zastap", methods=["GET", "POST"])
 @login_required
 def member_replace(jst_id, membership_id):
-    jst = _load(jst_id, "jst.manage")
+    jst = load_jst(jst_id, "jst.manage")
     membership = _membership(jst, membership_id)
     if membership.left_at is not None:
         flash("Ta osoba już odeszła z zespołu — dodaj nowego członka.", "warning")
@@ -280,7 +282,7 @@ def member_replace(jst_id, membership_id):
 @bp.route("/jst/<int:jst_id>/ekspert", methods=["GET", "POST"])
 @login_required
 def expert_assign(jst_id):
-    jst = _load(jst_id, "jst.manage")
+    jst = load_jst(jst_id, "jst.manage")
     form = ExpertForm()
     form.expert.choices = [(e.id, f"{e.full_name} ({e.email})") for e in jsts.experts()]
     if request.method == "GET":
@@ -302,7 +304,7 @@ def expert_assign(jst_id):
 @bp.route("/jst/<int:jst_id>/wycofanie", methods=["GET", "POST"])
 @login_required
 def jst_withdraw(jst_id):
-    jst = _load(jst_id, "jst.manage")
+    jst = load_jst(jst_id, "jst.manage")
     if jst.status == "withdrawn":
         flash("Ta JST jest już oznaczona jako wycofana.", "info")
         return redirect(url_for(".jst_detail", jst_id=jst.id))
@@ -325,7 +327,7 @@ def jst_withdraw(jst_id):
 @bp.post("/jst/<int:jst_id>/przywrocenie")
 @login_required
 def jst_restore(jst_id):
-    jst = _load(jst_id, "jst.manage")
+    jst = load_jst(jst_id, "jst.manage")
     if not EmptyForm().validate_on_submit():
         abort(400)
     if jst.status == "withdrawn":

@@ -38,6 +38,7 @@ from services.jsts import Conflict
 from services.plans import NotEditable, RowConflict, TransitionRefused
 
 from .auth import client_address
+from .jst import load_jst
 
 bp = Blueprint("plans", __name__)
 
@@ -55,8 +56,7 @@ def _configure(state):
 
 
 def _load(jst_id, action="plan.view"):
-    jst = Jst.get_or_none(Jst.id == jst_id) or abort(404)
-    policy.require(current_user, action, jst)
+    jst = load_jst(jst_id, action)
     return jst, plans.get_plan(jst)
 
 

@@ -30,7 +30,8 @@ from models.programme import (
 from services import documents, jsts, plans, policy, programme
 from services.programme import AttachmentRefused, InUse
 
-from .documents import DOCX
+from .documents import send_docx
+from .jst import load_jst
 
 bp = Blueprint("programme", __name__)
 
@@ -51,14 +52,12 @@ def _module(module_id):
     return Module.get_or_none(Module.id == module_id) or abort(404)
 
 
+def _task(task_id):
+    return Task.get_or_none(Task.id == task_id) or abort(404)
+
+
 def _manage():
     policy.require(current_user, "programme.manage")
-
-
-def _jst(jst_id, action):
-    jst = Jst.get_or_none(Jst.id == jst_id) or abort(404)
-    policy.require(current_user, action, jst)
-    return jst
 
 
 # ---------- modules ----------
@@ -255,12 +254,7 @@ def attendance_list(module_id, group):
     module = _module(module_id)
     context, _missing = documents.attendance_context(module, group)
     data = documents.render("lista_obecnosci", context)
-    return send_file(
-        io.BytesIO(data),
-        mimetype=DOCX,
-        as_attachment=True,
-        download_name=f"lista-obecnosci-modul-{module.number}-grupa-{group}.docx",
-    )
+    return send_docx(data, f"lista-obecnosci-modul-{module.number}-grupa-{group}.docx")
 
 
 @bp.get("/obecnosc")
@@ -299,8 +293,8 @@ def task_list():
 @bp.route("/jst/<int:jst_id>/zadania/<int:task_id>", methods=["GET", "POST"])
 @login_required
 def report(jst_id, task_id):
-    jst = _jst(jst_id, "task.view" if request.method == "GET" else "task.report")
-    task = Task.get_or_none(Task.id == task_id) or abort(404)
+    jst = load_jst(jst_id, "task.view" if request.method == "GET" else "task.report")
+    task = _task(task_id)
     row = programme.report(task, jst)
     form = ReportForm(obj=row) if request.method == "GET" else ReportForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -328,8 +322,8 @@ def report(jst_id, task_id):
 @bp.post("/jst/<int:jst_id>/zadania/<int:task_id>/decyzja")
 @login_required
 def report_decide(jst_id, task_id):
-    jst = _jst(jst_id, "task.decide")
-    task = Task.get_or_none(Task.id == task_id) or abort(404)
+    jst = load_jst(jst_id, "task.decide")
+    task = _task(task_id)
     row = programme.report(task, jst) or abort(404)
     form = DecisionForm()
     if form.validate_on_submit():
@@ -343,8 +337,8 @@ def report_decide(jst_id, task_id):
 @bp.post("/jst/<int:jst_id>/zadania/<int:task_id>/zalaczniki")
 @login_required
 def attachment_add(jst_id, task_id):
-    jst = _jst(jst_id, "task.report")
-    task = Task.get_or_none(Task.id == task_id) or abort(404)
+    jst = load_jst(jst_id, "task.report")
+    task = _task(task_id)
     row = programme.report(task, jst)
     form = AttachmentForm()
     if row is None:
@@ -369,7 +363,7 @@ def attachment_add(jst_id, task_id):
 @bp.get("/jst/<int:jst_id>/zalaczniki/<int:attachment_id>")
 @login_required
 def attachment(jst_id, attachment_id):
-    jst = _jst(jst_id, "task.view")
+    jst = load_jst(jst_id, "task.view")
     item = Attachment.get_or_none(Attachment.id == attachment_id) or abort(404)
     if item.report.jst_id != jst.id:
         abort(404)
@@ -385,7 +379,7 @@ def attachment(jst_id, attachment_id):
 @login_required
 def task_print(task_id):
     _manage()
-    task = Task.get_or_none(Task.id == task_id) or abort(404)
+    task = _task(task_id)
     return render_template(
         "programme/task_print.html",
         task=task,
@@ -420,7 +414,7 @@ def follow_up():
 @bp.post("/jst/<int:jst_id>/konsultacja")
 @login_required
 def consultation(jst_id):
-    jst = _jst(jst_id, "programme.manage")
+    jst = load_jst(jst_id, "programme.manage")
     form = ConsultationForm()
     form.expert.choices = [(0, "—")] + [(e.id, e.full_name) for e in jsts.experts()]
     if form.validate_on_submit():
@@ -435,7 +429,7 @@ def consultation(jst_id):
 @bp.post("/jst/<int:jst_id>/najlepszy-plan")
 @login_required
 def best_plan(jst_id):
-    jst = _jst(jst_id, "programme.manage")
+    jst = load_jst(jst_id, "programme.manage")
     if not EmptyForm().validate_on_submit():
         abort(400)
     programme.toggle_best(jst)
@@ -445,7 +439,7 @@ def best_plan(jst_id):
 @bp.route("/jst/<int:jst_id>/postep", methods=["GET", "POST"])
 @login_required
 def progress(jst_id):
-    jst = _jst(jst_id, "progress.view" if request.method == "GET" else "progress.report")
+    jst = load_jst(jst_id, "progress.view" if request.method == "GET" else "progress.report")
     plan = plans.get_plan(jst)
     period = programme.current_period()
     actions = plans.rows(plan, "dzialania", links=False)

@@ -6,8 +6,9 @@ from flask_login import current_user, login_required
 
 from forms.auth import EmptyForm
 from forms.review import CommentForm, VisitForm
-from models import Jst
 from services import plans, policy, review
+
+from .jst import load_jst
 
 bp = Blueprint("review", __name__)
 
@@ -19,8 +20,7 @@ NAV = [
 
 
 def _load(jst_id, action):
-    jst = Jst.get_or_none(Jst.id == jst_id) or abort(404)
-    policy.require(current_user, action, jst)
+    jst = load_jst(jst_id, action)
     return jst, plans.get_plan(jst)
 
 
@@ -151,8 +151,7 @@ def read_all():
 @bp.route("/jst/<int:jst_id>/wizyta", methods=["GET", "POST"])
 @login_required
 def visit(jst_id):
-    jst = Jst.get_or_none(Jst.id == jst_id) or abort(404)
-    policy.require(current_user, "visit.view" if request.method == "GET" else "visit.edit", jst)
+    jst = load_jst(jst_id, "visit.view" if request.method == "GET" else "visit.edit")
     existing = review.visit(jst)
     editable = policy.can(current_user, "visit.edit", jst)
     form = VisitForm(obj=existing) if request.method == "GET" else VisitForm()

@@ -21,7 +21,7 @@ from services import documents, policy, programme, settings, surveys
 from services.surveys import AlreadyAnswered, Locked, Throttled
 
 from .auth import client_address
-from .documents import _docx
+from .documents import send_docx
 
 bp = Blueprint("surveys", __name__)
 
@@ -224,13 +224,14 @@ def results(survey_id):
     survey = _survey(survey_id)
     group = _results_scope(survey)
     manage = policy.can(current_user, "survey.manage")
+    rates = surveys.response_rates(survey) if manage else None
     return render_template(
         "surveys/results.html",
         survey=survey,
         group=group,
         data=surveys.results(survey, group),
-        rates=surveys.response_rates(survey) if manage else None,
-        groups=[g for g, *_ in surveys.response_rates(survey) if g is not None]
+        rates=rates,
+        groups=[g for g, *_ in rates if g is not None]
         if manage
         else surveys.expert_groups(current_user),
         manage=manage,
@@ -246,19 +247,16 @@ def results_export(survey_id, fmt):
     group = _results_scope(survey)
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    if surveys.results(survey, group)["hidden"]:
+    data = surveys.results(survey, group)
+    if data["hidden"]:
         flash(
             f"Za mało odpowiedzi (mniej niż {surveys.MIN_GROUP}), by je wyeksportować.", "warning"
         )
         return redirect(url_for(".results", survey_id=survey.id, grupa=group))
     name = f"ankieta-{survey.id}-wyniki" + (f"-grupa-{group}" if group else "")
-    if fmt == "csv":
-        data, mimetype = surveys.export_csv(survey, group), "text/csv; charset=utf-8"
-    else:
-        data, mimetype = surveys.export_xlsx(survey, group), XLSX
     return Response(
-        data,
-        mimetype=mimetype,
+        surveys.export(data, fmt),
+        mimetype="text/csv; charset=utf-8" if fmt == "csv" else XLSX,
         headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
     )
 
@@ -416,7 +414,7 @@ def certificates_zip():
 
 def _certificate_docx(certificate):
     context = documents.certificate_context(certificate, _verify_url(certificate))
-    return _docx(
+    return send_docx(
         documents.render("zaswiadczenie", context), surveys.certificate_filename(certificate)
     )
 

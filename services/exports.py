@@ -1,0 +1,28 @@
+"""Spreadsheet files as Polish offices open them: CSV in UTF-8 with a BOM and `;`, XLSX with every
+cell written as text (a value starting with = + - @ never becomes a formula)."""
+
+import csv
+import io
+
+from openpyxl import Workbook
+
+
+def csv_text(rows):
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return "\ufeff" + out.getvalue()
+
+
+def xlsx_bytes(title, rows):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            cell = sheet.cell(row=r, column=c)
+            cell.value = value
+            cell.data_type = "s"
+            cell.number_format = "@"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
