@@ -2,7 +2,7 @@
 
 Prints one JSON object: requests/s, p50 and p99 (ms) for /healthz, a small logged-in page
 (/konto), and the coordinator's JST list with 100 and with 1,000 JSTs, with ratios to /healthz
-measured in the same run. Usage: python benchmarks/http.py [--seconds 5] [--connections 16]
+measured in the same run. Usage: python benchmarks/http_pages.py [--seconds 5] [--connections 16]
 """
 
 import argparse

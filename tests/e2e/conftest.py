@@ -106,7 +106,10 @@ def live_server(live_env):
 @pytest.fixture(scope="session")
 def browser():
     executable = _chromium()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # CI runs two test processes on two cores: give a page more than the default 5 s.
+    expect.set_options(timeout=10_000)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -108,7 +108,12 @@ def _download(page, locator):
 
 
 def _step(page, number):
-    """Go to a wizard step by its link in the progress bar."""
+    """Go to a wizard step by its link in the progress bar.
+
+    Waits for the page to finish loading first: a page opened at a #fragment scrolls
+    once loaded, and a click aimed before that scroll lands elsewhere.
+    """
+    page.wait_for_load_state("load")
     page.get_by_role("navigation", name="Kroki planu").get_by_role(
         "link", name=re.compile(rf"^{number}\. ")
     ).click()
