@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from peewee import JOIN
 from werkzeug.datastructures import CallbackDict
 
-from models import User, UserSession, utcnow
+from models import User, UserSession, prepared, utcnow
 from services.accounts import sha256
 
 login_manager = LoginManager()
@@ -68,14 +68,19 @@ class DbSessionInterface(SessionInterface):
         sid = request.cookies.get(app.config["SESSION_COOKIE_NAME"])
         if not sid:
             return DbSession()
-        row = (
-            UserSession.select(UserSession, User)
-            .join(User, join_type=JOIN.LEFT_OUTER)
-            .where(UserSession.id_hash == sha256(sid))
-            .first()
+        id_hash = sha256(sid)
+        rows = prepared(
+            "session",
+            lambda: (
+                UserSession.select(UserSession, User)
+                .join(User, join_type=JOIN.LEFT_OUTER)
+                .where(UserSession.id_hash == id_hash)
+            ),
+            [id_hash],
         )
-        if row is None:
+        if not rows:
             return DbSession()
+        row = rows[0]
         if self._expired(app, row, utcnow()):
             UserSession.delete().where(UserSession.id_hash == row.id_hash).execute()
             session = DbSession()

@@ -8,6 +8,7 @@ from .base import (
     is_sqlite,
     locked,
     open_database,
+    prepared,
     utcnow,
     write_tx,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "is_postgres",
     "is_sqlite",
     "locked",
+    "prepared",
     "migrate",
     "open_database",
     "utcnow",

@@ -13,6 +13,7 @@ from models import (
     TeamMembership,
     User,
     locked,
+    prepared,
     utcnow,
     write_tx,
 )
@@ -63,37 +64,50 @@ def _team_size():
 def jst_page(q="", group=None, kind=None, status="active", page=1, per_page=PER_PAGE):
     """One page of the JST list: ([jst with .team_size and .expert_name], total). Two queries
     whatever the page size: the count, and the page (team sizes and experts joined in)."""
-    where = Jst.status == status
-    if q:
-        where &= Jst.name_key.contains(fold(q))
+    where, params = Jst.status == status, [status]
     if group:
         where &= Jst.program_group == group
+        params.append(group)
     if kind:
         where &= Jst.kind == kind
-    total = Jst.select().where(where).count()
+        params.append(kind)
+    if q:
+        where &= Jst.name_key.contains(fold(q))
     expert = User.alias()
-    query = (
-        Jst.select(
-            # only the columns the list shows: building 30-column rows cost more than the query
-            Jst.id,
-            Jst.name,
-            Jst.kind,
-            Jst.program_group,
-            Jst.teryt,
-            _team_size(),
-            expert.full_name.alias("expert_name"),
+
+    def count():
+        return Jst.select(fn.COUNT(Jst.id)).where(where).tuples()
+
+    def rows():
+        return (
+            Jst.select(
+                # only the columns the list shows: building 30-column rows cost more than the query
+                Jst.id,
+                Jst.name,
+                Jst.kind,
+                Jst.program_group,
+                Jst.teryt,
+                _team_size(),
+                expert.full_name.alias("expert_name"),
+            )
+            .join(
+                ExpertAssignment,
+                JOIN.LEFT_OUTER,
+                on=(ExpertAssignment.jst == Jst.id) & ExpertAssignment.ended_at.is_null(),
+            )
+            .join(expert, JOIN.LEFT_OUTER, on=ExpertAssignment.expert == expert.id)
+            .where(where)
+            .order_by(Jst.name_sort, Jst.id)
+            .paginate(page, per_page)
+            .objects()
         )
-        .join(
-            ExpertAssignment,
-            JOIN.LEFT_OUTER,
-            on=(ExpertAssignment.jst == Jst.id) & ExpertAssignment.ended_at.is_null(),
-        )
-        .join(expert, JOIN.LEFT_OUTER, on=ExpertAssignment.expert == expert.id)
-        .where(where)
-        .order_by(Jst.name_sort, Jst.id)
-        .paginate(page, per_page)
-    )
-    return list(query.objects()), total
+
+    if q:  # a search: its SQL depends on the text (LIKE escapes), so built each time
+        return list(rows()), count().scalar()
+    shape = ("JST list", bool(group), bool(kind))
+    total = prepared((*shape, "count"), count, params)[0][0]
+    offset = (max(page, 1) - 1) * per_page
+    return prepared(shape, rows, [*params, per_page, offset]), total
 
 
 def team_status(size):

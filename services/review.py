@@ -5,7 +5,7 @@ from datetime import date
 
 from peewee import JOIN, fn
 
-from models import ExpertAssignment, Jst, TeamMembership, User, utcnow, write_tx
+from models import ExpertAssignment, Jst, TeamMembership, User, prepared, utcnow, write_tx
 from models.plans import Plan, PlanEvent
 from models.review import Comment, ExpertVisit, Notification
 
@@ -37,11 +37,17 @@ def notify(users, kind, text, url, config, exclude=None):
 
 
 def unread_count(user):
-    return (
-        Notification.select()
-        .where((Notification.user == user) & Notification.read_at.is_null())
-        .count()
+    """For the menu of every page."""
+    rows = prepared(
+        "unread notifications",
+        lambda: (
+            Notification.select(fn.COUNT(Notification.id))
+            .where((Notification.user == user.id) & Notification.read_at.is_null())
+            .tuples()
+        ),
+        [user.id],
     )
+    return rows[0][0]
 
 
 def notifications(user, limit=100):

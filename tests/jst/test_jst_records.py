@@ -1,5 +1,7 @@
 """Coordinator's JST records: validation, list (search, filters, Polish order), editing."""
 
+import pytest
+
 from models import Jst
 from services.identifiers import make_nip, make_regon
 from tests.conftest import login, make_jst, make_user
@@ -136,6 +138,31 @@ def test_list_takes_two_queries_whatever_its_size(client, world, app):
     assert response.status_code == 200
     assert "Gmina Zapytań 14" in response.get_data(as_text=True)
     assert len(statements) == 2, statements  # the count and the page
+
+
+def test_list_sql_built_once_serves_every_filter_value_and_page(client):
+    """The list's SQL is built once per shape (models.prepared): later requests bring new values."""
+    for n in range(53):
+        make_jst(f"Gmina Stronicowa {n:02d}")
+    make_jst("Powiat Jedyny", kind="powiat", head_title="starosta")
+    _coordinator(client)
+    page = client.get("/jst?grupa=1").get_data(as_text=True)
+    assert "Znaleziono: 53" in page and "Powiat Jedyny" not in page
+    page = client.get("/jst?grupa=3").get_data(as_text=True)
+    assert "Znaleziono: 1" in page and "Powiat Jedyny" in page and "Stronicowa" not in page
+    first = client.get("/jst?grupa=1").get_data(as_text=True)
+    second = client.get("/jst?grupa=1&strona=2").get_data(as_text=True)
+    assert "Gmina Stronicowa 00" in first and "Gmina Stronicowa 49" in first
+    assert "Gmina Stronicowa 50" in second and "Gmina Stronicowa 49" not in second
+
+
+def test_prepared_query_refuses_parameters_that_do_not_match_its_sql(app):
+    from models import prepared
+
+    build = lambda: Jst.select(Jst.id).where(Jst.kind == "powiat").tuples()  # noqa: E731
+    with pytest.raises(AssertionError, match="the SQL takes"):
+        prepared("test: wrong parameters", build, ["gmina_wiejska"])
+    assert prepared("test: right parameters", build, ["powiat"]) == []
 
 
 def test_concurrent_edit_is_a_conflict_not_an_overwrite(client):
