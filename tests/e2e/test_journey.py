@@ -70,7 +70,10 @@ JOURNEYS = [
 
 
 def _see(page, text):
+    """`text` is on the page, and the page has finished loading: one opened at a #fragment
+    scrolls once loaded, and a click aimed before that scroll lands elsewhere."""
     expect(page.get_by_text(text).first).to_be_visible()
+    page.wait_for_load_state("load")
 
 
 def _menu(page, name):
@@ -108,11 +111,7 @@ def _download(page, locator):
 
 
 def _step(page, number):
-    """Go to a wizard step by its link in the progress bar.
-
-    Waits for the page to finish loading first: a page opened at a #fragment scrolls
-    once loaded, and a click aimed before that scroll lands elsewhere.
-    """
+    """Go to a wizard step by its link in the progress bar."""
     page.wait_for_load_state("load")
     page.get_by_role("navigation", name="Kroki planu").get_by_role(
         "link", name=re.compile(rf"^{number}\. ")
