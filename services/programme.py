@@ -20,6 +20,7 @@ from models.programme import (
     TaskReport,
     WorkingGroup,
 )
+from models.surveys import Survey
 
 from . import plans, uploads
 
@@ -87,9 +88,20 @@ def delete_module(module):
         if (
             Attendance.select().where(Attendance.module == module).exists()
             or Task.select().where(Task.module == module).exists()
+            or Survey.select().where(Survey.module == module).exists()
         ):
             raise InUse()
         module.delete_instance(recursive=True)
+
+
+def delete_session(module, session_id):
+    """Remove one session of a module's schedule, unless a survey evaluates it."""
+    with write_tx():
+        if Survey.select().where(Survey.session == session_id).exists():
+            raise InUse()
+        ModuleSession.delete().where(
+            (ModuleSession.id == session_id) & (ModuleSession.module == module)
+        ).execute()
 
 
 # ---------- working groups ----------

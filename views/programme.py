@@ -100,6 +100,7 @@ def module_edit(module_id):
         module=module,
         form=form,
         sessions=programme.sessions(module) if module else [],
+        group_numbers=[number for number, _jsts in programme.groups()],
         session_form=SessionForm(formdata=None),
         task_form=TaskForm(formdata=None, obj=task),
         kinds=SESSION_KINDS,
@@ -138,9 +139,15 @@ def session_delete(module_id, session_id):
     module = _module(module_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    ModuleSession.delete().where(
-        (ModuleSession.id == session_id) & (ModuleSession.module == module)
-    ).execute()
+    try:
+        programme.delete_session(module, session_id)
+    except InUse:
+        flash(
+            "Nie można usunąć tych zajęć: jest do nich dołączona ankieta ewaluacyjna. "
+            "Najpierw usuń ankietę albo dołącz ją do całego modułu.",
+            "danger",
+        )
+        return redirect(url_for(".module_edit", module_id=module.id))
     flash("Usunięto zajęcia.", "success")
     return redirect(url_for(".module_edit", module_id=module.id))
 
@@ -156,8 +163,8 @@ def module_delete(module_id):
         programme.delete_module(module)
     except InUse:
         flash(
-            "Nie można usunąć modułu: są do niego zapisane obecności albo zadanie wdrożeniowe. "
-            "Dane zostałyby utracone.",
+            "Nie można usunąć modułu: są do niego zapisane obecności, zadanie wdrożeniowe "
+            "albo ankiety ewaluacyjne. Dane zostałyby utracone.",
             "danger",
         )
         return redirect(url_for(".module_edit", module_id=module.id))
@@ -189,7 +196,9 @@ def task_save(module_id):
 def groups():
     _manage()
     active = list(Jst.select().where(Jst.status == "active").order_by(Jst.name_sort))
-    count = min(max(request.values.get("liczba", 4, type=int), 1), 12)
+    saved = {jst.id: number for number, members in programme.groups() for jst in members}
+    default = max(saved.values(), default=4)
+    count = min(max(request.values.get("liczba", default, type=int), 1), 12)
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():
             abort(400)
@@ -203,13 +212,16 @@ def groups():
         programme.save_groups(assignment)
         flash("Zapisano podział na grupy robocze.", "success")
         return redirect(url_for(".groups"))
-    saved = {jst.id: number for number, members in programme.groups() for jst in members}
     proposal = programme.propose_groups(active, count)
+    proposing = "liczba" in request.args or not saved
+    if not proposing:  # the saved split, to adjust; a JST added since gets the proposal's group
+        proposal = {jst.id: saved.get(jst.id, proposal[jst.id]) for jst in active}
     return render_template(
         "programme/groups.html",
         jsts=active,
         saved=saved,
         proposal=proposal,
+        proposing=proposing,
         count=count,
         groups=programme.groups(),
         form=EmptyForm(),

@@ -85,6 +85,31 @@ def test_group_proposal_is_balanced_mixed_and_stable(app):
     assert powiats == {1, 2, 3, 4}  # four powiats: every group has one
 
 
+def _selected(page, jst):
+    select = page.split(f'name="jst-{jst.id}"')[1].split("</select>")[0]
+    return int(select.split(" selected>")[0].rsplit('value="', 1)[1].split('"')[0])
+
+
+def test_coordinator_adjusts_the_saved_split_and_module_links_its_groups(client, world):
+    module = _module()
+    login(client, world.coordinator)
+    page = client.get(f"/moduly/{module.id}").get_data(as_text=True)
+    assert "Najpierw" in page and "podziel uczestników na grupy robocze" in page
+    page = client.get("/grupy").get_data(as_text=True)
+    assert "Propozycja:" in page
+    data = {f"jst-{world.jst.id}": "3", f"jst-{world.other_jst.id}": "3", "liczba": "4"}
+    client.post("/grupy", data=data)
+    page = client.get("/grupy").get_data(as_text=True)  # the saved split, not a new proposal
+    assert "zapisany podział" in page
+    assert _selected(page, world.jst) == 3 and _selected(page, world.other_jst) == 3
+    page = client.get("/grupy?liczba=2").get_data(as_text=True)
+    assert "Propozycja:" in page
+    assert {_selected(page, world.jst), _selected(page, world.other_jst)} == {1, 2}
+    page = client.get(f"/moduly/{module.id}").get_data(as_text=True)
+    assert f"/moduly/{module.id}/obecnosc/3" in page
+    assert f"/moduly/{module.id}/obecnosc/1" not in page
+
+
 def test_attendance_is_recorded_at_once_rated_and_printed(client, world):
     module = _module()
     programme.save_groups({world.jst.id: 1, world.other_jst.id: 2})

@@ -119,6 +119,26 @@ def test_a_session_survey_must_name_a_session_of_its_module(client, world):
     assert Survey.get().session_id == own.id
 
 
+def test_a_module_or_session_with_a_survey_is_not_deleted_with_it(client, world):
+    from models.programme import ModuleSession
+
+    module = _module()
+    session = ModuleSession.create(module=module, day=1, start="10:30", end="12:00", title="D")
+    survey = _survey(module)
+    Survey.update(session=session).where(Survey.id == survey.id).execute()
+    SurveyResponse.create(survey=survey, group=1)
+    login(client, world.coordinator)
+    page = client.post(
+        f"/moduly/{module.id}/zajecia/{session.id}/usun", follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Nie można usunąć tych zajęć: jest do nich dołączona ankieta" in page
+    assert ModuleSession.get_or_none(ModuleSession.id == session.id)
+    page = client.post(f"/moduly/{module.id}/usun", follow_redirects=True).get_data(as_text=True)
+    assert "Nie można usunąć modułu" in page and "ankiety ewaluacyjne" in page
+    assert Module.get_or_none(Module.id == module.id)
+    assert SurveyResponse.select().where(SurveyResponse.survey == survey).count() == 1
+
+
 def test_participant_answers_once_with_a_draft_first(client, world):
     survey = _survey()
     rating, single, multiple, text = _fields(survey)
