@@ -291,18 +291,39 @@ def submit(survey, user, answers):
 # ---------- results ----------
 
 
+def _answered(survey):
+    """{working group number or None: number of answers}."""
+    return dict(
+        SurveyResponse.select(SurveyResponse.group, fn.COUNT(SurveyResponse.id))
+        .where(SurveyResponse.survey == survey)
+        .group_by(SurveyResponse.group)
+        .tuples()
+    )
+
+
 def _responses(survey, group):
+    """The answers of one working group, or of all (`group` None) but those of groups with fewer
+    than MIN_GROUP answers: else "all" minus the groups shown would reveal a hidden group's.
+    Returns (query, number of answers left out)."""
     query = SurveyResponse.select(SurveyResponse.id).where(SurveyResponse.survey == survey)
-    return query.where(SurveyResponse.group == group) if group is not None else query
+    if group is not None:
+        return query.where(SurveyResponse.group == group), 0
+    small = {g: n for g, n in _answered(survey).items() if n < MIN_GROUP}
+    numbers = [g for g in small if g is not None]
+    if numbers:
+        query = query.where(SurveyResponse.group.not_in(numbers) | SurveyResponse.group.is_null())
+    if None in small:
+        query = query.where(SurveyResponse.group.is_null(False))
+    return query, sum(small.values())
 
 
 def results(survey, group=None):
-    """{"count", "hidden", "questions": [{question, rows [(label, n, %)], answered, mean,
-    median, texts}]}; hidden (nothing else) when fewer than MIN_GROUP answers."""
-    responses = _responses(survey, group)
+    """{"count", "left_out", "hidden", "questions": [{question, rows [(label, n, %)], answered,
+    mean, median, texts}]}; hidden (nothing else) when fewer than MIN_GROUP answers."""
+    responses, left_out = _responses(survey, group)
     count = responses.count()
     if count < MIN_GROUP:
-        return {"count": count, "hidden": True, "questions": []}
+        return {"count": count, "left_out": left_out, "hidden": True, "questions": []}
     values = defaultdict(list)
     respondents = defaultdict(set)
     for question_id, response_id, value in (
@@ -332,7 +353,7 @@ def results(survey, group=None):
             item["mean"] = _number(statistics.mean(numbers))
             item["median"] = _number(statistics.median(numbers))
         out.append(item)
-    return {"count": count, "hidden": False, "questions": out}
+    return {"count": count, "left_out": left_out, "hidden": False, "questions": out}
 
 
 def _number(value):
@@ -343,12 +364,7 @@ def _number(value):
 def response_rates(survey):
     """[(group number or None, eligible, answered)] and the total, per working group."""
     eligible = Counter(_participants().values())
-    answered = dict(
-        SurveyResponse.select(SurveyResponse.group, fn.COUNT(SurveyResponse.id))
-        .where(SurveyResponse.survey == survey)
-        .group_by(SurveyResponse.group)
-        .tuples()
-    )
+    answered = _answered(survey)
     groups = sorted(set(eligible) | set(answered), key=lambda g: (g is None, g or 0))
     return [(g, eligible.get(g, 0), answered.get(g, 0)) for g in groups]
 

@@ -220,9 +220,11 @@ def test_results_small_groups_and_who_sees_them(client, world):
     _answers(survey, 1, [("3", "odpowiednie", ["Więcej przykładów"])])
     _answers(survey, 2, [("1", "za wolne", []), ("2", "za wolne", [])])
     login(client, world.coordinator)
+    # "all" leaves out group 2 (two answers): else all minus group 1 would show group 2's
     page = client.get(f"/ankiety/{survey.id}/wyniki").get_data(as_text=True)
-    assert "Liczba odpowiedzi: <strong>5</strong>" in page
-    assert "średnia <strong>3</strong>" in page and "mediana <strong>3</strong>" in page
+    assert "Liczba odpowiedzi: <strong>3</strong>" in page
+    assert "Nie wliczono 2 odpowiedzi z grup roboczych" in page
+    assert "średnia <strong>4</strong>" in page and "mediana <strong>4</strong>" in page
     assert "Dobre tempo" in page and "Więcej przykładów" in page
     main = page[page.index("<main") : page.index("</main>")]
     assert "<svg" in main and "<script" not in main  # bars drawn by the server, no JavaScript
@@ -242,6 +244,12 @@ def test_results_small_groups_and_who_sees_them(client, world):
     assert "Dobre tempo" in page and "Zwrotność" not in page
     assert client.get(f"/ankiety/{survey.id}/wyniki?grupa=2").status_code == 404
     assert client.get(f"/ankiety/{survey.id}/wyniki").status_code == 404
+    client.post("/logout")
+    login(client, world.coordinator)
+    _answers(survey, 2, [("3", "za wolne", ["Zimna sala"])])  # group 2 reaches three
+    page = client.get(f"/ankiety/{survey.id}/wyniki").get_data(as_text=True)
+    assert "Liczba odpowiedzi: <strong>6</strong>" in page and "Nie wliczono" not in page
+    assert "średnia <strong>3</strong>" in page and "Zimna sala" in page
 
 
 def test_exports_are_text_with_the_small_group_rule(client, world):
@@ -250,7 +258,7 @@ def test_exports_are_text_with_the_small_group_rule(client, world):
     login(client, world.coordinator)
     response = client.get(f"/ankiety/{survey.id}/wyniki.csv", follow_redirects=True)
     assert "Za mało odpowiedzi" in response.get_data(as_text=True)
-    _answers(survey, 2, [("3", "za wolne", ["Zły dojazd"])])
+    _answers(survey, 1, [("3", "za wolne", ["Zły dojazd"])])
     response = client.get(f"/ankiety/{survey.id}/wyniki.csv")
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
