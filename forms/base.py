@@ -7,7 +7,27 @@ from wtforms.validators import Length
 
 from services.text import clean
 
-_POLISH = get_translations(["pl_PL", "pl"])
+
+class _Polish:
+    """WTForms' Polish catalogue, with the messages it leaves untranslated (empty or fuzzy)."""
+
+    catalogue = get_translations(["pl_PL", "pl"])
+    missing = {
+        "'%(value)s' is not a valid choice for this field.": "Nieprawidłowy wybór: %(value)s.",
+        "This field cannot be edited.": "Tego pola nie można zmieniać.",
+        "This field is disabled and cannot have a value.": "To pole jest wyłączone.",
+        "Not a valid time value.": "Nieprawidłowa godzina.",
+        "Not a valid week value.": "Nieprawidłowy tydzień.",
+    }
+
+    def gettext(self, message):
+        return self.missing.get(message) or self.catalogue.gettext(message)
+
+    def ngettext(self, singular, plural, n):
+        return self.missing.get(singular) or self.catalogue.ngettext(singular, plural, n)
+
+
+_POLISH = _Polish()
 SHORT = 200  # short texts (CharField max_length)
 LONG = 10_000  # long texts
 

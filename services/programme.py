@@ -269,6 +269,8 @@ def check_attachment(filename, data):
 
 
 def add_attachment(row, filename, data):
+    if row.status == "accepted":
+        raise AttachmentRefused("sprawozdanie zostało już przyjęte.")
     _ext, content_type = check_attachment(filename, data)
     with write_tx():
         return Attachment.create(

@@ -203,6 +203,11 @@ def test_attachments_are_checked_and_scoped(app, world):
     other = app.test_client()
     login(other, world.other_participant)
     assert other.get(f"/jst/{world.other_jst.id}/zalaczniki/{attachment.id}").status_code == 404
+    TaskReport.update(status="accepted").execute()  # an accepted report stays as accepted
+    assert "Dodaj załącznik" not in team.get(path).get_data(as_text=True)
+    page = upload("pozniej.png", PNG)
+    assert "Nie dodano załącznika: sprawozdanie zostało już przyjęte." in page
+    assert TaskReport.get().attachments.count() == 1
 
 
 def test_follow_up_consultations_progress_and_best_plans(app, world):

@@ -158,6 +158,11 @@ def test_participant_answers_once_with_a_draft_first(client, world):
     assert response.status_code == 422
     assert f'id="{rating}-error"' in page and "To pytanie jest obowiązkowe" in page
     assert f'href="#{single}"' in page  # the error summary links to the question
+    forged = client.post(path, data={multiple: ["zzz"], "robocza": "1"})
+    assert forged.status_code == 422
+    assert "Nieprawidłowy wybór: zzz." in forged.get_data(
+        as_text=True
+    )  # Polish, not WTForms' English
     assert SurveyResponse.select().count() == 0
     data = {rating: "4", single: "odpowiednie", multiple: ["koalicja"], text: "Więcej przerw"}
     response = client.post(path, data={**data, "wyslij": "1"})
