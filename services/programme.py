@@ -326,6 +326,15 @@ def current_period(today=None):
     return f"{today.year}-{1 if today.month <= 6 else 2}"
 
 
+def periods(jst=None):
+    """Half-years with progress reports (of `jst`, or of any JST), newest first; the current
+    half-year always among them."""
+    query = ProgressReport.select(ProgressReport.period).distinct()
+    if jst is not None:
+        query = query.where(ProgressReport.jst == jst)
+    return sorted({p for (p,) in query.tuples()} | {current_period()}, reverse=True)
+
+
 def save_progress(jst, period, entries):
     """entries: [(action uid, status, comment)] for the plan's actions."""
     plan = plans.get_plan(jst)

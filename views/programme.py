@@ -408,7 +408,8 @@ def task_print(task_id):
 def follow_up():
     _manage()
     pending, accepted = programme.follow_up()
-    period = programme.current_period()
+    available = programme.periods()
+    period = _period(available)
     form = ConsultationForm(formdata=None)
     form.expert.choices = [(0, "—")] + [(e.id, e.full_name) for e in jsts.experts()]
     return render_template(
@@ -416,11 +417,18 @@ def follow_up():
         pending=pending,
         accepted=accepted,
         period=period,
+        periods=available,
         network=programme.network_progress(period),
         statuses=PROGRESS_STATUS,
         form=form,
         empty=EmptyForm(),
     )
+
+
+def _period(available):
+    """The half-year asked for (?polrocze=2018-1) among `available`, else the current one."""
+    asked = request.args.get("polrocze")
+    return asked if asked in available else programme.current_period()
 
 
 @bp.post("/jst/<int:jst_id>/konsultacja")
@@ -453,7 +461,7 @@ def best_plan(jst_id):
 def progress(jst_id):
     jst = load_jst(jst_id, "progress.view" if request.method == "GET" else "progress.report")
     plan = plans.get_plan(jst)
-    period = programme.current_period()
+    period = programme.current_period()  # reports are written for the current half-year
     actions = plans.rows(plan, "dzialania", links=False)
     if request.method == "POST":
         if not EmptyForm().validate_on_submit() or plan.status != "accepted":
@@ -467,14 +475,17 @@ def progress(jst_id):
         programme.save_progress(jst, period, entries)
         flash("Zapisano sprawozdanie z postępu.", "success")
         return redirect(url_for(".progress", jst_id=jst.id))
+    available = programme.periods(jst)
+    shown = _period(available)
     return render_template(
         "programme/progress.html",
         jst=jst,
         plan=plan,
-        period=period,
+        period=shown,
+        periods=available,
         actions=actions,
-        saved=programme.progress(jst, period),
+        saved=programme.progress(jst, shown),
         choices=PROGRESS_CHOICES,
         form=EmptyForm(),
-        can_report=policy.can(current_user, "progress.report", jst),
+        can_report=shown == period and policy.can(current_user, "progress.report", jst),
     )

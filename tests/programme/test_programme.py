@@ -6,7 +6,14 @@ from datetime import date
 from docx import Document
 
 from models.plans import Plan
-from models.programme import Attendance, Module, ModuleSession, Task, TaskReport
+from models.programme import (
+    Attendance,
+    Module,
+    ModuleSession,
+    ProgressReport,
+    Task,
+    TaskReport,
+)
 from services import plans, programme
 from tests.conftest import add_member, login, make_jst
 
@@ -241,6 +248,15 @@ def test_follow_up_consultations_progress_and_best_plans(app, world):
     period = programme.current_period()
     assert programme.network_progress(period) == {"in_progress": 1}
     assert "Trwa nabór" in team.get(f"/jst/{accepted_jst.id}/postep").get_data(as_text=True)
+    # an earlier half-year's report stays readable, not editable
+    ProgressReport.update(period="2018-1").execute()
+    page = team.get(f"/jst/{accepted_jst.id}/postep").get_data(as_text=True)
+    assert "Trwa nabór" not in page and "I półrocze 2018" in page
+    page = team.get(f"/jst/{accepted_jst.id}/postep?polrocze=2018-1").get_data(as_text=True)
+    assert "Trwa nabór" in page and "tylko do odczytu" in page and 'name="komentarz-' not in page
+    page = coordinator.get("/po-pilotazu?polrocze=2018-1").get_data(as_text=True)
+    assert "Postęp sieci JST w półroczu 2018-1" in page
+    assert "<li>w trakcie: 1</li>" in page
     coordinator.post(f"/jst/{accepted_jst.id}/najlepszy-plan")
     assert "na konferencję" in coordinator.get("/po-pilotazu").get_data(as_text=True)
     pending_team = app.test_client()
