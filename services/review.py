@@ -129,6 +129,20 @@ def last_decision(plan):
 # ---------- comments ----------
 
 
+def current_version_number(plan):
+    """The version the plan shows now: a draft counts as the next version; a submitted or
+    accepted plan is its last frozen version (what a comment written now is about)."""
+    number = plans.next_version_number(plan)
+    return number if plan.status in plans.EDITABLE else max(number - 1, 1)
+
+
+def previous_comparison(plan):
+    """(earlier, later) version numbers that compare the current version with the previous one;
+    None when there is no earlier version."""
+    later = current_version_number(plan)
+    return (later - 1, later) if later > 1 else None
+
+
 def anchor(plan, kind, uid):
     """(step, label, row version) of a comment's target; None when the target does not exist."""
     if not kind:
@@ -159,7 +173,7 @@ def add_comment(plan, step, kind, uid, body, author, url, config):
             row_uid=uid if kind else "",
             row_label=row_label,
             row_version=row_version,
-            plan_version=plans.next_version_number(plan),
+            plan_version=current_version_number(Plan.get_by_id(plan.id)),  # the status now
             author=author,
             body=body,
         )
@@ -177,18 +191,19 @@ def add_comment(plan, step, kind, uid, body, author, url, config):
 
 def reply(comment, body, author, url, config):
     with write_tx():
+        plan = Plan.get_by_id(comment.plan_id)
         answer = Comment.create(
-            plan=comment.plan_id,
+            plan=plan,
             parent=comment,
             step=comment.step,
             row_kind=comment.row_kind,
             row_uid=comment.row_uid,
             row_label=comment.row_label,
-            plan_version=plans.next_version_number(comment.plan),
+            plan_version=current_version_number(plan),
             author=author,
             body=body,
         )
-        jst = Jst.get_by_id(Plan.get_by_id(comment.plan_id).jst_id)
+        jst = Jst.get_by_id(plan.jst_id)
         thread = [comment.author] + [r.author for r in comment.replies]
         recipients = thread + _team(jst.id) + [_expert(jst.id)]
         notify(
@@ -216,7 +231,8 @@ def get_comment(plan, comment_id):
 
 
 def threads(plan):
-    """step → [comment with .thread (replies), .changed (the row was edited since)]."""
+    """step → [comment with .thread (replies), .changed (the row was edited since), .earlier
+    (written on an earlier version than the current one)]."""
     author = User.alias()
     rows = list(
         Comment.select(Comment, author)
@@ -234,12 +250,14 @@ def threads(plan):
             }
         )
     top = {c.id: c for c in rows if c.parent_id is None}
+    current_version = current_version_number(plan)
     result = {}
     for comment in top.values():
         comment.thread = []
         current = versions.get((comment.row_kind, comment.row_uid))
         comment.removed = bool(comment.row_kind) and current is None
         comment.changed = bool(comment.row_kind) and current not in (None, comment.row_version)
+        comment.earlier = comment.plan_version < current_version
         result.setdefault(comment.step, []).append(comment)
     for comment in rows:
         if comment.parent_id in top:

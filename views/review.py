@@ -1,6 +1,8 @@
 """Views of the expert review (issue 8): worklist, reading view, comments, notifications, the
 expert visit."""
 
+from collections import Counter
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -44,16 +46,18 @@ def worklist():
 @login_required
 def read(jst_id):
     jst, plan = _load(jst_id, "review.read")
-    previous = plans.next_version_number(plan) - 1
+    threads = review.threads(plan)
     return render_template(
         "review/read.html",
         jst=jst,
         plan=plan,
         content=plans.plan_content(plan),
-        threads=review.threads(plan),
+        threads=threads,
+        row_comments=Counter(t.row_uid for step in threads.values() for t in step if t.row_uid),
         labels=plans,
-        previous=previous,
-        draft=previous + 1,
+        version=review.current_version_number(plan),
+        draft=plan.status in plans.EDITABLE,
+        comparison=review.previous_comparison(plan),
         comment_form=CommentForm(formdata=None),
         form=EmptyForm(),
         can_comment=policy.can(current_user, "review.comment", jst),

@@ -3,11 +3,13 @@
 import re
 import smtplib
 
+import pytest
+
 from models.mail import OutboxMessage
 from models.plans import Plan
 from models.review import Comment, Notification
 from services import demo, mail, plans
-from tests.conftest import login
+from tests.conftest import csrf_token, login
 
 
 def _seeded(app):
@@ -53,9 +55,10 @@ def test_the_whole_review_loop(app):
     )
     assert response.status_code == 302 and response.headers["Location"].endswith("/czytaj")
     comment = Comment.get(Comment.plan == plan)
-    assert comment.plan_version == 2 and comment.row_label == action.title
+    assert comment.plan_version == 1 and comment.row_label == action.title  # the submitted one
     page = team.get(f"{base}/dzialania").get_data(as_text=True)
     assert "Proszę podać liczbę nauczycieli" in page
+    assert "dotyczy wersji" not in page  # about the version the team sees now
     assert '<a href="https://example.org/wskazniki" rel="noopener nofollow">' in page
     assert "1 uwaga" in page  # the count in the progress bar
     assert "Powiadomienia <span" in page  # the unread badge
@@ -87,7 +90,7 @@ def test_the_whole_review_loop(app):
     team.post(f"{base}/status/przekaz")
     assert Plan.get_by_id(plan.id).status == "submitted"
     page = expert.get(f"{base}/czytaj").get_data(as_text=True)
-    assert "dotyczy wersji 2" in page and "pozycja zmieniona od czasu uwagi" in page
+    assert "dotyczy wersji 1" in page and "pozycja zmieniona od czasu uwagi" in page
     expert.post(f"{base}/uwagi/{comment.id}/rozwiaz")
     assert Comment.get_by_id(comment.id).resolved_at is not None
     expert.post(f"{base}/status/zatwierdz")
@@ -185,3 +188,163 @@ def test_expert_visit_is_recorded_and_listed(app, world):
     login(coordinator, world.coordinator)
     page = coordinator.get("/wizyty").get_data(as_text=True)
     assert "Bez wizyty: <strong>1</strong> z 2" in page
+
+
+def _section(page, slug):
+    """The reading view's section of one step: its content and its margin."""
+    return page.split(f'id="read-{slug}"')[1].split("</section>")[0]
+
+
+def test_a_comment_is_about_the_version_it_was_written_on(app):
+    jst, users = _seeded(app)
+    team = _client(app, users["uczestnik1@example.org"])
+    expert = _client(app, users["ekspert1@example.org"])
+    base = f"/jst/{jst.id}/plan"
+    expert.post(f"{base}/uwagi", data={"step": "wizja", "body": "Uwaga do szkicu."})
+    team.post(f"{base}/status/przekaz")  # the draft becomes version 1
+    expert.post(f"{base}/uwagi", data={"step": "wizja", "body": "Uwaga do wersji pierwszej."})
+    page = expert.get(f"{base}/czytaj").get_data(as_text=True)
+    assert "dotyczy wersji" not in page  # both are about version 1, the one shown now
+    expert.post(f"{base}/status/zwroc", data={"message": "Proszę poprawić wizję."})
+    team.post(f"{base}/status/przekaz")  # version 2
+    page = expert.get(f"{base}/czytaj").get_data(as_text=True)
+    assert page.count("dotyczy wersji 1") == 2 and "dotyczy wersji 2" not in page
+
+
+def test_reading_view_compares_with_the_previous_version(app):
+    _seeded(app)
+    from models import Jst, User
+
+    coordinator = _client(app, User.get(User.email == "koordynator@example.org"))
+    jst = Jst.get(Jst.name == "Powiat Testowy")  # submitted twice: versions 1 and 2
+    page = coordinator.get(f"/jst/{jst.id}/plan/czytaj").get_data(as_text=True)
+    link = re.search(r'href="([^"]*/porownaj[^"]*)">([^<]*)<', page)
+    assert link.group(2) == "Porównaj z poprzednią wersją (wersja 1 → wersja 2)"
+    compared = coordinator.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert "Zmiany od wersji 1 do wersji 2" in compared and "Klub rozmów po angielsku" in compared
+    assert "wersja 3" not in page
+    coordinator.post(f"/jst/{jst.id}/plan/status/zwroc", data={"message": "Proszę poprawić."})
+    page = coordinator.get(f"/jst/{jst.id}/plan/czytaj").get_data(as_text=True)
+    assert "Porównaj z poprzednią wersją (wersja 2 → wersja robocza 3)" in page
+    assert "porownaj?a=2&amp;b=3" in page
+    empty = Jst.get(Jst.name == "Gmina Próbna")  # never submitted
+    page = coordinator.get(f"/jst/{empty.id}/plan/czytaj").get_data(as_text=True)
+    assert "porownaj" not in page and "nie ma wcześniejszej wersji do porównania" in page
+
+
+def test_reading_view_shows_every_field_and_takes_comments_on_rows(app):
+    jst, users = _seeded(app)
+    expert = _client(app, users["ekspert1@example.org"])
+    base = f"/jst/{jst.id}/plan"
+    page = expert.get(f"{base}/czytaj").get_data(as_text=True)
+    profile = _section(page, "jst")
+    assert "Jan Wzorcowy Wójt Gminy" in profile and "Zofia Rachunkowa Skarbnik Gminy" in profile
+    partners = _section(page, "koalicja")
+    for value in (
+        "Ewa Książkowa",
+        "Zajęcia popularnonaukowe dla uczniów.",
+        "biblioteka@example.org",
+    ):
+        assert value in partners
+    schools = _section(page, "szkoly")
+    assert "ul. Szkolna 1, 00-950 Przykładowo" in schools and "Anna Dyrektorska" in schools
+    actions = _section(page, "dzialania")
+    for value in (
+        "Referat Oświaty",  # responsible
+        "Biblioteka Publiczna w Przykładowie",  # partner
+        "budżet gminy",  # funding
+        "Nauczyciele prowadzą zajęcia doświadczalne raz w tygodniu.",  # expected result
+        "sprawozdania dyrektorów",  # source of verification
+    ):
+        assert value in actions
+    assert "Ankieta wśród dyrektorów." in _section(page, "monitoring")
+    plan = Plan.get(Plan.jst == jst)
+    school = plans.rows(plan, "szkoly")[0]
+    form = re.search(
+        r'<form method="post" action="([^"]+)"[^>]*>((?:(?!</form>).)*value="'
+        + school.uid
+        + r'"(?:(?!</form>).)*)</form>',
+        schools,
+        re.S,
+    )
+    assert "Nowa uwaga do pozycji „Szkoła Podstawowa nr 1 w Przykładowie”" in form.group(2)
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form.group(2)))
+    response = expert.post(
+        form.group(1), data=fields | {"body": "Czy szkoła ma pracownię przyrodniczą?"}
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith("/czytaj")
+    page = expert.get(f"{base}/czytaj").get_data(as_text=True)
+    schools = _section(page, "szkoly")
+    margin = schools.split("<aside")[1]
+    assert "Czy szkoła ma pracownię przyrodniczą?" in margin
+    assert "dotyczy: <strong>Szkoła Podstawowa nr 1 w Przykładowie</strong>" in margin
+    assert "uwagi w marginesie: 1" in schools
+    for kind, uid in (
+        ("cele-strategiczne", plans.rows(plan, "cele-strategiczne")[0].uid),
+        ("cele-operacyjne", plans.rows(plan, "cele-operacyjne")[0].uid),
+        ("partnerzy", plans.rows(plan, "partnerzy")[0].uid),
+        ("dzialania", plans.rows(plan, "dzialania")[0].uid),
+    ):
+        assert (
+            f'name="row_kind" value="{kind}"><input type="hidden" name="row_uid" value="{uid}"'
+            in page
+        )
+
+
+# The decision forms post to plans.change_status, and what a CSRF failure keeps is decided by
+# views/plans.py (rescue_input), outside the review area: remove the marker with that change.
+NEEDS_RESCUE_OF_DECISIONS = pytest.mark.xfail(
+    strict=True, reason="views/plans.py: rescue_input does not keep a decision's message yet"
+)
+
+
+def _signed_in(app, user):
+    """A client signed in with CSRF protection on."""
+    client = app.test_client()
+    token = csrf_token(client, "/login")
+    client.post(
+        "/login", data={"email": user.email, "password": "demo-haslo-123", "csrf_token": token}
+    )
+    return client
+
+
+@NEEDS_RESCUE_OF_DECISIONS
+def test_an_expired_form_keeps_the_message_of_a_return(csrf_app):
+    jst, users = _seeded(csrf_app)
+    plan = plans.transition(plans.get_plan(jst), "submit", users["uczestnik1@example.org"])
+    expert = _signed_in(csrf_app, users["ekspert1@example.org"])
+    response = expert.post(
+        f"/jst/{jst.id}/plan/status/zwroc",
+        data={"message": "Długo pisane uzasadnienie zwrotu.", "csrf_token": "wygasly"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Decyzji nie zapisano" in page
+    assert "Długo pisane uzasadnienie zwrotu.</textarea>" in page and "Zwróć do poprawy" in page
+    assert Plan.get_by_id(plan.id).status == "submitted"
+
+
+@NEEDS_RESCUE_OF_DECISIONS
+def test_an_expired_session_keeps_the_reason_for_reopening(csrf_app):
+    jst, users = _seeded(csrf_app)
+    plan = plans.transition(plans.get_plan(jst), "submit", users["uczestnik1@example.org"])
+    coordinator = users["koordynator@example.org"]
+    plans.transition(plan, "accept", coordinator)
+    client = csrf_app.test_client()  # its session has expired
+    response = client.post(
+        f"/jst/{jst.id}/plan/status/otworz", data={"message": "Powód pisany przed wylogowaniem."}
+    )
+    login_page = response.headers["Location"]
+    assert response.status_code == 302 and "/login" in login_page
+    signed_in = client.post(
+        login_page,
+        data={
+            "email": coordinator.email,
+            "password": "demo-haslo-123",
+            "csrf_token": csrf_token(client, login_page),
+        },
+    )
+    summary = f"/jst/{jst.id}/plan/podsumowanie"
+    assert signed_in.headers["Location"].endswith(summary)  # back where the form was
+    page = client.get(summary).get_data(as_text=True)
+    assert "Przywrócono zmiany" in page and "Powód pisany przed wylogowaniem.</textarea>" in page
+    assert "Otwórz ponownie (do poprawy)" in page
