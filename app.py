@@ -4,7 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Defaults
@@ -56,7 +56,9 @@ def configure_database(app):
 
     @app.before_request
     def _connect():
-        db.connect(reuse_if_open=True)
+        # /healthz connects itself, to answer 503 instead of the error page when it cannot
+        if request.endpoint != "main.healthz":
+            db.connect(reuse_if_open=True)
 
     @app.teardown_request
     def _close(exc):

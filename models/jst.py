@@ -63,9 +63,15 @@ class Jst(TimestampedModel):
         indexes = ((("status", "name_sort"), False),)
 
     def save(self, *args, **kwargs):
-        self.name_key = fold(self.name)
+        self.name_key = Jst.key_for(self.name)
         self.name_sort = sort_key(self.name)
         return super().save(*args, **kwargs)
+
+    @staticmethod
+    def key_for(name):
+        """The name_key of `name`: fold() cut to the column, as "ﬃ" folds to "ffi" and "⒇" to
+        "(20)" — 200 characters may fold to far more (a search key needs no more)."""
+        return fold(name)[: Jst.name_key.max_length]
 
     @property
     def kind_label(self):

@@ -64,6 +64,18 @@ _KIND_BY_NAME = {fold(label): key for key, (label, _g, _t) in JST_KINDS.items()}
 _KIND_BY_NAME.update({key: key for key in JST_KINDS})
 _GROUP_BY_NAME = {fold(v): k for k, v in PROGRAM_GROUPS.items()}
 _GROUP_BY_NAME.update({str(k): k for k in PROGRAM_GROUPS})
+# column sizes the values must fit (kind and group are looked up, not stored as typed)
+_JST_LIMITS = {
+    field: Jst._meta.fields[field].max_length
+    for _name, field in JST_COLUMNS
+    if field not in ("kind", "program_group")
+}
+_MEMBER_LIMITS = {
+    "email": User.email.max_length,
+    "full_name": User.full_name.max_length,
+    "function": TeamMembership.function.max_length,
+    "phone": TeamMembership.phone.max_length,
+}
 
 
 class UnreadableFile(Exception):
@@ -89,7 +101,16 @@ def _rows(text, columns):
         raise UnreadableFile("Plik jest pusty.")
     delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
     reader = csv.reader(io.StringIO(text.strip("\n")), delimiter=delimiter)
-    header = [fold(h).replace(" ", "_") for h in next(reader)]
+    try:
+        records = list(reader)
+    except csv.Error:  # the csv module refuses a field longer than field_size_limit()
+        limit = csv.field_size_limit()
+        digits = f"{limit:,}".replace(",", " ")
+        raise UnreadableFile(
+            f"Plik zawiera wartość dłuższą niż {digits} {_chars(limit)} — może brakuje "
+            "zamykającego cudzysłowu."
+        ) from None
+    header = [fold(h).replace(" ", "_") for h in records[0]]
     expected = [name for name, _ in columns]
     missing = [name for name in expected if name not in header]
     if missing:
@@ -97,7 +118,7 @@ def _rows(text, columns):
             "Brak kolumn: " + ", ".join(missing) + ". Pobierz wzór pliku i użyj jego nagłówka."
         )
     rows = []
-    for number, values in enumerate(reader, start=2):
+    for number, values in enumerate(records[1:], start=2):
         if not any(v.strip() for v in values):
             continue
         if len(rows) >= MAX_ROWS:
@@ -109,6 +130,19 @@ def _rows(text, columns):
     return rows
 
 
+def _length_errors(row, columns, limits):
+    """A reason for every value longer than its column in the database."""
+    return [
+        f"za długa wartość w kolumnie {name} (najwyżej {limits[field]} {_chars(limits[field])})"
+        for name, field in columns
+        if field in limits and len(row[field]) > limits[field]
+    ]
+
+
+def _chars(n):
+    return "znaki" if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14) else "znaków"
+
+
 def check_jsts(text):
     """[(row number, data, [reasons])] for a JST file; raises UnreadableFile when unreadable."""
     checked, seen_names, seen_teryt = [], {}, {}
@@ -117,8 +151,6 @@ def check_jsts(text):
         kind = _KIND_BY_NAME.get(fold(row["kind"]))
         if not row["name"]:
             reasons.append("brak nazwy JST")
-        elif len(row["name"]) > 200:
-            reasons.append("nazwa dłuższa niż 200 znaków")
         if kind is None:
             reasons.append(f"nieznany rodzaj JST „{row['kind'][:40]}”")
         group = _GROUP_BY_NAME.get(fold(row["program_group"]))
@@ -126,9 +158,7 @@ def check_jsts(text):
             reasons.append("grupa programowa to I, II, III albo IV")
         row["nip"] = re.sub(r"\D", "", row["nip"])
         row["regon"] = re.sub(r"\D", "", row["regon"])
-        for field, value in row.items():
-            if len(value) > 254:
-                reasons.append(f"za długa wartość w kolumnie {field}")
+        reasons += _length_errors(row, JST_COLUMNS, _JST_LIMITS)
         if kind:
             row["kind"] = kind
             row["program_group"] = group or jsts.default_group(kind) or 1
@@ -173,8 +203,7 @@ def check_members(text):
             reasons.append("brak imienia i nazwiska")
         if not row["function"]:
             reasons.append("brak stanowiska")
-        if any(len(v) > 200 for v in row.values()):
-            reasons.append("za długa wartość (najwyżej 200 znaków)")
+        reasons += _length_errors(row, MEMBER_COLUMNS, _MEMBER_LIMITS)
         if email in seen_emails:
             reasons.append(f"powtórzony e-mail (jak w wierszu {seen_emails[email]})")
         else:
@@ -193,7 +222,10 @@ def check_members(text):
 
 
 def _lower_first(text):
-    return text[:1].lower() + text[1:] if text else text
+    """A reason inside a list starts lower-case ("kod pocztowy …"), an acronym stays ("TERYT …")."""
+    if text[1:2].isupper():  # an acronym
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def import_jsts(checked, actor, address=""):

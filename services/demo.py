@@ -5,7 +5,7 @@ from datetime import date
 from models import JST_KINDS, ExpertAssignment, Jst, TeamMembership, User, write_tx
 
 from . import accounts, participants, plans, programme, review, surveys
-from .identifiers import TERYT_KIND_DIGIT, make_nip, make_regon
+from .identifiers import TERYT_KIND_DIGIT, VOIVODESHIPS, make_nip, make_regon
 from .text import fold
 
 STAFF = [
@@ -153,6 +153,8 @@ def seed_scale(count, password, hash_method):
     kinds = list(JST_KINDS)
     added = 0
     with write_tx():
+        taken = {teryt for (teryt,) in Jst.select(Jst.teryt).tuples()}
+        codes = {kind: _teryt_codes(kind, taken) for kind in kinds}
         experts = []
         for e in range(max(count // 10, 1)):
             email = f"ekspert-skala{e + 1}@example.org"
@@ -164,7 +166,10 @@ def seed_scale(count, password, hash_method):
             if Jst.select().where(Jst.name == name).exists():
                 continue
             kind = kinds[i % len(kinds)]
-            teryt = _scale_teryt(i, kind)
+            teryt = next(codes[kind], None)
+            if teryt is None:  # all 960 powiat codes are taken: a gmina instead
+                kind = "gmina_wiejska"
+                teryt = next(codes[kind])
             jst = Jst.create(
                 name=name,
                 kind=kind,
@@ -188,11 +193,22 @@ def seed_scale(count, password, hash_method):
     return added
 
 
-def _scale_teryt(i, kind):
-    """A well-formed, unique, fictitious TERYT for the i-th scale JST."""
-    voivodeship = f"{2 * (i % 16 + 1):02d}"
+def _teryt_codes(kind, taken):
+    """Well-formed fictitious TERYT codes for `kind`, none in `taken` (which they join): codes
+    are unique like JSTs' (the demo's, imported ones, an earlier run's)."""
+    voivodeships = sorted(VOIVODESHIPS)
     if kind == "powiat":
-        return f"{voivodeship}{i % 60 + 1:02d}"
-    powiat = 61 + i % 39 if kind == "miasto_na_prawach_powiatu" else i % 60 + 1
-    digit = TERYT_KIND_DIGIT[kind]
-    return f"{voivodeship}{powiat:02d}{i // 60 % 99 + 1:02d}{digit}"
+        candidates = (f"{v}{p:02d}" for p in range(1, 61) for v in voivodeships)
+    else:
+        powiats = range(61, 100) if kind == "miasto_na_prawach_powiatu" else range(1, 61)
+        digit = TERYT_KIND_DIGIT[kind]
+        candidates = (
+            f"{v}{p:02d}{g:02d}{digit}"
+            for g in range(1, 100)
+            for p in powiats
+            for v in voivodeships
+        )
+    for code in candidates:
+        if code not in taken:
+            taken.add(code)
+            yield code

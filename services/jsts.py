@@ -165,14 +165,14 @@ def current_expert(jst):
 def duplicate_error(name, teryt, exclude_id=None):
     """The Polish reason when another JST already has this name or TERYT, else None."""
     others = Jst.select(Jst.id, Jst.name, Jst.teryt).where(
-        (Jst.name_key == fold(name)) | ((Jst.teryt == teryt) & (Jst.teryt != ""))
+        (Jst.name_key == Jst.key_for(name)) | ((Jst.teryt == teryt) & (Jst.teryt != ""))
     )
     if exclude_id:
         others = others.where(Jst.id != exclude_id)
     other = others.first()
     if other is None:
         return None
-    if fold(other.name) == fold(name):
+    if Jst.key_for(other.name) == Jst.key_for(name):
         return "name", f"JST o nazwie „{other.name}” już istnieje."
     return "teryt", f"Ten TERYT ma już JST „{other.name}”."
 
@@ -198,6 +198,17 @@ def save_jst(jst, data, actor, address="", expected_version=None):
         return fresh
 
 
+def _lock(model, id_):
+    """Read the row locked till the end of the transaction (see models.locked)."""
+    return locked(model.select().where(model.id == id_)).get()
+
+
+def _lock_jst(jst):
+    """Team and expert changes lock their JST first: two of them for one JST run one after
+    the other, each seeing the other's result (a team of 4 cannot become 5)."""
+    return _lock(Jst, getattr(jst, "id", jst))
+
+
 def default_group(kind):
     return JST_KINDS[kind][1]
 
@@ -206,6 +217,7 @@ def add_member(jst, email, full_name, function, phone, actor, hash_method, addre
     """Add a participant to the team, creating the account when the e-mail is new.
     Returns (user, created). Raises TeamRuleError with the reason to show."""
     with write_tx():
+        _lock_jst(jst)
         if (
             TeamMembership.select()
             .where((TeamMembership.jst == jst) & TeamMembership.left_at.is_null())
@@ -233,6 +245,7 @@ def add_member(jst, email, full_name, function, phone, actor, hash_method, addre
                 "użyj innego adresu e-mail."
             )
         else:
+            _lock(User, user.id)  # the same person added to two JSTs at once: one waits
             current = (
                 TeamMembership.select(TeamMembership, Jst)
                 .join(Jst)
@@ -255,6 +268,7 @@ def add_member(jst, email, full_name, function, phone, actor, hash_method, addre
 
 def leave_member(membership, left_at, reason, actor, address=""):
     with write_tx():
+        _lock_jst(membership.jst_id)
         fresh = TeamMembership.get_by_id(membership.id)
         if fresh.left_at is not None:
             raise TeamRuleError("Odejście tej osoby zostało już zapisane.")
@@ -281,6 +295,7 @@ def replace_member(membership, left_at, reason, newcomer, actor, hash_method, ad
 def assign_expert(jst, expert, actor, address=""):
     """Make `expert` the JST's expert; the previous assignment is ended, not deleted."""
     with write_tx():
+        _lock_jst(jst)
         current = ExpertAssignment.get_or_none(
             (ExpertAssignment.jst == jst) & ExpertAssignment.ended_at.is_null()
         )
@@ -309,7 +324,7 @@ def experts():
 
 def set_withdrawn(jst, withdrawn, actor, when=None, reason="", address=""):
     with write_tx():
-        fresh = Jst.get_by_id(jst.id)
+        fresh = _lock_jst(jst)
         fresh.status = "withdrawn" if withdrawn else "active"
         fresh.withdrawn_at = when if withdrawn else None
         fresh.withdrawn_reason = reason if withdrawn else ""

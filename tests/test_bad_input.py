@@ -5,6 +5,7 @@ numbers)."""
 import re
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from tests.authz import load_areas
 from tests.conftest import World, login
@@ -49,3 +50,54 @@ def test_bad_input_never_crashes(app, area, role, path):
     for value in CORPUS:
         response = client.post(path, data={name: value for name in names})
         assert response.status_code < 500, f"{path} with {value[:20]!r}: {response.status_code}"
+
+
+HUGE = "99999999999999999999"
+
+
+def _huge_paths(app):
+    """(method, path) of every route with a variable: numbers huge, other variables a word."""
+    for rule in app.url_map.iter_rules():
+        if not rule.arguments or rule.endpoint == "static":
+            continue
+
+        def value(match, rule=rule):
+            converter = rule._converters[match.group(1)]
+            if isinstance(converter, IntegerConverter):
+                return HUGE
+            return sorted(getattr(converter, "items", None) or ["x"])[0]
+
+        path = re.sub(r"<(?:[^:<>]+:)?([^:<>]+)>", value, rule.rule)
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            yield method, path
+
+
+@pytest.mark.parametrize("role", ["coordinator", "admin"])
+def test_huge_numbers_in_urls_are_not_found(app, role):
+    world = World()
+    client = app.test_client()
+    login(client, world.user(role))
+    paths = list(_huge_paths(app))
+    assert ("GET", f"/jst/{HUGE}") in paths
+    for method, path in paths:
+        response = client.open(path, method=method)
+        assert response.status_code < 500, f"{method} {path}: {response.status_code}"
+    for path in (
+        f"/jst/{HUGE}",
+        f"/uzytkownicy/{HUGE}",
+        f"/jst/{world.jst.id}/zespol/{HUGE}/odejscie",
+    ):
+        assert client.get(path).status_code == 404, path
+
+
+@pytest.mark.parametrize("role", ["coordinator", "admin"])
+def test_huge_numbers_in_query_strings_never_crash(app, role):
+    world = World()
+    client = app.test_client()
+    login(client, world.user(role))
+    query = "&".join(f"{name}={HUGE}" for name in ("strona", "grupa", "wersja", "a", "b", "liczba"))
+    for rule in app.url_map.iter_rules():
+        if rule.arguments or "GET" not in rule.methods:
+            continue
+        response = client.get(f"{rule.rule}?{query}")
+        assert response.status_code < 500, f"{rule.rule}: {response.status_code}"

@@ -4,6 +4,9 @@ limits."""
 import re
 from pathlib import Path
 
+import pytest
+
+from app import create_app
 from models import db
 from tests.conftest import login, make_user
 
@@ -47,6 +50,23 @@ def test_healthz(client, monkeypatch):
         raise RuntimeError("baza nie odpowiada")
 
     monkeypatch.setattr(db.obj, "execute_sql", broken)
+    assert client.get("/healthz").status_code == 503
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:///{tmp}/nie-ma-takiego-katalogu/baza.sqlite3",
+        "postgresql://postgres@127.0.0.1:1/nie_ma_takiej_bazy",  # nothing listens on port 1
+    ],
+)
+def test_healthz_is_503_when_the_database_cannot_be_reached(app_config, tmp_path, url):
+    config = dict(app_config, DATABASE_URL=url.format(tmp=tmp_path))
+    client = create_app(config).test_client()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error"}
+    client.set_cookie("planjst_sid", "a-signed-in-browser")  # no session lookup either
     assert client.get("/healthz").status_code == 503
 
 

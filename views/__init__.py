@@ -6,6 +6,7 @@ from flask import render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
+from werkzeug.routing import IntegerConverter
 
 from services import formatting, policy
 from services import review as review_service
@@ -44,7 +45,17 @@ ERRORS = {
 }
 
 
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>`, with a number beyond 64 bits a 404 on every route: no id is that large, and
+    SQLite's driver would raise OverflowError for it."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def register(app):
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
 

@@ -16,6 +16,7 @@ bp = Blueprint("admin", __name__)
 
 STAFF = {"coordinator", "admin"}
 PAGE = 50
+MAX_PAGE = 100_000
 
 
 def _allowed_roles(user):
@@ -38,13 +39,19 @@ def _require_manage(target):
         policy.require(current_user, "users.manage_staff")
 
 
+def _page_arg():
+    """?strona=N clamped: a page past the end is empty anyway, and a huge N would overflow the
+    database's OFFSET."""
+    return min(max(request.args.get("strona", 1, type=int), 1), MAX_PAGE)
+
+
 @bp.get("/uzytkownicy")
 @login_required
 def users():
     policy.require(current_user, "users.list")
     q = (request.args.get("q") or "")[:100]
     role = request.args.get("rola") or ""
-    page = max(request.args.get("strona", 1, type=int), 1)
+    page = _page_arg()
     query = User.select().order_by(User.full_name, User.id)
     if role in _allowed_roles(current_user) | STAFF:
         query = query.where(User.role == role)
@@ -184,7 +191,7 @@ def user_role(user_id):
 @login_required
 def audit_log():
     policy.require(current_user, "audit.view")
-    page = max(request.args.get("strona", 1, type=int), 1)
+    page = _page_arg()
     query = AuditLog.select(AuditLog, User).join(User, join_type=JOIN.LEFT_OUTER)
     total = query.count()
     rows = query.order_by(AuditLog.at.desc(), AuditLog.id.desc()).paginate(page, PAGE)

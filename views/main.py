@@ -37,6 +37,7 @@ def home():
 @bp.get("/healthz")
 def healthz():
     try:
+        db.connect(reuse_if_open=True)  # not done before this request (see app.py)
         db.execute_sql("SELECT 1")
     except Exception:  # any database failure means "not healthy"
         return jsonify(status="error"), 503

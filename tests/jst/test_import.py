@@ -73,7 +73,7 @@ def test_every_bad_row_is_listed_and_nothing_is_saved(client):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Plik zawiera błędy w 5 wierszach" in page
-    assert "tERYT gminy" in page or "TERYT gminy" in page or "teryt gminy" in page.lower()
+    assert "TERYT gminy lub miasta ma 7 cyfr" in page and "tERYT" not in page
     assert "powtórzona nazwa (jak w wierszu 2)" in page
     assert "duplikat: JST o nazwie „Gmina Istniejąca” już istnieje" in page
     assert "kod pocztowy ma postać NN-NNN" in page
@@ -95,6 +95,47 @@ def test_unreadable_files_get_a_clear_message(client):
     big = HEADER + "\n" + "x" * (300 * 1024)
     assert "Plik jest za duży" in _upload(client, "/jst/import", big).get_data(as_text=True)
     assert "Wybierz plik CSV" in client.post("/jst/import", data={}).get_data(as_text=True)
+
+
+def test_values_longer_than_their_columns_are_refused_in_the_preview(client):
+    _coordinator(client)
+    row = _row("Gmina Długa").split(";")
+    row[8] = "M" * 201  # miejscowosc: 200 characters in the database
+    row[13] = "+48 " + "5" * 40  # kontakt_telefon: 40
+    text = "\n".join([HEADER, ";".join(row)])
+    response = _upload(client, "/jst/import", text)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "za długa wartość w kolumnie miejscowosc (najwyżej 200 znaków)" in page
+    assert "za długa wartość w kolumnie kontakt_telefon (najwyżej 40 znaków)" in page
+    response = client.post("/jst/import", data={"content": text})  # a forged confirmation
+    assert response.status_code == 422
+    assert not Jst.select().exists()
+
+
+def test_member_values_longer_than_their_columns_are_refused(client, world):
+    Jst.update(teryt="1459042").where(Jst.id == world.jst.id).execute()
+    _coordinator(client)
+    text = "teryt_jst;email;imie_nazwisko;stanowisko;telefon\n"
+    text += "1459042;dlugi@example.org;Osoba Długa;referent;" + "6" * 41
+    response = _upload(client, "/jst/import/zespoly", text)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "za długa wartość w kolumnie telefon (najwyżej 40 znaków)" in page
+    response = client.post("/jst/import/zespoly", data={"content": text})
+    assert response.status_code == 422
+    assert not User.select().where(User.email == "dlugi@example.org").exists()
+
+
+def test_a_field_over_the_csv_modules_limit_is_a_clear_message(client):
+    _coordinator(client)
+    text = HEADER + '\n"' + "x" * 140_000 + '";gmina wiejska'
+    response = _upload(client, "/jst/import", text)
+    assert response.status_code == 422
+    assert "Plik zawiera wartość dłuższą niż 131 072 znaki" in response.get_data(as_text=True)
+    response = client.post("/jst/import/zespoly", data={"content": '"' + "x" * 140_000})
+    assert response.status_code == 422
+    assert "dłuższą niż 131 072 znaki" in response.get_data(as_text=True)
 
 
 def test_members_import_creates_accounts_and_checks_team_size(client, world):

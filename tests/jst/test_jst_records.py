@@ -90,6 +90,22 @@ def test_duplicates_are_refused(client):
     assert "Ten TERYT ma już JST „Gmina Łąkowa”" in page
 
 
+@pytest.mark.parametrize("letter", ["ﬃ", "⒇", "\ufdfa"])
+def test_a_name_that_folds_longer_than_its_column_is_saved(client, letter):
+    """200 characters pass the form, but fold() expands these (ﬃ → ffi, ⒇ → (20)); the search
+    key must still fit its column (PostgreSQL refuses an overlong varchar)."""
+    _coordinator(client)
+    name = letter * 200
+    response = client.post("/jst/nowa", data=_valid(name=name))
+    assert response.status_code == 302
+    jst = Jst.get(Jst.name == name)
+    assert len(jst.name_key) <= Jst.name_key.max_length
+    data = _valid(name=name[:-1] + "x", version=str(jst.version))
+    assert client.post(f"/jst/{jst.id}/edycja", data=data).status_code == 302
+    page = client.post("/jst/nowa", data=_valid(name=name[:-1] + "x", teryt="1459032"))
+    assert page.status_code == 422 and "już istnieje" in page.get_data(as_text=True)
+
+
 def test_list_search_ignores_case_and_diacritics_and_sorts_the_polish_way(client):
     for name in ("Miasto Łódź Testowa", "Gmina Lubin Testowa", "Gmina Łask Testowa", "Gmina Zator"):
         make_jst(name)

@@ -1,7 +1,11 @@
 """Teams (2–4 members, leaving and replacing with history), experts, home pages per role."""
 
-from models import AuditLog, ExpertAssignment, TeamMembership, User
-from tests.conftest import add_member, assign_expert, login, make_jst, make_user
+import threading
+import time
+
+from models import AuditLog, ExpertAssignment, TeamMembership, User, db
+from services import audit
+from tests.conftest import PG_URL, add_member, assign_expert, login, make_jst, make_user
 
 
 def _coordinator(client):
@@ -141,3 +145,57 @@ def test_experts_do_not_see_team_contacts(client, world):
     client.post("/logout")
     login(client, world.participant)
     assert world.teammate.email in client.get(f"/jst/{world.jst.id}").get_data(as_text=True)
+
+
+def test_two_simultaneous_adds_to_a_team_of_three_make_four(app, world, monkeypatch):
+    """The second add waits for the first (the JST row is locked) and then sees a full team."""
+    add_member(world.jst)  # three members: room for one more
+    coordinator = make_user("coordinator")
+    first, second = app.test_client(), app.test_client()
+    login(first, coordinator)
+    login(second, coordinator)
+    inside, proceed, responses = threading.Event(), threading.Event(), {}
+    record = audit.record
+
+    def paused_record(action, **kwargs):  # the first add stops mid-transaction
+        if threading.current_thread().name == "first" and action == "user_created":
+            inside.set()
+            proceed.wait(10)
+        return record(action, **kwargs)
+
+    monkeypatch.setattr(audit, "record", paused_record)
+
+    def add(name, client, email):
+        responses[name] = client.post(f"/jst/{world.jst.id}/zespol/dodaj", data=_member(email))
+
+    threads = [
+        threading.Thread(target=add, name=name, args=(name, client, f"{name}@example.org"))
+        for name, client in (("first", first), ("second", second))
+    ]
+    threads[0].start()
+    assert inside.wait(10)
+    threads[1].start()
+    deadline = time.monotonic() + 10
+    while threads[1].is_alive() and not _waiting_on_a_lock() and time.monotonic() < deadline:
+        proceed.wait(0.01)
+    proceed.set()
+    for thread in threads:
+        thread.join(10)
+    assert responses["first"].status_code == 200
+    assert responses["second"].status_code == 422
+    assert "to maksimum" in responses["second"].get_data(as_text=True)
+    members = TeamMembership.select().where(
+        (TeamMembership.jst == world.jst) & TeamMembership.left_at.is_null()
+    )
+    assert members.count() == 4
+
+
+def _waiting_on_a_lock():
+    if not PG_URL:  # SQLite: the second add waits on BEGIN IMMEDIATE (busy_timeout) meanwhile
+        time.sleep(0.3)
+        return True
+    cursor = db.execute_sql(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    return cursor.fetchone()[0] > 0
