@@ -111,12 +111,24 @@ def rotate_pii_key():
     keys = current_app.config["PII_KEYS"]
     if keys_file:
         keys = crypto.new_key() + "," + keys
+        # The file holds the new key (and the old ones) before anything is encrypted with it: a
+        # failed write then changes nothing, and a failed re-encryption leaves data the file
+        # still reads. Written aside and renamed, so the file is never half-written.
+        path, written = Path(keys_file), Path(keys_file + ".nowy")
+        try:
+            written.unlink(missing_ok=True)
+            written.touch(mode=0o600)
+            written.write_text(keys)
+            written.replace(path)
+        except OSError as exc:
+            raise click.ClickException(
+                f"Nie udało się zapisać kluczy w {keys_file} ({exc.strerror}) — "
+                "niczego nie zaszyfrowano ponownie."
+            ) from exc
+        click.echo(f"Nowy klucz dopisano na początku {keys_file}.")
     crypto.configure(keys)
     with db.connection_context():
         count = participants.rotate_keys()
-    if keys_file:
-        Path(keys_file).write_text(keys)
-        click.echo(f"Nowy klucz dopisano na początku {keys_file}.")
     click.echo(f"Zaszyfrowano ponownie dane {count} uczestników nowym kluczem.")
 
 

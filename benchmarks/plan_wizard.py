@@ -62,9 +62,13 @@ def build(actions):
             user,
             {"schools": [schools[i % 20].id, schools[(i + 1) % 20].id], "partners": []},
         )
-        plans.save_row(
-            plan, "pomiary", plans.new_uid(), {"action": action.id, "who": "dyrektor"}, None, user
-        )
+        measurement = {
+            "action": action.id,
+            "who": "dyrektor",
+            "timing": "co semestr",
+            "how": "ankieta uczniów i nauczycieli",
+        }
+        plans.save_row(plan, "pomiary", plans.new_uid(), measurement, None, user)
     return jst, user, plan
 
 

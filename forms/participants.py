@@ -102,6 +102,14 @@ class ParticipantForm(BaseForm):
 
     def validate_birth_date(self, field):
         if field.data is None:
+            if any(field.raw_data or []):
+                return  # typed, but not a date: the format message says what to do
+            field.errors.clear()  # left empty: one message, not "wrong format" as well
+            if self.pesel.data and not self.no_pesel.data:
+                raise ValidationError(
+                    "Podaj datę urodzenia (RRRR-MM-DD) albo popraw PESEL — "
+                    "z poprawnego numeru data zostanie odczytana."
+                )
             raise ValidationError("Podaj datę urodzenia (RRRR-MM-DD).")
         if field.data > date.today():
             raise ValidationError("Data urodzenia nie może być w przyszłości.")

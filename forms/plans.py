@@ -1,6 +1,5 @@
 """Forms of the plan wizard: one form per step's text fields, one per kind of row."""
 
-import hashlib
 import re
 
 from wtforms import (
@@ -13,11 +12,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from services import plans
+from services import jsts, plans
 from services.formatting import parse_money
 from services.identifiers import rspo_ok
 
 from .base import BaseForm, long, short
+from .jst import ProfileFields
 
 
 def _version(value):
@@ -48,8 +48,7 @@ def text_form_class(step):
     return type(f"TextForm_{step}", (BaseForm,), attrs)
 
 
-def text_digest(value):
-    return hashlib.sha256((value or "").encode()).hexdigest()[:16]
+text_digest = plans.digest
 
 
 def submitted_texts(form, step):
@@ -62,6 +61,50 @@ def submitted_texts(form, step):
         if form[f"o_{field}"].data != text_digest(value):
             submitted[field] = (value, _version(form[f"v_{field}"].data) or 0)
     return submitted
+
+
+ProfileStepForm = type(
+    "ProfileStepForm",
+    (ProfileFields,),
+    {
+        "__doc__": "The JST profile in the wizard: each field with a digest of the text the "
+        "form showed (o_<field>), so a save merges field by field.",
+        **{f"o_{name}": HiddenField() for name in jsts.PROFILE_FIELDS},
+    },
+)
+
+
+def opened_profile_form(jst):
+    """The wizard's profile form showing the saved profile."""
+    form = ProfileStepForm(formdata=None, obj=jst, version=jst.version)
+    for name in jsts.PROFILE_FIELDS:
+        form[f"o_{name}"].data = text_digest(form[name].data)
+    return form
+
+
+def submitted_profile(form):
+    """field → (value, digest of the text the form showed; None when unknown) of the profile
+    fields the user changed, as submitted_texts."""
+    submitted = {}
+    for name in jsts.PROFILE_FIELDS:
+        value = form[name].data or ""
+        started = form[f"o_{name}"].data or None
+        if started != text_digest(value):
+            submitted[name] = (value, started)
+    return submitted
+
+
+def show_merged_profile(form, jst, conflicts):
+    """After a save with conflicts: the fields in conflict keep the user's text, the others show
+    the profile as saved now (the user's own changes included), and every field starts from
+    the saved text — saving again is a deliberate merge."""
+    conflicting = {name for name, _value in conflicts}
+    for name in jsts.PROFILE_FIELDS:
+        saved = getattr(jst, name) or ""
+        if name not in conflicting:
+            form[name].data = saved
+        form[f"o_{name}"].data = text_digest(saved)
+    form.version.data = jst.version
 
 
 class _OptionalSelect(SelectField):
@@ -185,9 +228,16 @@ class ActionForm(VersionedForm):
 
 class MeasurementForm(VersionedForm):
     action = _OptionalSelect("Działanie (jego wskaźnik)")
-    who = StringField("Kto mierzy", validators=[short()])
-    timing = StringField("Kiedy", validators=[short()])
-    how = TextAreaField("Jak (metoda, narzędzie)", validators=[long()])
+    who = StringField(
+        "Kto mierzy", validators=[DataRequired("Podaj, kto mierzy wskaźnik."), short()]
+    )
+    timing = StringField(
+        "Kiedy", validators=[DataRequired("Podaj, kiedy wskaźnik jest mierzony."), short()]
+    )
+    how = TextAreaField(
+        "Jak (metoda, narzędzie)",
+        validators=[DataRequired("Opisz, jak wskaźnik jest mierzony (metoda, narzędzie)."), long()],
+    )
 
     def validate_action(self, field):
         if field.data is None:

@@ -370,7 +370,9 @@ def erase(user, actor, address=""):
 def erasable_before(day):
     """Participants whose part in the project ended before `day` (left, or joined when no
     leaving date is recorded) and whose data is not erased yet."""
-    ended = ParticipantData.left_at.is_null(False) & (ParticipantData.left_at < day)
+    left = ParticipantData.left_at.is_null(False) & (ParticipantData.left_at < day)
+    joined = ParticipantData.left_at.is_null() & (ParticipantData.joined_at < day)
+    ended = left | joined
     return list(
         ParticipantData.select(ParticipantData, User)
         .join(User)

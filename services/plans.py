@@ -2,6 +2,7 @@
 life cycle, versions and their comparison. Plain Python: the views only call these."""
 
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -38,7 +39,7 @@ from models.plans import (
     StrategicGoal,
 )
 
-from . import audit, jst_rules
+from . import audit, jst_rules, jsts
 from .formatting import money_pl
 
 STEPS = [
@@ -368,6 +369,37 @@ def save_texts(plan, step, submitted, user):
     return conflicts
 
 
+def digest(value):
+    """A short fingerprint of a text as a form showed it: what the user started from."""
+    return hashlib.sha256((value or "").encode()).hexdigest()[:16]
+
+
+def save_profile(plan, jst, submitted, version, user, address=""):
+    """Save the JST profile fields the user changed, field by field, as save_texts does.
+    `submitted`: field → (value, digest of the value the form showed, or None when unknown),
+    for the fields the user changed; `version`: the profile version the form was opened at.
+    A field someone else changed meanwhile is not overwritten. Returns (saved, conflicts):
+    the names of the fields saved and [(field, saved value)] — those the user must merge."""
+    saved, conflicts = [], []
+    with write_tx():
+        _editable(plan)
+        fresh = locked(Jst.select().where(Jst.id == jst.id)).get()
+        data = {}
+        for field, (value, started) in submitted.items():
+            current = getattr(fresh, field) or ""
+            if value == current:
+                continue
+            if fresh.version != version and started != digest(current):
+                conflicts.append((field, current))
+            else:
+                data[field] = value
+        if data:
+            jsts.save_jst(fresh, data, user, address, expected_version=fresh.version)
+            touch_step(plan, "jst", user)
+            saved = list(data)
+    return saved, conflicts
+
+
 def new_uid():
     return uuid.uuid4().hex
 
@@ -440,6 +472,12 @@ def _save_links(action, links):
 def get_row(plan, kind, uid):
     model = ROW_KINDS[kind].model
     return model.get_or_none((model.plan == plan) & (model.uid == uid))
+
+
+def row_of_another_plan(plan, kind, uid):
+    """Whether `uid` names a row of another plan (not one deleted from this plan)."""
+    model = ROW_KINDS[kind].model
+    return model.select().where((model.uid == uid) & (model.plan != plan)).exists()
 
 
 def delete_row(plan, kind, uid, user):
@@ -598,6 +636,37 @@ def _row_gaps(plan):
                 "monitoring",
                 "pomiary",
                 f"Wskaźnik działania „{action.title[:60]}” nie ma planu pomiaru.",
+            )
+        )
+    return gaps + _measurement_gaps(plan)
+
+
+def _measurement_gaps(plan):
+    """A measurement plan says who measures, when and how: one gap per row that does not."""
+    required = (
+        (Measurement.who, "kto mierzy"),
+        (Measurement.timing, "kiedy"),
+        (Measurement.how, "jak"),
+    )
+    incomplete = (
+        (fn.TRIM(Measurement.who) == "")
+        | (fn.TRIM(Measurement.timing) == "")
+        | (fn.TRIM(Measurement.how) == "")
+    )
+    gaps = []
+    for row in (
+        Measurement.select(Measurement, Action.title)
+        .join(Action)
+        .where((Measurement.plan == plan) & incomplete)
+        .order_by(Measurement.position, Measurement.id)
+    ):
+        lacking = [label for column, label in required if not getattr(row, column.name).strip()]
+        gaps.append(
+            (
+                "monitoring",
+                f"row:pomiary:{row.uid}",
+                f"Pomiar wskaźnika działania „{row.action.title[:60]}”: brak — "
+                f"{', '.join(lacking)}.",
             )
         )
     return gaps
@@ -898,6 +967,29 @@ SECTIONS = [
     ("monitoring", "measurements", "action", ("action", "who", "timing", "how")),
     ("monitoring", "risks", "risk", ("risk", "mitigation")),
 ]
+# the JST profile as a version froze it (content["jst"]), compared field by field
+PROFILE_LABELS = [
+    ("name", "nazwa JST"),
+    ("kind_label", "rodzaj JST"),
+    ("group", "grupa programowa"),
+    ("teryt", "TERYT"),
+    ("nip", "NIP"),
+    ("regon", "REGON"),
+    ("street", "ulica i numer"),
+    ("postal_code", "kod pocztowy"),
+    ("city", "miejscowość"),
+    ("head_title", "organ wykonawczy"),
+    ("head_name", "imię i nazwisko organu wykonawczego"),
+    ("signatory1_name", "osoba podpisująca — imię i nazwisko"),
+    ("signatory1_function", "osoba podpisująca — funkcja"),
+    ("signatory2_name", "druga osoba podpisująca — imię i nazwisko"),
+    ("signatory2_function", "druga osoba podpisująca — funkcja"),
+    ("countersignatory_name", "kontrasygnata — imię i nazwisko"),
+    ("countersignatory_function", "kontrasygnata — funkcja"),
+    ("contact_name", "osoba do kontaktu"),
+    ("contact_email", "e-mail osoby do kontaktu"),
+    ("contact_phone", "telefon osoby do kontaktu"),
+]
 FIELD_LABELS = {
     "name": "nazwa",
     "function": "stanowisko",
@@ -958,7 +1050,7 @@ def word_diff(old, new):
 def compare(old, new):
     """What changed from content `old` to `new`: [{step, title, changes: [...]}], each change
     {kind: added|removed|changed, label, fields: [(field label, word diff)]} — texts first, then
-    rows matched by their stable uid."""
+    the JST profile, then rows matched by their stable uid."""
     result = {}
 
     def add(step, change):
@@ -972,6 +1064,14 @@ def compare(old, new):
                 step,
                 {"kind": "changed", "label": label, "fields": [(label, word_diff(before, after))]},
             )
+    before, after = old.get("jst", {}), new.get("jst", {})
+    profile = [
+        (label, word_diff(_as_text(before.get(f)), _as_text(after.get(f))))
+        for f, label in PROFILE_LABELS
+        if _as_text(before.get(f)) != _as_text(after.get(f))
+    ]
+    if profile:
+        add("jst", {"kind": "changed", "label": "Dane JST", "fields": profile})
     for step, key, label_key, fields in SECTIONS:
         before = {r.get("uid", r.get("name")): r for r in old.get(key, [])}
         after = {r.get("uid", r.get("name")): r for r in new.get(key, [])}

@@ -21,11 +21,14 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from forms.auth import EmptyForm
-from forms.jst import ProfileFields
 from forms.plans import (
     MessageForm,
+    ProfileStepForm,
+    opened_profile_form,
     row_form,
     row_values,
+    show_merged_profile,
+    submitted_profile,
     submitted_texts,
     text_digest,
     text_form_class,
@@ -33,8 +36,7 @@ from forms.plans import (
 from forms.review import CommentForm
 from models import Jst, utcnow, write_tx
 from models.plans import PendingInput
-from services import jsts, plans, policy, review
-from services.jsts import Conflict
+from services import plans, policy, review
 from services.plans import NotEditable, RowConflict, TransitionRefused
 
 from .auth import client_address
@@ -77,7 +79,17 @@ def _can_edit(jst, plan):
     return policy.can(current_user, "plan.edit", jst) and plan.status in plans.EDITABLE
 
 
-def _render_step(jst, plan, step, text_form=None, profile_form=None, conflicts=(), status=200):
+def _render_step(
+    jst,
+    plan,
+    step,
+    text_form=None,
+    profile_form=None,
+    conflicts=(),
+    saved_some=False,
+    status=200,
+    message_form=None,
+):
     editable = _can_edit(jst, plan)
     saved = plans.texts(plan)
     if step in plans.TEXT_FIELDS and text_form is None:
@@ -87,9 +99,10 @@ def _render_step(jst, plan, step, text_form=None, profile_form=None, conflicts=(
             text_form[f"v_{field}"].data = saved[field].version if field in saved else 0
             text_form[f"o_{field}"].data = text_digest(text_form[field].data)
     if step == "jst" and profile_form is None:
-        profile_form = ProfileFields(formdata=None, obj=jst, version=jst.version)
+        profile_form = opened_profile_form(jst)
     gaps = plans.missing_items(plan)
     index = STEP_SLUGS.index(step)
+    step_threads, row_threads = _split_threads(review.threads(plan).get(step, []))
     context = {
         "jst": jst,
         "plan": plan,
@@ -104,6 +117,7 @@ def _render_step(jst, plan, step, text_form=None, profile_form=None, conflicts=(
         "text_form": text_form,
         "profile_form": profile_form,
         "conflicts": conflicts,
+        "saved_some": saved_some,
         "row_kinds": plans.STEP_ROW_KINDS.get(step, []),
         "rows": {
             k.slug: plans.rows(plan, k.slug, links=False)
@@ -117,11 +131,12 @@ def _render_step(jst, plan, step, text_form=None, profile_form=None, conflicts=(
         "history": plans.history(plan) if step == "podsumowanie" else [],
         "team": plans.current_team(jst) if step == "jst" else [],
         "form": EmptyForm(),
-        "message_form": MessageForm(formdata=None),
+        "message_form": message_form or MessageForm(formdata=None),
         "can_submit": policy.can(current_user, "plan.submit", jst),
         "can_decide": policy.can(current_user, "plan.decide", jst),
         "can_reopen": policy.can(current_user, "plan.reopen", jst),
-        "threads": review.threads(plan).get(step, []),
+        "threads": step_threads,
+        "row_threads": row_threads,
         "unresolved": review.unresolved_counts(plan),
         "decision": review.last_decision(plan),
         "comment_form": CommentForm(formdata=None),
@@ -133,6 +148,18 @@ def _render_step(jst, plan, step, text_form=None, profile_form=None, conflicts=(
     if step == "monitoring":
         context["action_titles"] = {a_id: title for a_id, title in plans.choices(plan)["action"]}
     return render_template("plans/step.html", **context), status
+
+
+def _split_threads(threads):
+    """(threads about the step, {row kind: {row uid: threads}}): a row's comments are shown
+    beside that row; those about a deleted row stay with the step's."""
+    about_step, about_rows = [], {}
+    for thread in threads:
+        if thread.row_uid and not thread.removed:
+            about_rows.setdefault(thread.row_kind, {}).setdefault(thread.row_uid, []).append(thread)
+        else:
+            about_step.append(thread)
+    return about_step, about_rows
 
 
 @bp.get("/jst/<int:jst_id>/plan")
@@ -149,7 +176,7 @@ def plan_start(jst_id):
 def step(jst_id, step):
     jst, plan = _load(jst_id)
     _step_or_404(step)
-    pending = _pending_formdata(jst, plan)
+    pending = _pending_formdata(jst, plan, step)
     if pending is not None:
         return _rerender_with(jst, plan, step, pending)
     return _render_step(jst, plan, step)
@@ -170,8 +197,9 @@ def save_step(jst_id, step):
     form = text_form_class(step)()
     if not form.validate_on_submit():
         return _render_step(jst, plan, step, text_form=form, status=422)
+    submitted = submitted_texts(form, step)
     try:
-        conflicts = plans.save_texts(plan, step, submitted_texts(form, step), current_user)
+        conflicts = plans.save_texts(plan, step, submitted, current_user)
     except NotEditable:
         flash(READ_ONLY.format(plans.get_plan(jst).status_label), "warning")
         return redirect(url_for(".step", jst_id=jst.id, step=step))
@@ -179,7 +207,10 @@ def save_step(jst_id, step):
         saved = plans.texts(plan)
         for field, _label, _value in conflicts:
             form[f"v_{field}"].data = saved[field].version  # saving again is a deliberate merge
-        return _render_step(jst, plan, step, text_form=form, conflicts=conflicts, status=409)
+        saved_some = bool(set(submitted) - {field for field, _l, _v in conflicts})
+        return _render_step(
+            jst, plan, step, text_form=form, conflicts=conflicts, saved_some=saved_some, status=409
+        )
     return _after_save(jst, step)
 
 
@@ -192,22 +223,36 @@ def _after_save(jst, step):
 
 
 def _save_profile(jst, plan):
-    form = ProfileFields()
+    """The profile merges field by field, as the text steps do: only the fields the user
+    changed are saved, and only those someone else changed meanwhile are conflicts."""
+    form = ProfileStepForm()
     if not (form.validate_on_submit() and form.rule_errors(jst.kind)):
         return _render_step(jst, plan, "jst", profile_form=form, status=422)
-    data = {name: form[name].data or "" for name in jsts.PROFILE_FIELDS}
     try:
-        jsts.save_jst(jst, data, current_user, client_address(), _int(form.version.data))
-    except Conflict:
+        saved, conflicts = plans.save_profile(
+            plan,
+            jst,
+            submitted_profile(form),
+            _int(form.version.data),
+            current_user,
+            client_address(),
+        )
+    except NotEditable:
+        flash(READ_ONLY.format(plans.get_plan(jst).status_label), "warning")
+        return redirect(url_for(".step", jst_id=jst.id, step="jst"))
+    if conflicts:
         fresh = Jst.get_by_id(jst.id)
-        conflicts = [
-            (name, form[name].label.text, getattr(fresh, name))
-            for name, value in data.items()
-            if getattr(fresh, name) != value
-        ]
-        form.version.data = fresh.version
-        return _render_step(fresh, plan, "jst", profile_form=form, conflicts=conflicts, status=409)
-    plans.touch_step(plan, "jst", current_user)
+        show_merged_profile(form, fresh, conflicts)
+        labelled = [(name, form[name].label.text, value) for name, value in conflicts]
+        return _render_step(
+            fresh,
+            plan,
+            "jst",
+            profile_form=form,
+            conflicts=labelled,
+            saved_some=bool(saved),
+            status=409,
+        )
     return _after_save(jst, "jst")
 
 
@@ -221,7 +266,7 @@ def _int(value):
 # ---------- rows ----------
 
 
-def _render_row(jst, plan, step, spec, form, row, status=200, conflict=None):
+def _render_row(jst, plan, step, spec, form, row, status=200, conflict=None, deleted=False):
     return render_template(
         "plans/row.html",
         jst=jst,
@@ -232,6 +277,7 @@ def _render_row(jst, plan, step, spec, form, row, status=200, conflict=None):
         form=form,
         row=row,
         conflict=conflict,
+        deleted=deleted,
         editable=_can_edit(jst, plan),
         labels=plans,
         threads=[t for t in review.threads(plan).get(step, []) if row and t.row_uid == row.uid],
@@ -248,12 +294,17 @@ def row(jst_id, step, kind, uid):
     jst, plan = _load(jst_id, "plan.view" if request.method == "GET" else "plan.edit")
     spec = _kind_or_404(_step_or_404(step), kind)
     existing = None if uid == "nowy" else plans.get_row(plan, kind, uid)
-    if uid != "nowy" and existing is None:
+    deleted = uid != "nowy" and existing is None
+    if deleted and (
+        request.method == "GET"
+        or not re.fullmatch(r"[0-9a-f]{32}", uid)
+        or plans.row_of_another_plan(plan, kind, uid)
+    ):
         abort(404)
     choices = plans.choices(plan)
     form = row_form(kind, choices, existing)
     if request.method == "GET":
-        pending = _pending_formdata(jst, plan)
+        pending = _pending_formdata(jst, plan, step)
         if pending is not None:
             form = row_form(kind, choices, existing, formdata=pending)
         elif existing is None:
@@ -262,6 +313,8 @@ def row(jst_id, step, kind, uid):
     if plan.status not in plans.EDITABLE:
         flash(READ_ONLY.format(plan.status_label), "warning")
         return redirect(url_for(".step", jst_id=jst.id, step=step))
+    if deleted:
+        return _deleted_meanwhile(jst, plan, step, spec, form)
     if not form.validate_on_submit():
         return _render_row(jst, plan, step, spec, form, existing, 422)
     row_uid = existing.uid if existing else form.uid.data
@@ -272,8 +325,7 @@ def row(jst_id, step, kind, uid):
         plans.save_row(plan, kind, row_uid, values, form.started_from, current_user, links)
     except RowConflict as exc:
         if exc.current is None:
-            flash("Ta pozycja została w międzyczasie usunięta przez inną osobę.", "warning")
-            return redirect(url_for(".step", jst_id=jst.id, step=step))
+            return _deleted_meanwhile(jst, plan, step, spec, form)
         form.version.data = exc.current.version  # saving again is a deliberate merge
         return _render_row(jst, plan, step, spec, form, exc.current, 409, conflict=exc.current)
     except NotEditable:
@@ -283,6 +335,13 @@ def row(jst_id, step, kind, uid):
         abort(400)  # a reference to another plan's row: not something the form offers
     flash(f"Zapisano: {spec.singular}.", "success")
     return redirect(url_for(".step", jst_id=jst.id, step=step) + f"#{kind}")
+
+
+def _deleted_meanwhile(jst, plan, step, spec, form):
+    """Someone deleted the row this user was editing: their input stays in the form, which now
+    adds it as a new row (a new uid: the deleted one stays deleted)."""
+    form.uid.data, form.version.data = plans.new_uid(), ""
+    return _render_row(jst, plan, step, spec, form, None, 409, deleted=True)
 
 
 @bp.route("/jst/<int:jst_id>/plan/<step>/<kind>/<uid>/usun", methods=["GET", "POST"])
@@ -377,7 +436,13 @@ def change_status(jst_id, word):
 @login_required
 def versions(jst_id):
     jst, plan = _load(jst_id)
-    return render_template("plans/versions.html", jst=jst, plan=plan, versions=plans.versions(plan))
+    return render_template(
+        "plans/versions.html",
+        jst=jst,
+        plan=plan,
+        versions=plans.versions(plan),
+        draft=plan.status in plans.EDITABLE,  # submitted or accepted: the last version is all
+    )
 
 
 @bp.get("/jst/<int:jst_id>/plan/porownaj")
@@ -387,10 +452,11 @@ def compare(jst_id):
     numbers = [v.number for v in plans.versions(plan)]
     a = request.args.get("a", type=int)
     b = request.args.get("b", type=int)
-    draft = plans.next_version_number(plan)
+    # the draft (the next version) while the team may edit; else the last version is all there is
+    draft = plans.next_version_number(plan) if plan.status in plans.EDITABLE else None
 
     def content(number):
-        if number == draft:
+        if draft is not None and number == draft:
             return plans.plan_content(plan)
         return plans.version_content(plan, number)
 
@@ -420,24 +486,36 @@ def compare(jst_id):
 # ---------- input kept when the session or the form token expired ----------
 
 
+# decisions whose form carries a typed message (a return, a reopening): kept like wizard input
+MESSAGE_DECISIONS = {"zwroc", "otworz"}
+
+
 def rescue_input():
     """Called for a wizard POST whose CSRF token failed: the form was open too long, or the
     session expired. Signed in: show the form again with the input kept. Signed out: keep the
     input (by a random key in a cookie) and restore it on the same page after signing in.
+    A decision with a message (a return, a reopening) is kept the same way, on the summary step.
     Returns None when this request is not a wizard form."""
     args = request.view_args or {}
-    if (
+    decision = request.endpoint == "plans.change_status" and args.get("word") in MESSAGE_DECISIONS
+    if not decision and (
         request.endpoint not in ("plans.save_step", "plans.row")
         or args.get("step") not in STEP_SLUGS
     ):
         return None
+    step = "podsumowanie" if decision else args["step"]
+    page = url_for("plans.step", jst_id=args.get("jst_id"), step=step) if decision else request.path
     if current_user.is_authenticated:
         try:
-            jst, plan = _load(args.get("jst_id"), "plan.edit")
+            rule = TRANSITION_VIEWS[args["word"]][1] if decision else "plan.edit"
+            jst, plan = _load(args.get("jst_id"), rule)
         except (policy.NotFound, policy.Forbidden):
             return None
         flash(
-            "Formularz był otwarty zbyt długo. Twoje zmiany nie zostały jeszcze zapisane — "
+            "Formularz był otwarty zbyt długo. Decyzji nie zapisano — Twoje uzasadnienie jest "
+            "poniżej; sprawdź je i wyślij ponownie."
+            if decision
+            else "Formularz był otwarty zbyt długo. Twoje zmiany nie zostały jeszcze zapisane — "
             "są poniżej; sprawdź je i zapisz ponownie.",
             "warning",
         )
@@ -448,7 +526,7 @@ def rescue_input():
             existing = plans.get_row(plan, spec.slug, args.get("uid"))
             form = row_form(spec.slug, plans.choices(plan), existing, formdata=request.form)
             return _render_row(jst, plan, args["step"], spec, form, existing, 400)
-        return _rerender_with(jst, plan, args["step"], request.form, 400)
+        return _rerender_with(jst, plan, step, request.form, 400)
     data = json.dumps(list(request.form.items(multi=True)))
     if len(data) > 200_000:
         return None
@@ -457,12 +535,12 @@ def rescue_input():
         PendingInput.delete().where(
             PendingInput.created_at < utcnow() - timedelta(days=1)
         ).execute()
-        PendingInput.create(key_hash=_hash(key), path=request.path, data=data)
+        PendingInput.create(key_hash=_hash(key), path=page, data=data)
     flash(
         "Sesja wygasła. Zaloguj się ponownie — Twoje niezapisane zmiany zostaną przywrócone.",
         "warning",
     )
-    response = redirect(url_for("auth.login", next=request.path))
+    response = redirect(url_for("auth.login", next=page))
     response.set_cookie(
         PENDING_COOKIE, key, max_age=86400, httponly=True, samesite="Lax", secure=request.is_secure
     )
@@ -473,10 +551,10 @@ def _hash(key):
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _pending_formdata(jst, plan):
+def _pending_formdata(jst, plan, step):
     """Input kept when the session expired on this page, once (None when there is none)."""
     key = request.cookies.get(PENDING_COOKIE)
-    if not key or not _can_edit(jst, plan):
+    if not key or not _may_restore(jst, plan, step):
         return None
     with write_tx():
         pending = PendingInput.get_or_none(PendingInput.key_hash == _hash(key))
@@ -491,14 +569,26 @@ def _pending_formdata(jst, plan):
     return MultiDict(json.loads(pending.data))
 
 
+def _may_restore(jst, plan, step):
+    """Whether the user may send again the form whose input was kept for this step."""
+    if step == "podsumowanie":
+        return (plan.status == "submitted" and policy.can(current_user, "plan.decide", jst)) or (
+            plan.status == "accepted" and policy.can(current_user, "plan.reopen", jst)
+        )
+    return _can_edit(jst, plan)
+
+
 def _rerender_with(jst, plan, step, formdata, status=200):
     if step == "jst":
         return _render_step(
-            jst, plan, step, profile_form=ProfileFields(formdata=formdata), status=status
+            jst, plan, step, profile_form=ProfileStepForm(formdata=formdata), status=status
         )
     if step in plans.TEXT_FIELDS:
         form = text_form_class(step)(formdata=formdata)
         return _render_step(jst, plan, step, text_form=form, status=status)
+    if step == "podsumowanie":
+        form = MessageForm(formdata=formdata)
+        return _render_step(jst, plan, step, message_form=form, status=status)
     return _render_step(jst, plan, step)
 
 

@@ -95,7 +95,7 @@ def _fill_everything(client, jst):
         jst,
         "monitoring",
         "pomiary",
-        {"action": action.id, "who": "dyrektor", "timing": "co semestr"},
+        {"action": action.id, "who": "dyrektor", "timing": "co semestr", "how": "ankieta"},
     )
     client.post(
         f"{base}/monitoring", data={"evaluation": "Ewaluacja w czerwcu.", "v_evaluation": "0"}

@@ -3,8 +3,6 @@
 import re
 import smtplib
 
-import pytest
-
 from models.mail import OutboxMessage
 from models.plans import Plan
 from models.review import Comment, Notification
@@ -222,11 +220,16 @@ def test_reading_view_compares_with_the_previous_version(app):
     assert link.group(2) == "Porównaj z poprzednią wersją (wersja 1 → wersja 2)"
     compared = coordinator.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
     assert "Zmiany od wersji 1 do wersji 2" in compared and "Klub rozmów po angielsku" in compared
-    assert "wersja 3" not in page
+    assert "wersja 3" not in page and "(robocza)" not in compared  # submitted: no draft
+    versions = coordinator.get(f"/jst/{jst.id}/plan/wersje").get_data(as_text=True)
+    assert "z wersją roboczą" not in versions and "jego treść to wersja 2" in versions
+    assert coordinator.get(f"/jst/{jst.id}/plan/porownaj?a=2&b=3").status_code == 404
     coordinator.post(f"/jst/{jst.id}/plan/status/zwroc", data={"message": "Proszę poprawić."})
     page = coordinator.get(f"/jst/{jst.id}/plan/czytaj").get_data(as_text=True)
     assert "Porównaj z poprzednią wersją (wersja 2 → wersja robocza 3)" in page
     assert "porownaj?a=2&amp;b=3" in page
+    versions = coordinator.get(f"/jst/{jst.id}/plan/wersje").get_data(as_text=True)
+    assert "z wersją roboczą" in versions and "wersja 3 (robocza)" in versions
     empty = Jst.get(Jst.name == "Gmina Próbna")  # never submitted
     page = coordinator.get(f"/jst/{empty.id}/plan/czytaj").get_data(as_text=True)
     assert "porownaj" not in page and "nie ma wcześniejszej wersji do porównania" in page
@@ -291,13 +294,6 @@ def test_reading_view_shows_every_field_and_takes_comments_on_rows(app):
         )
 
 
-# The decision forms post to plans.change_status, and what a CSRF failure keeps is decided by
-# views/plans.py (rescue_input), outside the review area: remove the marker with that change.
-NEEDS_RESCUE_OF_DECISIONS = pytest.mark.xfail(
-    strict=True, reason="views/plans.py: rescue_input does not keep a decision's message yet"
-)
-
-
 def _signed_in(app, user):
     """A client signed in with CSRF protection on."""
     client = app.test_client()
@@ -308,7 +304,6 @@ def _signed_in(app, user):
     return client
 
 
-@NEEDS_RESCUE_OF_DECISIONS
 def test_an_expired_form_keeps_the_message_of_a_return(csrf_app):
     jst, users = _seeded(csrf_app)
     plan = plans.transition(plans.get_plan(jst), "submit", users["uczestnik1@example.org"])
@@ -323,7 +318,6 @@ def test_an_expired_form_keeps_the_message_of_a_return(csrf_app):
     assert Plan.get_by_id(plan.id).status == "submitted"
 
 
-@NEEDS_RESCUE_OF_DECISIONS
 def test_an_expired_session_keeps_the_reason_for_reopening(csrf_app):
     jst, users = _seeded(csrf_app)
     plan = plans.transition(plans.get_plan(jst), "submit", users["uczestnik1@example.org"])
