@@ -213,7 +213,10 @@ def plan():
     )
     doc.add_paragraph("{{ jst.name }}").runs[0].bold = True
     doc.add_paragraph("Wersja {{ version }} · status: {{ status_label }} · {{ date }}")
-    doc.add_paragraph("{% if accepted %}Plan zatwierdzony przez eksperta opiekuna.{% endif %}")
+    doc.add_paragraph(
+        "{% if accepted %}Plan zatwierdzony{% if accepted_by %} przez {{ accepted_by }}"
+        "{% endif %}.{% endif %}"
+    )
     doc.add_heading("1. Zespół JST", level=1)
     _table(
         doc, ["Imię i nazwisko", "Stanowisko"], "team", ["{{ item.name }}", "{{ item.function }}"]
@@ -318,6 +321,7 @@ def plan():
 
 
 def attendance_list():
+    """A signature column per day of the module: {%tc %} repeats the cell between its tags."""
     doc = _document()
     doc.add_heading("Lista obecności", level=0)
     doc.add_paragraph("{{ programme }}")
@@ -325,22 +329,17 @@ def attendance_list():
         "Moduł {{ module.number }}, {{ module.dates }}, {{ module.venue }} — "
         "grupa robocza {{ group }}"
     )
-    table = doc.add_table(rows=4, cols=3)
+    table = doc.add_table(rows=4, cols=5)
     table.style = "Table Grid"
-    headers = [
-        "Lp.",
-        "Imię i nazwisko, JST",
-        "Podpis: {% for day in days %}{{ day }}{% if not loop.last %} | {% endif %}{% endfor %}",
-    ]
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = text
+    header = ["Lp.", "Imię i nazwisko, JST", "{%tc for day in days %}", "Podpis {{ day }}"]
+    person = ["{{ loop.index }}", "{{ person.name }}, {{ person.jst }}"]
+    person += ["{%tc for day in days %}", ""]
+    for row, texts in ((table.rows[0], header), (table.rows[2], person)):
+        for cell, text in zip(row.cells, [*texts, "{%tc endfor %}"], strict=True):
+            cell.text = text
+    for column in (0, 1, 3):  # the headings, not the loop's tags
+        table.rows[0].cells[column].paragraphs[0].runs[0].bold = True
     table.rows[1].cells[0].text = "{%tr for person in people %}"
-    for cell, text in zip(
-        table.rows[2].cells,
-        ["{{ loop.index }}", "{{ person.name }}, {{ person.jst }}", ""],
-        strict=True,
-    ):
-        cell.text = text
     table.rows[3].cells[0].text = "{%tr endfor %}"
     doc.save(HERE / "lista_obecnosci.docx")
 

@@ -2,15 +2,28 @@
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 
-from services.documents import KINDS
+from services.documents import KINDS, SIGNED_KINDS
 
 from .base import DATE_MESSAGE, BaseForm, PlDateField
 
 
 class SignedForm(BaseForm):
-    kind = SelectField("Dokument", choices=[(k, v.label) for k, v in KINDS.items()])
+    # lists of attendance and certificates are not signed documents of a JST: refused here
+    # with a message (rather than WTForms' "not a valid choice")
+    kind = SelectField(
+        "Dokument",
+        choices=[(kind, KINDS[kind].label) for kind in SIGNED_KINDS],
+        validate_choice=False,
+        validators=[
+            AnyOf(
+                SIGNED_KINDS,
+                message="Podpisany egzemplarz zapisuje się tylko dla oświadczenia uczestnika, "
+                "deklaracji współpracy i planu.",
+            )
+        ],
+    )
     participant = IntegerField(validators=[Optional(), NumberRange(min=1)])
     version = IntegerField(validators=[Optional(), NumberRange(min=1, max=10_000)])
     received_on = PlDateField(

@@ -5,21 +5,28 @@ import csv
 import hashlib
 import io
 import json
+import re
 import zipfile
 from collections import OrderedDict
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from docx import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.parts.hdrftr import FooterPart, HeaderPart
 from docxcompose.composer import Composer
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from peewee import JOIN
 
 from models import Jst, TeamMembership, User, write_tx
 from models.documents import DocumentTemplate, SignedCopy
-from models.plans import Plan
+from models.plans import Plan, PlanEvent, PlanVersion
 
 from . import audit, jst_rules, participants, plans, settings, uploads
 from .formatting import date_pl
@@ -32,26 +39,60 @@ MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
 @dataclass(frozen=True)
 class Kind:
     label: str
+    short: str  # in the Polish file name: "Deklaracja współpracy – Gmina Własna.docx"
     filename: str  # default template in doc_templates/
-    per: str  # "participant" | "jst"
+    per: str  # "participant" | "jst" | "group" | "certificate"
     personal: bool = False
 
 
 KINDS = {
     "oswiadczenie": Kind(
-        "Oświadczenie uczestnika projektu", "oswiadczenie.docx", "participant", personal=True
+        "Oświadczenie uczestnika projektu",
+        "Oświadczenie uczestnika",
+        "oswiadczenie.docx",
+        "participant",
+        personal=True,
     ),
-    "deklaracja": Kind("Deklaracja współpracy między JST a ORE", "deklaracja.docx", "jst"),
-    "plan": Kind("Plan podnoszenia jakości usług oświatowych", "plan.docx", "jst"),
+    "deklaracja": Kind(
+        "Deklaracja współpracy między JST a ORE",
+        "Deklaracja współpracy",
+        "deklaracja.docx",
+        "jst",
+    ),
+    "plan": Kind("Plan podnoszenia jakości usług oświatowych", "Plan", "plan.docx", "jst"),
     "lista_obecnosci": Kind(
-        "Lista obecności (moduł, grupa robocza)", "lista_obecnosci.docx", "group"
+        "Lista obecności (moduł, grupa robocza)",
+        "Lista obecności",
+        "lista_obecnosci.docx",
+        "group",
     ),
     "zaswiadczenie": Kind(
-        "Zaświadczenie o ukończeniu szkolenia", "zaswiadczenie.docx", "certificate"
+        "Zaświadczenie o ukończeniu szkolenia",
+        "Zaświadczenie",
+        "zaswiadczenie.docx",
+        "certificate",
     ),
 }
-# kinds printed for every JST or participant (the others have their own pages)
+# kinds printed for every JST or participant (the others have their own pages); only these
+# come back signed
 BATCH_KINDS = [kind for kind, spec in KINDS.items() if spec.per in ("participant", "jst")]
+SIGNED_KINDS = BATCH_KINDS
+# ORE's data in settings, printed in the agreement: empty, the agreement is incomplete
+ORE_SETTINGS = {
+    "ore_name": "name",
+    "ore_address": "address",
+    "ore_nip": "nip",
+    "ore_regon": "regon",
+    "ore_representative": "representative",
+    "ore_representative_function": "function",
+    "ore_contact": "contact",
+}
+# who accepted a plan, as its title page says it: "zatwierdzony przez …"
+ACCEPTED_BY = {
+    "expert": "eksperta opiekuna",
+    "coordinator": "koordynatora projektu",
+    "admin": "administratora",
+}
 
 
 class TemplateRefused(Exception):
@@ -68,18 +109,19 @@ def _common(draft):
         "programme": values["programme_name"],
         "footer": values["document_footer"],
         "clause": values["data_protection_clause"],
-        "ore": {
-            "name": values["ore_name"],
-            "address": values["ore_address"],
-            "nip": values["ore_nip"],
-            "regon": values["ore_regon"],
-            "representative": values["ore_representative"],
-            "function": values["ore_representative_function"],
-            "contact": values["ore_contact"],
-        },
+        "ore": {key: values[name] for name, key in ORE_SETTINGS.items()},
         "date": date_pl(date.today(), document=True),
         "draft": draft,
     }
+
+
+def _missing_ore_settings():
+    values = settings.get_all()
+    return [
+        f"{settings.FIELDS[name][0]} (ustawienia programu)"
+        for name in ORE_SETTINGS
+        if not values[name].strip()
+    ]
 
 
 def declaration_context(user, actor):
@@ -117,6 +159,7 @@ def agreement_context(jst):
         missing.append("zespół JST (co najmniej 2 osoby)")
     if not content["schools"]:
         missing.append("szkoły objęte wspomaganiem (krok „Szkoły” planu)")
+    missing += _missing_ore_settings()
     countersignatory = (
         {"name": jst.countersignatory_name, "function": jst.countersignatory_function}
         if jst.countersignatory_name
@@ -134,26 +177,40 @@ def agreement_context(jst):
 
 
 def plan_context(jst, version=None):
-    """(context, missing) for the plan: the current content, or a frozen version."""
+    """(context, missing) for the plan: the current content, or a frozen version. A plan past
+    its draft prints as its last version: that number, and the date it was submitted or
+    accepted (with who accepted it)."""
     plan = plans.get_plan(jst)
+    last = (
+        PlanVersion.select()
+        .where(PlanVersion.plan == plan)
+        .order_by(PlanVersion.number.desc())
+        .first()
+    )
     if version is None:
         content = plans.plan_content(plan)
-        number = plans.next_version_number(plan)
-        draft = plan.status in plans.EDITABLE
+        frozen = None if plan.status in plans.EDITABLE else last
         status_label = plan.status_label
-        accepted = plan.status == "accepted"
     else:
-        content = plans.version_content(plan, version)
-        if content is None:
+        frozen = PlanVersion.get_or_none(
+            (PlanVersion.plan == plan) & (PlanVersion.number == version)
+        )
+        if frozen is None:
             return None, []
-        number, draft = version, False
+        content = json.loads(frozen.content)
         status_label = content["status_label"]
-        accepted = plan.status == "accepted" and version == plans.next_version_number(plan) - 1
+    accepted = plan.status == "accepted" and frozen is not None and frozen.id == last.id
+    decision = _acceptance(plan) if accepted else None
+    if frozen is None:
+        number, printed = plans.next_version_number(plan), date.today()
+    else:
+        number = frozen.number
+        printed = decision.at if decision else frozen.submitted_at
     diagnosis = [
         (label, content["texts"].get(field, "")) for field, label in plans.TEXT_FIELDS["diagnoza"]
     ]
     context = {
-        **_common(draft),
+        **_common(version is None and plan.status in plans.EDITABLE),
         **{
             key: content[key]
             for key in (
@@ -168,12 +225,27 @@ def plan_context(jst, version=None):
                 "risks",
             )
         },
+        "date": printed,
         "diagnosis": diagnosis,
         "version": number,
         "status_label": "Zatwierdzony" if accepted else status_label,
         "accepted": accepted,
+        "accepted_by": ACCEPTED_BY.get(decision.actor.role, "")
+        if decision and decision.actor
+        else "",
     }
     return _plain(context), [m for _s, _a, m in plans.blocking(plans.missing_items(plan))]
+
+
+def _acceptance(plan):
+    """The plan's latest acceptance (PlanEvent, its actor joined; None when not recorded)."""
+    return (
+        PlanEvent.select(PlanEvent, User)
+        .join(User, JOIN.LEFT_OUTER, on=(PlanEvent.actor == User.id))
+        .where((PlanEvent.plan == plan) & (PlanEvent.to_status == "accepted"))
+        .order_by(PlanEvent.at.desc(), PlanEvent.id.desc())
+        .first()
+    )
 
 
 def attendance_context(module, group):
@@ -220,7 +292,9 @@ def build_context(kind, obj, actor=None, version=None):
         return declaration_context(obj, actor)
     if kind == "deklaracja":
         return agreement_context(obj)
-    return plan_context(obj, version)
+    if kind == "plan":
+        return plan_context(obj, version)
+    raise ValueError(f"no context for {kind}")
 
 
 def _plain(value):
@@ -230,7 +304,7 @@ def _plain(value):
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, datetime):
-        return date_pl(value.date(), document=True)
+        return date_pl(value, document=True)  # stored in UTC, printed in Warsaw's time
     if isinstance(value, date):
         return date_pl(value, document=True)
     if isinstance(value, str):
@@ -299,6 +373,17 @@ def filename(kind, name, version=None):
     """Readable ASCII: deklaracja-gmina-przykladowo.docx."""
     suffix = f"-wersja-{version}" if version else ""
     return f"{kind}-{slugify(name)}{suffix}.docx"
+
+
+_UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def display_name(kind, name, version=None):
+    """The Polish file name (Content-Disposition filename*): "Plan – Gmina Własna – wersja
+    2.docx"."""
+    suffix = f" – wersja {version}" if version else ""
+    text = f"{KINDS[kind].short} – {name}{suffix}"
+    return _UNSAFE_IN_NAMES.sub(" ", text).strip()[:150] + ".docx"
 
 
 # ---------- templates ----------
@@ -453,13 +538,38 @@ def sample_context(kind):
         ],
         "risks": [{"uid": "r", "risk": "Ryzyko", "mitigation": "Zapobieganie"}],
         "version": 1,
-        "status_label": "Szkic",
-        "accepted": False,
+        "status_label": "Zatwierdzony",
+        "accepted": True,
+        "accepted_by": "eksperta opiekuna",
     }
 
 
+# parts of a context that are None (printed as "") when the data has none
+_OPTIONAL = {"deklaracja": ("countersignatory",)}
+
+
+def empty_sample_context(kind):
+    """The sample with every optional part empty: no lists' rows, empty texts, no
+    countersignature, not a draft, not accepted — what a JST with little data prints."""
+    context = _emptied(sample_context(kind))
+    return context | dict.fromkeys(_OPTIONAL.get(kind, ()), "")
+
+
+def _emptied(value):
+    if isinstance(value, dict):
+        return {key: _emptied(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return []
+    if isinstance(value, str):
+        return ""
+    if isinstance(value, bool):
+        return False
+    return value
+
+
 def check_template(kind, data):
-    """Refuse anything but a valid .docx that renders the full sample context in the sandbox."""
+    """Refuse anything but a valid .docx that renders in the sandbox both the full sample
+    context and the sample with its optional parts empty."""
     if len(data) > MAX_TEMPLATE_BYTES:
         raise TemplateRefused(
             f"Plik jest za duży (najwyżej {MAX_TEMPLATE_BYTES // 1024 // 1024} MB)."
@@ -469,28 +579,94 @@ def check_template(kind, data):
     except uploads.UploadRefused as exc:
         raise TemplateRefused(str(exc)) from exc
     try:
-        render(kind, sample_context(kind), template=data)
-    except TemplateError as exc:
-        fragment = " ".join(
-            line.strip() for line in getattr(exc, "docx_context", []) if line.strip()
-        )
-        message = f"Szablon zawiera błąd: {_polish(exc)}"
-        if fragment:
-            message += f" Fragment: „{fragment[:200]}”."
-        raise TemplateRefused(message) from exc
+        document = Document(io.BytesIO(data))
     except Exception as exc:  # a corrupt document inside a valid zip: python-docx/lxml errors
         raise TemplateRefused(
             "Nie udało się odczytać dokumentu Word — plik jest uszkodzony."
         ) from exc
+    samples = (
+        (sample_context(kind), "pełnymi danymi próbnymi", False),
+        (
+            empty_sample_context(kind),
+            "danymi próbnymi bez części nieobowiązkowych (np. bez kontrasygnaty skarbnika, "
+            "bez szkół i działań)",
+            True,
+        ),
+    )
+    for context, which, empty in samples:
+        try:
+            render(kind, context, template=data)
+        except TemplateError as exc:
+            reason, word = _reason(exc, empty)
+            fragment = _fragment(exc, document, word)
+            message = f"Szablon nie daje się wypełnić {which}: {reason}"
+            if fragment:
+                message += f" Fragment: „{fragment[:200]}”."
+            raise TemplateRefused(message) from exc
+        except Exception as exc:  # the filled template is not a valid document
+            raise TemplateRefused(
+                f"Szablon nie daje się wypełnić {which} — wypełniony nie jest poprawnym "
+                "dokumentem Word. Sprawdź znaczniki {%p %}, {%tr %} i {%tc %}: każdy musi "
+                "stać sam w swoim akapicie, wierszu lub komórce tabeli."
+            ) from exc
 
 
-def _polish(exc):
+def _reason(exc, empty):
+    """(a Polish reason, the name or attribute to look for in the template) of a Jinja error;
+    empty: the error came with the optional parts empty."""
     text = str(exc)
-    if "unsafe" in text or "access to attribute" in text:
-        return f"niedozwolone odwołanie ({text})."
-    if "undefined" in text or "has no attribute" in text:
-        return f"nieznana zmienna lub pole ({text})."
-    return f"{text}."
+    quoted = re.findall(r"'([^']*)'", text)
+    if isinstance(exc, SecurityError):
+        name = quoted[0] if quoted else ""
+        return (
+            f"niedozwolone odwołanie „{name}” — szablon nie ma dostępu do wnętrza Pythona.",
+            name,
+        )
+    if isinstance(exc, UndefinedError):
+        if text.endswith("is undefined") and quoted:
+            return f"nieznana zmienna „{quoted[0]}”.", quoted[0]
+        if "has no attribute" in text and len(quoted) >= 2:
+            name = quoted[-1]
+            if not empty or quoted[0] == "dict object":
+                return f"nieznane pole „{name}”.", name
+            return (
+                f"pole „{name}” nie istnieje, gdy tej części danych brakuje — otocz ten "
+                "fragment warunkiem {% if … %}.",
+                name,
+            )
+        if "has no element" in text:
+            return "odwołanie do elementu listy, która może być pusta — użyj pętli {% for %}.", ""
+        return "nieznana zmienna lub pole.", ""
+    if isinstance(exc, TemplateSyntaxError):
+        if text.startswith("Encountered unknown tag") and quoted:
+            return f"nieznany znacznik „{quoted[0]}”.", quoted[0]
+        if "unexpected end of template" in text:
+            return "niezamknięty znacznik (brakuje np. {% endif %} lub {% endfor %}).", ""
+        return "błąd składni znacznika.", ""
+    return "błąd w znacznikach szablonu.", ""
+
+
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+
+def _fragment(exc, document, word):
+    """The template's text around the error: the tag that names `word`, or the lines Jinja
+    points at (tags split across Word's runs are joined per paragraph)."""
+    if word:
+        pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
+        parts = [document.part] + [
+            rel.target_part
+            for rel in document.part.rels.values()
+            if rel.reltype in (RT.HEADER, RT.FOOTER)
+        ]
+        for part in parts:
+            for paragraph in part.element.iter(qn("w:p")):
+                text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+                for tag in _TAG.findall(text):
+                    if pattern.search(tag):
+                        return tag
+    lines = getattr(exc, "docx_context", None) or []
+    return " ".join(line.strip() for line in lines if line.strip())
 
 
 def save_template(kind, data, name, actor):
@@ -543,7 +719,9 @@ def signed_copies(jst=None, participant=None):
         SignedCopy.recorded_by,
         SignedCopy.fingerprint,
         SignedCopy.filename,
-    )
+        User.id,
+        User.full_name,
+    ).join(User, JOIN.LEFT_OUTER, on=(SignedCopy.recorded_by == User.id))
     if jst is not None:
         query = query.where(SignedCopy.jst == jst)
     if participant is not None:
@@ -640,19 +818,88 @@ def zip_stream(kind, items, template):
 
 
 def merged(kind, items):
-    """One .docx with every document of the batch, each from a new page, for printing."""
+    """One .docx with every document of the batch, each in its own section: from a new page,
+    pages numbered from 1, its own header and footer (so the draft mark only on drafts)."""
     template = template_bytes(kind)
     composer = None
     for _name, context, _missing in items:
         document = Document(io.BytesIO(render(kind, context, template)))
+        own = document.element.body.sectPr
+        _restart_page_numbers(own)
         if composer is None:
             composer = Composer(document)
-        else:
-            composer.doc.add_page_break()
-            composer.append(document)
+            # the merged file's header and footer parts by content (drafts share one), and
+            # by reference (default, first page …) those of the first document
+            parts = {}
+            first = {}
+            for reference in _story_references(own):
+                parts[_story_key(document, reference)] = reference.rId
+                first[reference.tag, reference.type_] = document.part.related_parts[reference.rId]
+            continue
+        body = composer.doc.element.body
+        body.add_section_break()  # the previous document's section ends where it ends
+        composer.append(document)
+        own = deepcopy(own)
+        for reference in _story_references(own):
+            key = _story_key(document, reference)
+            if key not in parts:
+                source = document.part.related_parts[reference.rId]
+                twin = first.get((reference.tag, reference.type_))
+                parts[key] = _copy_story(composer.doc.part, source, twin)
+            reference.rId = parts[key]
+        body.replace(body.sectPr, own)
     out = io.BytesIO()
     composer.save(out)
     return out.getvalue()
+
+
+def _restart_page_numbers(sect_pr):
+    numbering = sect_pr.find(qn("w:pgNumType"))
+    if numbering is None:
+        numbering = OxmlElement("w:pgNumType")
+        sect_pr.insert_element_before(numbering, *_AFTER_PG_NUM_TYPE)
+    numbering.set(qn("w:start"), "1")
+
+
+# what follows w:pgNumType in w:sectPr (the schema fixes the order)
+_AFTER_PG_NUM_TYPE = (
+    "w:cols",
+    "w:formProt",
+    "w:vAlign",
+    "w:noEndnote",
+    "w:titlePg",
+    "w:textDirection",
+    "w:bidi",
+    "w:rtlGutter",
+    "w:docGrid",
+    "w:printerSettings",
+    "w:sectPrChange",
+)
+
+
+def _story_references(sect_pr):
+    return sect_pr.xpath("w:headerReference|w:footerReference")
+
+
+def _story_key(document, reference):
+    return reference.tag, document.part.related_parts[reference.rId].blob
+
+
+def _copy_story(main, source, twin):
+    """Relate to `main` a copy of a header or footer part of another rendering of the same
+    template; its relationships (a logo …) are those of its `twin` in the first document."""
+    header = isinstance(source, HeaderPart)
+    cls, name, reltype = (
+        (HeaderPart, "/word/header%d.xml", RT.HEADER)
+        if header
+        else (FooterPart, "/word/footer%d.xml", RT.FOOTER)
+    )
+    package = main.package
+    part = cls(package.next_partname(name), source.content_type, deepcopy(source.element), package)
+    for rel in twin.rels.values() if twin is not None else ():
+        target = rel.target_ref if rel.is_external else rel.target_part
+        part.rels.add_relationship(rel.reltype, target, rel.rId, rel.is_external)
+    return main.relate_to(part, reltype)
 
 
 def plan_versions(jst):

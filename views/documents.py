@@ -3,6 +3,7 @@ templates."""
 
 import io
 from datetime import date
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -34,9 +35,23 @@ NAV = [("documents.overview", "Dokumenty", "doc.manage")]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def send_docx(data, name):
-    """A generated Word document as a download (every area's documents go out this way)."""
-    return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=name)
+def send_docx(data, name, display=None):
+    """A generated Word document as a download (every area's documents go out this way).
+    name: the ASCII file name; display: the Polish one (Content-Disposition filename*)."""
+    response = send_file(
+        io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=display or name
+    )
+    return _attachment(response, name, display)
+
+
+def _attachment(response, name, display=None):
+    """Content-Disposition with our ASCII name as `filename` (werkzeug's fallback would drop
+    letters like ł) and the Polish name as `filename*`, as werkzeug writes it (RFC 6266)."""
+    names = {"filename": name}
+    if display and display != name:
+        names["filename*"] = "UTF-8''" + quote(display, safe="!#$&+-.^_`|~")
+    response.headers.set("Content-Disposition", "attachment", **names)
+    return response
 
 
 def _require_manage():
@@ -50,14 +65,10 @@ def _kind_or_404(kind, batches=False):
     return kind
 
 
-def _signed_state(copies, kind, context, participant=None, version=None):
+def _signed_state(copies, kind, context, version=None):
     """The newest signed copy of this document and whether the data still matches it."""
     for copy in copies:
-        if (
-            copy.kind == kind
-            and copy.participant_id == participant
-            and copy.plan_version == version
-        ):
+        if copy.kind == kind and copy.plan_version == version:
             return copy, copy.fingerprint == documents.fingerprint(context)
     return None, None
 
@@ -75,8 +86,12 @@ def jst_documents(jst_id):
     declarations = []
     for member in members:
         missing = participants.missing_fields(member.user)
-        copy = next((c for c in documents.signed_copies(participant=member.user)), None)
-        declarations.append((member.user, missing, copy))
+        copies_of_member = documents.signed_copies(participant=member.user)
+        signed = (None, None)
+        if copies_of_member:  # comparing reads the participant's data (audited)
+            declaration, _missing = documents.declaration_context(member.user, current_user)
+            signed = _signed_state(copies_of_member, "oswiadczenie", declaration)
+        declarations.append((member.user, missing, signed))
     plan = plans.get_plan(jst)
     return render_template(
         "documents/jst.html",
@@ -102,7 +117,9 @@ def agreement(jst_id):
         flash("Deklaracji nie można jeszcze pobrać — brakuje danych (lista poniżej).", "warning")
         return redirect(url_for(".jst_documents", jst_id=jst.id))
     return send_docx(
-        documents.render("deklaracja", context), documents.filename("deklaracja", jst.name)
+        documents.render("deklaracja", context),
+        documents.filename("deklaracja", jst.name),
+        documents.display_name("deklaracja", jst.name),
     )
 
 
@@ -115,7 +132,9 @@ def plan(jst_id):
     if context is None:
         abort(404)
     return send_docx(
-        documents.render("plan", context), documents.filename("plan", jst.name, version)
+        documents.render("plan", context),
+        documents.filename("plan", jst.name, version),
+        documents.display_name("plan", jst.name, version),
     )
 
 
@@ -131,6 +150,7 @@ def _declaration(user):
     return send_docx(
         documents.render("oswiadczenie", context),
         documents.filename("oswiadczenie", user.full_name),
+        documents.display_name("oswiadczenie", user.full_name),
     ), missing
 
 
@@ -159,7 +179,12 @@ def record_signed(jst_id):
     jst = load_jst(jst_id, "doc.manage")
     form = SignedForm()
     if not form.validate_on_submit():
-        flash("Podaj datę otrzymania podpisanego egzemplarza (RRRR-MM-DD).", "danger")
+        flash(
+            form.kind.errors[0]
+            if form.kind.errors
+            else "Podaj datę otrzymania podpisanego egzemplarza (RRRR-MM-DD).",
+            "danger",
+        )
         return redirect(url_for(".jst_documents", jst_id=jst.id))
     kind = form.kind.data
     if kind == "oswiadczenie":
@@ -181,7 +206,23 @@ def record_signed(jst_id):
 def signed_file(copy_id):
     _require_manage()
     copy = SignedCopy.get_or_none(SignedCopy.id == copy_id) or abort(404)
-    return send_docx(bytes(copy.data), copy.filename)
+    if copy.participant_id is not None:
+        name = copy.participant.full_name
+    else:
+        name = copy.jst.name
+    if KINDS[copy.kind].personal:
+        audit.record(
+            "document_download",
+            actor=current_user,
+            subject=f"user:{copy.participant_id}",
+            address=client_address(),
+            details=f"podpisane oświadczenie uczestnika (egzemplarz #{copy.id})",
+        )
+    return send_docx(
+        bytes(copy.data),
+        copy.filename,
+        documents.display_name(copy.kind, f"podpisany egzemplarz – {name}", copy.plan_version),
+    )
 
 
 # ---------- batches and templates (coordinator) ----------
@@ -217,11 +258,8 @@ def batch_zip(kind):
     items = documents.batch(_kind_or_404(kind, batches=True), _group(), current_user)
     template = documents.template_bytes(kind)
     suffix = f"-grupa-{_group()}" if _group() else ""
-    return Response(
-        documents.zip_stream(kind, items, template),
-        mimetype="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="{kind}{suffix}.zip"'},
-    )
+    response = Response(documents.zip_stream(kind, items, template), mimetype="application/zip")
+    return _attachment(response, f"{kind}{suffix}.zip")
 
 
 @bp.get("/dokumenty/<kind>-scalone.docx")
@@ -232,15 +270,23 @@ def batch_merged(kind):
     if not items:
         flash("Brak dokumentów do scalenia.", "info")
         return redirect(url_for(".overview"))
-    suffix = f"-grupa-{_group()}" if _group() else ""
-    return send_docx(documents.merged(kind, items), f"{kind}-wszystkie{suffix}.docx")
+    group = _group()
+    return send_docx(
+        documents.merged(kind, items),
+        f"{kind}-wszystkie{f'-grupa-{group}' if group else ''}.docx",
+        documents.display_name(kind, f"wszystkie{f' – grupa {group}' if group else ''}"),
+    )
 
 
 @bp.get("/dokumenty/szablony/<kind>.docx")
 @login_required
 def template_file(kind):
     _require_manage()
-    return send_docx(documents.template_bytes(_kind_or_404(kind)), f"szablon-{kind}.docx")
+    return send_docx(
+        documents.template_bytes(_kind_or_404(kind)),
+        f"szablon-{kind}.docx",
+        f"Szablon – {KINDS[kind].label}.docx",
+    )
 
 
 @bp.get("/dokumenty/szablony/<kind>/probka.docx")
@@ -248,7 +294,11 @@ def template_file(kind):
 def template_sample(kind):
     _require_manage()
     _kind_or_404(kind)
-    return send_docx(documents.render(kind, documents.sample_context(kind)), f"probka-{kind}.docx")
+    return send_docx(
+        documents.render(kind, documents.sample_context(kind)),
+        f"probka-{kind}.docx",
+        f"Próbka – {KINDS[kind].label}.docx",
+    )
 
 
 @bp.post("/dokumenty/szablony/<kind>")

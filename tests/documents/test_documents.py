@@ -6,16 +6,18 @@ import os
 import shutil
 import subprocess
 import zipfile
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from docx import Document
 from docxtpl import DocxTemplate
 
 from models import AuditLog, Jst
-from services import documents, participants, plans
+from models.documents import SignedCopy
+from models.plans import PlanEvent, PlanVersion
+from services import documents, participants, plans, settings
 from services.documents import KINDS, TemplateRefused
-from services.identifiers import make_pesel
+from services.identifiers import make_nip, make_pesel, make_regon
 from tests.conftest import add_member, login, make_jst
 
 NASTY = "A & B < C > D \" ' {{ 7*7 }} {% if x %} 😀 Łódź\nnowa linia\x01"
@@ -29,6 +31,44 @@ def _text(data):
     parts += [p.text for s in doc.sections for p in s.header.paragraphs]
     parts += [p.text for s in doc.sections for p in s.footer.paragraphs]
     return "\n".join(parts)
+
+
+def _ore_settings():
+    settings.save(
+        {
+            "ore_nip": make_nip(901),
+            "ore_regon": make_regon(901),
+            "ore_contact": "Jan Kontaktowy, ore@example.org, +48 22 000 00 00",
+        }
+    )
+
+
+def _add_school(jst, user, name="Szkoła Podstawowa w Testowie"):
+    plans.save_row(
+        plans.get_plan(jst),
+        "szkoly",
+        plans.new_uid(),
+        {"name": name, "rspo": "1234", "kind": "szkola_podstawowa"},
+        None,
+        user,
+    )
+
+
+def _sections(data):
+    """[(header text, body text)] of each section of a .docx."""
+    doc = Document(io.BytesIO(data))
+    return [
+        (
+            "\n".join(p.text for p in section.header.paragraphs),
+            "\n".join(
+                block.text
+                if hasattr(block, "text")
+                else "\n".join(c.text for row in block.rows for c in row.cells)
+                for block in section.iter_inner_content()
+            ),
+        )
+        for section in doc.sections
+    ]
 
 
 def _participant_data(user, **overrides):
@@ -99,6 +139,7 @@ def test_agreement_of_a_powiat_has_both_board_signatures_team_and_schools(client
         None,
         member,
     )
+    _ore_settings()
     login(client, world.coordinator)
     response = client.get(f"/jst/{jst.id}/dokumenty/deklaracja.docx")
     assert response.status_code == 200
@@ -193,7 +234,7 @@ def test_plan_document_drafts_versions_and_acceptance(client, world):
     Plan.update(status="accepted").where(Plan.id == plan.id).execute()
     text = _text(client.get(f"/jst/{world.jst.id}/dokumenty/plan.docx?wersja=1").data)
     assert "WERSJA ROBOCZA" not in text
-    assert "Plan zatwierdzony przez eksperta opiekuna." in text
+    assert "Wersja 1 · status: Zatwierdzony" in text and "Plan zatwierdzony." in text
     assert client.get(f"/jst/{world.jst.id}/dokumenty/plan.docx?wersja=7").status_code == 404
 
 
@@ -215,11 +256,17 @@ def test_batch_zip_streams_documents_and_an_index(client, world):
     assert zipfile.ZipFile(io.BytesIO(response.data)).namelist() == ["spis.csv"]
 
 
-def test_merged_batch_holds_every_document(client, world):
+def test_merged_batch_keeps_each_documents_own_draft_mark(client, world):
+    _ore_settings()
+    _add_school(world.jst, world.participant)  # Gmina Własna is complete, the others are not
+    make_jst("Gmina Zielona")
     login(client, world.coordinator)
     response = client.get("/dokumenty/deklaracja-scalone.docx")
-    text = _text(response.data)
-    assert "Gmina Własna" in text and "Gmina Obca" in text
+    assert "deklaracja-wszystkie.docx" in response.headers["Content-Disposition"]
+    sections = _sections(response.data)
+    names = ("Gmina Obca", "Gmina Własna", "Gmina Zielona")  # in order, one per section
+    assert [[n for n in names if n in body] for _header, body in sections] == [[n] for n in names]
+    assert ["WERSJA ROBOCZA" in header for header, _body in sections] == [True, False, True]
 
 
 def _docx_with(text, split=False):
@@ -321,3 +368,145 @@ def test_documents_open_in_libreoffice(app, tmp_path, kind):
         timeout=120,
     )
     assert (tmp_path / f"{kind}.pdf").stat().st_size > 1000
+
+
+def test_plan_past_its_draft_prints_its_last_version_date_and_decider(client, world, monkeypatch):
+    monkeypatch.setattr(plans, "blocking", lambda gaps: [])  # a complete plan, whatever it holds
+    plan = plans.get_plan(world.jst)
+    plans.transition(plan, "submit", world.participant)
+    plans.transition(plan, "return", world.expert, "Proszę poprawić.")
+    plans.transition(plan, "submit", world.participant)
+    for number, day in ((1, 3), (2, 10)):
+        PlanVersion.update(submitted_at=datetime(2017, 5, day, 10)).where(
+            PlanVersion.number == number
+        ).execute()
+    login(client, world.participant)
+    url = f"/jst/{world.jst.id}/dokumenty/plan.docx"
+    text = _text(client.get(url).data)
+    assert "Wersja 2 · status: Przekazany do opiniowania · 10 maja 2017 r." in text
+    assert "WERSJA ROBOCZA" not in text and "Plan zatwierdzony" not in text
+    plans.transition(plan, "accept", world.coordinator)
+    PlanEvent.update(at=datetime(2017, 5, 12, 10)).where(
+        PlanEvent.to_status == "accepted"
+    ).execute()
+    text = _text(client.get(url).data)
+    assert "Wersja 2 · status: Zatwierdzony · 12 maja 2017 r." in text
+    assert "Wersja 3" not in text
+    assert "Plan zatwierdzony przez koordynatora projektu." in text
+    assert "eksperta" not in text
+    text = _text(client.get(f"{url}?wersja=1").data)
+    assert "Wersja 1 · status: Przekazany do opiniowania · 3 maja 2017 r." in text
+    assert "Plan zatwierdzony" not in text
+    text = _text(client.get(f"{url}?wersja=2").data)
+    assert "Wersja 2 · status: Zatwierdzony · 12 maja 2017 r." in text
+
+
+@pytest.mark.parametrize("kind", ["lista_obecnosci", "zaswiadczenie", "nieznany"])
+def test_signed_copy_of_a_kind_that_is_not_signed_is_refused_in_polish(client, world, kind):
+    login(client, world.coordinator)
+    response = client.post(
+        f"/jst/{world.jst.id}/dokumenty/podpisane",
+        data={"kind": kind, "received_on": "2017-04-20"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "Podpisany egzemplarz zapisuje się tylko dla oświadczenia uczestnika" in (
+        response.get_data(as_text=True)
+    )
+    assert SignedCopy.select().count() == 0
+
+
+def test_signed_declaration_shows_who_recorded_it_warns_on_change_and_is_audited(client, world):
+    _participant_data(world.participant)
+    login(client, world.coordinator)
+    client.post(
+        f"/jst/{world.jst.id}/dokumenty/podpisane",
+        data={
+            "kind": "oswiadczenie",
+            "participant": world.participant.id,
+            "received_on": "2017-04-20",
+        },
+    )
+    page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
+    assert f"otrzymano 20 kwietnia 2017 (zapisał(a): {world.coordinator.full_name}," in page
+    assert "nie odpowiada podpisanemu" not in page
+    _participant_data(world.participant, street="ul. Nowa")
+    page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
+    assert "obecne oświadczenie nie odpowiada podpisanemu egzemplarzowi" in page
+    copy = SignedCopy.get()
+    downloads = AuditLog.select().where(AuditLog.action == "document_download")
+    assert downloads.count() == 0
+    response = client.get(f"/dokumenty/podpisane/{copy.id}.docx")
+    assert "ul. Zmyślona" in _text(response.data)  # the exact file that was signed
+    entry = downloads.get()
+    assert (
+        entry.subject == f"user:{world.participant.id}" and entry.actor_id == world.coordinator.id
+    )
+
+
+def test_agreement_is_incomplete_until_ores_data_is_set(client, world):
+    _add_school(world.jst, world.participant)
+    login(client, world.coordinator)
+    page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
+    assert "NIP ORE (ustawienia programu)" in page and "REGON ORE (ustawienia programu)" in page
+    assert "ustawienia programu (dane ORE)" in page  # the link to fix it
+    text = _text(client.get(f"/jst/{world.jst.id}/dokumenty/deklaracja.docx").data)
+    assert "WERSJA ROBOCZA" in text
+    _ore_settings()
+    page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
+    assert "ustawienia programu" not in page
+    text = _text(client.get(f"/jst/{world.jst.id}/dokumenty/deklaracja.docx").data)
+    assert "WERSJA ROBOCZA" not in text
+    assert f"NIP {make_nip(901)}, REGON {make_regon(901)}" in text
+    assert "Ze strony ORE: Jan Kontaktowy, ore@example.org" in text
+
+
+def test_declarations_list_what_is_missing(client, world):
+    _participant_data(world.participant, occupation="", phone="")
+    login(client, world.coordinator)
+    page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
+    assert "brakuje: Telefon, Wykonywany zawód" in page
+    assert "brakuje: wszystkie dane uczestnika" in page  # the teammate typed nothing
+
+
+def test_downloads_carry_the_polish_name_and_an_ascii_fallback(client, world):
+    _participant_data(world.participant)
+    login(client, world.coordinator)
+    response = client.get(f"/jst/{world.jst.id}/dokumenty/deklaracja.docx")
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment; filename=deklaracja-gmina-wlasna.docx; ")
+    assert (
+        "filename*=UTF-8''Deklaracja%20wsp%C3%B3%C5%82pracy%20%E2%80%93%20Gmina%20W%C5%82asna.docx"
+        in disposition
+    )
+    response = client.get(f"/dokumenty/oswiadczenie/{world.participant.id}.docx")
+    disposition = response.headers["Content-Disposition"]
+    assert "filename*=UTF-8''O%C5%9Bwiadczenie%20uczestnika%20%E2%80%93%20" in disposition
+    response = client.get("/dokumenty/deklaracja.zip?grupa=1")
+    assert response.headers["Content-Disposition"] == "attachment; filename=deklaracja-grupa-1.zip"
+
+
+@pytest.mark.parametrize(
+    "tag,fragment",
+    [
+        ("{{ countersignatory.name }}", "{{ countersignatory.name }}"),
+        ("{{ signatories[0].name }}", ""),
+        ("{{ team[0].name }}", ""),
+    ],
+)
+def test_template_must_render_a_jst_without_the_optional_parts(client, world, tag, fragment):
+    with pytest.raises(TemplateRefused) as refused:
+        documents.check_template("deklaracja", _docx_with(tag))
+    message = str(refused.value)
+    assert "bez części nieobowiązkowych" in message
+    assert "has no" not in message and "undefined" not in message  # Polish, not Jinja's English
+    assert f"Fragment: „{fragment}”" in message if fragment else "pusta" in message
+    login(client, world.coordinator)
+    page = client.post(
+        "/dokumenty/szablony/deklaracja",
+        data={"file": (io.BytesIO(_docx_with(tag)), "szablon.docx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert page.status_code == 200 and "Nie przyjęto szablonu" in page.get_data(as_text=True)
+    assert client.get(f"/jst/{world.jst.id}/dokumenty/deklaracja.docx").status_code == 200
