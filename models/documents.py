@@ -45,4 +45,15 @@ def m0040_documents():
     db.create_tables(MODELS, safe=True)
 
 
-MIGRATIONS = [(40, m0040_documents)]
+def m0041_encrypt_signed_copies():
+    """Signed copies (a declaration prints PESEL and address) are stored encrypted from now on."""
+    from services import crypto  # noqa: PLC0415
+
+    for copy in SignedCopy.select():
+        if not crypto.is_token(copy.data):
+            SignedCopy.update(data=crypto.encrypt_bytes(copy.data)).where(
+                SignedCopy.id == copy.id
+            ).execute()
+
+
+MIGRATIONS = [(40, m0040_documents), (41, m0041_encrypt_signed_copies)]

@@ -47,6 +47,27 @@ def rotate(token):
     return _fernet().rotate(token.encode()).decode() if token else ""
 
 
+def encrypt_bytes(data):
+    """A file's bytes (a signed copy) as a Fernet token, bytes too."""
+    return _fernet().encrypt(bytes(data))
+
+
+def decrypt_bytes(token):
+    try:
+        return _fernet().decrypt(bytes(token))
+    except InvalidToken as exc:
+        raise RuntimeError("a stored file cannot be decrypted with the configured keys") from exc
+
+
+def rotate_bytes(token):
+    return _fernet().rotate(bytes(token))
+
+
+def is_token(data):
+    """Whether stored bytes are a Fernet token (they all begin with version byte 0x80)."""
+    return bytes(data[:6]) == b"gAAAAA"
+
+
 def lookup_hash(value):
     """A keyed hash (HMAC-SHA256, keyed by the newest key) for uniqueness checks; key rotation
     recomputes the stored hashes."""

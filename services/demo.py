@@ -4,7 +4,7 @@ from datetime import date
 
 from models import JST_KINDS, ExpertAssignment, Jst, TeamMembership, User, write_tx
 
-from . import accounts, participants, plans, programme, review, surveys
+from . import accounts, participants, plans, programme, review, settings, surveys
 from .identifiers import TERYT_KIND_DIGIT, VOIVODESHIPS, make_nip, make_regon
 from .text import fold
 
@@ -86,6 +86,13 @@ PARTICIPANTS = [
 ]
 
 
+ORE_DEMO = {
+    "ore_nip": make_nip(997),
+    "ore_regon": make_regon(997),
+    "ore_contact": "Anna Koordynacyjna, koordynacja@example.org, +48 22 000 00 00",
+}
+
+
 def seed(password, hash_method):
     """Create what is missing; returns [(email, role label)] of the demo logins.
 
@@ -130,6 +137,9 @@ def seed(password, hash_method):
                         phone=f"+48 600 000 {k:03d}",
                         joined_at=date(2017, 4, 5),
                     )
+    # ORE's data on the agreement: fictitious, and only where the settings are still empty
+    current = settings.get_all()
+    settings.save({k: v for k, v in ORE_DEMO.items() if not current.get(k)})
     ctx = {"users": users, "jsts": jsts, "password": password, "hash_method": hash_method}
     for area in (plans, participants, review, programme, surveys):
         with write_tx():

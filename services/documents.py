@@ -28,7 +28,7 @@ from models import Jst, TeamMembership, User, write_tx
 from models.documents import DocumentTemplate, SignedCopy
 from models.plans import Plan, PlanEvent, PlanVersion
 
-from . import audit, jst_rules, participants, plans, settings, uploads
+from . import audit, crypto, jst_rules, participants, plans, settings, uploads
 from .formatting import date_pl
 from .text import clean, slugify
 
@@ -124,9 +124,13 @@ def _missing_ore_settings():
     ]
 
 
-def declaration_context(user, actor):
-    """(context, missing) for a participant's declaration; reading it is audited."""
-    data = participants.declaration_data(user, actor) or {}
+def declaration_context(user, actor=None):
+    """(context, missing) for a participant's declaration; reading it is audited — unless no
+    actor is given: only to compare with a signed copy, nothing of it shown."""
+    if actor is None:
+        data = participants.compared_declaration_data(user) or {}
+    else:
+        data = participants.declaration_data(user, actor) or {}
     missing = participants.missing_fields(user)
     return {**_common(bool(missing)), "p": _plain(data or _EMPTY_DECLARATION)}, missing
 
@@ -744,10 +748,15 @@ def record_signed(kind, obj, received_on, actor, version=None):
             recorded_by=actor,
             fingerprint=fingerprint(context),
             filename=filename(kind, name, version),
-            data=data,
+            data=crypto.encrypt_bytes(data),  # a declaration prints PESEL and address
         )
         audit.record("signed_copy", actor=actor, details=f"{kind} #{copy.id}")
     return copy
+
+
+def signed_file(copy):
+    """The bytes of a stored signed copy."""
+    return crypto.decrypt_bytes(copy.data)
 
 
 # ---------- batches ----------

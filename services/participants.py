@@ -5,6 +5,7 @@ every export and every erasure in the audit log (who, whose, when, what; never t
 from datetime import date
 
 from models import Jst, TeamMembership, User, utcnow, write_tx
+from models.documents import SignedCopy
 from models.participants import ENCRYPTED, ParticipantData
 
 from . import audit, crypto, exports
@@ -279,6 +280,13 @@ def declaration_data(user, actor, address=""):
     return None if values is None else _printable(values)
 
 
+def compared_declaration_data(user):
+    """declaration_data for comparing with a signed copy only: nothing of it is shown, so the
+    read is not audited (as missing_fields)."""
+    values = _decrypted(_record(user), user)
+    return None if values is None else _printable(values)
+
+
 def _printable(values):
     answers = dict(SENSITIVE_ANSWERS)
     return {
@@ -350,8 +358,9 @@ def _text(value):
 
 
 def erase(user, actor, address=""):
-    """Erase PESEL, birth date, address, phone and the sensitive answers; keep the name and the
-    anonymous facts (sex, age band, education); deactivate the account."""
+    """Erase PESEL, birth date, address, phone, the sensitive answers and the stored signed
+    declarations; keep the name and the anonymous facts (sex, age band, education); deactivate
+    the account."""
     with write_tx():
         record = _record(user)
         if record is not None:
@@ -360,6 +369,8 @@ def erase(user, actor, address=""):
             record.pesel_hash = None
             record.erased_at = utcnow()
             record.save()
+        # the stored signed declarations print the same data
+        SignedCopy.delete().where(SignedCopy.participant == user.id).execute()
         User.update(active=False).where(User.id == user.id).execute()
         from .accounts import end_sessions  # noqa: PLC0415
 
@@ -403,6 +414,10 @@ def rotate_keys():
             record.pesel_hash = crypto.lookup_hash(pesel) if pesel else None
             record.save()
             count += 1
+        for copy in SignedCopy.select(SignedCopy.id, SignedCopy.data):
+            SignedCopy.update(data=crypto.rotate_bytes(copy.data)).where(
+                SignedCopy.id == copy.id
+            ).execute()
     return count
 
 

@@ -88,8 +88,8 @@ def jst_documents(jst_id):
         missing = participants.missing_fields(member.user)
         copies_of_member = documents.signed_copies(participant=member.user)
         signed = (None, None)
-        if copies_of_member:  # comparing reads the participant's data (audited)
-            declaration, _missing = documents.declaration_context(member.user, current_user)
+        if copies_of_member:  # compared only, not shown: no audited read
+            declaration, _missing = documents.declaration_context(member.user)
             signed = _signed_state(copies_of_member, "oswiadczenie", declaration)
         declarations.append((member.user, missing, signed))
     plan = plans.get_plan(jst)
@@ -219,7 +219,7 @@ def signed_file(copy_id):
             details=f"podpisane oświadczenie uczestnika (egzemplarz #{copy.id})",
         )
     return send_docx(
-        bytes(copy.data),
+        documents.signed_file(copy),
         copy.filename,
         documents.display_name(copy.kind, f"podpisany egzemplarz – {name}", copy.plan_version),
     )

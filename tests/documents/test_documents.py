@@ -510,3 +510,63 @@ def test_template_must_render_a_jst_without_the_optional_parts(client, world, ta
     )
     assert page.status_code == 200 and "Nie przyjęto szablonu" in page.get_data(as_text=True)
     assert client.get(f"/jst/{world.jst.id}/dokumenty/deklaracja.docx").status_code == 200
+
+
+def test_demo_fills_ore_data_once_and_keeps_the_coordinators(app):
+    from services import demo, documents, settings
+
+    demo.seed("demo-haslo-123", "pbkdf2:sha256:1")
+    assert settings.get("ore_nip") == demo.ORE_DEMO["ore_nip"]
+    assert documents._missing_ore_settings() == []  # demo agreements are not drafts for ORE's sake
+    settings.save({"ore_contact": "Zmieniony Kontakt, zmiana@example.org"})
+    demo.seed("demo-haslo-123", "pbkdf2:sha256:1")
+    assert settings.get("ore_contact") == "Zmieniony Kontakt, zmiana@example.org"
+
+
+def test_signed_declaration_is_stored_encrypted_erased_and_rotated(client, world, app):
+    from services import crypto
+
+    _participant_data(world.participant)
+    login(client, world.coordinator)
+    client.post(
+        f"/jst/{world.jst.id}/dokumenty/podpisane",
+        data={
+            "kind": "oswiadczenie",
+            "participant": world.participant.id,
+            "received_on": "2017-04-20",
+        },
+    )
+    copy = SignedCopy.get()
+    raw = bytes(copy.data)
+    assert crypto.is_token(raw) and not raw.startswith(b"PK")  # not a readable .docx at rest
+    assert "ul. Zmyślona" in _text(client.get(f"/dokumenty/podpisane/{copy.id}.docx").data)
+    # a key rotation re-encrypts it; the new key alone reads it
+    old_keys = app.config["PII_KEYS"]
+    new_key = crypto.new_key()
+    crypto.configure(new_key + "," + old_keys)
+    participants.rotate_keys()
+    crypto.configure(new_key)
+    assert "ul. Zmyślona" in _text(documents.signed_file(SignedCopy.get()))
+    crypto.configure(old_keys + "," + new_key)
+    # erasure removes the stored signed declaration with the rest of the data
+    participants.erase(world.participant, world.coordinator)
+    assert SignedCopy.select().where(SignedCopy.participant == world.participant.id).count() == 0
+
+
+def test_migration_encrypts_signed_copies_stored_before(app, world):
+    from models.documents import m0041_encrypt_signed_copies
+    from services import crypto
+
+    plain = b"PK\x03\x04 a signed copy stored before encryption"
+    copy = SignedCopy.create(
+        kind="deklaracja",
+        jst=world.jst,
+        received_on=date(2017, 4, 20),
+        fingerprint="0" * 64,
+        filename="deklaracja.docx",
+        data=plain,
+    )
+    m0041_encrypt_signed_copies()
+    m0041_encrypt_signed_copies()  # twice: a token is not encrypted again
+    stored = SignedCopy.get_by_id(copy.id)
+    assert crypto.is_token(stored.data) and documents.signed_file(stored) == plain
