@@ -474,12 +474,6 @@ def get_row(plan, kind, uid):
     return model.get_or_none((model.plan == plan) & (model.uid == uid))
 
 
-def row_of_another_plan(plan, kind, uid):
-    """Whether `uid` names a row of another plan (not one deleted from this plan)."""
-    model = ROW_KINDS[kind].model
-    return model.select().where((model.uid == uid) & (model.plan != plan)).exists()
-
-
 def delete_row(plan, kind, uid, user):
     spec = ROW_KINDS[kind]
     with write_tx():
