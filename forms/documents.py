@@ -4,6 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 
+from models import DB_INT_MAX
 from services.documents import KINDS, SIGNED_KINDS
 
 from .base import DATE_MESSAGE, BaseForm, PlDateField
@@ -24,8 +25,10 @@ class SignedForm(BaseForm):
             )
         ],
     )
-    participant = IntegerField(validators=[Optional(), NumberRange(min=1)])
-    version = IntegerField(validators=[Optional(), NumberRange(min=1, max=10_000)])
+    participant = IntegerField(
+        "Uczestnik", validators=[Optional(), NumberRange(min=1, max=DB_INT_MAX)]
+    )
+    version = IntegerField("Wersja planu", validators=[Optional(), NumberRange(min=1, max=10_000)])
     received_on = PlDateField(
         "Data otrzymania podpisanego egzemplarza", validators=[InputRequired(DATE_MESSAGE)]
     )

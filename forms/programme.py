@@ -82,7 +82,7 @@ class AttachmentForm(BaseForm):
 
 class ConsultationForm(BaseForm):
     meeting_date = PlDateField("Data spotkania konsultacyjnego", validators=[Optional()])
-    expert = SelectField("Ekspert", coerce=int, validate_choice=False)
+    expert = SelectField("Ekspert", coerce=int)
     outcome = TextAreaField("Wynik", validators=[long(5000)])
 
 

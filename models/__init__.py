@@ -2,8 +2,10 @@ from . import documents, participants, plans, programme, review, surveys
 from .accounts import ROLES, LoginAttempt, PasswordToken, User, UserSession
 from .audit import AuditLog
 from .base import (
+    DB_INT_MAX,
     BaseModel,
     db,
+    db_int,
     is_postgres,
     is_sqlite,
     locked,
@@ -44,6 +46,8 @@ AREAS = (plans, participants, documents, review, programme, surveys)
 ALL_MODELS += [model for area in AREAS for model in area.MODELS]
 
 __all__ = [
+    "DB_INT_MAX",
+    "db_int",
     "ALL_MODELS",
     "ROLES",
     "HEAD_TITLES",

@@ -16,6 +16,18 @@ SQLITE_PRAGMAS = {
 }
 
 
+DB_INT_MAX = 2**63 - 1  # the largest integer a column holds (SQLite's driver raises beyond it)
+
+
+def db_int(value):
+    """int(value) when a database integer can hold it, else ValueError — as the `type=` of
+    request.args.get, a larger number counts as not given."""
+    number = int(value)
+    if not -DB_INT_MAX <= number <= DB_INT_MAX:
+        raise ValueError(value)
+    return number
+
+
 def utcnow():
     """Naive UTC timestamp: what every DateTimeField stores (shown in Europe/Warsaw)."""
     return datetime.now(UTC).replace(tzinfo=None)

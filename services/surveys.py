@@ -302,13 +302,15 @@ def _answered(survey):
 
 
 def _responses(survey, group):
-    """The answers of one working group, or of all (`group` None) but those of groups with fewer
-    than MIN_GROUP answers: else "all" minus the groups shown would reveal a hidden group's.
-    Returns (query, number of answers left out)."""
+    """The answers of one working group, or of all (`group` None). "All" minus the groups shown
+    is the answers of the groups hidden (fewer than MIN_GROUP each): when those together are
+    fewer than MIN_GROUP too, they are left out of "all". Returns (query, number left out)."""
     query = SurveyResponse.select(SurveyResponse.id).where(SurveyResponse.survey == survey)
     if group is not None:
         return query.where(SurveyResponse.group == group), 0
     small = {g: n for g, n in _answered(survey).items() if n < MIN_GROUP}
+    if sum(small.values()) >= MIN_GROUP:  # together they are as anonymous as a shown group
+        return query, 0
     numbers = [g for g in small if g is not None]
     if numbers:
         query = query.where(SurveyResponse.group.not_in(numbers) | SurveyResponse.group.is_null())

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 from werkzeug.routing import IntegerConverter
 
+from models import DB_INT_MAX
 from services import formatting, policy
 from services import review as review_service
 
@@ -50,7 +51,7 @@ class BoundedIntConverter(IntegerConverter):
     SQLite's driver would raise OverflowError for it."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", DB_INT_MAX)
         super().__init__(map, *args, **kwargs)
 
 

@@ -6,7 +6,7 @@ from peewee import JOIN
 
 from forms.admin import RoleForm, UserForm, settings_form_class
 from forms.auth import EmptyForm
-from models import AuditLog, User, write_tx
+from models import AuditLog, User, db_int, write_tx
 from services import accounts, audit, mail, policy, settings
 from services.text import fold
 
@@ -42,7 +42,7 @@ def _require_manage(target):
 def _page_arg():
     """?strona=N clamped: a page past the end is empty anyway, and a huge N would overflow the
     database's OFFSET."""
-    return min(max(request.args.get("strona", 1, type=int), 1), MAX_PAGE)
+    return min(max(request.args.get("strona", 1, type=db_int), 1), MAX_PAGE)
 
 
 @bp.get("/uzytkownicy")

@@ -20,7 +20,7 @@ from flask_login import current_user, login_required
 
 from forms.auth import EmptyForm
 from forms.documents import SignedForm, TemplateForm
-from models import PROGRAM_GROUPS, Jst, TeamMembership, User
+from models import PROGRAM_GROUPS, Jst, TeamMembership, User, db_int
 from models.documents import SignedCopy
 from services import audit, documents, participants, plans, policy
 from services.documents import KINDS, TemplateRefused
@@ -127,7 +127,7 @@ def agreement(jst_id):
 @login_required
 def plan(jst_id):
     jst = load_jst(jst_id, "doc.jst")
-    version = request.args.get("wersja", type=int)
+    version = request.args.get("wersja", type=db_int)
     context, _missing = documents.plan_context(jst, version)
     if context is None:
         abort(404)
@@ -178,13 +178,9 @@ def declaration(user_id):
 def record_signed(jst_id):
     jst = load_jst(jst_id, "doc.manage")
     form = SignedForm()
-    if not form.validate_on_submit():
-        flash(
-            form.kind.errors[0]
-            if form.kind.errors
-            else "Podaj datę otrzymania podpisanego egzemplarza (RRRR-MM-DD).",
-            "danger",
-        )
+    if not form.validate_on_submit():  # the date is the one field typed; the rest is hidden
+        errors = [f"{field.label.text}: {field.errors[0]}" for field in form if field.errors]
+        flash(f"Nie zapisano podpisanego egzemplarza — {errors[0]}", "danger")
         return redirect(url_for(".jst_documents", jst_id=jst.id))
     kind = form.kind.data
     if kind == "oswiadczenie":
@@ -229,7 +225,7 @@ def signed_file(copy_id):
 
 
 def _group():
-    group = request.args.get("grupa", type=int)
+    group = request.args.get("grupa", type=db_int)
     return group if group in PROGRAM_GROUPS else None
 
 

@@ -26,7 +26,7 @@ from forms.jst import (
     ReplaceForm,
     WithdrawForm,
 )
-from models import JST_KINDS, PROGRAM_GROUPS, Jst, TeamMembership, User
+from models import JST_KINDS, PROGRAM_GROUPS, Jst, TeamMembership, User, db_int
 from services import accounts, csv_import, jsts, mail, policy
 from services.jsts import Conflict, TeamRuleError
 
@@ -63,13 +63,13 @@ def _membership(jst, membership_id):
 
 
 def _list_args():
-    group = request.args.get("grupa", type=int)
+    group = request.args.get("grupa", type=db_int)
     kind = request.args.get("rodzaj", "")
     return {
         "q": (request.args.get("q") or "")[:100],
         "group": group if group in PROGRAM_GROUPS else None,
         "kind": kind if kind in JST_KINDS else None,
-        "page": min(max(request.args.get("strona", 1, type=int), 1), 10_000),
+        "page": min(max(request.args.get("strona", 1, type=db_int), 1), 10_000),
     }
 
 

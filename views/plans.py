@@ -34,7 +34,7 @@ from forms.plans import (
     text_form_class,
 )
 from forms.review import CommentForm
-from models import Jst, utcnow, write_tx
+from models import Jst, db_int, utcnow, write_tx
 from models.plans import PendingInput
 from services import plans, policy, review
 from services.plans import NotEditable, RowConflict, TransitionRefused
@@ -448,8 +448,8 @@ def versions(jst_id):
 def compare(jst_id):
     jst, plan = _load(jst_id)
     numbers = [v.number for v in plans.versions(plan)]
-    a = request.args.get("a", type=int)
-    b = request.args.get("b", type=int)
+    a = request.args.get("a", type=db_int)
+    b = request.args.get("b", type=db_int)
     # the draft (the next version) while the team may edit; else the last version is all there is
     draft = plans.next_version_number(plan) if plan.status in plans.EDITABLE else None
 

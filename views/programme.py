@@ -17,7 +17,7 @@ from forms.programme import (
     SessionForm,
     TaskForm,
 )
-from models import Jst, User
+from models import Jst, User, db_int
 from models.programme import (
     PROGRESS_STATUS,
     REPORT_STATUS,
@@ -198,13 +198,13 @@ def groups():
     active = list(Jst.select().where(Jst.status == "active").order_by(Jst.name_sort))
     saved = {jst.id: number for number, members in programme.groups() for jst in members}
     default = max(saved.values(), default=4)
-    count = min(max(request.values.get("liczba", default, type=int), 1), 12)
+    count = min(max(request.values.get("liczba", default, type=db_int), 1), 12)
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():
             abort(400)
         assignment = {}
         for jst in active:
-            number = request.form.get(f"jst-{jst.id}", type=int)
+            number = request.form.get(f"jst-{jst.id}", type=db_int)
             if number is None or not 1 <= number <= count:
                 flash(f"Wybierz grupę dla JST {jst.name}.", "danger")
                 return redirect(url_for(".groups", liczba=count))
@@ -442,7 +442,8 @@ def consultation(jst_id):
         programme.save_consultation(jst, form.meeting_date.data, expert, form.outcome.data or "")
         flash(f"Zapisano spotkanie konsultacyjne: {jst.name}.", "success")
     else:
-        flash("Podaj datę w formacie RRRR-MM-DD.", "danger")
+        errors = [f"{field.label.text}: {field.errors[0]}" for field in form if field.errors]
+        flash(f"Nie zapisano spotkania ({jst.name}) — {errors[0]}", "danger")
     return redirect(url_for(".follow_up"))
 
 

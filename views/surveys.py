@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from forms.auth import EmptyForm
 from forms.surveys import CopyForm, QuestionForm, RuleForm, SurveyForm, answer_form_class
+from models import db_int
 from models.programme import Module, ModuleSession
 from models.surveys import QUESTION_KINDS, Certificate, Question, Survey
 from services import documents, policy, programme, settings, surveys
@@ -208,7 +209,7 @@ def _results_scope(survey):
     """The working group asked for (None: all), checked: experts see only the groups of their
     JSTs, and only where the coordinator allowed it."""
     policy.require(current_user, "survey.results")
-    group = request.args.get("grupa", type=int)
+    group = request.args.get("grupa", type=db_int)
     if policy.can(current_user, "survey.manage"):
         return group
     if not survey.experts_see_results:

@@ -240,6 +240,13 @@ def test_follow_up_consultations_progress_and_best_plans(app, world):
         },
     )
     assert 'value="Plan do końca marca"' in coordinator.get("/po-pilotazu").get_data(as_text=True)
+    forged = coordinator.post(
+        f"/jst/{world.jst.id}/konsultacja",
+        data={"meeting_date": "2018-01-16", "expert": "99999999999999999999"},
+        follow_redirects=True,
+    )
+    assert forged.status_code == 200
+    assert "Nie zapisano spotkania (Gmina Własna) — Ekspert:" in forged.get_data(as_text=True)
     team = app.test_client()
     login(team, member)
     team.post(

@@ -251,7 +251,7 @@ def test_results_small_groups_and_who_sees_them(client, world):
     assert client.get(f"/ankiety/{survey.id}/wyniki").status_code == 404
     client.post("/logout")
     login(client, world.coordinator)
-    _answers(survey, 2, [("3", "za wolne", ["Zimna sala"])])  # group 2 reaches three
+    _answers(survey, 3, [("3", "za wolne", ["Zimna sala"])])  # small groups 2 and 3: three together
     page = client.get(f"/ankiety/{survey.id}/wyniki").get_data(as_text=True)
     assert "Liczba odpowiedzi: <strong>6</strong>" in page and "Nie wliczono" not in page
     assert "średnia <strong>3</strong>" in page and "Zimna sala" in page
