@@ -16,7 +16,6 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -40,10 +39,6 @@ class SurveyForm(BaseForm):
     opens_on = PlDateField("Otwarta od", validators=[Optional()])
     closes_on = PlDateField("Otwarta do", validators=[Optional()])
     experts_see_results = BooleanField("Eksperci widzą wyniki grup roboczych swoich JST")
-
-    def validate_closes_on(self, field):
-        if field.data and self.opens_on.data and field.data < self.opens_on.data:
-            raise ValidationError("Data zamknięcia nie może być przed datą otwarcia.")
 
 
 class QuestionForm(BaseForm):

@@ -6,8 +6,17 @@ import io
 
 from openpyxl import Workbook
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-def csv_text(rows):
+
+def csv_text(rows, inert=False):
+    """inert: for text people typed — a cell that a spreadsheet would run as a formula gets a
+    leading apostrophe (CSV has no cell types to say "text")."""
+    if inert:
+        rows = [
+            [f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in row]
+            for row in rows
+        ]
     out = io.StringIO()
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
     return "\ufeff" + out.getvalue()

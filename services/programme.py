@@ -188,8 +188,9 @@ def save_attendance(module, users, present):
                 Attendance.create(module=module, user=user_id, day=day)
 
 
-def attendance_rates(today=None):
-    """{user id: percent of the days of modules that have begun}."""
+def attendance_rates(today=None, exact=False):
+    """{user id: percent of the days of modules that have begun}, rounded unless `exact` (a
+    rule such as "at least 80 %" compares the exact share: 79.5 % is not 80 %)."""
     today = today or date.today()
     total = sum(module_days(m) for m in Module.select().where(Module.start_date <= today))
     if not total:
@@ -200,7 +201,8 @@ def attendance_rates(today=None):
         .where(Module.start_date <= today)
         .group_by(Attendance.user)
     )
-    return {row.user_id: round(100 * row.n / total) for row in counts.objects()}
+    rates = {row.user_id: 100 * row.n / total for row in counts.objects()}
+    return rates if exact else {user: round(rate) for user, rate in rates.items()}
 
 
 def attendance_list_context(module, number):
@@ -226,6 +228,23 @@ def attendance_list_context(module, number):
 
 def task_for(module):
     return Task.get_or_none(Task.module == module)
+
+
+def following_module(module):
+    """The module after `module` (a task's default due date is its first day), or None."""
+    return (
+        Module.select()
+        .where(Module.start_date > module.end_date)
+        .order_by(Module.start_date)
+        .first()
+    )
+
+
+def last_day_in_use(module):
+    """The last day of `module` with a session or recorded attendance (0: none)."""
+    sessions = ModuleSession.select(fn.MAX(ModuleSession.day)).where(ModuleSession.module == module)
+    present = Attendance.select(fn.MAX(Attendance.day)).where(Attendance.module == module)
+    return max(sessions.scalar() or 0, present.scalar() or 0)
 
 
 def report(task, jst):
@@ -316,7 +335,12 @@ def save_consultation(jst, meeting_date, expert, outcome):
 
 
 def toggle_best(jst):
+    """Mark (or unmark) an accepted plan as one of the best; any other plan is only unmarked."""
+    accepted = Plan.select().where((Plan.jst == jst) & (Plan.status == "accepted")).exists()
     with write_tx():
+        if not accepted:
+            BestPlan.delete().where(BestPlan.jst == jst).execute()
+            return
         if BestPlan.delete().where(BestPlan.jst == jst).execute() == 0:
             BestPlan.create(jst=jst)
 

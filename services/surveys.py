@@ -26,6 +26,7 @@ from models.surveys import (
 
 from . import audit, exports, policy, programme, settings
 from .documents import filename
+from .formatting import today_local
 
 MIN_GROUP = 3  # fewer answers than this: nothing is shown (anonymity)
 OPEN_DAYS = 14
@@ -87,7 +88,7 @@ def default_dates(module):
 
 
 def state(survey, today=None):
-    today = today or date.today()
+    today = today or today_local()  # surveys open and close by the Polish calendar
     if today < survey.opens_on:
         return "planned"
     return "open" if today <= survey.closes_on else "closed"
@@ -214,7 +215,7 @@ def waiting_for(user, today=None):
     """[(survey, has draft)] open now and not answered by the user."""
     if not may_answer(user):
         return []
-    today = today or date.today()
+    today = today or today_local()  # surveys open and close by the Polish calendar
     answered = SurveyDone.select(SurveyDone.survey).where(SurveyDone.user == user.id)
     drafts = {
         d.survey_id
@@ -278,7 +279,8 @@ def submit(survey, user, answers):
             response = SurveyResponse.create(survey=survey, group=group)
             for question in questions(survey):
                 value = answers.get(str(question.id))
-                for item in value if isinstance(value, list) else [value]:
+                items = dict.fromkeys(value if isinstance(value, list) else [value])  # once each
+                for item in items:
                     if item not in (None, ""):
                         SurveyAnswer.create(response=response, question=question, value=item)
             SurveyDraft.delete().where(
@@ -402,7 +404,7 @@ def export(data, fmt):
     """The results (`results()`) as a CSV or XLSX file's bytes."""
     rows = result_rows(data)
     return (
-        exports.csv_text(rows).encode("utf-8")
+        exports.csv_text(rows, inert=True).encode("utf-8")
         if fmt == "csv"
         else exports.xlsx_bytes("Wyniki", rows)
     )
@@ -428,7 +430,7 @@ def candidates():
     """[{user, jst, rate, plan_status, attendance_ok, plan_ok, certificate}] of the current teams,
     with which condition of the completion rule each one meets."""
     min_rate, required = rule()
-    rates = programme.attendance_rates(today=date.max)  # every module's days
+    rates = programme.attendance_rates(today=date.max, exact=True)  # every module's days
     certificates = {c.user_id: c for c in Certificate.select()}
     query = (
         TeamMembership.select(TeamMembership, User, Jst, Plan.status)
@@ -447,7 +449,7 @@ def candidates():
             {
                 "user": member.user,
                 "jst": member.jst,
-                "rate": rate,
+                "rate": round(rate),
                 "plan_status": STATUS_LABELS[status],
                 "attendance_ok": rate >= min_rate,
                 "plan_ok": _plan_ok(status, required),
@@ -460,7 +462,7 @@ def candidates():
 def issue_certificates(actor, today=None):
     """A certificate (unique number, random verification code) for everyone who qualifies and
     has none yet; returns how many were issued."""
-    today = today or date.today()
+    today = today or today_local()  # surveys open and close by the Polish calendar
     programme_name = settings.get("programme_name")
     prefix = f"ZAS/{today.year}/"
     issued = 0

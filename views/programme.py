@@ -86,8 +86,15 @@ def module_edit(module_id):
     form = ModuleForm(obj=module) if request.method == "GET" else ModuleForm()
     if form.validate_on_submit():
         clash = Module.get_or_none(Module.number == form.number.data)
+        days = (form.end_date.data - form.start_date.data).days + 1
+        in_use = programme.last_day_in_use(module) if module else 0
         if clash and (module is None or clash.id != module.id):
             form.number.errors.append("Moduł o tym numerze już istnieje.")
+        elif in_use > days:
+            form.end_date.errors.append(
+                f"Moduł ma zajęcia albo zapisaną obecność w dniu {in_use}: skróć go dopiero "
+                "po usunięciu tych zajęć i obecności."
+            )
         else:
             module = module or Module()
             form.populate_obj(module)
@@ -95,6 +102,10 @@ def module_edit(module_id):
             flash(f"Zapisano moduł {module.number}.", "success")
             return redirect(url_for(".module_edit", module_id=module.id))
     task = programme.task_for(module) if module else None
+    task_form = TaskForm(formdata=None, obj=task)
+    following = programme.following_module(module) if module and task is None else None
+    if following is not None:  # by default the task is due at the next module
+        task_form.due_date.data = following.start_date
     return render_template(
         "programme/module_form.html",
         module=module,
@@ -102,7 +113,7 @@ def module_edit(module_id):
         sessions=programme.sessions(module) if module else [],
         group_numbers=[number for number, _jsts in programme.groups()],
         session_form=SessionForm(formdata=None),
-        task_form=TaskForm(formdata=None, obj=task),
+        task_form=task_form,
         kinds=SESSION_KINDS,
         empty=EmptyForm(),
     ), (422 if form.errors else 200)

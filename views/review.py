@@ -61,6 +61,7 @@ def read(jst_id):
         comment_form=CommentForm(formdata=None),
         form=EmptyForm(),
         can_comment=policy.can(current_user, "review.comment", jst),
+        can_reply=policy.can(current_user, "review.reply", jst),
     )
 
 

@@ -105,8 +105,13 @@ def survey_edit(survey_id):
     if form.validate_on_submit():
         module = Module.get_by_id(form.module.data)
         session = ModuleSession.get_or_none(ModuleSession.id == form.session.data)
+        opens_on = form.opens_on.data or surveys.default_dates(module)[0]
         if session and session.module_id != module.id:
             form.session.errors.append("Te zajęcia należą do innego modułu.")
+        elif form.closes_on.data and form.closes_on.data < opens_on:
+            form.closes_on.errors.append(
+                f"Data zamknięcia nie może być przed datą otwarcia ({opens_on:%Y-%m-%d})."
+            )
         else:
             survey = surveys.save_survey(
                 survey,

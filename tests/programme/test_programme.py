@@ -8,6 +8,7 @@ from docx import Document
 from models.plans import Plan
 from models.programme import (
     Attendance,
+    BestPlan,
     Module,
     ModuleSession,
     ProgressReport,
@@ -54,6 +55,17 @@ def test_coordinator_builds_a_module_and_its_schedule(client, world):
     )
     assert "Koniec musi być po początku" in response.get_data(as_text=True)
     assert [s.title for s in ModuleSession.select()] == ["Diagnoza"]
+    client.post(
+        f"/moduly/{module.id}/zajecia",
+        data={"day": "3", "start": "10:30", "end": "12:00", "title": "Koalicja", "kind": "zajecia"},
+    )
+    shorter = {"number": "1", "start_date": "2017-04-05", "end_date": "2017-04-06", "venue": "A"}
+    response = client.post(f"/moduly/{module.id}", data=shorter)
+    assert response.status_code == 422
+    assert "Moduł ma zajęcia albo zapisaną obecność w dniu 3" in response.get_data(as_text=True)
+    assert Module.get_by_id(module.id).end_date == date(2017, 4, 7)
+    _module(2, date(2017, 6, 26))  # the task of module 1 is due, by default, when module 2 starts
+    assert 'value="2017-06-26"' in client.get(f"/moduly/{module.id}").get_data(as_text=True)
     bad = client.post(
         "/moduly/nowy", data={"number": "1", "start_date": "2017-04-07", "end_date": "2017-04-05"}
     )
@@ -267,6 +279,8 @@ def test_follow_up_consultations_progress_and_best_plans(app, world):
     assert "<li>w trakcie: 1</li>" in page
     coordinator.post(f"/jst/{accepted_jst.id}/najlepszy-plan")
     assert "na konferencję" in coordinator.get("/po-pilotazu").get_data(as_text=True)
+    coordinator.post(f"/jst/{world.jst.id}/najlepszy-plan")  # not accepted: not marked
+    assert not BestPlan.select().where(BestPlan.jst == world.jst.id).exists()
     pending_team = app.test_client()
     login(pending_team, world.participant)
     response = pending_team.post(f"/jst/{world.jst.id}/postep", data={})

@@ -239,7 +239,12 @@ def test_reading_view_shows_every_field_and_takes_comments_on_rows(app):
     jst, users = _seeded(app)
     expert = _client(app, users["ekspert1@example.org"])
     base = f"/jst/{jst.id}/plan"
+    expert.post(f"{base}/uwagi", data={"step": "wizja", "body": "Uwaga z widoku do czytania."})
     page = expert.get(f"{base}/czytaj").get_data(as_text=True)
+    assert (
+        "Uwaga z widoku do czytania." in page
+        and '<label class="form-label small" for="reply-' in page
+    )
     profile = _section(page, "jst")
     assert "Jan Wzorcowy Wójt Gminy" in profile and "Zofia Rachunkowa Skarbnik Gminy" in profile
     partners = _section(page, "koalicja")

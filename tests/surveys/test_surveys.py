@@ -90,6 +90,10 @@ def test_coordinator_builds_copies_and_deletes_a_survey(client, world):
     dates = {"title": "X", "module": first.id, "session": "0"}
     bad = client.post(path, data={**dates, "opens_on": "2017-05-01", "closes_on": "2017-04-01"})
     assert "Data zamknięcia nie może być przed datą otwarcia" in bad.get_data(as_text=True)
+    # no opening date: it opens by default on the module's last day (2017-04-07)
+    bad = client.post(path, data={**dates, "closes_on": "2017-01-01"})
+    assert "przed datą otwarcia (2017-04-07)" in bad.get_data(as_text=True)
+    assert Survey.get_by_id(survey.id).closes_on == date(2017, 4, 21)
 
     response = client.post(path + "/kopiuj", data={"module": second.id})
     copy = Survey.get(Survey.module == second)
@@ -164,7 +168,12 @@ def test_participant_answers_once_with_a_draft_first(client, world):
         as_text=True
     )  # Polish, not WTForms' English
     assert SurveyResponse.select().count() == 0
-    data = {rating: "4", single: "odpowiednie", multiple: ["koalicja"], text: "Więcej przerw"}
+    data = {
+        rating: "4",
+        single: "odpowiednie",
+        multiple: ["koalicja", "koalicja"],  # a forged repeat counts once
+        text: "Więcej przerw",
+    }
     response = client.post(path, data={**data, "wyslij": "1"})
     assert response.status_code == 302
     assert SurveyDraft.select().count() == 0  # the draft is gone with the submission
@@ -271,6 +280,7 @@ def test_exports_are_text_with_the_small_group_rule(client, world):
     assert ["Ocena całości", "ocena 1–5", "5 — bardzo dobrze", "2", "67%"] in rows
     assert ["Ocena całości", "ocena 1–5", "średnia", "4,33", ""] in rows
     assert ["Uwagi", "odpowiedź opisowa", "Zły dojazd", "", ""] in rows
+    assert ["Uwagi", "odpowiedź opisowa", '\'=HYPERLINK("x")', "", ""] in rows  # inert in CSV
     response = client.get(f"/ankiety/{survey.id}/wyniki.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     cells = [c for row in sheet.iter_rows() for c in row if c.value]
@@ -389,3 +399,14 @@ def test_certificate_numbers_continue_and_a_race_is_a_message(client, world, mon
     page = client.post("/zaswiadczenia/wystaw", follow_redirects=True).get_data(as_text=True)
     assert "Zaświadczenia są właśnie wystawiane" in page
     assert Certificate.select().count() == 4  # two teams of two: nothing new, nothing lost
+
+
+def test_the_attendance_rule_compares_the_exact_share(app, world, monkeypatch):
+    Plan.create(jst=world.jst, status="submitted")
+
+    def rates(today=None, exact=False):  # 79.6 % of the days: shown as 80 %, yet below 80 %
+        return {world.participant.id: 79.6 if exact else 80}
+
+    monkeypatch.setattr(programme, "attendance_rates", rates)
+    person = next(p for p in surveys.candidates() if p["user"].id == world.participant.id)
+    assert person["rate"] == 80 and not person["attendance_ok"]
