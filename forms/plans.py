@@ -1,5 +1,6 @@
 """Forms of the plan wizard: one form per step's text fields, one per kind of row."""
 
+import json
 import re
 
 from wtforms import (
@@ -30,6 +31,7 @@ def _version(value):
 class VersionedForm(BaseForm):
     uid = HiddenField()
     version = HiddenField()
+    opened = HiddenField()  # field → digest of the value the form showed (JSON), see row_form
 
     @property
     def started_from(self):
@@ -268,27 +270,78 @@ CHOICE_FIELDS = {
 
 
 def row_form(kind, plan_choices, row=None, formdata=None):
-    """The form of one row kind, its selects limited to this plan's rows."""
+    """The form of one row kind, its selects limited to this plan's rows. A form showing a saved
+    row carries the digest of each value it showed, so a conflict can tell which fields the user
+    changed (see merge_row_conflict)."""
     form_class = ROW_FORMS[kind]
     form = form_class(formdata=formdata) if formdata is not None else form_class()
     if row is not None and formdata is None and not form.is_submitted():
         form = form_class(formdata=None, obj=row)
         form.uid.data, form.version.data = row.uid, row.version
-        if kind == "dzialania":
-            form.cost.data = _cost_text(row.cost_grosze)
-            form.schools.data = [link.school_id for link in row.school_links]
-            form.partners.data = [link.partner_id for link in row.partner_links]
-            form.goal.data = row.goal_id
-        for name in ("strategic_goal", "action"):
-            if name in form._fields:
-                form[name].data = getattr(row, f"{name}_id")
+        _show_row(form, kind, row)
+    _limit_choices(form, plan_choices)
+    return form
+
+
+def _show_row(form, kind, row):
+    """Put the saved row's values into the form, with the digests of what it shows."""
+    if kind == "dzialania":
+        form.cost.data = _cost_text(row.cost_grosze)
+        form.schools.data = [link.school_id for link in row.school_links]
+        form.partners.data = [link.partner_id for link in row.partner_links]
+        form.goal.data = row.goal_id
+    for name in ("strategic_goal", "action"):
+        if name in form._fields:
+            form[name].data = getattr(row, f"{name}_id")
+    form.opened.data = json.dumps(_digests(kind, *plans.saved_values(kind, row)))
+
+
+def _digests(kind, values, links):
+    """form field → digest of its value (model values: "1 234,56" and "1234,56" are the same)."""
+    named = {("cost" if name == "cost_grosze" else name): value for name, value in values.items()}
+    for name, ids in (links or {}).items():
+        named[name] = sorted(ids)
+    return {
+        name: plans.digest(json.dumps(value).replace("\\r\\n", "\\n"))
+        for name, value in named.items()
+    }
+
+
+def saved_row_form(kind, plan_choices, row):
+    """A form showing the row as saved now (for the conflict page: its labels and choices)."""
+    form = ROW_FORMS[kind](formdata=None, obj=row)
+    _show_row(form, kind, row)
+    _limit_choices(form, plan_choices)
+    return form
+
+
+def merge_row_conflict(kind, form, saved_form, current):
+    """After a conflict: the fields the user changed keep their input, the others show the row
+    as saved now, and the form starts from that saved version — saving again changes only what
+    this user changed. Returns the names of the fields the user changed (all when the form did
+    not say what it showed)."""
+    try:
+        opened = json.loads(form.opened.data or "")
+    except ValueError:
+        opened = {}
+    if not isinstance(opened, dict):
+        opened = {}
+    submitted = _digests(kind, *row_values(kind, form))
+    changed = {name for name, value in submitted.items() if opened.get(name) != value}
+    for name in submitted:
+        if name not in changed:
+            form[name].data = saved_form[name].data
+    form.version.data, form.opened.data = current.version, saved_form.opened.data
+    return changed
+
+
+def _limit_choices(form, plan_choices):
     for name, key in CHOICE_FIELDS.items():
         if name in form._fields:
             options = list(plan_choices[key])
             if isinstance(form[name], _OptionalSelect):
                 options = [(None, "— wybierz —"), *options]
             form[name].choices = options
-    return form
 
 
 def _cost_text(grosze):

@@ -429,6 +429,8 @@ def save_row(plan, kind, uid, values, version, user, links=None):
         elif version is None:
             return row  # the same new row posted twice
         elif row.version != version:
+            if _same_content(kind, row, values, links):
+                return row  # a double click: the first click saved exactly this
             raise RowConflict(row)
         else:
             for name, value in values.items():
@@ -440,6 +442,30 @@ def save_row(plan, kind, uid, values, version, user, links=None):
         touch_step(plan, spec.step, user)
         _hold_for_test()
     return row
+
+
+def saved_values(kind, row):
+    """(values, links) of a saved row, in the shape save_row takes them."""
+    values = {}
+    for name in ROW_KINDS[kind].fields:
+        field = getattr(type(row), name)
+        values[name] = getattr(row, field.column_name if hasattr(field, "rel_model") else name)
+    links = None
+    if kind == "dzialania":
+        links = {
+            "schools": [link.school_id for link in row.school_links],
+            "partners": [link.partner_id for link in row.partner_links],
+        }
+    return values, links
+
+
+def _same_content(kind, row, values, links):
+    saved, saved_links = saved_values(kind, row)
+    if any(values.get(name) != value for name, value in saved.items()):
+        return False
+    if links is None:
+        return True
+    return all(sorted(links.get(name, [])) == sorted(ids) for name, ids in saved_links.items())
 
 
 def _check_references(plan, values, links):
@@ -504,6 +530,18 @@ def move_row(plan, kind, uid, direction, user):
 
 
 # ---------- completeness and progress ----------
+
+PROFILE_BY_COORDINATOR = {"teryt", "nip", "regon"}
+
+
+def profile_requirements(jst):
+    """The profile fields the plan needs, as Polish labels: (those the team fills in, those the
+    coordinator does) — the rule missing_items applies, asked of an empty profile."""
+    required = jst_rules.missing_for_documents(Jst(kind=jst.kind))
+    return (
+        [label for field, label in required if field not in PROFILE_BY_COORDINATOR],
+        [label for field, label in required if field in PROFILE_BY_COORDINATOR],
+    )
 
 
 def missing_items(plan):

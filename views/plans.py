@@ -24,9 +24,11 @@ from forms.auth import EmptyForm
 from forms.plans import (
     MessageForm,
     ProfileStepForm,
+    merge_row_conflict,
     opened_profile_form,
     row_form,
     row_values,
+    saved_row_form,
     show_merged_profile,
     submitted_profile,
     submitted_texts,
@@ -130,6 +132,7 @@ def _render_step(
         "blocking": plans.blocking(gaps),
         "history": plans.history(plan) if step == "podsumowanie" else [],
         "team": plans.current_team(jst) if step == "jst" else [],
+        "required_profile": plans.profile_requirements(jst) if step == "jst" else None,
         "form": EmptyForm(),
         "message_form": message_form or MessageForm(formdata=None),
         "can_submit": policy.can(current_user, "plan.submit", jst),
@@ -266,7 +269,9 @@ def _int(value):
 # ---------- rows ----------
 
 
-def _render_row(jst, plan, step, spec, form, row, status=200, conflict=None, deleted=False):
+def _render_row(
+    jst, plan, step, spec, form, row, status=200, conflict=None, saved_form=None, deleted=False
+):
     return render_template(
         "plans/row.html",
         jst=jst,
@@ -277,6 +282,7 @@ def _render_row(jst, plan, step, spec, form, row, status=200, conflict=None, del
         form=form,
         row=row,
         conflict=conflict,
+        saved_form=saved_form,
         deleted=deleted,
         editable=_can_edit(jst, plan),
         labels=plans,
@@ -297,12 +303,18 @@ def row(jst_id, step, kind, uid):
     # a uid this plan does not have: deleted meanwhile — or another plan's, answered the same
     # way (nothing of that row is read or shown), so a probe learns nothing
     deleted = uid != "nowy" and existing is None
-    if deleted and (request.method == "GET" or not re.fullmatch(r"[0-9a-f]{32}", uid)):
+    if deleted and not re.fullmatch(r"[0-9a-f]{32}", uid):
         abort(404)
     choices = plans.choices(plan)
     form = row_form(kind, choices, existing)
     if request.method == "GET":
         pending = _pending_formdata(jst, plan, step)
+        if deleted:
+            if pending is None:
+                abort(404)
+            # input kept when the session expired, for a row deleted meanwhile: add it as new
+            form = row_form(kind, choices, formdata=pending)
+            return _deleted_meanwhile(jst, plan, step, spec, form, status=200)
         if pending is not None:
             form = row_form(kind, choices, existing, formdata=pending)
         elif existing is None:
@@ -324,8 +336,12 @@ def row(jst_id, step, kind, uid):
     except RowConflict as exc:
         if exc.current is None:
             return _deleted_meanwhile(jst, plan, step, spec, form)
-        form.version.data = exc.current.version  # saving again is a deliberate merge
-        return _render_row(jst, plan, step, spec, form, exc.current, 409, conflict=exc.current)
+        saved_form = saved_row_form(kind, choices, exc.current)
+        if merge_row_conflict(kind, form, saved_form, exc.current):
+            return _render_row(
+                jst, plan, step, spec, form, exc.current, 409, exc.current, saved_form
+            )
+        # the user changed nothing: the row as saved now is what they want
     except NotEditable:
         flash(READ_ONLY.format(plans.get_plan(jst).status_label), "warning")
         return redirect(url_for(".step", jst_id=jst.id, step=step))
@@ -335,11 +351,11 @@ def row(jst_id, step, kind, uid):
     return redirect(url_for(".step", jst_id=jst.id, step=step) + f"#{kind}")
 
 
-def _deleted_meanwhile(jst, plan, step, spec, form):
+def _deleted_meanwhile(jst, plan, step, spec, form, status=409):
     """Someone deleted the row this user was editing: their input stays in the form, which now
     adds it as a new row (a new uid: the deleted one stays deleted)."""
-    form.uid.data, form.version.data = plans.new_uid(), ""
-    return _render_row(jst, plan, step, spec, form, None, 409, deleted=True)
+    form.uid.data, form.version.data, form.opened.data = plans.new_uid(), "", ""
+    return _render_row(jst, plan, step, spec, form, None, status, deleted=True)
 
 
 @bp.route("/jst/<int:jst_id>/plan/<step>/<kind>/<uid>/usun", methods=["GET", "POST"])
@@ -523,6 +539,8 @@ def rescue_input():
                 return None
             existing = plans.get_row(plan, spec.slug, args.get("uid"))
             form = row_form(spec.slug, plans.choices(plan), existing, formdata=request.form)
+            if existing is None and args.get("uid") != "nowy":
+                return _deleted_meanwhile(jst, plan, args["step"], spec, form, status=400)
             return _render_row(jst, plan, args["step"], spec, form, existing, 400)
         return _rerender_with(jst, plan, step, request.form, 400)
     data = json.dumps(list(request.form.items(multi=True)))
