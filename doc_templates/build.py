@@ -137,7 +137,11 @@ def declaration():
 def agreement():
     doc = _document()
     doc.add_heading("Deklaracja współpracy między JST a ORE", level=0)
-    doc.add_paragraph("{{ programme }}, zawarta dnia {{ date }}")
+    # a draft without the JST's date of the agreement leaves it to be written in by hand
+    doc.add_paragraph(
+        "{{ programme }}, zawarta dnia "
+        "{% if agreement_date %}{{ agreement_date }}{% else %}………………………… r.{% endif %}"
+    )
     doc.add_heading("Strony", level=1)
     doc.add_paragraph(
         "{{ ore.name }}, {{ ore.address }}, NIP {{ ore.nip }}, REGON {{ ore.regon }}, "
@@ -292,6 +296,14 @@ def plan():
             "{{ item.target }}",
             "{{ item.verification }}",
         ],
+    )
+    # a twelfth column would not fit A4: the results in a table of their own
+    doc.add_heading("Oczekiwane rezultaty działań", level=2)
+    _table(
+        doc,
+        ["Działanie", "Oczekiwany rezultat"],
+        "actions",
+        ["{{ item.title }}", "{{ item.expected_result }}"],
     )
     doc.add_heading("8. Monitoring i ewaluacja", level=1)
     _table(

@@ -33,6 +33,15 @@ class SignedForm(BaseForm):
         "Data otrzymania podpisanego egzemplarza", validators=[InputRequired(DATE_MESSAGE)]
     )
 
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        # a plan is signed as one of its frozen versions, never as the draft of the moment
+        if self.kind.data == "plan" and self.version.data is None:
+            self.version.errors.append("Podaj wersję planu, której podpisany egzemplarz wrócił.")
+            return False
+        return True
+
 
 class TemplateForm(BaseForm):
     file = FileField("Plik .docx", validators=[FileRequired("Wybierz plik .docx.")])

@@ -22,7 +22,7 @@ from docxcompose.composer import Composer
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from models import Jst, TeamMembership, User, write_tx
 from models.documents import DocumentTemplate, SignedCopy
@@ -159,6 +159,8 @@ def agreement_context(jst):
     plan = plans.get_plan(jst)
     content = plans.plan_content(plan)
     missing = [label for _field, label in jst_rules.missing_for_documents(jst)]
+    if not jst.agreement_date:
+        missing.append("data zawarcia deklaracji (dane JST)")
     if len(content["team"]) < 2:
         missing.append("zespół JST (co najmniej 2 osoby)")
     if not content["schools"]:
@@ -172,6 +174,7 @@ def agreement_context(jst):
     context = {
         **_common(bool(missing)),
         "jst": content["jst"],
+        "agreement_date": jst.agreement_date,
         "signatories": _signatories(jst),
         "countersignatory": countersignatory,
         "team": content["team"],
@@ -318,9 +321,14 @@ def _plain(value):
     return value
 
 
+# what a document prints besides its data: the date of printing, a plan version's decision
+_NOT_DATA = {"date", "status_label", "accepted", "accepted_by"}
+
+
 def fingerprint(context):
-    """What the document printed, as a hash (the date of printing aside)."""
-    stable = {k: v for k, v in context.items() if k != "date"}
+    """What the document's data printed, as a hash (a frozen plan version's later acceptance
+    does not make its signed copy outdated)."""
+    stable = {k: v for k, v in context.items() if k not in _NOT_DATA}
     return hashlib.sha256(json.dumps(stable, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -478,6 +486,7 @@ def sample_context(kind):
         return {
             **common,
             "jst": jst,
+            "agreement_date": "20 marca 2017 r.",
             "signatories": [signatory],
             "countersignatory": signatory,
             "team": team,
@@ -757,6 +766,52 @@ def record_signed(kind, obj, received_on, actor, version=None):
 def signed_file(copy):
     """The bytes of a stored signed copy."""
     return crypto.decrypt_bytes(copy.data)
+
+
+@dataclass
+class Unsigned:
+    """What an active JST has not sent back signed: names only, no personal data."""
+
+    jst: Jst
+    agreement: bool  # the agreement is still missing
+    members: list  # names of current team members whose declaration is missing
+    plan_version: int | None  # the plan's latest version, when it is missing
+
+
+def unsigned(jsts):
+    """[Unsigned] of the given JSTs, in their order (a fixed number of queries)."""
+    ids = [jst.id for jst in jsts]
+    copies = signed_copies()
+    agreements = {c.jst_id for c in copies if c.kind == "deklaracja"}
+    declarations = {c.participant_id for c in copies if c.kind == "oswiadczenie"}
+    signed_plans = {(c.jst_id, c.plan_version) for c in copies if c.kind == "plan"}
+    members = {}
+    for row in (
+        TeamMembership.select(TeamMembership.jst, User.id, User.full_name)
+        .join(User)
+        .where(TeamMembership.jst.in_(ids) & TeamMembership.left_at.is_null())
+        .order_by(TeamMembership.id)
+        .tuples()
+    ):
+        jst_id, user_id, name = row
+        if user_id not in declarations:
+            members.setdefault(jst_id, []).append(name)
+    latest = dict(
+        PlanVersion.select(Plan.jst, fn.MAX(PlanVersion.number))
+        .join(Plan)
+        .where(Plan.jst.in_(ids))
+        .group_by(Plan.jst)
+        .tuples()
+    )
+    result = []
+    for jst in jsts:
+        version = latest.get(jst.id)
+        if (jst.id, version) in signed_plans:
+            version = None
+        entry = Unsigned(jst, jst.id not in agreements, members.get(jst.id, []), version)
+        if entry.agreement or entry.members or entry.plan_version:
+            result.append(entry)
+    return result
 
 
 # ---------- batches ----------

@@ -73,6 +73,19 @@ def _signed_state(copies, kind, context, version=None):
     return None, None
 
 
+def _plan_signed(jst, copies):
+    """{version: (newest signed copy, whether the version still prints what was signed)}."""
+    states = {}
+    for copy in copies:
+        if copy.kind == "plan" and copy.plan_version not in states:
+            context, _missing = documents.plan_context(jst, copy.plan_version)
+            if context is not None:
+                states[copy.plan_version] = _signed_state(
+                    copies, "plan", context, copy.plan_version
+                )
+    return states
+
+
 @bp.get("/jst/<int:jst_id>/dokumenty")
 @login_required
 def jst_documents(jst_id):
@@ -102,6 +115,7 @@ def jst_documents(jst_id):
         agreement_signed=_signed_state(copies, "deklaracja", agreement),
         plan_missing=[m for _s, _a, m in plans.blocking(plans.missing_items(plan))],
         versions=plans.versions(plan),
+        plan_signed=_plan_signed(jst, copies),
         declarations=declarations,
         copies=copies,
         form=SignedForm(formdata=None, received_on=date.today()),
@@ -234,14 +248,13 @@ def _group():
 def overview():
     _require_manage()
     jsts = list(Jst.select().where(Jst.status == "active").order_by(Jst.name_sort))
-    signed = {(c.kind, c.jst_id) for c in documents.signed_copies()}
     return render_template(
         "documents/overview.html",
         kinds=KINDS,
         batch_kinds=documents.BATCH_KINDS,
         groups=PROGRAM_GROUPS,
         templates={kind: documents.template_history(kind) for kind in KINDS},
-        unsigned=[j for j in jsts if ("deklaracja", j.id) not in signed],
+        unsigned=documents.unsigned(jsts),
         form=TemplateForm(formdata=None),
         empty=EmptyForm(),
     )

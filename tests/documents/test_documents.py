@@ -570,3 +570,123 @@ def test_migration_encrypts_signed_copies_stored_before(app, world):
     m0041_encrypt_signed_copies()  # twice: a token is not encrypted again
     stored = SignedCopy.get_by_id(copy.id)
     assert crypto.is_token(stored.data) and documents.signed_file(stored) == plain
+
+
+def test_agreement_prints_the_jsts_agreement_date_and_without_it_is_a_draft(client, world):
+    _add_school(world.jst, world.participant)
+    _ore_settings()
+    login(client, world.coordinator)
+    url = f"/jst/{world.jst.id}/dokumenty/deklaracja.docx"
+    text = _text(client.get(url).data)
+    assert "zawarta dnia 20 marca 2017 r." in text
+    assert "WERSJA ROBOCZA" not in text
+    Jst.update(agreement_date=None).where(Jst.id == world.jst.id).execute()
+    page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
+    assert "data zawarcia deklaracji (dane JST)" in page
+    text = _text(client.get(url).data)
+    assert "WERSJA ROBOCZA" in text
+    assert "zawarta dnia ………………………… r." in text and "20 marca 2017" not in text
+
+
+def _submitted_plan(world, monkeypatch):
+    monkeypatch.setattr(plans, "blocking", lambda gaps: [])  # a complete plan, whatever it holds
+    plan = plans.get_plan(world.jst)
+    plans.transition(plan, "submit", world.participant)
+    return plan
+
+
+def test_signed_plan_is_recorded_per_version_kept_and_a_change_is_flagged(
+    client, world, monkeypatch
+):
+    plan = _submitted_plan(world, monkeypatch)
+    login(client, world.coordinator)
+    page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
+    assert "Zapisz: podpisany plan w wersji 1 wrócił" in page
+    assert 'for="received_on-plan-1">Data otrzymania podpisanego planu (wersja 1)' in page
+    response = client.post(
+        f"/jst/{world.jst.id}/dokumenty/podpisane",
+        data={"kind": "plan", "version": "1", "received_on": "2017-05-20"},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
+    assert (
+        f"Podpisany egzemplarz: otrzymano 20 maja 2017 (zapisał(a): {world.coordinator.full_name},"
+        in page
+    )
+    assert "nie odpowiada podpisanemu" not in page
+    copy = SignedCopy.get(SignedCopy.kind == "plan")
+    assert f"/dokumenty/podpisane/{copy.id}.docx" in page
+    signed = _text(client.get(f"/dokumenty/podpisane/{copy.id}.docx").data)
+    assert "Wersja 1 · status: Przekazany do opiniowania" in signed
+    plans.transition(plan, "accept", world.coordinator)  # the decision is not a data change
+    page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
+    assert "nie odpowiada podpisanemu" not in page
+    settings.save({"programme_name": "Inny program"})
+    page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
+    assert "obecny plan w wersji 1 nie odpowiada podpisanemu egzemplarzowi" in page
+    participant = client.application.test_client()
+    login(participant, world.participant)
+    page = participant.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
+    assert "Podpisany egzemplarz: otrzymano 20 maja 2017" in page
+    assert "podpisane/" not in page and "Zapisz: podpisany plan" not in page
+
+
+def test_signed_plan_needs_a_version(client, world, monkeypatch):
+    _submitted_plan(world, monkeypatch)
+    login(client, world.coordinator)
+    response = client.post(
+        f"/jst/{world.jst.id}/dokumenty/podpisane",
+        data={"kind": "plan", "received_on": "2017-05-20"},
+        follow_redirects=True,
+    )
+    assert "Wersja planu: Podaj wersję planu, której podpisany egzemplarz wrócił." in (
+        response.get_data(as_text=True)
+    )
+    assert SignedCopy.select().count() == 0
+
+
+def test_overview_lists_agreements_declarations_and_plans_not_back_signed(
+    client, world, monkeypatch
+):
+    _participant_data(world.participant)
+    _submitted_plan(world, monkeypatch)
+    login(client, world.coordinator)
+    page = client.get("/dokumenty").get_data(as_text=True)
+    assert "Oświadczenia uczestników bez podpisanego egzemplarza (4)" in page
+    assert f"{world.participant.full_name}, {world.teammate.full_name}" in page
+    assert "Gmina Własna</a> — wersja 1" in page
+    assert "Plany bez podpisanego egzemplarza ostatniej wersji (1)" in page
+    url = f"/jst/{world.jst.id}/dokumenty/podpisane"
+    for data in (
+        {"kind": "deklaracja"},
+        {"kind": "plan", "version": "1"},
+        {"kind": "oswiadczenie", "participant": world.participant.id},
+    ):
+        client.post(url, data=data | {"received_on": "2017-05-20"})
+    page = client.get("/dokumenty").get_data(as_text=True)
+    assert "Deklaracje współpracy bez podpisanego egzemplarza (1)" in page
+    assert "Oświadczenia uczestników bez podpisanego egzemplarza (3)" in page
+    assert world.participant.full_name not in page and world.teammate.full_name in page
+    assert "Plany bez podpisanego egzemplarza ostatniej wersji (0)" in page
+    assert world.participant.email not in page and "Zmyślona" not in page  # names only
+
+
+def test_plan_prints_each_actions_expected_result(client, world):
+    plan = plans.get_plan(world.jst)
+    plans.save_row(
+        plan,
+        "dzialania",
+        plans.new_uid(),
+        {
+            "title": "Warsztaty TIK",
+            "responsible": "Referat",
+            "expected_result": "Nauczyciele prowadzą zajęcia z robotami\nraz w tygodniu.",
+        },
+        None,
+        world.participant,
+        {"schools": [], "partners": []},
+    )
+    login(client, world.participant)
+    text = _text(client.get(f"/jst/{world.jst.id}/dokumenty/plan.docx").data)
+    assert "Oczekiwane rezultaty działań" in text
+    assert "Warsztaty TIK | Nauczyciele prowadzą zajęcia z robotami\nraz w tygodniu." in text
