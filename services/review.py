@@ -1,11 +1,20 @@
 """Expert review: the worklist, comments and replies anchored to steps and rows, notifications
 (in-app, and e-mail through the outbox in the same transaction), the expert visit."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from peewee import JOIN, fn
 
-from models import ExpertAssignment, Jst, TeamMembership, User, prepared, utcnow, write_tx
+from models import (
+    ExpertAssignment,
+    Jst,
+    TeamMembership,
+    User,
+    locked,
+    prepared,
+    utcnow,
+    write_tx,
+)
 from models.plans import Plan, PlanEvent
 from models.review import Comment, ExpertVisit, Notification
 
@@ -157,6 +166,29 @@ def anchor(plan, kind, uid):
     return spec.step, spec.singular, row.version
 
 
+DOUBLE_CLICK = timedelta(seconds=60)
+
+
+def _just_sent(plan, author, parent, step, kind, uid, body):
+    """The same comment by the same person moments ago (a double click, a resent form): it is
+    not created twice. Called in the write transaction, after the plan's row is locked."""
+    locked(Plan.select().where(Plan.id == plan.id)).get()  # PostgreSQL: one such check at a time
+    return (
+        Comment.select()
+        .where(
+            (Comment.plan == plan.id)
+            & (Comment.author == author.id)
+            & (Comment.parent == parent if parent else Comment.parent.is_null())
+            & (Comment.step == step)
+            & (Comment.row_kind == (kind or ""))
+            & (Comment.row_uid == (uid if kind else ""))
+            & (Comment.body == body)
+            & (Comment.created_at > utcnow() - DOUBLE_CLICK)
+        )
+        .first()
+    )
+
+
 def add_comment(plan, step, kind, uid, body, author, url, config):
     """A new comment on a step (kind "") or a row; the team is notified."""
     row_label, row_version = "", None
@@ -166,6 +198,9 @@ def add_comment(plan, step, kind, uid, body, author, url, config):
             raise LookupError("no such row")
         step, row_label, row_version = target
     with write_tx():
+        earlier = _just_sent(plan, author, None, step, kind, uid, body)
+        if earlier is not None:
+            return earlier
         comment = Comment.create(
             plan=plan,
             step=step,
@@ -192,6 +227,11 @@ def add_comment(plan, step, kind, uid, body, author, url, config):
 def reply(comment, body, author, url, config):
     with write_tx():
         plan = Plan.get_by_id(comment.plan_id)
+        earlier = _just_sent(
+            plan, author, comment, comment.step, comment.row_kind, comment.row_uid, body
+        )
+        if earlier is not None:
+            return earlier
         answer = Comment.create(
             plan=plan,
             parent=comment,

@@ -500,6 +500,9 @@ def compare(jst_id):
 # ---------- input kept when the session or the form token expired ----------
 
 
+# input kept for signed-out users at most (a day's worth; beyond it, the usual error page)
+PENDING_MAX = 2000
+
 # decisions whose form carries a typed message (a return, a reopening): kept like wizard input
 MESSAGE_DECISIONS = {"zwroc", "otworz"}
 
@@ -551,6 +554,8 @@ def rescue_input():
         PendingInput.delete().where(
             PendingInput.created_at < utcnow() - timedelta(days=1)
         ).execute()
+        if PendingInput.select().count() >= PENDING_MAX:  # kept for anyone who posts: bounded
+            return None
         PendingInput.create(key_hash=_hash(key), path=page, data=data)
     flash(
         "Sesja wygasła. Zaloguj się ponownie — Twoje niezapisane zmiany zostaną przywrócone.",

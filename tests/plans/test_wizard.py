@@ -3,7 +3,7 @@
 import re
 
 from models import Jst
-from models.plans import Action, Plan, PlanVersion, StrategicGoal
+from models.plans import Action, PendingInput, Plan, PlanVersion, StrategicGoal
 from services import plans
 from services.plans_demo import DIAGNOSIS
 from tests.conftest import login, make_jst, make_user
@@ -420,3 +420,16 @@ def test_expired_session_keeps_the_input_until_signed_in_again(csrf_app, world):
     assert "Przywrócono zmiany" not in client.get(path).get_data(as_text=True)  # once
     other = make_user("participant")
     assert other and make_jst  # another user never gets it: the key is random and used once
+
+
+def test_input_kept_for_signed_out_users_is_bounded(csrf_app, world, monkeypatch):
+    from views import plans as plan_views
+
+    monkeypatch.setattr(plan_views, "PENDING_MAX", 2)
+    path = f"/jst/{world.jst.id}/plan/wizja"
+    for n in range(2):
+        response = csrf_app.test_client().post(path, data={"vision": f"Wizja {n}"})
+        assert response.status_code == 302  # kept, then the sign-in
+    response = csrf_app.test_client().post(path, data={"vision": "Wizja 3"})
+    assert response.status_code == 400  # full: the usual expired-form page, nothing stored
+    assert PendingInput.select().count() == 2

@@ -118,6 +118,22 @@ def test_a_refusing_mail_server_loses_nothing(app, world):
     assert mail.send_pending(app.config, send=lambda m: None) == (2, 0)  # retried later
 
 
+def test_a_double_click_on_a_comment_or_reply_saves_it_once(app, world):
+    expert, team = app.test_client(), app.test_client()
+    login(expert, world.expert)
+    login(team, world.participant)
+    base = f"/jst/{world.jst.id}/plan"
+    for _ in range(2):
+        expert.post(f"{base}/uwagi", data={"step": "wizja", "body": "Dopiszcie cele."})
+    assert Comment.select().count() == 1
+    comment = Comment.get()
+    for _ in range(2):
+        team.post(f"{base}/uwagi/{comment.id}/odpowiedz", data={"body": "Dopiszemy."})
+    assert Comment.select().where(Comment.parent == comment.id).count() == 1
+    expert.post(f"{base}/uwagi", data={"step": "wizja", "body": "Druga, inna uwaga."})
+    assert Comment.select().where(Comment.parent.is_null()).count() == 2
+
+
 def test_team_cannot_start_threads_and_other_experts_get_404(app, world):
     team = app.test_client()
     login(team, world.participant)
