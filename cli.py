@@ -145,8 +145,15 @@ def purge_personal_data(before, yes):
     except ValueError:
         raise click.UsageError("Data ma postać RRRR-MM-DD.") from None
     with db.connection_context():
-        until = settings.get("retention_until")
-        if until and date.fromisoformat(until) >= date.today():
+        until = settings.get("retention_until") or ""
+        try:
+            passed = date.fromisoformat(until) < date.today()
+        except ValueError:  # not set (or not a date): as the web action, erase nothing
+            raise click.ClickException(
+                "Nie ustawiono okresu przechowywania danych — ustaw „Dane osobowe "
+                "przechowywane do” (RRRR-MM-DD) w ustawieniach. Nic nie usunięto."
+            ) from None
+        if not passed:
             raise click.ClickException(
                 f"Okres przechowywania danych trwa do {until} (ustawienia) — nic nie usunięto."
             )

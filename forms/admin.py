@@ -1,8 +1,11 @@
+from datetime import date
+
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, ValidationError
 
 from models import ROLES
 from services import settings
+from services.identifiers import nip_compact, regon_compact
 
 from .base import BaseForm, long, short
 
@@ -32,8 +35,6 @@ class RoleForm(BaseForm):
 
 
 def _iso_date_or_empty(form, field):
-    from datetime import date
-
     if field.data:
         try:
             date.fromisoformat(field.data)
@@ -41,13 +42,52 @@ def _iso_date_or_empty(form, field):
             raise ValidationError("Podaj datę w formacie RRRR-MM-DD, np. 2017-04-05.") from exc
 
 
+def _identifier_or_empty(compact, message):
+    """A validator: an empty value is allowed (the agreement then lists it as missing); a typed
+    one must be valid and is stored digits only."""
+
+    def validate(form, field):
+        if not field.data:
+            return
+        digits = compact(field.data)
+        if digits is None:
+            raise ValidationError(message)
+        field.data = digits
+
+    return validate
+
+
+_ORE_IDENTIFIERS = {
+    "ore_nip": _identifier_or_empty(
+        nip_compact, "Nieprawidłowy NIP (10 cyfr 0–9 z poprawną cyfrą kontrolną)."
+    ),
+    "ore_regon": _identifier_or_empty(
+        regon_compact, "Nieprawidłowy REGON (9 lub 14 cyfr 0–9 z poprawną cyfrą kontrolną)."
+    ),
+}
+
+
+def _validate_programme_end(form, field):
+    try:
+        start = date.fromisoformat(form.programme_start.data)
+        end = date.fromisoformat(field.data)
+    except (TypeError, ValueError):  # empty or not a date: the field's own validator says so
+        return
+    if end < start:
+        raise ValidationError(
+            "Data zakończenia programu nie może być wcześniejsza niż data rozpoczęcia."
+        )
+
+
 def settings_form_class():
     """The settings form, built from services.settings.FIELDS."""
-    attrs = {}
+    attrs = {"validate_programme_end": _validate_programme_end}
     for key, (label, _default, is_long) in settings.FIELDS.items():
         validators = [long() if is_long else short()]
         if key.startswith("programme_") and key != "programme_name" or key == "retention_until":
             validators.append(_iso_date_or_empty)
+        if key in _ORE_IDENTIFIERS:
+            validators.append(_ORE_IDENTIFIERS[key])
         field_cls = TextAreaField if is_long else StringField
         attrs[key] = field_cls(label, validators=validators)
     return type("SettingsForm", (BaseForm,), attrs)

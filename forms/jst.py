@@ -63,18 +63,21 @@ class JstForm(ProfileFields):
     regon = StringField("REGON", validators=[short(14)])
     agreement_date = _date_field("Data deklaracji współpracy")
 
-    def normalise(self):
-        self.nip.data = "".join(ch for ch in self.nip.data or "" if ch.isdigit())
-        self.regon.data = "".join(ch for ch in self.regon.data or "" if ch.isdigit())
-
     def rule_errors(self, kind=None):
-        self.normalise()
+        """Profile and identity rules; when all pass, NIP and REGON become digits only."""
         ok = super().rule_errors(self.kind.data)
         errors = jst_rules.identity_errors(
             self.kind.data, self.teryt.data, self.nip.data, self.regon.data
         )
+        group = jst_rules.group_error(self.kind.data, int(self.program_group.data))
+        if group:
+            errors["program_group"] = group
         for name, message in errors.items():
             self[name].errors.append(message)
+        if ok and not errors:
+            self.nip.data, self.regon.data = jst_rules.compact_identity(
+                self.nip.data, self.regon.data
+            )
         return ok and not errors
 
 

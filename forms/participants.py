@@ -1,17 +1,21 @@
 """The participant's data form (the EU participant register's fields) and the coordinator's
 end-of-participation form."""
 
+import re
 from datetime import date
 
-from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.pl import pesel as pesel_number
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, ValidationError
 
 from services import participants as p
-from services.identifiers import postal_code_ok
+from services.formatting import date_pl, today_local
+from services.identifiers import pesel_compact, pesel_ok, postal_code_ok
 
 from .base import BaseForm, PlDateField, short
+
+EARLIEST_BIRTH = date(1900, 1, 1)
+PHONE = re.compile(r"[0-9 +()-]*[0-9][0-9 +()-]*")
 
 
 def _required(label):
@@ -87,12 +91,10 @@ class ParticipantForm(BaseForm):
             return
         if not field.data:
             raise ValidationError("Podaj PESEL albo zaznacz „Nie mam numeru PESEL”.")
-        try:
-            pesel_number.validate(field.data)
-        except StdnumError as exc:
-            raise ValidationError(
-                "Nieprawidłowy PESEL (11 cyfr z poprawną cyfrą kontrolną)."
-            ) from exc
+        compact = pesel_compact(field.data)
+        if compact is None:
+            raise ValidationError("Nieprawidłowy PESEL (11 cyfr 0–9 z poprawną cyfrą kontrolną).")
+        field.data = compact
 
     def validate_sex(self, field):
         if not field.data:
@@ -111,11 +113,13 @@ class ParticipantForm(BaseForm):
                     "z poprawnego numeru data zostanie odczytana."
                 )
             raise ValidationError("Podaj datę urodzenia (RRRR-MM-DD).")
-        if field.data > date.today():
+        if field.data > today_local():
             raise ValidationError("Data urodzenia nie może być w przyszłości.")
+        if field.data < EARLIEST_BIRTH:
+            raise ValidationError("Data urodzenia nie może być wcześniejsza niż 1900-01-01.")
         if self._pesel_ok() and field.data != pesel_number.get_birth_date(self.pesel.data):
             raise ValidationError("Data urodzenia nie zgadza się z numerem PESEL.")
-        joined = self.joined_at.data or date.today()
+        joined = self.joined_at.data or today_local()
         if p.age_on(field.data, joined) < 18:
             raise ValidationError("Uczestnik musi mieć ukończone 18 lat w dniu przystąpienia.")
 
@@ -123,16 +127,18 @@ class ParticipantForm(BaseForm):
         if field.data and not postal_code_ok(field.data):
             raise ValidationError("Kod pocztowy ma postać NN-NNN, np. 00-950.")
 
+    def validate_phone(self, field):
+        if field.data and not PHONE.fullmatch(field.data):
+            raise ValidationError(
+                "Numer telefonu może zawierać tylko cyfry, spacje i znaki + - ( )."
+            )
+
     def validate_joined_at(self, field):
-        if field.data and field.data > date.today():
+        if field.data and field.data > today_local():
             raise ValidationError("Data rozpoczęcia nie może być w przyszłości.")
 
     def _pesel_ok(self):
-        return (
-            bool(self.pesel.data)
-            and not self.no_pesel.data
-            and pesel_number.is_valid(self.pesel.data)
-        )
+        return not self.no_pesel.data and pesel_ok(self.pesel.data)
 
     def _pesel_sex(self):
         return "M" if pesel_number.get_gender(self.pesel.data) == "M" else "K"
@@ -148,7 +154,29 @@ class ParticipantForm(BaseForm):
 
 
 class LeavingForm(BaseForm):
-    left_at = PlDateField("Data zakończenia udziału w projekcie", validators=[Optional()])
-    leaving_status = StringField(
-        "Sytuacja uczestnika w chwili zakończenia udziału", validators=[short(200)]
+    left_at = PlDateField(
+        "Data zakończenia udziału w projekcie",
+        validators=[InputRequired("Podaj datę zakończenia udziału w projekcie.")],
     )
+    leaving_status = StringField(
+        "Sytuacja uczestnika w chwili zakończenia udziału",
+        validators=[
+            _required("Sytuacja uczestnika w chwili zakończenia udziału"),
+            short(200),
+        ],
+    )
+
+    def __init__(self, *args, joined_at=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.joined_at = joined_at  # the stored joining date: participation cannot end before
+
+    def validate_left_at(self, field):
+        if field.data is None:
+            return
+        if field.data > today_local():
+            raise ValidationError("Data zakończenia udziału nie może być w przyszłości.")
+        if self.joined_at and field.data < self.joined_at:
+            raise ValidationError(
+                "Data zakończenia udziału nie może być wcześniejsza niż data rozpoczęcia "
+                f"({date_pl(self.joined_at)})."
+            )

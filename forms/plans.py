@@ -179,7 +179,7 @@ class SchoolForm(VersionedForm):
             raise ValidationError("Numer RSPO składa się z samych cyfr (do 10).")
 
 
-MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 
 class ActionForm(VersionedForm):

@@ -64,11 +64,12 @@ _KIND_BY_NAME = {fold(label): key for key, (label, _g, _t) in JST_KINDS.items()}
 _KIND_BY_NAME.update({key: key for key in JST_KINDS})
 _GROUP_BY_NAME = {fold(v): k for k, v in PROGRAM_GROUPS.items()}
 _GROUP_BY_NAME.update({str(k): k for k in PROGRAM_GROUPS})
-# column sizes the values must fit (kind and group are looked up, not stored as typed)
+# column sizes the values must fit (kind and group are looked up, not stored as typed; NIP and
+# REGON are stored as digits only, once valid)
 _JST_LIMITS = {
     field: Jst._meta.fields[field].max_length
     for _name, field in JST_COLUMNS
-    if field not in ("kind", "program_group")
+    if field not in ("kind", "program_group", "nip", "regon")
 }
 _MEMBER_LIMITS = {
     "email": User.email.max_length,
@@ -156,16 +157,20 @@ def check_jsts(text):
         group = _GROUP_BY_NAME.get(fold(row["program_group"]))
         if row["program_group"] and group is None:
             reasons.append("grupa programowa to I, II, III albo IV")
-        row["nip"] = re.sub(r"\D", "", row["nip"])
-        row["regon"] = re.sub(r"\D", "", row["regon"])
-        reasons += _length_errors(row, JST_COLUMNS, _JST_LIMITS)
         if kind:
             row["kind"] = kind
-            row["program_group"] = group or jsts.default_group(kind) or 1
-            reasons += jst_rules.identity_errors(
-                kind, row["teryt"], row["nip"], row["regon"]
-            ).values()
+            mismatch = group and jst_rules.group_error(kind, group)
+            if mismatch:
+                reasons.append(mismatch)
+            elif not row["program_group"] and jsts.default_group(kind) is None:
+                reasons.append("dla miasta na prawach powiatu podaj grupę programową (I–IV)")
+            row["program_group"] = group or jsts.default_group(kind)
+            identity = jst_rules.identity_errors(kind, row["teryt"], row["nip"], row["regon"])
+            reasons += identity.values()
+            if not identity:
+                row["nip"], row["regon"] = jst_rules.compact_identity(row["nip"], row["regon"])
             reasons += jst_rules.profile_errors(kind, row).values()
+        reasons += _length_errors(row, JST_COLUMNS, _JST_LIMITS)
         key = fold(row["name"])
         if key in seen_names:
             reasons.append(f"powtórzona nazwa (jak w wierszu {seen_names[key]})")

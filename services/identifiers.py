@@ -36,11 +36,12 @@ TERYT_KIND_DIGIT = {
 def teryt_error(code, kind):
     """None when `code` is a valid TERYT for a JST of `kind`, else the Polish reason."""
     code = (code or "").strip()
+    # [0-9], not \d: \d and int() take full-width and other Unicode digits as well
     if kind == "powiat":
-        if not re.fullmatch(r"\d{4}", code):
-            return "TERYT powiatu ma 4 cyfry (WWPP)."
-    elif not re.fullmatch(r"\d{7}", code):
-        return "TERYT gminy lub miasta ma 7 cyfr (WWPPGGR)."
+        if not re.fullmatch(r"[0-9]{4}", code):
+            return "TERYT powiatu ma 4 cyfry 0–9 (WWPP)."
+    elif not re.fullmatch(r"[0-9]{7}", code):
+        return "TERYT gminy lub miasta ma 7 cyfr 0–9 (WWPPGGR)."
     if code[:2] not in VOIVODESHIPS:
         return "Pierwsze dwie cyfry TERYT to kod województwa (parzysty, od 02 do 32)."
     pp = int(code[2:4])
@@ -60,23 +61,45 @@ def teryt_error(code, kind):
 
 
 def postal_code_ok(value):
-    return bool(re.fullmatch(r"\d{2}-\d{3}", value or ""))
+    # [0-9], not \d: \d also matches other scripts' digits (full-width, Arabic-Indic …)
+    return bool(re.fullmatch(r"[0-9]{2}-[0-9]{3}", value or ""))
 
 
 def rspo_ok(value):
-    return bool(re.fullmatch(r"\d{1,10}", value or ""))
+    return bool(re.fullmatch(r"[0-9]{1,10}", value or ""))
 
 
-def nip_ok(value):
-    return nip.is_valid(value or "")
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—]")
 
 
-def regon_ok(value):
-    return regon.is_valid(value or "")
+def _ascii_digits(value):
+    """`value` without spaces and dashes, or None when anything but ASCII digits remains:
+    stdnum alone also accepts (and keeps) full-width and other Unicode digits."""
+    digits = _SEPARATORS.sub("", value or "")
+    return digits if re.fullmatch(r"[0-9]+", digits) else None
+
+
+def nip_compact(value):
+    """The NIP typed in `value` as stdnum compacts it (10 ASCII digits), or None if invalid."""
+    digits = _ascii_digits(value)
+    return nip.compact(digits) if digits and nip.is_valid(digits) else None
+
+
+def regon_compact(value):
+    """The REGON typed in `value` (9 or 14 ASCII digits), or None if invalid."""
+    digits = _ascii_digits(value)
+    return regon.compact(digits) if digits and regon.is_valid(digits) else None
+
+
+def pesel_compact(value):
+    """The PESEL typed in `value` (11 ASCII digits), or None if invalid: stored and hashed in
+    this one form, so the same number typed in other digits cannot pass as another."""
+    digits = _ascii_digits(value)
+    return pesel.compact(digits) if digits and pesel.is_valid(digits) else None
 
 
 def pesel_ok(value):
-    return pesel.is_valid(value or "")
+    return pesel_compact(value) is not None
 
 
 # ---- fictitious numbers (demo and tests) ----

@@ -2,7 +2,10 @@
 
 import re
 
-from .identifiers import nip_ok, postal_code_ok, regon_ok, teryt_error
+from models import JST_KINDS, PROGRAM_GROUPS
+
+from .identifiers import nip_compact, postal_code_ok, regon_compact, teryt_error
+from .text import fold
 
 # kind → head-of-office titles allowed for it
 HEAD_TITLES_BY_KIND = {
@@ -16,17 +19,39 @@ HEAD_TITLES_BY_KIND = {
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
+def default_group(kind):
+    """The programme group of a JST of `kind`; None for a city with powiat rights, whose group
+    the coordinator chooses."""
+    return JST_KINDS[kind][1]
+
+
+def group_error(kind, group):
+    """None when programme group `group` (1–4) fits `kind` (DOMAIN.md), else the Polish reason."""
+    expected = default_group(kind)
+    if expected is None or group == expected:
+        return None
+    label = JST_KINDS[kind][0]
+    return f"{label.capitalize()} należy do grupy programowej {PROGRAM_GROUPS[expected]}."
+
+
 def identity_errors(kind, teryt, nip, regon):
-    """Coordinator-owned identifiers. Returns {field: Polish message}."""
+    """Coordinator-owned identifiers, as typed (NIP and REGON may have spaces and dashes; see
+    compact_identity). Returns {field: Polish message}."""
     errors = {}
     message = teryt_error(teryt, kind)
     if message:
         errors["teryt"] = message
-    if nip and not nip_ok(nip):
-        errors["nip"] = "Nieprawidłowy NIP (10 cyfr z poprawną cyfrą kontrolną)."
-    if regon and not regon_ok(regon):
-        errors["regon"] = "Nieprawidłowy REGON (9 lub 14 cyfr z poprawną cyfrą kontrolną)."
+    if nip and nip_compact(nip) is None:
+        errors["nip"] = "Nieprawidłowy NIP (10 cyfr 0–9 z poprawną cyfrą kontrolną)."
+    if regon and regon_compact(regon) is None:
+        errors["regon"] = "Nieprawidłowy REGON (9 lub 14 cyfr 0–9 z poprawną cyfrą kontrolną)."
     return errors
+
+
+def compact_identity(nip, regon):
+    """NIP and REGON as stored: digits only, "" when empty. Only for values that passed
+    identity_errors."""
+    return (nip_compact(nip) if nip else "", regon_compact(regon) if regon else "")
 
 
 def profile_errors(kind, data):
@@ -47,6 +72,16 @@ def profile_errors(kind, data):
             errors[f"signatory{n}_function"] = "Podaj funkcję osoby podpisującej."
         if function and not name:
             errors[f"signatory{n}_name"] = "Podaj imię i nazwisko osoby podpisującej."
+    if (get("signatory2_name") or get("signatory2_function")) and not get("signatory1_name"):
+        errors.setdefault(
+            "signatory1_name",
+            "Podano drugą osobę podpisującą — podaj najpierw pierwszą (imię i nazwisko).",
+        )
+    if get("signatory2_name") and _same_person(get("signatory1_name"), get("signatory2_name")):
+        errors.setdefault(
+            "signatory2_name",
+            "Druga osoba podpisująca musi być inną osobą niż pierwsza.",
+        )
     if kind == "powiat" and get("signatory1_name") and not get("signatory2_name"):
         errors.setdefault(
             "signatory2_name",
@@ -55,9 +90,17 @@ def profile_errors(kind, data):
         )
     if get("countersignatory_name") and not get("countersignatory_function"):
         errors["countersignatory_function"] = "Podaj funkcję osoby kontrasygnującej (np. skarbnik)."
+    if get("countersignatory_function") and not get("countersignatory_name"):
+        errors["countersignatory_name"] = "Podaj imię i nazwisko osoby kontrasygnującej."
     if get("contact_email") and not _EMAIL.fullmatch(get("contact_email")):
         errors["contact_email"] = "To nie jest poprawny adres e-mail."
     return errors
+
+
+def _same_person(a, b):
+    """Whether `a` and `b` name one person: "Jan Kowalski" and "jan  KOWALSKI" do (case, spacing
+    and diacritics ignored)."""
+    return " ".join(fold(a).split()) == " ".join(fold(b).split())
 
 
 def missing_for_documents(jst):

@@ -5,7 +5,6 @@ from datetime import date
 from peewee import JOIN, fn
 
 from models import (
-    JST_KINDS,
     TEAM_MAX,
     TEAM_MIN,
     ExpertAssignment,
@@ -19,7 +18,10 @@ from models import (
 )
 
 from . import accounts, audit
-from .jst_rules import missing_for_documents  # noqa: F401 (part of this service's interface)
+from .jst_rules import (  # noqa: F401 (part of this service's interface)
+    default_group,
+    missing_for_documents,
+)
 from .text import fold
 
 PER_PAGE = 50
@@ -207,10 +209,6 @@ def _lock_jst(jst):
     """Team and expert changes lock their JST first: two of them for one JST run one after
     the other, each seeing the other's result (a team of 4 cannot become 5)."""
     return _lock(Jst, getattr(jst, "id", jst))
-
-
-def default_group(kind):
-    return JST_KINDS[kind][1]
 
 
 def add_member(jst, email, full_name, function, phone, actor, hash_method, address=""):

@@ -228,6 +228,13 @@ def save(user, data, actor, address=""):
     return record
 
 
+def joined_on(user):
+    """The date the participant joined the project (None when not given); not personal data
+    of the encrypted kind, so the read is not audited (as missing_fields)."""
+    record = _record(user)
+    return record.joined_at if record else None
+
+
 def save_leaving(user, left_at, status, actor, address=""):
     with write_tx():
         record = _record(user) or ParticipantData.create(user=user)
@@ -358,9 +365,9 @@ def _text(value):
 
 
 def erase(user, actor, address=""):
-    """Erase PESEL, birth date, address, phone, the sensitive answers and the stored signed
-    declarations; keep the name and the anonymous facts (sex, age band, education); deactivate
-    the account."""
+    """Erase PESEL, birth date, address, phone (also the one kept with the team membership), the
+    sensitive answers and the stored signed declarations; keep the name, the membership and the
+    anonymous facts (sex, age band, education); deactivate the account."""
     with write_tx():
         record = _record(user)
         if record is not None:
@@ -369,6 +376,7 @@ def erase(user, actor, address=""):
             record.pesel_hash = None
             record.erased_at = utcnow()
             record.save()
+        TeamMembership.update(phone="").where(TeamMembership.user == user.id).execute()
         # the stored signed declarations print the same data
         SignedCopy.delete().where(SignedCopy.participant == user.id).execute()
         User.update(active=False).where(User.id == user.id).execute()

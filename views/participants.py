@@ -124,6 +124,12 @@ def person(user_id):
         left_at=values and values["left_at"],
         leaving_status=values and values["leaving_status"],
     )
+    return _person_page(user, values, form, leaving)
+
+
+def _person_page(user, values, form, leaving):
+    """One participant's page for a coordinator: the data form and the end-of-participation
+    form; 422 when either holds errors."""
     return render_template(
         "participants/form.html",
         form=form,
@@ -134,7 +140,7 @@ def person(user_id):
         person=user,
         leaving=leaving,
         erase_form=EmptyForm(),
-    ), (422 if form.errors else 200)
+    ), (422 if form.errors or leaving.errors else 200)
 
 
 @bp.post("/uczestnicy/<int:user_id>/zakonczenie")
@@ -142,15 +148,15 @@ def person(user_id):
 def leaving(user_id):
     _require("pii.manage")
     user = _participant(user_id)
-    form = LeavingForm()
+    form = LeavingForm(joined_at=participants.joined_on(user))
     if form.validate_on_submit():
         participants.save_leaving(
-            user, form.left_at.data, form.leaving_status.data or "", current_user, client_address()
+            user, form.left_at.data, form.leaving_status.data, current_user, client_address()
         )
         flash("Zapisano zakończenie udziału.", "success")
-    else:
-        flash("Popraw datę zakończenia udziału (RRRR-MM-DD).", "danger")
-    return redirect(url_for(".person", user_id=user.id))
+        return redirect(url_for(".person", user_id=user.id))
+    values = participants.read(user, current_user, client_address())
+    return _person_page(user, values, _form_for(values), form)
 
 
 def _retention_passed():

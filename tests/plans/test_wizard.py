@@ -259,6 +259,10 @@ def test_invalid_values_and_foreign_references_are_refused(client, world):
         f"/jst/{world.jst.id}/plan/szkoly/szkoly/nowy", data={"name": "S", "rspo": "12a"}
     )
     assert "Numer RSPO składa się z samych cyfr" in response.get_data(as_text=True)
+    response = client.post(
+        f"/jst/{world.jst.id}/plan/szkoly/szkoly/nowy", data={"name": "S", "rspo": "１２３"}
+    )  # full-width digits: digits to Python, not to the register
+    assert "Numer RSPO składa się z samych cyfr" in response.get_data(as_text=True)
     long_text = "x" * 10_001
     response = client.post(
         f"/jst/{world.jst.id}/plan/wizja", data={"vision": long_text, "v_vision": "0"}
