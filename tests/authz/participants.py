@@ -26,7 +26,7 @@ CASES = [
     Case(
         "participants.leaving",
         "/uczestnicy/{participant}/zakonczenie",
-        _only(["coordinator"], 302),
+        _only(["coordinator"], POST_OK),
         method="POST",
     ),
     Case(
