@@ -21,7 +21,7 @@ from peewee import (
 )
 
 from .accounts import User
-from .base import BaseModel, db, utcnow
+from .base import BaseModel, db, is_sqlite, utcnow
 from .programme import Module, ModuleSession
 
 QUESTION_KINDS = {
@@ -124,8 +124,38 @@ MODELS = [
 ]
 
 
+# SQLite stores a table in rowid order, the order rows were written: rowid n of the answers and
+# rowid n of "who answered" would be one person. Without a rowid, rows are stored in the order of
+# their random keys. (PostgreSQL keeps no such visible order; its physical order and xmin are
+# only an operator's to see — see the README.)
+ORDERLESS = [SurveyResponse, SurveyAnswer, SurveyDone]
+
+
+def _create(models):
+    for model in ORDERLESS:
+        model._meta.without_rowid = is_sqlite()
+    db.create_tables(models, safe=True)
+
+
 def m0070_surveys():
-    db.create_tables(MODELS, safe=True)
+    _create(MODELS)
 
 
-MIGRATIONS = [(70, m0070_surveys)]
+def m0071_orderless_answers():
+    """Databases made before ORDERLESS: rebuild those tables without a rowid (SQLite only)."""
+    if not is_sqlite():
+        return
+    tables = {m: m._meta.table_name for m in ORDERLESS}
+    schema = dict(db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+    if all("WITHOUT ROWID" in schema.get(name, "") for name in tables.values()):
+        return
+    rows = {m: list(m.select().order_by(m.id).dicts()) for m in ORDERLESS}
+    for model in (SurveyAnswer, SurveyResponse, SurveyDone):  # the referencing table first
+        db.execute_sql(f'DROP TABLE "{tables[model]}"')
+    _create(ORDERLESS)
+    for model in ORDERLESS:
+        for start in range(0, len(rows[model]), 500):
+            model.insert_many(rows[model][start : start + 500]).execute()
+
+
+MIGRATIONS = [(70, m0070_surveys), (71, m0071_orderless_answers)]

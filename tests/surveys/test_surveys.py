@@ -203,6 +203,37 @@ def test_answers_are_stored_without_the_person(app, world):
     assert done == {"id", "survey_id", "user_id"}  # who answered — never what
 
 
+def test_no_write_order_ties_an_answer_to_who_answered(app, world):
+    """SQLite: the anonymous tables and "who answered" have no rowid (stored by random key)."""
+    from models import is_sqlite
+    from models.surveys import ORDERLESS, m0071_orderless_answers
+
+    if not is_sqlite():  # nothing to rebuild; the migration leaves PostgreSQL alone
+        m0071_orderless_answers()
+        return
+    survey = _survey()
+    surveys.submit(survey, world.participant, {str(q.id): "5" for q in surveys.questions(survey)})
+
+    def without_rowid():
+        schema = dict(db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+        return all("WITHOUT ROWID" in schema[m._meta.table_name] for m in ORDERLESS)
+
+    assert without_rowid()
+    # a database made before: rowid tables, rebuilt by migration 71 with every row kept
+    rows = {m: list(m.select().dicts()) for m in ORDERLESS}
+    for model in reversed(ORDERLESS):
+        db.execute_sql(f'DROP TABLE "{model._meta.table_name}"')
+    for model in ORDERLESS:
+        model._meta.without_rowid = False
+    db.create_tables(ORDERLESS)
+    for model in ORDERLESS:
+        model.insert_many(rows[model]).execute()
+    assert not without_rowid()
+    m0071_orderless_answers()
+    assert without_rowid()
+    assert {m: list(m.select().dicts()) for m in ORDERLESS} == rows
+
+
 def test_a_survey_opens_and_closes_on_its_dates(client, world):
     planned, closed = _survey(opens=1, closes=5), _survey(_module(2), opens=-20, closes=-1)
     login(client, world.participant)
