@@ -96,6 +96,18 @@ def submitted_profile(form):
     return submitted
 
 
+def changed_meanwhile(form, jst):
+    """[(field, saved value)] of the profile fields saved with other text since the form showed
+    them (fields whose shown text the form does not say are left out)."""
+    changed = []
+    for name in jsts.PROFILE_FIELDS:
+        shown = form[f"o_{name}"].data
+        saved = getattr(jst, name) or ""
+        if shown and shown != text_digest(saved):
+            changed.append((name, saved))
+    return changed
+
+
 def show_merged_profile(form, jst, conflicts):
     """After a save with conflicts: the fields in conflict keep the user's text, the others show
     the profile as saved now (the user's own changes included), and every field starts from

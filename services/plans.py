@@ -205,6 +205,15 @@ class RowConflict(Exception):
         self.current = current
 
 
+class ProfileRulesBroken(Exception):
+    """The user's profile changes merged with someone else's newer save would break the profile
+    rules (jst_rules.profile_errors); `errors`: {field: Polish message}. Nothing was saved."""
+
+    def __init__(self, errors):
+        super().__init__("profile rules broken")
+        self.errors = errors
+
+
 class TransitionRefused(Exception):
     """A life-cycle change that is not possible now; the message is what the user sees."""
 
@@ -379,7 +388,8 @@ def save_profile(plan, jst, submitted, version, user, address=""):
     `submitted`: field → (value, digest of the value the form showed, or None when unknown),
     for the fields the user changed; `version`: the profile version the form was opened at.
     A field someone else changed meanwhile is not overwritten. Returns (saved, conflicts):
-    the names of the fields saved and [(field, saved value)] — those the user must merge."""
+    the names of the fields saved and [(field, saved value)] — those the user must merge.
+    Raises ProfileRulesBroken, saving nothing, when the merged profile would break the rules."""
     saved, conflicts = [], []
     with write_tx():
         _editable(plan)
@@ -394,6 +404,11 @@ def save_profile(plan, jst, submitted, version, user, address=""):
             else:
                 data[field] = value
         if data:
+            # each form passed the rules alone; what is stored is the merge, so check that
+            merged = {name: getattr(fresh, name) or "" for name in jsts.PROFILE_FIELDS} | data
+            errors = jst_rules.profile_errors(fresh.kind, merged)
+            if errors:
+                raise ProfileRulesBroken(errors)
             jsts.save_jst(fresh, data, user, address, expected_version=fresh.version)
             touch_step(plan, "jst", user)
             saved = list(data)
@@ -406,7 +421,9 @@ def new_uid():
 
 def save_row(plan, kind, uid, values, version, user, links=None):
     """Create (version None) or update one row. Creating twice with the same uid (a double
-    click) creates it once. Raises RowConflict when the row changed since `version`.
+    click) creates it once. Raises RowConflict when the row changed since `version`, or when
+    it exists and `version` is None (posted again as new, or a malformed version) with other
+    content — never a silent success that saved nothing.
     `links`: for actions, {"schools": [ids], "partners": [ids]} (ids of this plan's rows)."""
     spec = ROW_KINDS[kind]
     model = spec.model
@@ -426,9 +443,7 @@ def save_row(plan, kind, uid, values, version, user, links=None):
             row = model.create(
                 plan=plan, uid=uid, position=(last.position + 1) if last else 1, **values
             )
-        elif version is None:
-            return row  # the same new row posted twice
-        elif row.version != version:
+        elif row.version != version:  # also a new row posted again, or a malformed version
             if _same_content(kind, row, values, links):
                 return row  # a double click: the first click saved exactly this
             raise RowConflict(row)

@@ -189,14 +189,26 @@ def _just_sent(plan, author, parent, step, kind, uid, body):
     )
 
 
+DELETED_ROW = "(pozycja usunięta)"
+
+
+def comment_on_deleted(comment):
+    """Whether a comment was meant for a row deleted before it was saved."""
+    return not comment.row_kind and comment.row_label.endswith(DELETED_ROW)
+
+
 def add_comment(plan, step, kind, uid, body, author, url, config):
-    """A new comment on a step (kind "") or a row; the team is notified."""
+    """A new comment on a step (kind "") or a row; the team is notified. A comment on a row
+    deleted meanwhile is kept on the row's step, its label saying so (see comment_on_deleted)."""
     row_label, row_version = "", None
     if kind:
         target = anchor(plan, kind, uid)
-        if target is None:
-            raise LookupError("no such row")
-        step, row_label, row_version = target
+        if target is None:  # the expert's text is not lost: it goes to the row's step
+            spec = plans.ROW_KINDS[kind]
+            step, row_label = spec.step, f"{spec.singular} {DELETED_ROW}"
+            kind = uid = ""
+        else:
+            step, row_label, row_version = target
     with write_tx():
         earlier = _just_sent(plan, author, None, step, kind, uid, body)
         if earlier is not None:

@@ -24,6 +24,7 @@ from forms.auth import EmptyForm
 from forms.plans import (
     MessageForm,
     ProfileStepForm,
+    changed_meanwhile,
     merge_row_conflict,
     opened_profile_form,
     row_form,
@@ -39,7 +40,7 @@ from forms.review import CommentForm
 from models import Jst, db_int, utcnow, write_tx
 from models.plans import PendingInput
 from services import plans, policy, review
-from services.plans import NotEditable, RowConflict, TransitionRefused
+from services.plans import NotEditable, ProfileRulesBroken, RowConflict, TransitionRefused
 
 from .auth import client_address
 from .jst import load_jst
@@ -91,6 +92,7 @@ def _render_step(
     saved_some=False,
     status=200,
     message_form=None,
+    rule_errors=(),
 ):
     editable = _can_edit(jst, plan)
     saved = plans.texts(plan)
@@ -120,6 +122,7 @@ def _render_step(
         "profile_form": profile_form,
         "conflicts": conflicts,
         "saved_some": saved_some,
+        "rule_errors": rule_errors,
         "row_kinds": plans.STEP_ROW_KINDS.get(step, []),
         "rows": {
             k.slug: plans.rows(plan, k.slug, links=False)
@@ -231,18 +234,16 @@ def _save_profile(jst, plan):
     form = ProfileStepForm()
     if not (form.validate_on_submit() and form.rule_errors(jst.kind)):
         return _render_step(jst, plan, "jst", profile_form=form, status=422)
+    submitted = submitted_profile(form)
     try:
         saved, conflicts = plans.save_profile(
-            plan,
-            jst,
-            submitted_profile(form),
-            _int(form.version.data),
-            current_user,
-            client_address(),
+            plan, jst, submitted, _int(form.version.data), current_user, client_address()
         )
     except NotEditable:
         flash(READ_ONLY.format(plans.get_plan(jst).status_label), "warning")
         return redirect(url_for(".step", jst_id=jst.id, step="jst"))
+    except ProfileRulesBroken as exc:
+        return _profile_rules_broken(plan, form, submitted, exc.errors)
     if conflicts:
         fresh = Jst.get_by_id(jst.id)
         show_merged_profile(form, fresh, conflicts)
@@ -257,6 +258,27 @@ def _save_profile(jst, plan):
             status=409,
         )
     return _after_save(jst, "jst")
+
+
+def _profile_rules_broken(plan, form, submitted, errors):
+    """The user's changes with someone else's newer ones would break the profile rules: nothing
+    was saved; the form keeps the user's changes beside the others', the rule's message at its
+    field, and the other person's changes are listed."""
+    fresh = Jst.get_by_id(plan.jst_id)
+    others = changed_meanwhile(form, fresh)
+    show_merged_profile(form, fresh, [(name, None) for name in submitted])
+    for name, message in errors.items():
+        form[name].errors.append(message)
+    labelled = [(name, form[name].label.text, value) for name, value in others]
+    return _render_step(
+        fresh,
+        plan,
+        "jst",
+        profile_form=form,
+        conflicts=labelled,
+        rule_errors=list(errors.values()),
+        status=409,
+    )
 
 
 def _int(value):

@@ -77,19 +77,26 @@ def comment(jst_id):
     kind = form.row_kind.data or ""
     if kind and kind not in plans.ROW_KINDS:
         abort(404)
-    try:
-        review.add_comment(
-            plan,
-            step,
-            kind,
-            form.row_uid.data,
-            form.body.data,
-            current_user,
-            url_for("plans.step", jst_id=jst.id, step=step),
-            current_app.config,
+    added = review.add_comment(
+        plan,
+        step,
+        kind,
+        form.row_uid.data,
+        form.body.data,
+        current_user,
+        url_for("plans.step", jst_id=jst.id, step=step),
+        current_app.config,
+    )
+    if kind and review.comment_on_deleted(added):
+        flash(
+            "Ktoś usunął tę pozycję w międzyczasie — uwagę dodano do kroku "
+            f"„{plans.STEP_TITLES[added.step]}”.",
+            "warning",
         )
-    except LookupError:
-        abort(404)
+        back = _back(jst, added.step)
+        if form.row_uid.data and form.row_uid.data in back:  # the deleted row's page: 404 now
+            back = url_for("plans.step", jst_id=jst.id, step=added.step)
+        return redirect(back)
     flash("Dodano uwagę.", "success")
     return redirect(_back(jst, step))
 

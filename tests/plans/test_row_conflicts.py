@@ -8,7 +8,7 @@ from models.plans import Plan
 from services import plans
 from tests.conftest import add_member, login, make_jst, make_user
 from tests.plans.test_teamwork import _form, _two_members
-from tests.plans.test_wizard import _add_row, _fill_everything
+from tests.plans.test_wizard import _add_row, _fill_everything, _uid
 
 
 class _Checked(HTMLParser):
@@ -181,3 +181,47 @@ def test_the_jst_step_lists_its_required_fields(app, world):
     login(client, member)
     page = client.get(f"/jst/{powiat.id}/plan/jst").get_data(as_text=True)
     assert "druga osoba podpisująca (członek zarządu)" in page.split("Wymagane:")[1]
+
+
+def test_a_new_row_posted_again_with_other_content_is_a_conflict_not_lost(client, world):
+    login(client, world.participant)
+    new = f"/jst/{world.jst.id}/plan/koalicja/partnerzy/nowy"
+    typed = {"uid": _uid(client, new), "institution": "Pierwsza"}
+    assert client.post(new, data=typed, follow_redirects=True).status_code == 200
+    # Back in the browser, the fields changed, saved again with the same hidden uid
+    response = client.post(new, data={**typed, "institution": "Druga instytucja"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Zapisano: partner koalicji." not in page
+    assert "Ktoś zmienił tę pozycję w międzyczasie" in page and "Pierwsza" in _saved_version(page)
+    merged = _form(page)
+    assert merged["institution"] == "Druga instytucja"  # the user's input kept
+    (saved,) = plans.rows(plans.get_plan(world.jst), "partnerzy")
+    assert saved.institution == "Pierwsza"  # nothing stored until the user saves again
+    assert client.post(new, data=merged).status_code == 302
+    (saved,) = plans.rows(plans.get_plan(world.jst), "partnerzy")
+    assert saved.institution == "Druga instytucja" and saved.version == 2
+
+
+def test_a_new_row_posted_twice_unchanged_is_saved_once(client, world):
+    login(client, world.participant)
+    new = f"/jst/{world.jst.id}/plan/koalicja/partnerzy/nowy"
+    typed = {"uid": _uid(client, new), "institution": "Dom Kultury"}
+    assert client.post(new, data=typed).status_code == 302
+    response = client.post(new, data=typed, follow_redirects=True)  # the double click
+    assert "Zapisano: partner koalicji." in response.get_data(as_text=True)
+    (saved,) = plans.rows(plans.get_plan(world.jst), "partnerzy")
+    assert saved.institution == "Dom Kultury" and saved.version == 1
+
+
+def test_an_edit_with_a_malformed_version_is_a_conflict_not_lost(client, world):
+    login(client, world.participant)
+    _add_row(client, world.jst, "koalicja", "partnerzy", {"institution": "Dom Kultury"})
+    (row,) = plans.rows(plans.get_plan(world.jst), "partnerzy")
+    path = f"/jst/{world.jst.id}/plan/koalicja/partnerzy/{row.uid}"
+    edited = {**_form(client, path), "version": "abc", "person": "Ewa Partnerska"}
+    response = client.post(path, data=edited)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and 'value="Ewa Partnerska"' in page
+    assert plans.rows(plans.get_plan(world.jst), "partnerzy")[0].person in ("", None)
+    assert client.post(path, data=_form(page)).status_code == 302
+    assert plans.rows(plans.get_plan(world.jst), "partnerzy")[0].person == "Ewa Partnerska"

@@ -94,6 +94,32 @@ def test_profile_conflict_lists_only_fields_both_changed(app, world):
     assert jst.contact_phone == "+48 500 999 888"
 
 
+def test_profile_merge_that_would_break_the_signatory_rules_saves_nothing(app, world):
+    first, second = _two_members(app, world)
+    path = f"/jst/{world.jst.id}/plan/jst"
+    a, b = _form(first, path), _form(second, path)  # A opened the form before B saved
+    response = second.post(path, data={**b, "signatory1_name": "Jan Kowalski"})
+    assert response.status_code == 302
+    typed = {**a, "signatory2_name": "Jan Kowalski", "signatory2_function": "Skarbnik"}
+    response = first.post(path, data=typed)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Druga osoba podpisująca musi być inną osobą niż pierwsza." in page
+    assert "Nie zapisano żadnej zmiany" in page
+    assert "Osoba podpisująca — imię i nazwisko — zapisana wersja:" in page  # B's change listed
+    merged = _form(page)
+    assert merged["signatory2_name"] == "Jan Kowalski"  # the user's input kept
+    assert merged["signatory2_function"] == "Skarbnik"
+    assert merged["signatory1_name"] == "Jan Kowalski"  # the other person's change shown
+    jst = Jst.get_by_id(world.jst.id)
+    assert jst.signatory1_name == "Jan Kowalski" and not jst.signatory2_name  # nothing stored
+    assert first.post(path, data=merged).status_code == 422  # still refused when saved again
+    response = first.post(path, data={**merged, "signatory2_name": "Ewa Nowak"})
+    assert response.status_code == 302
+    jst = Jst.get_by_id(world.jst.id)
+    assert (jst.signatory1_name, jst.signatory2_name) == ("Jan Kowalski", "Ewa Nowak")
+
+
 def test_profile_conflict_without_other_changes_says_nothing_was_saved(app, world):
     first, second = _two_members(app, world)
     path = f"/jst/{world.jst.id}/plan/jst"

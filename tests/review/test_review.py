@@ -8,6 +8,7 @@ from models.plans import Plan
 from models.review import Comment, Notification
 from services import demo, mail, plans
 from tests.conftest import csrf_token, login
+from tests.plans.test_wizard import _add_row
 
 
 def _seeded(app):
@@ -363,3 +364,31 @@ def test_an_expired_session_keeps_the_reason_for_reopening(csrf_app):
     page = client.get(summary).get_data(as_text=True)
     assert "Przywrócono zmiany" in page and "Powód pisany przed wylogowaniem.</textarea>" in page
     assert "Otwórz ponownie (do poprawy)" in page
+
+
+def test_a_comment_on_a_row_deleted_meanwhile_is_kept_on_its_step(app, world):
+    expert, team = app.test_client(), app.test_client()
+    login(expert, world.expert)
+    login(team, world.participant)
+    _add_row(team, world.jst, "koalicja", "partnerzy", {"institution": "Dom Kultury"})
+    (partner,) = plans.rows(plans.get_plan(world.jst), "partnerzy")
+    row_page = f"/jst/{world.jst.id}/plan/koalicja/partnerzy/{partner.uid}"
+    assert expert.get(row_page).status_code == 200  # the expert opens the row, starts typing
+    plans.delete_row(plans.get_plan(world.jst), "partnerzy", partner.uid, world.participant)
+    typed = {
+        "step": "koalicja",
+        "row_kind": "partnerzy",
+        "row_uid": partner.uid,
+        "next": row_page,
+        "body": "Dopiszcie wkład partnera.",
+    }
+    response = expert.post(f"/jst/{world.jst.id}/plan/uwagi", data=typed, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.request.path.endswith("/plan/koalicja")
+    assert "Ktoś usunął tę pozycję w międzyczasie — uwagę dodano do kroku „Koalicja”." in page
+    assert "Dopiszcie wkład partnera." in page
+    assert "dotyczy: <strong>partner koalicji (pozycja usunięta)</strong>" in page
+    (comment,) = Comment.select()
+    assert (comment.step, comment.row_kind, comment.row_uid) == ("koalicja", "", "")
+    assert comment.body == "Dopiszcie wkład partnera."
+    assert comment.row_label == "partner koalicji (pozycja usunięta)"
