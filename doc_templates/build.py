@@ -18,6 +18,15 @@ from docx.shared import Cm, Pt
 HERE = Path(__file__).resolve().parent
 
 
+# the JST's signature blocks, by the rules of its kind, with the treasurer's countersignature
+JST_SIGNATURES = (
+    "{% for s in signatories %}\n\n…………………………………………\n{{ s.name }} — {{ s.function }}"
+    "{% else %}\n\n…………………………………………{% endfor %}"
+    "{% if countersignatory %}\n\nKontrasygnata:\n\n…………………………………………\n"
+    "{{ countersignatory.name }} — {{ countersignatory.function }}{% endif %}"
+)
+
+
 def _document():
     doc = Document()
     section = doc.sections[0]
@@ -151,7 +160,7 @@ def agreement():
     doc.add_paragraph(
         "{{ jst.name }} ({{ jst.kind_label }}), {{ jst.street }}, {{ jst.postal_code }} "
         "{{ jst.city }}, NIP {{ jst.nip }}, REGON {{ jst.regon }}, TERYT {{ jst.teryt }}, "
-        "reprezentowana przez: {% for s in signatories %}{{ s.name }} — {{ s.function }}"
+        "{{ represented }} przez: {% for s in signatories %}{{ s.name }} — {{ s.function }}"
         "{% if not loop.last %}; {% endif %}{% endfor %}"
         "{% if countersignatory %}, przy kontrasygnacie: {{ countersignatory.name }} — "
         "{{ countersignatory.function }}{% endif %}."
@@ -186,8 +195,11 @@ def agreement():
         "opiekuna, materiały szkoleniowe oraz zaświadczenia o ukończeniu szkolenia."
     )
     doc.add_heading("§ 4. Osoby do kontaktu", level=1)
+    # e-mail and phone are optional: no empty ", , " left behind
     doc.add_paragraph(
-        "Ze strony JST: {{ jst.contact_name }}, {{ jst.contact_email }}, {{ jst.contact_phone }}."
+        "Ze strony JST: {{ jst.contact_name }}"
+        "{% if jst.contact_email %}, {{ jst.contact_email }}{% endif %}"
+        "{% if jst.contact_phone %}, {{ jst.contact_phone }}{% endif %}."
     )
     doc.add_paragraph("Ze strony ORE: {{ ore.contact }}.")
     doc.add_heading("§ 5. Dane osobowe", level=1)
@@ -200,11 +212,7 @@ def agreement():
     doc.add_paragraph(
         "\nZa ORE:\n\n…………………………………………\n{{ ore.representative }} — {{ ore.function }}"
     )
-    doc.add_paragraph(
-        "\nZa JST:{% for s in signatories %}\n\n…………………………………………\n{{ s.name }} — {{ s.function }}"
-        "{% endfor %}{% if countersignatory %}\n\nKontrasygnata:\n\n…………………………………………\n"
-        "{{ countersignatory.name }} — {{ countersignatory.function }}{% endif %}"
-    )
+    doc.add_paragraph("\nZa JST:" + JST_SIGNATURES)
     doc.save(HERE / "deklaracja.docx")
 
 
@@ -290,7 +298,7 @@ def plan():
             "{{ item.schools|join(', ') }}",
             "{{ item.responsible }}",
             "{{ item.partners|join(', ') }}",
-            "{{ item.start_month }} – {{ item.end_month }}",
+            "{{ item.period }}",
             "{{ item.cost }} {{ item.funding }}",
             "{{ item.indicator }}",
             "{{ item.target }}",
@@ -326,9 +334,8 @@ def plan():
         "risks",
         ["{{ item.risk }}", "{{ item.mitigation }}"],
     )
-    doc.add_paragraph(
-        "\n\nZatwierdzam:\n\n…………………………………………\n{{ jst.head_title }} {{ jst.head_name }}"
-    )
+    # signed as the agreement is: by the JST's signatories (two for a powiat's zarząd)
+    doc.add_paragraph("\n\nZatwierdzenie planu — za JST:" + JST_SIGNATURES)
     doc.save(HERE / "plan.docx")
 
 

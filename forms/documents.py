@@ -1,11 +1,12 @@
 """Forms of the documents area: recording a signed copy, uploading a template."""
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, SelectField
+from wtforms import IntegerField, SelectField, ValidationError
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 
 from models import DB_INT_MAX
 from services.documents import KINDS, SIGNED_KINDS
+from services.formatting import date_pl, today_local
 
 from .base import DATE_MESSAGE, BaseForm, PlDateField
 
@@ -33,12 +34,23 @@ class SignedForm(BaseForm):
         "Data otrzymania podpisanego egzemplarza", validators=[InputRequired(DATE_MESSAGE)]
     )
 
+    def validate_received_on(self, field):
+        if field.data is not None and field.data > today_local():
+            raise ValidationError(
+                f"Data otrzymania nie może być późniejsza niż dziś ({date_pl(today_local())})."
+            )
+
     def validate(self, extra_validators=None):
         if not super().validate(extra_validators):
             return False
         # a plan is signed as one of its frozen versions, never as the draft of the moment
         if self.kind.data == "plan" and self.version.data is None:
             self.version.errors.append("Podaj wersję planu, której podpisany egzemplarz wrócił.")
+            return False
+        if self.kind.data == "oswiadczenie" and self.participant.data is None:
+            self.participant.errors.append(
+                "Wskaż uczestnika, którego podpisane oświadczenie wróciło."
+            )
             return False
         return True
 

@@ -29,7 +29,7 @@ from models.documents import DocumentTemplate, SignedCopy
 from models.plans import Plan, PlanEvent, PlanVersion
 
 from . import audit, crypto, jst_rules, participants, plans, settings, uploads
-from .formatting import date_pl
+from .formatting import date_pl, month_pl
 from .text import clean, slugify
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "doc_templates"
@@ -95,6 +95,15 @@ ACCEPTED_BY = {
 }
 
 
+# the agreement's participle agrees with the JST's kind: Gmina …, Powiat …, Miasto …
+REPRESENTED = {"powiat": "reprezentowany", "miasto_na_prawach_powiatu": "reprezentowane"}
+
+
+class DocumentIncomplete(Exception):
+    """A signed copy of a document whose data is incomplete (printed as a draft); the message
+    (Polish) lists what is missing."""
+
+
 class TemplateRefused(Exception):
     """An uploaded template that cannot be used; the message (Polish) says why and quotes the
     broken fragment."""
@@ -147,11 +156,17 @@ _EMPTY_DECLARATION = dict.fromkeys(
 
 
 def _signatories(jst):
+    """(signatories, countersignatory or None) of the JST's values (a dict: a frozen plan
+    version prints those it was submitted with)."""
     people = [
-        {"name": jst.signatory1_name, "function": jst.signatory1_function},
-        {"name": jst.signatory2_name, "function": jst.signatory2_function},
+        {"name": jst.get(f"{n}_name", ""), "function": jst.get(f"{n}_function", "")}
+        for n in ("signatory1", "signatory2")
     ]
-    return [p for p in people if p["name"]]
+    countersignatory = {
+        "name": jst.get("countersignatory_name", ""),
+        "function": jst.get("countersignatory_function", ""),
+    }
+    return [p for p in people if p["name"]], countersignatory if countersignatory["name"] else None
 
 
 def agreement_context(jst):
@@ -166,16 +181,13 @@ def agreement_context(jst):
     if not content["schools"]:
         missing.append("szkoły objęte wspomaganiem (krok „Szkoły” planu)")
     missing += _missing_ore_settings()
-    countersignatory = (
-        {"name": jst.countersignatory_name, "function": jst.countersignatory_function}
-        if jst.countersignatory_name
-        else None
-    )
+    signatories, countersignatory = _signatories(content["jst"])
     context = {
         **_common(bool(missing)),
         "jst": content["jst"],
+        "represented": REPRESENTED.get(jst.kind, "reprezentowana"),
         "agreement_date": jst.agreement_date,
-        "signatories": _signatories(jst),
+        "signatories": signatories,
         "countersignatory": countersignatory,
         "team": content["team"],
         "schools": content["schools"],
@@ -216,6 +228,7 @@ def plan_context(jst, version=None):
     diagnosis = [
         (label, content["texts"].get(field, "")) for field, label in plans.TEXT_FIELDS["diagnoza"]
     ]
+    signatories, countersignatory = _signatories(content["jst"])
     context = {
         **_common(version is None and plan.status in plans.EDITABLE),
         **{
@@ -227,11 +240,13 @@ def plan_context(jst, version=None):
                 "goals",
                 "partners",
                 "schools",
-                "actions",
                 "measurements",
                 "risks",
             )
         },
+        "actions": [a | {"period": _period(a)} for a in content["actions"]],
+        "signatories": signatories,
+        "countersignatory": countersignatory,
         "date": printed,
         "diagnosis": diagnosis,
         "version": number,
@@ -241,7 +256,15 @@ def plan_context(jst, version=None):
         if decision and decision.actor
         else "",
     }
+    if frozen is not None:  # a version is frozen only when nothing blocked its submission
+        return _plain(context), []
     return _plain(context), [m for _s, _a, m in plans.blocking(plans.missing_items(plan))]
+
+
+def _period(action):
+    """An action's months as documents write them: “wrzesień 2017 – czerwiec 2018”."""
+    months = [month_pl(action.get(key, "")) for key in ("start_month", "end_month")]
+    return " – ".join(month for month in months if month)
 
 
 def _acceptance(plan):
@@ -322,7 +345,8 @@ def _plain(value):
 
 
 # what a document prints besides its data: the date of printing, a plan version's decision
-_NOT_DATA = {"date", "status_label", "accepted", "accepted_by"}
+# (the agreement's participle follows from the JST's kind, printed anyway)
+_NOT_DATA = {"date", "status_label", "accepted", "accepted_by", "represented"}
 
 
 def fingerprint(context):
@@ -486,6 +510,7 @@ def sample_context(kind):
         return {
             **common,
             "jst": jst,
+            "represented": "reprezentowana",
             "agreement_date": "20 marca 2017 r.",
             "signatories": [signatory],
             "countersignatory": signatory,
@@ -504,6 +529,7 @@ def sample_context(kind):
         "responsible": "Referat",
         "start_month": "2017-09",
         "end_month": "2018-06",
+        "period": "wrzesień 2017 – czerwiec 2018",
         "cost": "1 000,00 zł",
         "cost_grosze": 100000,
         "funding": "budżet gminy",
@@ -550,6 +576,8 @@ def sample_context(kind):
             }
         ],
         "risks": [{"uid": "r", "risk": "Ryzyko", "mitigation": "Zapobieganie"}],
+        "signatories": [{"name": "Jan Wzorcowy", "function": "Wójt"}],
+        "countersignatory": {"name": "Ewa Skarbowa", "function": "Skarbnik Gminy"},
         "version": 1,
         "status_label": "Zatwierdzony",
         "accepted": True,
@@ -558,7 +586,7 @@ def sample_context(kind):
 
 
 # parts of a context that are None (printed as "") when the data has none
-_OPTIONAL = {"deklaracja": ("countersignatory",)}
+_OPTIONAL = {"deklaracja": ("countersignatory",), "plan": ("countersignatory",)}
 
 
 def empty_sample_context(kind):
@@ -743,8 +771,14 @@ def signed_copies(jst=None, participant=None):
 
 
 def record_signed(kind, obj, received_on, actor, version=None):
-    """Store the exact file that was signed (rendered now) and what it printed."""
-    context, _missing = build_context(kind, obj, actor, version)
+    """Store the exact file that was signed (rendered now) and what it printed; refused
+    (DocumentIncomplete) while the document prints as a draft: it cannot count as signed."""
+    context, missing = build_context(kind, obj, actor, version)
+    if missing or context["draft"]:
+        raise DocumentIncomplete(
+            "dokument jest niekompletny i drukuje się jako „WERSJA ROBOCZA” — najpierw uzupełnij "
+            "dane" + (f" (brakuje: {', '.join(missing)})." if missing else ".")
+        )
     data = render(kind, context)
     name = obj.full_name if kind == "oswiadczenie" else obj.name
     with write_tx():

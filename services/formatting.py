@@ -27,6 +27,15 @@ def date_pl(value, document=False):
     return f"{text} r." if document else text
 
 
+def month_pl(value):
+    """“2017-09” → “wrzesień 2017”; anything else as it is."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return _format_date(date(year, month, 1), "LLLL y", locale="pl_PL")
+    except ValueError:
+        return value or ""
+
+
 def datetime_pl(value):
     if value is None:
         return ""
@@ -61,4 +70,13 @@ def today_local():
     return datetime.now(TZ).date()
 
 
-__all__ = ["date", "date_pl", "datetime_pl", "local", "money_pl", "parse_money", "today_local"]
+__all__ = [
+    "date",
+    "date_pl",
+    "datetime_pl",
+    "local",
+    "money_pl",
+    "month_pl",
+    "parse_money",
+    "today_local",
+]

@@ -2,7 +2,6 @@
 templates."""
 
 import io
-from datetime import date
 from urllib.parse import quote
 
 from flask import (
@@ -23,7 +22,8 @@ from forms.documents import SignedForm, TemplateForm
 from models import PROGRAM_GROUPS, Jst, TeamMembership, User, db_int
 from models.documents import SignedCopy
 from services import audit, documents, participants, plans, policy
-from services.documents import KINDS, TemplateRefused
+from services.documents import KINDS, DocumentIncomplete, TemplateRefused
+from services.formatting import today_local
 
 from .auth import client_address
 from .jst import load_jst
@@ -118,7 +118,7 @@ def jst_documents(jst_id):
         plan_signed=_plan_signed(jst, copies),
         declarations=declarations,
         copies=copies,
-        form=SignedForm(formdata=None, received_on=date.today()),
+        form=SignedForm(formdata=None, received_on=today_local()),
     )
 
 
@@ -197,16 +197,21 @@ def record_signed(jst_id):
         flash(f"Nie zapisano podpisanego egzemplarza — {errors[0]}", "danger")
         return redirect(url_for(".jst_documents", jst_id=jst.id))
     kind = form.kind.data
+    version = form.version.data if kind == "plan" else None
     if kind == "oswiadczenie":
         member = TeamMembership.get_or_none(
             (TeamMembership.jst == jst) & (TeamMembership.user == form.participant.data)
         ) or abort(404)
-        documents.record_signed(kind, member.user, form.received_on.data, current_user)
+        obj = member.user
     else:
-        version = form.version.data if kind == "plan" else None
         if kind == "plan" and documents.plan_context(jst, version)[0] is None:
             abort(404)
-        documents.record_signed(kind, jst, form.received_on.data, current_user, version)
+        obj = jst
+    try:
+        documents.record_signed(kind, obj, form.received_on.data, current_user, version)
+    except DocumentIncomplete as exc:
+        flash(f"Nie zapisano podpisanego egzemplarza — {exc}", "danger")
+        return redirect(url_for(".jst_documents", jst_id=jst.id))
     flash("Zapisano podpisany egzemplarz; jego plik jest przechowywany.", "success")
     return redirect(url_for(".jst_documents", jst_id=jst.id))
 

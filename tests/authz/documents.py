@@ -1,5 +1,6 @@
 from models.documents import SignedCopy
-from services import documents
+from services import documents, plans, settings
+from services.identifiers import make_nip, make_regon
 
 from . import LOGIN_REDIRECT, OK, ROLES, Case, jst_scoped
 
@@ -13,6 +14,17 @@ def _only(roles, ok=OK):
 
 
 def setup(world):
+    # a signed copy is recorded only for a complete agreement: ORE's data and a school first
+    settings.save(
+        {
+            "ore_nip": make_nip(902),
+            "ore_regon": make_regon(902),
+            "ore_contact": "Jan Kontaktowy, ore@example.org, +48 22 000 00 00",
+        }
+    )
+    school = {"name": "Szkoła Podstawowa w Testowie", "rspo": "1234", "kind": "szkola_podstawowa"}
+    plan = plans.get_plan(world.jst)
+    plans.save_row(plan, "szkoly", plans.new_uid(), school, None, world.participant)
     copy = documents.record_signed("deklaracja", world.jst, "2017-04-01", world.coordinator)
     return {"copy": SignedCopy.get_by_id(copy.id).id}
 

@@ -331,6 +331,8 @@ def test_upload_uses_the_new_template_and_restore_goes_back(client, world):
 
 
 def test_signed_copy_is_kept_and_a_later_change_is_flagged(client, world):
+    _ore_settings()
+    _add_school(world.jst, world.participant)
     login(client, world.coordinator)
     client.post(
         f"/jst/{world.jst.id}/dokumenty/podpisane",
@@ -649,6 +651,8 @@ def test_overview_lists_agreements_declarations_and_plans_not_back_signed(
     client, world, monkeypatch
 ):
     _participant_data(world.participant)
+    _ore_settings()
+    _add_school(world.jst, world.participant)
     _submitted_plan(world, monkeypatch)
     login(client, world.coordinator)
     page = client.get("/dokumenty").get_data(as_text=True)
@@ -690,3 +694,125 @@ def test_plan_prints_each_actions_expected_result(client, world):
     text = _text(client.get(f"/jst/{world.jst.id}/dokumenty/plan.docx").data)
     assert "Oczekiwane rezultaty działań" in text
     assert "Warsztaty TIK | Nauczyciele prowadzą zajęcia z robotami\nraz w tygodniu." in text
+
+
+def _record_signed(client, jst, **data):
+    """Post a signed copy; the page it redirects to."""
+    response = client.post(
+        f"/jst/{jst.id}/dokumenty/podpisane",
+        data={"received_on": "2017-04-20"} | data,
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_signed_copy_of_an_incomplete_document_is_refused(client, world):
+    _ore_settings()  # the agreement still lacks its schools; the teammate typed no data
+    login(client, world.coordinator)
+    page = _record_signed(client, world.jst, kind="deklaracja")
+    assert "Nie zapisano podpisanego egzemplarza — dokument jest niekompletny" in page
+    assert "brakuje: szkoły objęte wspomaganiem" in page
+    page = _record_signed(client, world.jst, kind="oswiadczenie", participant=world.teammate.id)
+    assert "Nie zapisano podpisanego egzemplarza — dokument jest niekompletny" in page
+    assert SignedCopy.select().count() == 0
+    page = client.get("/dokumenty").get_data(as_text=True)
+    assert "Deklaracje współpracy bez podpisanego egzemplarza (2)" in page
+    _add_school(world.jst, world.participant)
+    page = _record_signed(client, world.jst, kind="deklaracja")
+    assert "Zapisano podpisany egzemplarz" in page
+    assert "WERSJA ROBOCZA" not in _text(documents.signed_file(SignedCopy.get()))
+
+
+def test_signed_copy_needs_a_past_date_and_a_participant(client, world):
+    _participant_data(world.participant)
+    login(client, world.coordinator)
+    page = _record_signed(
+        client,
+        world.jst,
+        kind="oswiadczenie",
+        participant=world.participant.id,
+        received_on="2099-01-01",
+    )
+    assert "Data otrzymania nie może być późniejsza niż dziś" in page
+    page = _record_signed(client, world.jst, kind="oswiadczenie")
+    assert "Wskaż uczestnika, którego podpisane oświadczenie wróciło." in page
+    assert SignedCopy.select().count() == 0
+
+
+def test_plan_is_approved_by_the_signatories_of_the_jsts_kind(client, world):
+    jst = make_jst(
+        "Powiat Planowy",
+        kind="powiat",
+        head_title="starosta",
+        head_name="Stefan Starosta",
+        signatory1_name="Olga Pierwsza",
+        signatory1_function="Członek Zarządu",
+        signatory2_name="Piotr Drugi",
+        signatory2_function="Wicestarosta",
+        countersignatory_name="Zofia Skarbnik",
+        countersignatory_function="Skarbnik Powiatu",
+    )
+    login(client, world.coordinator)
+    text = _text(client.get(f"/jst/{jst.id}/dokumenty/plan.docx").data)
+    dots = "…………………………………………"
+    assert (
+        f"Zatwierdzenie planu — za JST:\n\n{dots}\nOlga Pierwsza — Członek Zarządu"
+        f"\n\n{dots}\nPiotr Drugi — Wicestarosta"
+        f"\n\nKontrasygnata:\n\n{dots}\nZofia Skarbnik — Skarbnik Powiatu"
+    ) in text
+    assert "Zatwierdzam" not in text and "Stefan Starosta" not in text
+    text = _text(client.get(f"/jst/{world.jst.id}/dokumenty/plan.docx").data)
+    assert f"za JST:\n\n{dots}\nJan Testowy — Wójt" in text and "Kontrasygnata" not in text
+
+
+def test_plan_prints_action_months_in_polish(client, world):
+    plans.save_row(
+        plans.get_plan(world.jst),
+        "dzialania",
+        plans.new_uid(),
+        {
+            "title": "Warsztaty TIK",
+            "responsible": "Referat",
+            "start_month": "2017-09",
+            "end_month": "2018-06",
+        },
+        None,
+        world.participant,
+        {"schools": [], "partners": []},
+    )
+    login(client, world.participant)
+    text = _text(client.get(f"/jst/{world.jst.id}/dokumenty/plan.docx").data)
+    assert "| wrzesień 2017 – czerwiec 2018 |" in text
+    assert "2017-09" not in text and "2018-06" not in text
+
+
+@pytest.mark.parametrize(
+    "kind,word",
+    [
+        ("gmina_miejska", "reprezentowana"),
+        ("powiat", "reprezentowany"),
+        ("miasto_na_prawach_powiatu", "reprezentowane"),
+    ],
+)
+def test_agreement_wording_agrees_with_the_jsts_kind(client, world, kind, word):
+    jst = make_jst("Jednostka Testowa", kind=kind)
+    login(client, world.coordinator)
+    text = _text(client.get(f"/jst/{jst.id}/dokumenty/deklaracja.docx").data)
+    assert f"TERYT {jst.teryt}, {word} przez: Jan Testowy — Wójt" in text
+    assert text.count("reprezentowan") == 2  # the JST's and ORE's (Ośrodek: reprezentowany)
+
+
+@pytest.mark.parametrize(
+    "email,phone,line",
+    [
+        ("", "", "Ze strony JST: Anna Kontaktowa."),
+        ("", "+48 500 100 200", "Ze strony JST: Anna Kontaktowa, +48 500 100 200."),
+        ("k@example.org", "", "Ze strony JST: Anna Kontaktowa, k@example.org."),
+    ],
+)
+def test_agreement_leaves_out_an_empty_contact_email_or_phone(client, world, email, phone, line):
+    jst = make_jst("Miasto Kontaktowe", contact_email=email, contact_phone=phone)
+    login(client, world.coordinator)
+    text = _text(client.get(f"/jst/{jst.id}/dokumenty/deklaracja.docx").data)
+    assert line in text.splitlines()
