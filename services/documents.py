@@ -998,8 +998,3 @@ def _copy_story(main, source, twin):
         target = rel.target_ref if rel.is_external else rel.target_part
         part.rels.add_relationship(rel.reltype, target, rel.rId, rel.is_external)
     return main.relate_to(part, reltype)
-
-
-def plan_versions(jst):
-    plan = Plan.get_or_none(Plan.jst == jst)
-    return plans.versions(plan) if plan else []
