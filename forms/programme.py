@@ -10,7 +10,7 @@ from models.programme import PROGRESS_STATUS, SESSION_KINDS
 
 from .base import DATE_MESSAGE, BaseForm, PlDateField, long, short
 
-TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 
 class ModuleForm(BaseForm):

@@ -47,7 +47,7 @@ PILOT_MODULES = [
 
 
 class InUse(Exception):
-    """The module has attendance or a task with reports: deleting it would lose them."""
+    """A change that would lose or contradict programme data (the message, if any, says why)."""
 
 
 class AttachmentRefused(Exception):
@@ -92,6 +92,26 @@ def delete_module(module):
         ):
             raise InUse()
         module.delete_instance(recursive=True)
+
+
+def add_session(module, day, start, end, title, kind):
+    """A session of the module's schedule. The same one again (a double click) is added once; one
+    overlapping another session of that day is refused (InUse with the reason)."""
+    with write_tx():
+        same_day = ModuleSession.select().where(
+            (ModuleSession.module == module) & (ModuleSession.day == day)
+        )
+        for other in same_day:
+            if (other.start, other.end, other.title) == (start, end, title):
+                return other
+            if start < other.end and end > other.start:  # "HH:MM" strings compare as times
+                raise InUse(
+                    f"nakładają się na zajęcia „{other.title}” ({other.start}–{other.end}) "
+                    f"w dniu {day}."
+                )
+        return ModuleSession.create(
+            module=module, day=day, start=start, end=end, title=title, kind=kind
+        )
 
 
 def delete_session(module, session_id):
@@ -292,6 +312,13 @@ def add_attachment(row, filename, data):
         raise AttachmentRefused("sprawozdanie zostało już przyjęte.")
     _ext, content_type = check_attachment(filename, data)
     with write_tx():
+        for same in Attachment.select().where(
+            (Attachment.report == row)
+            & (Attachment.filename == filename[:200])
+            & (Attachment.size == len(data))
+        ):
+            if bytes(same.data) == data:  # the same file again (a double click): kept once
+                return same
         return Attachment.create(
             report=row,
             filename=filename[:200],
@@ -334,14 +361,12 @@ def save_consultation(jst, meeting_date, expert, outcome):
         row.save()
 
 
-def toggle_best(jst):
-    """Mark (or unmark) an accepted plan as one of the best; any other plan is only unmarked."""
+def mark_best(jst, best):
+    """Mark an accepted plan as one of the best, or unmark it (any other plan: only unmarked)."""
     accepted = Plan.select().where((Plan.jst == jst) & (Plan.status == "accepted")).exists()
     with write_tx():
-        if not accepted:
-            BestPlan.delete().where(BestPlan.jst == jst).execute()
-            return
-        if BestPlan.delete().where(BestPlan.jst == jst).execute() == 0:
+        BestPlan.delete().where(BestPlan.jst == jst).execute()
+        if best and accepted:
             BestPlan.create(jst=jst)
 
 

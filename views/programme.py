@@ -24,7 +24,6 @@ from models.programme import (
     SESSION_KINDS,
     Attachment,
     Module,
-    ModuleSession,
     Task,
 )
 from services import documents, jsts, plans, policy, programme
@@ -126,15 +125,19 @@ def session_add(module_id):
     module = _module(module_id)
     form = SessionForm()
     if form.validate_on_submit() and form.day.data <= programme.module_days(module):
-        ModuleSession.create(
-            module=module,
-            day=form.day.data,
-            start=form.start.data,
-            end=form.end.data,
-            title=form.title.data,
-            kind=form.kind.data,
-        )
-        flash("Dodano zajęcia do programu modułu.", "success")
+        try:
+            programme.add_session(
+                module,
+                form.day.data,
+                form.start.data,
+                form.end.data,
+                form.title.data,
+                form.kind.data,
+            )
+        except InUse as exc:
+            flash(f"Nie dodano zajęć: {exc}", "danger")
+        else:
+            flash("Dodano zajęcia do programu modułu.", "success")
     else:
         errors = "; ".join(e for errs in form.errors.values() for e in errs) or (
             "Dzień spoza modułu."
@@ -239,11 +242,18 @@ def groups():
     )
 
 
+def _group_or_404(group):
+    if group not in {number for number, _jsts in programme.groups()}:
+        abort(404)
+    return group
+
+
 @bp.route("/moduly/<int:module_id>/obecnosc/<int:group>", methods=["GET", "POST"])
 @login_required
 def attendance(module_id, group):
     _manage()
     module = _module(module_id)
+    _group_or_404(group)
     people = programme.group_people(group)
     users = [u for u, _j in people]
     days = list(range(1, programme.module_days(module) + 1))
@@ -275,6 +285,7 @@ def attendance(module_id, group):
 def attendance_list(module_id, group):
     _manage()
     module = _module(module_id)
+    _group_or_404(group)
     context, _missing = documents.attendance_context(module, group)
     data = documents.render("lista_obecnosci", context)
     return send_docx(data, f"lista-obecnosci-modul-{module.number}-grupa-{group}.docx")
@@ -464,7 +475,9 @@ def best_plan(jst_id):
     jst = load_jst(jst_id, "programme.manage")
     if not EmptyForm().validate_on_submit():
         abort(400)
-    programme.toggle_best(jst)
+    programme.mark_best(
+        jst, request.form.get("wyroznij") == "1"
+    )  # explicit: a double click is harmless
     return redirect(url_for(".follow_up"))
 
 

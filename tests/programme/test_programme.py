@@ -59,6 +59,14 @@ def test_coordinator_builds_a_module_and_its_schedule(client, world):
         f"/moduly/{module.id}/zajecia",
         data={"day": "3", "start": "10:30", "end": "12:00", "title": "Koalicja", "kind": "zajecia"},
     )
+    session = {"day": "3", "start": "10:30", "end": "12:00", "title": "Koalicja", "kind": "zajecia"}
+    client.post(f"/moduly/{module.id}/zajecia", data=session)  # a double click: added once
+    overlap = {**session, "title": "Inne", "start": "11:30", "end": "13:00"}
+    page = client.post(f"/moduly/{module.id}/zajecia", data=overlap, follow_redirects=True)
+    assert "nakładają się na zajęcia „Koalicja” (10:30–12:00) w dniu 3" in page.get_data(
+        as_text=True
+    )
+    assert ModuleSession.select().where(ModuleSession.day == 3).count() == 1
     shorter = {"number": "1", "start_date": "2017-04-05", "end_date": "2017-04-06", "venue": "A"}
     response = client.post(f"/moduly/{module.id}", data=shorter)
     assert response.status_code == 422
@@ -135,6 +143,8 @@ def test_attendance_is_recorded_at_once_rated_and_printed(client, world):
     login(client, world.coordinator)
     page = client.get(f"/moduly/{module.id}/obecnosc/1").get_data(as_text=True)
     assert world.participant.full_name in page and world.other_participant.full_name not in page
+    assert client.get(f"/moduly/{module.id}/obecnosc/9").status_code == 404  # no such group
+    assert client.get(f"/moduly/{module.id}/obecnosc/9.docx").status_code == 404
     client.post(
         f"/moduly/{module.id}/obecnosc/1",
         data={
@@ -216,6 +226,8 @@ def test_attachments_are_checked_and_scoped(app, world):
     assert "nie zgadza się z jego rozszerzeniem" in upload("zdjecie.png", b"GIF89a")
     assert "Plik jest za duży" in upload("duzy.pdf", b"%PDF" + b"0" * (5 * 2**20))
     assert "Dodano załącznik" in upload("zdjecie.png", PNG)
+    upload("zdjecie.png", PNG)  # a double click: one attachment
+    assert TaskReport.get().attachments.count() == 1
     attachment = TaskReport.get().attachments[0]
     response = team.get(f"/jst/{world.jst.id}/zalaczniki/{attachment.id}")
     assert response.status_code == 200 and response.data == PNG
@@ -277,9 +289,10 @@ def test_follow_up_consultations_progress_and_best_plans(app, world):
     page = coordinator.get("/po-pilotazu?polrocze=2018-1").get_data(as_text=True)
     assert "Postęp sieci JST w półroczu 2018-1" in page
     assert "<li>w trakcie: 1</li>" in page
-    coordinator.post(f"/jst/{accepted_jst.id}/najlepszy-plan")
+    for _ in range(2):  # a double click marks it once, not on and off
+        coordinator.post(f"/jst/{accepted_jst.id}/najlepszy-plan", data={"wyroznij": "1"})
     assert "na konferencję" in coordinator.get("/po-pilotazu").get_data(as_text=True)
-    coordinator.post(f"/jst/{world.jst.id}/najlepszy-plan")  # not accepted: not marked
+    coordinator.post(f"/jst/{world.jst.id}/najlepszy-plan", data={"wyroznij": "1"})  # not accepted
     assert not BestPlan.select().where(BestPlan.jst == world.jst.id).exists()
     pending_team = app.test_client()
     login(pending_team, world.participant)
