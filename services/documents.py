@@ -782,6 +782,16 @@ def record_signed(kind, obj, received_on, actor, version=None):
     data = render(kind, context)
     name = obj.full_name if kind == "oswiadczenie" else obj.name
     with write_tx():
+        same = SignedCopy.get_or_none(
+            (SignedCopy.kind == kind)
+            & (SignedCopy.jst == (obj.id if isinstance(obj, Jst) else None))
+            & (SignedCopy.participant == (obj.id if isinstance(obj, User) else None))
+            & (SignedCopy.plan_version == version)
+            & (SignedCopy.received_on == received_on)
+            & (SignedCopy.fingerprint == fingerprint(context))
+        )
+        if same is not None:  # the same copy recorded again (a double click): kept once
+            return same
         copy = SignedCopy.create(
             kind=kind,
             jst=obj if isinstance(obj, Jst) else None,

@@ -103,6 +103,13 @@ def has_answers(survey):
 
 def save_survey(survey, title, module, session, opens_on, closes_on, experts_see_results):
     default_open, default_close = default_dates(module)
+    if survey is None:  # a new one just like one made moments ago is that one (a double click)
+        survey = Survey.get_or_none(
+            (Survey.title == title) & (Survey.module == module) & (Survey.session == session)
+        )
+        if survey is not None and not has_answers(survey) and not questions(survey):
+            return survey
+        survey = None
     survey = survey or Survey()
     survey.title = title
     survey.module = module
@@ -126,8 +133,17 @@ def add_question(survey, kind, text, required, options):
         raise Locked("Pytanie wyboru potrzebuje co najmniej dwóch odpowiedzi (po jednej w linii).")
     if len(set(choices)) != len(choices):
         raise Locked("Odpowiedzi do wyboru nie mogą się powtarzać.")
+    options = "\n".join(choices) if kind in ("single", "multiple") else ""
     with write_tx():
         _refuse_if_answered(survey)
+        same = Question.get_or_none(
+            (Question.survey == survey)
+            & (Question.kind == kind)
+            & (Question.text == text)
+            & (Question.options == options)
+        )
+        if same is not None:  # the same question again (a double click): asked once
+            return same
         position = (
             Question.select(fn.MAX(Question.position)).where(Question.survey == survey).scalar()
             or 0
@@ -138,7 +154,7 @@ def add_question(survey, kind, text, required, options):
             kind=kind,
             text=text,
             required=required,
-            options="\n".join(choices) if kind in ("single", "multiple") else "",
+            options=options,
         )
 
 

@@ -68,6 +68,10 @@ def test_coordinator_builds_copies_and_deletes_a_survey(client, world):
         "/ankiety/nowa", data={"title": "Ocena modułu 1", "module": first.id, "session": "0"}
     )
     assert response.status_code == 302
+    again = client.post(  # a double click: the same survey, not a second one
+        "/ankiety/nowa", data={"title": "Ocena modułu 1", "module": first.id, "session": "0"}
+    )
+    assert again.headers["Location"] == response.headers["Location"]
     survey = Survey.get(Survey.title == "Ocena modułu 1")
     # by default: opens on the last day of the module, for 14 days
     assert (survey.opens_on, survey.closes_on) == (date(2017, 4, 7), date(2017, 4, 21))
@@ -85,6 +89,7 @@ def test_coordinator_builds_copies_and_deletes_a_survey(client, world):
     ]:
         data = {"kind": kind, "text": text, "options": options, "required": "y"}
         assert client.post(path + "/pytania", data=data).status_code == 302
+        client.post(path + "/pytania", data=data)  # a double click: asked once
     page = client.get(path).get_data(as_text=True)
     assert "Ocena całości" in page and "ocena 1–5" in page and "za wolne" in page
     dates = {"title": "X", "module": first.id, "session": "0"}
