@@ -209,19 +209,34 @@ def save_attendance(module, users, present):
 
 
 def attendance_rates(today=None, exact=False):
-    """{user id: percent of the days of modules that have begun}, rounded unless `exact` (a
-    rule such as "at least 80 %" compares the exact share: 79.5 % is not 80 %)."""
+    """{user id: percent of the days of modules that have begun, counted from the day the person
+    joined their team}, rounded unless `exact` (a rule such as "at least 80 %" compares the exact
+    share: 79.5 % is not 80 %)."""
     today = today or date.today()
-    total = sum(module_days(m) for m in Module.select().where(Module.start_date <= today))
-    if not total:
+    modules = list(Module.select().where(Module.start_date <= today))
+    if not modules:
         return {}
+    joined = {
+        m.user_id: m.joined_at
+        for m in TeamMembership.select(TeamMembership.user, TeamMembership.joined_at).where(
+            TeamMembership.left_at.is_null()
+        )
+    }
+
+    def days_since(start):
+        return sum(max((m.end_date - max(m.start_date, start)).days + 1, 0) for m in modules)
+
     counts = (
         Attendance.select(Attendance.user, fn.COUNT(Attendance.id).alias("n"))
         .join(Module)
         .where(Module.start_date <= today)
         .group_by(Attendance.user)
     )
-    rates = {row.user_id: 100 * row.n / total for row in counts.objects()}
+    rates = {}
+    for row in counts.objects():
+        total = days_since(joined.get(row.user_id) or date.min)
+        if total:
+            rates[row.user_id] = min(100 * row.n / total, 100)
     return rates if exact else {user: round(rate) for user, rate in rates.items()}
 
 

@@ -5,6 +5,7 @@ from datetime import date
 
 from docx import Document
 
+from models import TeamMembership
 from models.plans import Plan
 from models.programme import (
     Attendance,
@@ -315,3 +316,17 @@ def test_demo_has_the_five_pilot_modules(app):
     assert Task.select().count() == 4
     demo.seed("demo-haslo-123", "pbkdf2:sha256:1")
     assert Module.select().count() == 5
+
+
+def test_attendance_rate_counts_from_the_day_a_person_joined(app, world):
+    _module(1)
+    second = _module(2, date(2017, 6, 26))
+    TeamMembership.update(joined_at=date(2017, 6, 1)).where(
+        TeamMembership.user == world.teammate.id
+    ).execute()
+    for day in (1, 2, 3):
+        Attendance.create(module=second, user=world.teammate, day=day)
+        Attendance.create(module=second, user=world.participant, day=day)
+    rates = programme.attendance_rates(today=date(2017, 12, 31))
+    assert rates[world.teammate.id] == 100  # joined after module 1: its days do not count
+    assert rates[world.participant.id] == 50  # a member from the start missed module 1
