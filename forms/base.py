@@ -49,6 +49,11 @@ class BaseForm(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
 
+def first_error(form):
+    """ "Label: message" of the form's first error — for a small form answered by a redirect."""
+    return next(f"{field.label.text}: {field.errors[0]}" for field in form if field.errors)
+
+
 def short(max_length=SHORT):
     """A Length validator whose limit equals the column size (and is shown as “maks. N znaków”)."""
     return Length(max=max_length, message=f"Najwyżej {max_length} znaków.")

@@ -71,7 +71,7 @@ class DecisionForm(BaseForm):
 
     def validate_comment(self, field):
         if self.decision.data == "more" and not (field.data or "").strip():
-            raise ValidationError("Napisz, co uzupełnić.")
+            raise ValidationError("Napisz, co zespół ma uzupełnić.")
 
 
 class AttachmentForm(BaseForm):
@@ -84,6 +84,10 @@ class ConsultationForm(BaseForm):
     meeting_date = PlDateField("Data spotkania konsultacyjnego", validators=[Optional()])
     expert = SelectField("Ekspert", coerce=int)
     outcome = TextAreaField("Wynik", validators=[long(5000)])
+
+    def validate_outcome(self, field):
+        if not (field.data or "").strip() and not self.meeting_date.data:
+            raise ValidationError("Podaj datę spotkania albo jego wynik.")
 
 
 PROGRESS_CHOICES = list(PROGRESS_STATUS.items())

@@ -18,6 +18,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from forms.auth import EmptyForm
+from forms.base import first_error
 from forms.documents import SignedForm, TemplateForm
 from models import PROGRAM_GROUPS, Jst, TeamMembership, User, db_int
 from models.documents import SignedCopy
@@ -193,8 +194,7 @@ def record_signed(jst_id):
     jst = load_jst(jst_id, "doc.manage")
     form = SignedForm()
     if not form.validate_on_submit():  # the date is the one field typed; the rest is hidden
-        errors = [f"{field.label.text}: {field.errors[0]}" for field in form if field.errors]
-        flash(f"Nie zapisano podpisanego egzemplarza — {errors[0]}", "danger")
+        flash(f"Nie zapisano podpisanego egzemplarza — {first_error(form)}", "danger")
         return redirect(url_for(".jst_documents", jst_id=jst.id))
     kind = form.kind.data
     version = form.version.data if kind == "plan" else None

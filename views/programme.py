@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 
 from forms.auth import EmptyForm
+from forms.base import first_error
 from forms.programme import (
     PROGRESS_CHOICES,
     AttachmentForm,
@@ -192,13 +193,18 @@ def task_save(module_id):
     _manage()
     module = _module(module_id)
     form = TaskForm()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and form.due_date.data and form.due_date.data < module.end_date:
+        form.due_date.errors.append("Termin nie może być przed końcem modułu.")
+        valid = False
+    if valid:
         task = programme.task_for(module) or Task(module=module)
         form.populate_obj(task)
+        task.description = task.description or ""
         task.save()
         flash("Zapisano zadanie wdrożeniowe.", "success")
     else:
-        flash("Podaj tytuł zadania i poprawny termin (RRRR-MM-DD).", "danger")
+        flash(f"Nie zapisano zadania — {first_error(form)}", "danger")
     return redirect(url_for(".module_edit", module_id=module.id))
 
 
@@ -364,7 +370,7 @@ def report_decide(jst_id, task_id):
         programme.decide(row, form.decision.data == "accept", form.comment.data or "", current_user)
         flash("Zapisano decyzję.", "success")
     else:
-        flash("Napisz, co zespół ma uzupełnić.", "danger")
+        flash(f"Nie zapisano decyzji — {first_error(form)}", "danger")
     return redirect(url_for(".report", jst_id=jst.id, task_id=task.id))
 
 
@@ -464,8 +470,7 @@ def consultation(jst_id):
         programme.save_consultation(jst, form.meeting_date.data, expert, form.outcome.data or "")
         flash(f"Zapisano spotkanie konsultacyjne: {jst.name}.", "success")
     else:
-        errors = [f"{field.label.text}: {field.errors[0]}" for field in form if field.errors]
-        flash(f"Nie zapisano spotkania ({jst.name}) — {errors[0]}", "danger")
+        flash(f"Nie zapisano spotkania ({jst.name}) — {first_error(form)}", "danger")
     return redirect(url_for(".follow_up"))
 
 

@@ -75,6 +75,10 @@ def test_coordinator_builds_a_module_and_its_schedule(client, world):
     assert Module.get_by_id(module.id).end_date == date(2017, 4, 7)
     _module(2, date(2017, 6, 26))  # the task of module 1 is due, by default, when module 2 starts
     assert 'value="2017-06-26"' in client.get(f"/moduly/{module.id}").get_data(as_text=True)
+    early = {"title": "Zadanie", "due_date": "2016-01-01"}
+    page = client.post(f"/moduly/{module.id}/zadanie", data=early, follow_redirects=True)
+    assert "Termin: Termin nie może być przed końcem modułu." in page.get_data(as_text=True)
+    assert Task.select().count() == 0
     bad = client.post(
         "/moduly/nowy", data={"number": "1", "start_date": "2017-04-07", "end_date": "2017-04-05"}
     )
@@ -265,6 +269,10 @@ def test_follow_up_consultations_progress_and_best_plans(app, world):
         },
     )
     assert 'value="Plan do końca marca"' in coordinator.get("/po-pilotazu").get_data(as_text=True)
+    empty = coordinator.post(
+        f"/jst/{world.jst.id}/konsultacja", data={"expert": "0"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Podaj datę spotkania albo jego wynik." in empty
     forged = coordinator.post(
         f"/jst/{world.jst.id}/konsultacja",
         data={"meeting_date": "2018-01-16", "expert": "99999999999999999999"},
