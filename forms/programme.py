@@ -23,6 +23,10 @@ class ModuleForm(BaseForm):
     venue = StringField("Miejsce", validators=[short()])
     hours = StringField("Godziny", validators=[short()])
 
+    def validate_start_date(self, field):
+        if field.data and field.data.year < 2000:
+            raise ValidationError("Podaj datę z tego stulecia (RRRR-MM-DD).")
+
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:
             raise ValidationError("Ostatni dzień nie może być przed pierwszym.")

@@ -275,6 +275,14 @@ def following_module(module):
     )
 
 
+def overlapping_module(start, end, module=None):
+    """Another module (not `module`) with a day between `start` and `end`, or None."""
+    query = Module.select().where((Module.start_date <= end) & (Module.end_date >= start))
+    if module is not None:
+        query = query.where(Module.id != module.id)
+    return query.first()
+
+
 def last_day_in_use(module):
     """The last day of `module` with a session or recorded attendance (0: none)."""
     sessions = ModuleSession.select(fn.MAX(ModuleSession.day)).where(ModuleSession.module == module)

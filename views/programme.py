@@ -88,8 +88,13 @@ def module_edit(module_id):
         clash = Module.get_or_none(Module.number == form.number.data)
         days = (form.end_date.data - form.start_date.data).days + 1
         in_use = programme.last_day_in_use(module) if module else 0
+        overlap = programme.overlapping_module(form.start_date.data, form.end_date.data, module)
         if clash and (module is None or clash.id != module.id):
             form.number.errors.append("Moduł o tym numerze już istnieje.")
+        elif overlap is not None:
+            form.start_date.errors.append(
+                f"W tych dniach trwa moduł {overlap.number} ({programme.module_dates(overlap)})."
+            )
         elif in_use > days:
             form.end_date.errors.append(
                 f"Moduł ma zajęcia albo zapisaną obecność w dniu {in_use}: skróć go dopiero "

@@ -84,6 +84,12 @@ def test_coordinator_builds_a_module_and_its_schedule(client, world):
     )
     page = bad.get_data(as_text=True)
     assert bad.status_code == 422 and "Ostatni dzień nie może być przed pierwszym" in page
+    inside = {"number": "7", "start_date": "2017-04-06", "end_date": "2017-04-06"}
+    bad = client.post("/moduly/nowy", data=inside)
+    assert bad.status_code == 422
+    assert "W tych dniach trwa moduł 1 (05.04.2017 – 07.04.2017)." in bad.get_data(as_text=True)
+    old = client.post("/moduly/nowy", data={**inside, "start_date": "1900-04-06"})
+    assert "Podaj datę z tego stulecia" in old.get_data(as_text=True)
     client.post("/logout")
     login(client, world.participant)
     page = client.get("/moduly").get_data(as_text=True)
