@@ -146,6 +146,26 @@ def test_missing_csrf_token_gets_a_polish_page(csrf_app):
     assert response.status_code == 302
 
 
+def test_every_post_route_refuses_a_missing_csrf_token(csrf_app):
+    """CSRF is checked once, app-wide (CSRFProtect), before any view runs: no view may skip it."""
+    import re
+
+    client = csrf_app.test_client()
+    token = csrf_token(client, "/login")
+    user = make_user("coordinator")
+    client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    checked = 0
+    for rule in csrf_app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        path = re.sub(r"<any\(([^,)]+)[^>]*>", r"\1", rule.rule)  # the first choice
+        path = re.sub(r"<(?:int:)?[^>]+>", "1", path)
+        response = client.post(path, data={"x": "1"})
+        assert response.status_code == 400, f"{rule.rule}: {response.status_code}"
+        checked += 1
+    assert checked > 40
+
+
 def test_passwords_are_hashed_at_production_cost(app):
     user = accounts.create_user("koszt@example.org", "Koszt", "participant", CHEAP_HASH)
     accounts.set_password(user, "haslo-produkcyjne-1", app.config.__class__ and "scrypt:32768:8:1")

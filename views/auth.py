@@ -54,16 +54,15 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    if EmptyForm().validate_on_submit():
-        audit.record(
-            "logout",
-            actor=current_user,
-            subject=f"user:{current_user.id}",
-            address=client_address(),
-        )
-        logout_user()
-        session.clear()
-        flash("Wylogowano.", "success")
+    audit.record(
+        "logout",
+        actor=current_user,
+        subject=f"user:{current_user.id}",
+        address=client_address(),
+    )
+    logout_user()
+    session.clear()
+    flash("Wylogowano.", "success")
     return redirect(url_for("auth.login"))
 
 
@@ -76,16 +75,15 @@ def account():
 @bp.post("/konto/wyloguj-wszedzie")
 @login_required
 def logout_everywhere():
-    if EmptyForm().validate_on_submit():
-        with write_tx():
-            ended = accounts.end_sessions(current_user, keep_id_hash=sha256(session.sid or ""))
-            audit.record(
-                "logout_everywhere",
-                actor=current_user,
-                subject=f"user:{current_user.id}",
-                address=client_address(),
-            )
-        flash(f"Wylogowano z innych urządzeń (zakończone sesje: {ended}).", "success")
+    with write_tx():
+        ended = accounts.end_sessions(current_user, keep_id_hash=sha256(session.sid or ""))
+        audit.record(
+            "logout_everywhere",
+            actor=current_user,
+            subject=f"user:{current_user.id}",
+            address=client_address(),
+        )
+    flash(f"Wylogowano z innych urządzeń (zakończone sesje: {ended}).", "success")
     return redirect(url_for("auth.account"))
 
 

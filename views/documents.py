@@ -344,8 +344,6 @@ def template_upload(kind):
 def template_restore(kind, template_id):
     _require_manage()
     _kind_or_404(kind)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     if documents.restore_template(kind, template_id, current_user) is None:
         abort(404)
     flash("Przywrócono wcześniejszą wersję szablonu.", "success")

@@ -328,8 +328,6 @@ def jst_withdraw(jst_id):
 @login_required
 def jst_restore(jst_id):
     jst = load_jst(jst_id, "jst.manage")
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     if jst.status == "withdrawn":
         jsts.set_withdrawn(jst, False, current_user, address=client_address())
         flash(f"Przywrócono JST „{jst.name}” do projektu.", "success")

@@ -420,8 +420,6 @@ def _row_summary(kind, row):
 def row_move(jst_id, step, kind, uid):
     jst, plan = _load(jst_id, "plan.edit")
     _kind_or_404(_step_or_404(step), kind)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     direction = -1 if request.form.get("kierunek") == "gora" else 1
     try:
         plans.move_row(plan, kind, uid, direction, current_user)

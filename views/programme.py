@@ -157,8 +157,6 @@ def session_add(module_id):
 def session_delete(module_id, session_id):
     _manage()
     module = _module(module_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     try:
         programme.delete_session(module, session_id)
     except InUse:
@@ -177,8 +175,6 @@ def session_delete(module_id, session_id):
 def module_delete(module_id):
     _manage()
     module = _module(module_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     try:
         programme.delete_module(module)
     except InUse:
@@ -225,8 +221,6 @@ def groups():
     default = max(saved.values(), default=4)
     count = min(max(request.values.get("liczba", default, type=db_int), 1), 12)
     if request.method == "POST":
-        if not EmptyForm().validate_on_submit():
-            abort(400)
         assignment = {}
         for jst in active:
             number = request.form.get(f"jst-{jst.id}", type=db_int)
@@ -269,8 +263,6 @@ def attendance(module_id, group):
     users = [u for u, _j in people]
     days = list(range(1, programme.module_days(module) + 1))
     if request.method == "POST":
-        if not EmptyForm().validate_on_submit():
-            abort(400)
         present = set()
         for value in request.form.getlist("obecny"):
             user_id, _sep, day = value.partition(":")
@@ -483,8 +475,6 @@ def consultation(jst_id):
 @login_required
 def best_plan(jst_id):
     jst = load_jst(jst_id, "programme.manage")
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     programme.mark_best(
         jst, request.form.get("wyroznij") == "1"
     )  # explicit: a double click is harmless
@@ -499,7 +489,7 @@ def progress(jst_id):
     period = programme.current_period()  # reports are written for the current half-year
     actions = plans.rows(plan, "dzialania", links=False)
     if request.method == "POST":
-        if not EmptyForm().validate_on_submit() or plan.status != "accepted":
+        if plan.status != "accepted":
             abort(400)
         entries = []
         for action in actions:

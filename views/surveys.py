@@ -168,12 +168,11 @@ def question_delete(survey_id, question_id):
     question = Question.get_or_none((Question.id == question_id) & (Question.survey == survey))
     if question is None:
         abort(404)
-    if EmptyForm().validate_on_submit():
-        try:
-            surveys.delete_question(question)
-            flash("Usunięto pytanie.", "success")
-        except Locked as exc:
-            flash(str(exc), "danger")
+    try:
+        surveys.delete_question(question)
+        flash("Usunięto pytanie.", "success")
+    except Locked as exc:
+        flash(str(exc), "danger")
     return redirect(url_for(".survey_edit", survey_id=survey.id) + "#pytania")
 
 
@@ -197,13 +196,12 @@ def survey_copy(survey_id):
 def survey_delete(survey_id):
     _manage()
     survey = _survey(survey_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            surveys.delete_survey(survey)
-        except Locked as exc:
-            flash(str(exc), "danger")
-            return redirect(url_for(".survey_edit", survey_id=survey.id))
-        flash("Usunięto ankietę.", "success")
+    try:
+        surveys.delete_survey(survey)
+    except Locked as exc:
+        flash(str(exc), "danger")
+        return redirect(url_for(".survey_edit", survey_id=survey.id))
+    flash("Usunięto ankietę.", "success")
     return redirect(url_for(".survey_list"))
 
 
@@ -380,18 +378,15 @@ def certificates():
 @login_required
 def certificates_issue():
     policy.require(current_user, "certificate.manage")
-    if EmptyForm().validate_on_submit():
-        try:
-            count = surveys.issue_certificates(current_user)
-        except Locked as exc:
-            flash(str(exc), "warning")
-        else:
-            flash(
-                f"Wystawiono zaświadczenia: {count}."
-                if count
-                else "Nikt nowy nie spełnia warunków.",
-                "success" if count else "info",
-            )
+    try:
+        count = surveys.issue_certificates(current_user)
+    except Locked as exc:
+        flash(str(exc), "warning")
+    else:
+        flash(
+            f"Wystawiono zaświadczenia: {count}." if count else "Nikt nowy nie spełnia warunków.",
+            "success" if count else "info",
+        )
     return redirect(url_for(".certificates"))
 
 
