@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from models import User, utcnow, write_tx
+from models import User, db, release, utcnow, write_tx
 from models.jobs import ACTIVE, STATES, Job, JobChunk
 
 from . import audit, crypto
@@ -318,8 +318,17 @@ def open_result(job, actor, address=""):
     personal = job.personal
 
     def chunks():
+        # runs after the request has ended (and given its connection back): each chunk is read
+        # on a connection taken from the pool and returned at once
         for number in sorted(numbers):
-            row = JobChunk.get((JobChunk.job == job.id) & (JobChunk.number == number))
+            opened = db.is_closed()
+            if opened:
+                db.connect()
+            try:
+                row = JobChunk.get((JobChunk.job == job.id) & (JobChunk.number == number))
+            finally:
+                if opened:
+                    release()
             yield crypto.decrypt_bytes(row.data) if personal else bytes(row.data)
 
     return chunks()

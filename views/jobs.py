@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -158,7 +157,7 @@ def download(job_id):
     if job.state != "done":
         abort(404)
     chunks = jobs.open_result(job, current_user, client_address())
-    response = Response(stream_with_context(chunks), mimetype=job.result_mimetype)
+    response = Response(chunks, mimetype=job.result_mimetype)
     response.headers["Content-Length"] = str(job.result_size)
     response.headers["Cache-Control"] = "no-store"
     return _attachment(response, job.result_name)
