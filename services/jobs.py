@@ -171,10 +171,9 @@ def run(job_id):
         _drop_chunks(job.id)
     except JobRefused as exc:
         _end(job.id, "failed", error=str(exc))
-    except Exception:
+    except Exception:  # logged for the administrator; the coordinator reads the message
         log.exception("job %s (%s) failed", job.id, job.kind)
         _end(job.id, "failed", error="Nie udało się zbudować pliku — wystąpił nieoczekiwany błąd.")
-        raise
 
 
 class _ChunkWriter:
