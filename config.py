@@ -40,8 +40,10 @@ class Defaults:
     BASE_URL = "http://127.0.0.1:5000"
 
     # The job queue (huey): empty = SqliteHuey in a file next to the SQLite database (or in
-    # instance/); redis://host:6379/0 = RedisHuey, for several app and worker servers.
+    # instance/); sqlite:///path = SqliteHuey in that file; redis://host:6379/0 = RedisHuey,
+    # for several app and worker servers.
     QUEUE_URL = ""
+    QUEUE_NAME = "planjst"  # the queue's name (its keys' prefix in Redis)
     # Run each job at once inside the request that starts it (tests); None = when TESTING.
     QUEUE_IMMEDIATE = None
     JOB_KEEP_DAYS = 7  # a finished job's file is deleted after this

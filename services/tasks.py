@@ -40,8 +40,10 @@ def configure(app):
     huey.name = config.get("QUEUE_NAME") or "planjst"
     if url.startswith(("redis://", "rediss://", "unix://")):
         huey.storage_class, huey.storage_kwargs = RedisStorage, {"url": url}
-    else:
-        huey.storage_class, huey.storage_kwargs = SqliteStorage, {"filename": queue_file(app)}
+    else:  # sqlite:///path/queue.sqlite3, or empty: the default file
+        filename = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else ""
+        huey.storage_class = SqliteStorage
+        huey.storage_kwargs = {"filename": filename or queue_file(app)}
     huey.immediate = bool(immediate)
     huey.storage = huey.create_storage()
     jobs.configure(config["JOB_HEARTBEAT_SECONDS"])
