@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from models import User, db, release, utcnow, write_tx
+from peewee import JOIN
+
+from models import User, db, is_postgres, release, utcnow, write_tx
 from models.jobs import ACTIVE, STATES, Job, JobChunk
 
 from . import audit, crypto
@@ -109,6 +111,8 @@ def start(kind, params, actor, enqueue):
         raise ValueError(kind)
     key = key_of(kind, params)
     with write_tx():
+        if is_postgres():  # two coordinators at once: one creates it, the other finds it
+            db.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (key,))
         running = (
             Job.select().where((Job.key == key) & Job.state.in_(ACTIVE)).order_by(Job.id).first()
         )
@@ -142,8 +146,7 @@ def run(job_id):
         )
     if not taken:
         return
-    job = Job.select(Job, User).join(User, on=Job.requested_by == User.id).where(Job.id == job_id)
-    job = job.get()
+    job = Job.get_by_id(job_id)
     kind = KINDS[job.kind]
     context = JobContext(job)
     writer = _ChunkWriter(job.id, job.personal)
@@ -284,7 +287,7 @@ def recent(limit=50):
     """The latest jobs, newest first, with who asked (one query)."""
     return list(
         Job.select(Job, User)
-        .join(User, on=Job.requested_by == User.id, attr="requester")
+        .join(User, JOIN.LEFT_OUTER, on=Job.requested_by == User.id)
         .order_by(Job.id.desc())
         .limit(limit)
     )

@@ -12,7 +12,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from app import create_app
-from models import AuditLog, utcnow
+from models import AuditLog, db, utcnow
 from models.jobs import Job, JobChunk
 from models.mail import OutboxMessage
 from services import crypto, jobs, mail, participants, tasks
@@ -308,3 +308,15 @@ def test_new_coordinator_pages_are_in_the_navigation(client, coordinator):
     page = client.get("/dokumenty").get_data(as_text=True)
     assert 'href="/zadania-w-tle"' in page and "Zadania w tle" in page
     assert 'action="/zadania-w-tle/dokumenty/oswiadczenie/zip"' in page
+
+
+def test_the_list_is_one_query(client, coordinator, test_kind, monkeypatch):
+    for n in range(5):
+        _queued(coordinator, params={"n": n})
+    queries = []
+    original = db.obj.execute_sql
+    monkeypatch.setattr(
+        db.obj, "execute_sql", lambda sql, *a, **k: queries.append(sql) or original(sql, *a, **k)
+    )
+    assert len(jobs.recent()) == 5 and all(j.requested_by.full_name for j in jobs.recent())
+    assert len(queries) == 2  # one per call of recent()
