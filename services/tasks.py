@@ -103,7 +103,7 @@ def housekeeping():
         jobs.expire(config["JOB_KEEP_DAYS"])
 
 
-@huey.task()
+@huey.task(expires=60)  # sends scheduled while no worker ran are dropped, not piled up
 def send_mail():
     """Send the outbox (one consumer at a time: a lock shared through the queue's storage)."""
     with _app() as config:
