@@ -23,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 FONT = "Arial"
 TEXT_WIDTH = 17.0  # cm: A4 less two margins of 2 cm
 SIGNATURE_LINE = "……………………………………………"
+LINE = "……………………………………"  # a value to write in by hand
 
 # the JST's signature blocks, by the rules of its kind, with the treasurer's countersignature
 JST_SIGNATURES = (
@@ -356,7 +357,7 @@ def agreement():
     # a draft without the JST's date of the agreement leaves it to be written in by hand
     doc.add_paragraph(
         "zawarte {{ ore.place }} dnia "
-        "{% if agreement_date %}{{ agreement_date }}{% else %}{{ line }} r.{% endif %} "
+        "{% if agreement_date %}{{ agreement_date }}{% else %}" + LINE + " r.{% endif %} "
         "w ramach projektu „{{ project.title }}” nr {{ project.number }} "
         "(program „{{ programme }}”), pomiędzy:"
     )
@@ -369,7 +370,7 @@ def agreement():
         "{{ jst.name }} ({{ jst.kind_label }}), {{ jst.address }}, NIP {{ jst.nip }}, "
         "REGON {{ jst.regon }}, TERYT {{ jst.teryt }}, "
         "{{ represented }} przez: {% for s in signatories %}{{ s.name }} — {{ s.function }}"
-        "{% if not loop.last %}; {% endif %}{% else %}{{ line }}{% endfor %}"
+        "{% if not loop.last %}; {% endif %}{% else %}" + LINE + "{% endfor %}"
         "{% if countersignatory %}, przy kontrasygnacie: {{ countersignatory.name }} — "
         "{{ countersignatory.function }}{% endif %}, {{ called }} dalej „JST”,"
     )
@@ -503,9 +504,9 @@ def plan():
         [
             ("Jednostka samorządu terytorialnego", "{{ jst.name }}"),
             ("Rodzaj", "{{ jst.kind_label }}"),
-            ("TERYT", "{{ jst.teryt or line }}"),
+            ("TERYT", "{{ jst.teryt }}"),
             ("Adres", "{{ jst.address }}"),
-            ("Organ wykonawczy", "{{ jst.head or line }}"),
+            ("Organ wykonawczy", "{{ jst.head }}"),
             ("Wersja", "{{ version_label }}"),
             ("Status", "{{ status_label }}"),
             ("Data", "{{ date }}"),

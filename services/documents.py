@@ -146,7 +146,6 @@ def _common(draft):
         "draft": draft,
         "mark": DRAFT_MARK if draft else "",
         "logo": settings.logo(),
-        "line": LINE,
     }
 
 
@@ -164,7 +163,9 @@ def _jst_names(values, jst):
         "name_locative": locative,
         "in_name": grammar.locative_phrase(locative),
         "address": ", ".join(p for p in (values.get("street", ""), address) if p) or LINE,
-        "head": " ".join(p for p in (values.get("head_title", ""), values.get("head_name", ""))),
+        "head": " ".join(p for p in (values.get("head_title", ""), values.get("head_name", "")))
+        or LINE,
+        "teryt": values.get("teryt") or LINE,
     }
 
 
@@ -437,7 +438,8 @@ def build_context(kind, obj, actor=None, version=None):
 
 
 def _plain(value):
-    """Plain values for a template: text cleaned of characters XML forbids, dates in Polish."""
+    """Plain values for a template: text cleaned of characters XML forbids and of tabs, dates
+    in Polish."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -447,7 +449,8 @@ def _plain(value):
     if isinstance(value, date):
         return date_pl(value, document=True)
     if isinstance(value, str):
-        return clean(value)
+        # a tab would jump to the next tab stop, out of a table's cell: a space instead
+        return clean(value).replace("\t", " ")
     if value is None:
         return ""
     return value
