@@ -363,7 +363,7 @@ def agreement():
     )
     doc.add_paragraph(
         "{{ ore.name }}, {{ ore.address }}, NIP {{ ore.nip }}, REGON {{ ore.regon }}, "
-        "reprezentowanym przez: {{ ore.representative }} — {{ ore.function }}, zwanym dalej „ORE”,"
+        "reprezentowany przez: {{ ore.representative }} — {{ ore.function }}, zwany dalej „ORE”,"
     )
     doc.add_paragraph("a")
     doc.add_paragraph(
@@ -643,6 +643,9 @@ def attendance_list():
         table.rows[0].cells[column].paragraphs[0].runs[0].bold = True
     _row_flags(table.rows[0], header=True)
     _row_flags(table.rows[2])
+    table.rows[2].height = Cm(1.1)  # room for a signature
+    # a module's three days: a column of 3 cm each (the grid has one column per cell)
+    _widths(table, [1.0, 7.0, 3.0, 3.0, 3.0])
     table.rows[1].cells[0].text = "{%tr for person in people %}"
     table.rows[3].cells[0].text = "{%tr endfor %}"
     doc.save(HERE / "lista_obecnosci.docx")
