@@ -240,7 +240,7 @@ def agreement_context(jst):
         missing.append("szkoły objęte wspomaganiem (krok „Szkoły” planu)")
     missing += _missing_ore_settings()
     signatories, countersignatory = _signatories(content["jst"])
-    words = grammar.jst_words(jst.kind)
+    words = grammar.jst_words(jst.kind, jst.name)
     context = {
         **_common(bool(missing)),
         "jst": _jst_names(content["jst"], jst),

@@ -35,9 +35,17 @@ _PERSON_WORDS = {
 }
 
 
-def jst_words(kind):
-    """{"reprezentowana": …, "zwana": …} in the gender of the JST's kind."""
-    index = {"f": 0, "m": 1, "n": 2}[JST_GENDER.get(kind, "f")]
+# the first word of a JST's name decides when it is one of these: "Miasto Wzorowo" is a gmina
+# miejska, and yet "reprezentowane"
+_NAME_GENDER = {"gmina": "f", "powiat": "m", "miasto": "n"}
+
+
+def jst_words(kind, name=""):
+    """{"reprezentowana": …, "zwana": …} in the gender of the noun the JST's name begins with
+    (Gmina, Powiat, Miasto), else of its kind."""
+    first = (name or "").split(" ", 1)[0].lower()
+    gender = _NAME_GENDER.get(first) or JST_GENDER.get(kind, "f")
+    index = {"f": 0, "m": 1, "n": 2}[gender]
     return {key: forms[index] for key, forms in _JST_WORDS.items()}
 
 
@@ -74,13 +82,13 @@ def _adjective(word, case):
     lower = word.lower()
     if re.search(r"(ow|sk|ck|[^aeiouyąęó]n)a$", lower):
         return word[:-1] + ("iej" if lower.endswith(("ska", "cka")) else "ej")
-    if re.search(r"(ow|sk|ck|[^aeiouyąęó]n)[yi]$", lower):
+    if re.search(r"(ow|sk|ck|n)[yi]$", lower):
         return (
             word + ("ego" if case == 0 else "m")
             if lower.endswith("i")
             else (word[:-1] + ("ego" if case == 0 else "ym"))
         )
-    if re.search(r"(ow|sk|ck|[^aeiouyąęó]n)(e|ie)$", lower):
+    if re.search(r"(ow|sk|ck|n)(e|ie)$", lower):
         return word[:-1] + ("ego" if case == 0 else "m" if lower.endswith("ie") else "ym")
     return word
 

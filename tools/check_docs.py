@@ -30,7 +30,8 @@ ACCEPTED_DEMO_PLAN = "Miasto Nadrzeczne"  # accepted here: its plan prints signa
 def demo_documents(actor):
     """[(file stem, kind, docx bytes, expectations)] of every kind for every demo JST: the
     agreement, the plan, each team member's declaration, one certificate, the attendance list.
-    Expectations: {"words": [...] unbroken, "signatures": (heading, [names]) or None}."""
+    Expectations: {"jst": name, "words": [...] unbroken, "signatures": (heading, [names]) or
+    None}."""
     from models import Jst  # noqa: PLC0415 (the app is created first)
     from models.programme import Module
     from models.surveys import Certificate
@@ -50,7 +51,11 @@ def demo_documents(actor):
                 f"deklaracja-{slug}",
                 "deklaracja",
                 documents.render("deklaracja", context),
-                {"words": [jst.name, *team], "signatures": ("Podpisy Stron", names)},
+                {
+                    "jst": jst.name,
+                    "words": [jst.name, *team],
+                    "signatures": ("Podpisy Stron", names),
+                },
             )
         )
         context, _missing = documents.build_context("plan", jst)
@@ -61,6 +66,7 @@ def demo_documents(actor):
                 "plan",
                 documents.render("plan", context),
                 {
+                    "jst": jst.name,
                     "words": [jst.name, *team, *titles],
                     "signatures": ("Zatwierdzenie planu", names) if context["accepted"] else None,
                 },
@@ -73,7 +79,11 @@ def demo_documents(actor):
                     f"oswiadczenie-{slug}-{slugify(member.user.full_name)}",
                     "oswiadczenie",
                     documents.render("oswiadczenie", context),
-                    {"words": [_printed_name(context["p"])], "signatures": None},
+                    {
+                        "jst": jst.name,
+                        "words": [_printed_name(context["p"])],
+                        "signatures": None,
+                    },
                 )
             )
     member = plans.current_team(Jst.get(Jst.name == ACCEPTED_DEMO_PLAN))[0].user
@@ -93,7 +103,7 @@ def demo_documents(actor):
             "zaswiadczenie",
             "zaswiadczenie",
             documents.render("zaswiadczenie", context),
-            {"words": [member.full_name], "signatures": None},
+            {"jst": ACCEPTED_DEMO_PLAN, "words": [member.full_name], "signatures": None},
         )
     )
     module = Module.select().order_by(Module.number).first()
@@ -104,7 +114,7 @@ def demo_documents(actor):
             "lista-obecnosci",
             "lista_obecnosci",
             documents.render("lista_obecnosci", context),
-            {"words": people, "signatures": None},
+            {"jst": "", "words": people, "signatures": None},
         )
     )
     return out

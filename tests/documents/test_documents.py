@@ -2,9 +2,6 @@
 
 import csv
 import io
-import os
-import shutil
-import subprocess
 import zipfile
 from datetime import date, datetime
 
@@ -358,23 +355,6 @@ def test_team_member_sees_only_their_own_declaration(client, world):
     page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
     assert world.participant.full_name in page and world.teammate.full_name not in page
     assert client.get(f"/dokumenty/oswiadczenie/{world.teammate.id}.docx").status_code == 404
-
-
-@pytest.mark.skipif(
-    not shutil.which("soffice") and not os.environ.get("PLANJST_REQUIRE_BROWSER"),
-    reason="LibreOffice (libreoffice-writer-nogui) is not installed",
-)
-@pytest.mark.parametrize("kind", sorted(KINDS))
-def test_documents_open_in_libreoffice(app, tmp_path, kind):
-    path = tmp_path / f"{kind}.docx"
-    path.write_bytes(documents.render(kind, documents.sample_context(kind)))
-    subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    assert (tmp_path / f"{kind}.pdf").stat().st_size > 1000
 
 
 def test_plan_past_its_draft_prints_its_last_version_date_and_decider(client, world, monkeypatch):
