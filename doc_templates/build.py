@@ -336,8 +336,12 @@ def declaration():
             "o swojej sytuacji po jego zakończeniu (zatrudnienie, dalsze kształcenie).",
         ],
     )
-    doc.add_paragraph(
-        "{{ g.zapoznalem|capitalize }} się z klauzulą informacyjną: {{ p.clause_accepted_at }}"
+    # the statement and the signature lines on one page
+    _keep_together(
+        doc.add_paragraph(
+            "{{ g.zapoznalem|capitalize }} się z klauzulą informacyjną: {{ p.clause_accepted_at }}"
+        ),
+        with_next=True,
     )
     _keep_together(doc.add_paragraph(""), with_next=True)
     _signature_table(

@@ -82,7 +82,7 @@ def demo_documents(actor):
                     {
                         "jst": jst.name,
                         "words": [_printed_name(context["p"])],
-                        "signatures": None,
+                        "signatures": ("Zapoznał", ["czytelny podpis uczestnika projektu"]),
                     },
                 )
             )
@@ -103,7 +103,11 @@ def demo_documents(actor):
             "zaswiadczenie",
             "zaswiadczenie",
             documents.render("zaswiadczenie", context),
-            {"jst": ACCEPTED_DEMO_PLAN, "words": [member.full_name], "signatures": None},
+            {
+                "jst": ACCEPTED_DEMO_PLAN,
+                "words": [member.full_name],
+                "signatures": ("Data wystawienia", [context["ore"]["representative"]]),
+            },
         )
     )
     module = Module.select().order_by(Module.number).first()
