@@ -256,6 +256,9 @@ def test_logo_strip_is_uploaded_checked_and_printed_in_every_header(client, worl
     assert "Zapisano pasek logotypów" in page and "W użyciu: PNG" in page
     assert len(_header_images(client.get(url).data)) == 1
     assert len(_header_images(client.get(f"/jst/{world.jst.id}/dokumenty/plan.docx").data)) == 1
+    merged = client.get("/dokumenty/deklaracja-scalone.docx")  # a section per JST, each a logo
+    assert merged.status_code == 200
+    assert len(_header_images(merged.data)) == len(Document(io.BytesIO(merged.data)).sections)
     client.post("/ustawienia/logo/usun")
     assert _header_images(client.get(url).data) == []
 
