@@ -321,11 +321,7 @@ def plan_context(jst, version=None):
         "version": number,
         "version_label": version_label,
         "status_label": status_label,
-        "mark": DRAFT_MARK
-        if editable
-        else ""
-        if accepted
-        else f"WERSJA NIEZATWIERDZONA ({status_label.lower()}) — nie do podpisu",
+        "mark": _plan_mark(editable, accepted, status_label),
         "accepted": accepted,
         "accepted_by": ACCEPTED_BY.get(decision.actor.role, "")
         if decision and decision.actor
@@ -334,6 +330,16 @@ def plan_context(jst, version=None):
     if frozen is not None:  # a version is frozen only when nothing blocked its submission
         return _plain(context), []
     return _plain(context), [m for _s, _a, m in plans.blocking(plans.missing_items(plan))]
+
+
+def _plan_mark(editable, accepted, status_label):
+    """What the header of every page says: a draft, a version not accepted (not to be signed),
+    or nothing for the accepted version."""
+    if editable:
+        return DRAFT_MARK
+    if accepted:
+        return ""
+    return f"WERSJA NIEZATWIERDZONA ({status_label.lower()}) — nie do podpisu"
 
 
 def _period(action):

@@ -71,7 +71,6 @@ _NOUNS = {
     "gmina": ("Gminy", "Gminie"),
     "powiat": ("Powiatu", "Powiecie"),
     "miasto": ("Miasta", "Mieście"),
-    "miasta": ("Miasta", "Mieście"),
 }
 
 
@@ -82,12 +81,10 @@ def _adjective(word, case):
     lower = word.lower()
     if re.search(r"(ow|sk|ck|[^aeiouyąęó]n)a$", lower):
         return word[:-1] + ("iej" if lower.endswith(("ska", "cka")) else "ej")
-    if re.search(r"(ow|sk|ck|n)[yi]$", lower):
-        return (
-            word + ("ego" if case == 0 else "m")
-            if lower.endswith("i")
-            else (word[:-1] + ("ego" if case == 0 else "ym"))
-        )
+    if re.search(r"(ow|sk|ck|n)i$", lower):  # Gdański
+        return word + ("ego" if case == 0 else "m")
+    if re.search(r"(ow|sk|ck|n)y$", lower):  # Testowy
+        return word[:-1] + ("ego" if case == 0 else "ym")
     if re.search(r"(ow|sk|ck|n)(e|ie)$", lower):
         return word[:-1] + ("ego" if case == 0 else "m" if lower.endswith("ie") else "ym")
     return word
