@@ -278,6 +278,9 @@ def test_file_properties_language_fonts_and_page_fields(app, kind):
         fonts = doc.styles[name].element.rPr.rFonts
         assert fonts.get(qn("w:ascii")) == fonts.get(qn("w:hAnsi")) == "Arial"
         assert not [a for a in fonts.attrib if a.endswith("Theme")]
+    if kind == "plan":  # team, partners, schools, monitoring, risks: headings on every page
+        body = doc.element.body
+        assert len(list(body.iter(qn("w:tblHeader")))) == 5
     footer = doc.sections[0].footer._element
     instructions = [t.text.split()[0] for t in footer.iter(qn("w:instrText"))]
     assert instructions == ["PAGE", "NUMPAGES"]
@@ -360,6 +363,28 @@ def test_every_kind_of_every_demo_jst_prints_with_page_numbers_whole_words_and_s
 ):
     coordinator = check_docs.prepare_demo(app)
     with app.app_context():
+        # what broke the old table: a long partner contribution, a tab in an action's title
+        plan = plans.get_plan(Jst.get(Jst.name == "Gmina Przykładowo"))
+        member = plans.current_team(plan.jst)[0].user
+        long = "Biblioteka prowadzi zajęcia popularnonaukowe dla uczniów wszystkich szkół. " * 25
+        partner = {"institution": "Fundacja Długa", "person": "Jan", "role": "partner"}
+        plans.save_row(
+            plan,
+            "partnerzy",
+            plans.new_uid(),
+            partner | {"contribution": long, "contact": "x@example.org"},
+            None,
+            member,
+        )
+        plans.save_row(
+            plan,
+            "dzialania",
+            plans.new_uid(),
+            {"title": "Konferencja\tpodsumowująca", "responsible": "Referat"},
+            None,
+            member,
+            {"schools": [], "partners": []},
+        )
         items = check_docs.demo_documents(coordinator)
     # one declaration per JST is enough here (tools/check_docs.py prints them all)
     seen, batch = set(), []
@@ -377,3 +402,5 @@ def test_every_kind_of_every_demo_jst_prints_with_page_numbers_whole_words_and_s
     signed = [e for _s, kind, _d, e in batch if kind == "plan" and e["signatures"]]
     assert signed, "the accepted demo plan's signatures are checked"
     assert all(r["pages"] <= check_docs.MAX_PLAN_PAGES for r in report.values())
+    plan = next(e for _s, kind, _d, e in batch if kind == "plan" and "Konferencja" in str(e))
+    assert "Konferencja podsumowująca" in plan["words"]  # checked whole on the printed page
