@@ -361,8 +361,8 @@ def test_certificate_rule_issue_document_and_zip(client, world):
     assert len(certificate.code) >= 32
     text = _text(client.get(f"/zaswiadczenia/{certificate.id}.docx").data)
     assert present.full_name in text and certificate.number in text
-    assert "Gmina Własna" in text and f"/zaswiadczenie/{certificate.code}" in text
-    assert "Moduł" in text and "05.04.2017 – 07.04.2017" in text
+    assert "Gminy Własnej" in text and f"/zaswiadczenie/{certificate.code}" in text
+    assert "Moduł" in text and "5–7 kwietnia 2017 r." in text
     archive = zipfile.ZipFile(io.BytesIO(job_file(client, "/zadania-w-tle/zaswiadczenia").data))
     names = [n for n in archive.namelist() if n.endswith(".docx")]
     assert len(names) == 2 and "spis.csv" in archive.namelist()
