@@ -228,9 +228,10 @@ class LimitedSandbox(SandboxedEnvironment):
 
     def concat(self, chunks):
         """The output of a render (and of each macro or block in it), counted as it is made."""
-        budget = _budget.get()
-        token = _budget.set(_Budget(RENDER_SECONDS)) if budget is None else None
-        budget = _budget.get()
+        budget, token = _budget.get(), None
+        if budget is None:  # a render of its own, not inside `limits`
+            budget = _Budget(RENDER_SECONDS)
+            token = _budget.set(budget)
         try:
             parts = []
             for chunk in chunks:
