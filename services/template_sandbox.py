@@ -8,7 +8,8 @@ per render (one part of a document; or, under `limits`, all renders of an upload
   before it is built where its size follows from the operands — `*`, `**`, `~`, `+`,
   center/ljust/indent widths, join, replace, format widths — and after every call and filter;
 - range() of at most MAX_RANGE numbers; no lipsum(); no str.translate / expandtabs;
-- at most MAX_OUTPUT characters of output.
+- at most MAX_OUTPUT characters of output; endless recursion (a macro or a recursive loop
+  calling itself) is reported as such.
 A breach raises TemplateLimitExceeded (a SecurityError, so a TemplateError) saying in Polish
 which limit was reached.
 """
@@ -73,12 +74,18 @@ def limits(seconds):
     token = _budget.set(_Budget(seconds))
     try:
         yield
+    except RecursionError as exc:
+        raise _too_deep() from exc
     finally:
         _budget.reset(token)
 
 
 def _current():
     return _budget.get() or _Budget(RENDER_SECONDS)
+
+
+def _too_deep():
+    return TemplateLimitExceeded("szablon wywołuje sam siebie zbyt wiele razy (rekurencja)")
 
 
 def _too_big():
@@ -242,6 +249,10 @@ class LimitedSandbox(SandboxedEnvironment):
                     )
                 parts.append(chunk)
             return "".join(parts)
+        except RecursionError as exc:
+            if token is None:
+                raise
+            raise _too_deep() from exc
         finally:
             if token is not None:
                 _budget.reset(token)

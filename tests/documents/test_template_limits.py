@@ -72,6 +72,8 @@ DOUBLING = (
         ("{{ ('y'*100000).join('x'*100000) }}", TOO_LONG),
         ("{{ ('x'*100000)|replace('x', 'y'*1000) }}", TOO_LONG),
         ("{{ 9**(9**9) }}", "zbyt dużą liczbę"),
+        ("{% for x in 'ab' recursive %}{{ loop('ab') }}{% endfor %}", "rekurencja"),
+        ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "rekurencja"),
         ("{% for i in range(5000) %}{{ 'x'*10000 }}{% endfor %}", "wypełniony szablon byłby zbyt"),
     ],
 )
