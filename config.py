@@ -24,6 +24,10 @@ class Defaults:
     LOGIN_MAX_FAILS_ACCOUNT = 5
     LOGIN_MAX_FAILS_ADDRESS = 30
     SET_PASSWORD_LINK_HOURS = 24
+    # forgot-password: links sent to one account, requests from one address, per window
+    PASSWORD_LINK_WINDOW = timedelta(hours=1)
+    PASSWORD_LINK_MAX_ACCOUNT = 3
+    PASSWORD_LINK_MAX_ADDRESS = 10
     PASSWORD_MIN_LENGTH = 10
     # werkzeug method string; tests use a cheap one.
     PASSWORD_HASH_METHOD = "scrypt:32768:8:1"

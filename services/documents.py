@@ -23,7 +23,7 @@ from docx.shared import Mm
 from docxcompose.composer import Composer
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 from peewee import JOIN, fn
 
 from models import Jst, TeamMembership, User, write_tx
@@ -32,7 +32,17 @@ from models.participants import ParticipantData
 from models.plans import Plan, PlanEvent, PlanVersion
 from models.programme import ModuleSession
 
-from . import audit, crypto, grammar, jst_rules, participants, plans, settings, uploads
+from . import (
+    audit,
+    crypto,
+    grammar,
+    jst_rules,
+    participants,
+    plans,
+    settings,
+    template_sandbox,
+    uploads,
+)
 from .formatting import date_pl, date_range_pl, month_pl
 from .text import clean, slugify
 
@@ -486,9 +496,9 @@ def fingerprint(context):
 # ---------- rendering ----------
 
 
-class _Sandbox(SandboxedEnvironment):
+class _Sandbox(template_sandbox.LimitedSandbox):
     """Compiles each template part once: rendering a batch reuses the compiled parts (keyed by
-    their source, so a new template version compiles anew)."""
+    their source, so a new template version compiles anew). Limits: see template_sandbox."""
 
     def __init__(self):
         super().__init__(autoescape=True, undefined=StrictUndefined)
@@ -803,7 +813,8 @@ def check_template(kind, data):
     )
     for context, which, empty in samples:
         try:
-            render(kind, context, template=data)
+            with template_sandbox.limits(template_sandbox.UPLOAD_SECONDS):
+                render(kind, context, template=data)
         except TemplateError as exc:
             reason, word = _reason(exc, empty)
             fragment = _fragment(exc, document, word)
@@ -824,6 +835,8 @@ def _reason(exc, empty):
     empty: the error came with the optional parts empty."""
     text = str(exc)
     quoted = re.findall(r"'([^']*)'", text)
+    if isinstance(exc, template_sandbox.TemplateLimitExceeded):
+        return f"{text}.", ""
     if isinstance(exc, SecurityError):
         name = quoted[0] if quoted else ""
         return (
