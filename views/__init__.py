@@ -6,6 +6,7 @@ from flask import current_app, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
+from werkzeug.exceptions import SecurityError
 from werkzeug.routing import IntegerConverter
 
 from models import DB_INT_MAX
@@ -13,7 +14,7 @@ from services import formatting, policy
 from services import review as review_service
 
 from . import admin, auth, documents, jst, main, participants, plans, programme, review, surveys
-from .hardening import UploadNotStored, error_page
+from .hardening import UploadNotStored, error_page, untrusted_host
 
 AREAS = (auth, main, jst, plans, participants, documents, review, programme, surveys, admin)
 BLUEPRINTS = tuple(area.bp for area in AREAS)
@@ -66,6 +67,7 @@ def register(app):
     app.register_error_handler(policy.NotFound, _error_page(404))
     app.register_error_handler(policy.Forbidden, _error_page(403))
     app.register_error_handler(UploadNotStored, _upload_not_stored)
+    app.register_error_handler(SecurityError, untrusted_host)
     app.register_error_handler(CSRFError, _csrf_error)
 
     app.after_request(_security_headers)

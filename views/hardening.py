@@ -77,6 +77,7 @@ class _UploadSpool(SpooledTemporaryFile):
             return super().write(data)
         except OSError as exc:
             log.error("upload not stored: temporary file failed (%s)", exc)
+            self.close()
             raise UploadNotStored() from exc
 
 
@@ -134,6 +135,14 @@ class StrictInput:
 
 
 # ---------- error pages ----------
+
+
+def untrusted_host(exc):
+    """A Host header outside TRUSTED_HOSTS (a forged request, or a name the configuration
+    lacks): 400 with a page that builds no URL — there is no URL adapter for such a host."""
+    log.warning("request for a host not served refused: %s", exc.description)
+    page = current_app.jinja_env.get_template("errors/host.html").render()
+    return page, 400
 
 
 def _database_failed(exc):
