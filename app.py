@@ -29,10 +29,10 @@ def create_app(test_config=None):
     configure_secrets(app)
     configure_hosts(app)
 
-    from views.hardening import AppRequest, StrictInput
+    from views.hardening import AppRequest, HealthCheckAnyHost, StrictInput
 
     app.request_class = AppRequest
-    app.wsgi_app = StrictInput(app.wsgi_app)
+    app.wsgi_app = HealthCheckAnyHost(StrictInput(app.wsgi_app), app.config["SERVED_HOST"])
     if app.config["PROXY_COUNT"]:
         n = int(app.config["PROXY_COUNT"])
         x_host = n if app.config["PROXY_FORWARDS_HOST"] else 0
@@ -58,15 +58,15 @@ def create_app(test_config=None):
 def configure_hosts(app):
     """Serve only BASE_URL's host and the configured extras (Flask answers 400 for any other
     Host header): links built from a request's host could otherwise point at any site."""
-    if app.config["TRUSTED_HOSTS"] is not None:
-        return
     base = urlsplit(app.config["BASE_URL"]).hostname
     if not base:
         raise ConfigurationError(
             "BASE_URL musi być pełnym adresem, np. https://planjst.example.org"
         )
-    extra = [h.strip() for h in str(app.config["TRUSTED_HOSTS_EXTRA"]).split(",") if h.strip()]
-    app.config["TRUSTED_HOSTS"] = [base, *extra]
+    app.config["SERVED_HOST"] = base
+    if app.config["TRUSTED_HOSTS"] is None:  # unless set explicitly (a list)
+        extra = [h.strip() for h in str(app.config["TRUSTED_HOSTS_EXTRA"]).split(",") if h.strip()]
+        app.config["TRUSTED_HOSTS"] = [base, *extra]
 
 
 def configure_database(app):

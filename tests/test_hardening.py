@@ -58,6 +58,11 @@ def test_trusted_hosts_come_from_base_url_and_the_extras(app_config):
     assert page.status_code == 400 and "nie obsługuje adresu" in page.get_data(as_text=True)
 
 
+def test_a_health_check_by_the_server_address_is_answered(client):
+    assert client.get("/healthz", base_url="http://10.0.0.5:8000").get_json() == {"status": "ok"}
+    assert client.get("/login", base_url="http://10.0.0.5:8000").status_code == 400
+
+
 def test_behind_a_proxy_x_forwarded_host_is_ignored_unless_configured(app_config):
     forged = {"X-Forwarded-Host": "attacker.example", "X-Forwarded-For": "10.0.0.1"}
     client = create_app(dict(app_config, PROXY_COUNT=1)).test_client()

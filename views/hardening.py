@@ -134,6 +134,20 @@ class StrictInput:
         return self.wsgi_app(environ, start_response)
 
 
+class HealthCheckAnyHost:
+    """WSGI middleware: /healthz answers whatever Host it is asked for — a load balancer checks
+    each server by its address, and the answer names no host."""
+
+    def __init__(self, wsgi_app, host):
+        self.wsgi_app = wsgi_app
+        self.host = host
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == "/healthz":
+            environ["HTTP_HOST"] = self.host
+        return self.wsgi_app(environ, start_response)
+
+
 # ---------- error pages ----------
 
 
