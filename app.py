@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -26,9 +27,16 @@ def create_app(test_config=None):
 
     configure_database(app)
     configure_secrets(app)
+    configure_hosts(app)
+
+    from views.hardening import AppRequest, HealthCheckAnyHost, StrictInput
+
+    app.request_class = AppRequest
+    app.wsgi_app = HealthCheckAnyHost(StrictInput(app.wsgi_app), app.config["SERVED_HOST"])
     if app.config["PROXY_COUNT"]:
         n = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        x_host = n if app.config["PROXY_FORWARDS_HOST"] else 0
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=x_host)
 
     from extensions import DbSessionInterface, bootstrap, csrf, login_manager
 
@@ -49,6 +57,20 @@ def create_app(test_config=None):
 
     register_commands(app)
     return app
+
+
+def configure_hosts(app):
+    """Serve only BASE_URL's host and the configured extras (Flask answers 400 for any other
+    Host header): links built from a request's host could otherwise point at any site."""
+    base = urlsplit(app.config["BASE_URL"]).hostname
+    if not base:
+        raise ConfigurationError(
+            "BASE_URL musi być pełnym adresem, np. https://planjst.example.org"
+        )
+    app.config["SERVED_HOST"] = base
+    if app.config["TRUSTED_HOSTS"] is None:  # unless set explicitly (a list)
+        extra = [h.strip() for h in str(app.config["TRUSTED_HOSTS_EXTRA"]).split(",") if h.strip()]
+        app.config["TRUSTED_HOSTS"] = [base, *extra]
 
 
 def configure_database(app):

@@ -32,8 +32,16 @@ class Defaults:
     # werkzeug method string; tests use a cheap one.
     PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
 
-    # Number of reverse proxies in front of the app (0 = none): enables ProxyFix.
+    # Number of reverse proxies in front of the app (0 = none): enables ProxyFix for the client
+    # address (X-Forwarded-For) and scheme (X-Forwarded-Proto).
     PROXY_COUNT = 0
+    # Trust the proxy's X-Forwarded-Host too: only if the proxy sets it itself (it is passed
+    # through from the client otherwise). The host is checked against TRUSTED_HOSTS either way.
+    PROXY_FORWARDS_HOST = False
+    # Host names served besides BASE_URL's (comma-separated; ".example.org" matches subdomains):
+    # a request for any other host is refused with 400. The loopback names serve health checks
+    # and tools on the machine itself.
+    TRUSTED_HOSTS_EXTRA = "localhost,127.0.0.1"
 
     SMTP_HOST = ""
     SMTP_PORT = 25

@@ -115,6 +115,14 @@ def client(app):
     return app.test_client()
 
 
+def browser_client(app):
+    """A client that sends, like a browser, the Origin of our own page with a form (the
+    wizard keeps expired-form input only for such a request)."""
+    client = app.test_client()
+    client.environ_base["HTTP_ORIGIN"] = "http://localhost"
+    return client
+
+
 # ---------- factories ----------
 
 _counter = {"n": 0}

@@ -17,6 +17,8 @@ from models import write_tx
 from services import accounts, audit, mail
 from services.accounts import sha256
 
+from .hardening import safe_next
+
 bp = Blueprint("auth", __name__)
 
 
@@ -30,9 +32,7 @@ def client_address():
 
 
 def _safe_next(target):
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("main.home")
+    return safe_next(target) or url_for("main.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -158,7 +158,9 @@ def forgot_password():
 
 
 def password_link(token):
-    return url_for("auth.set_password", token=token, _external=True)
+    """The public address (BASE_URL), never the host this request named: a forged Host header
+    would otherwise send the user a valid link to another site."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("auth.set_password", token=token)
 
 
 def send_password_link(user, token):

@@ -43,6 +43,7 @@ from services import plans, policy, review
 from services.plans import NotEditable, ProfileRulesBroken, RowConflict, TransitionRefused
 
 from .auth import client_address
+from .hardening import same_origin
 from .jst import load_jst
 
 bp = Blueprint("plans", __name__)
@@ -532,7 +533,11 @@ def rescue_input():
     session expired. Signed in: show the form again with the input kept. Signed out: keep the
     input (by a random key in a cookie) and restore it on the same page after signing in.
     A decision with a message (a return, a reopening) is kept the same way, on the summary step.
-    Returns None when this request is not a wizard form."""
+    Returns None when this request is not a wizard form, or did not come from our own pages:
+    a form posted by another site is neither shown nor kept (it would pre-fill the victim's
+    wizard), and nothing is written to the session (its cookie would replace a valid one)."""
+    if not same_origin():
+        return None
     args = request.view_args or {}
     decision = request.endpoint == "plans.change_status" and args.get("word") in MESSAGE_DECISIONS
     if not decision and (

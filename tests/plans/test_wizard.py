@@ -6,7 +6,7 @@ from models import Jst
 from models.plans import Action, PendingInput, Plan, PlanVersion, StrategicGoal
 from services import plans
 from services.plans_demo import DIAGNOSIS
-from tests.conftest import login, make_jst, make_user
+from tests.conftest import browser_client, login, make_jst, make_user
 
 PROFILE = {
     "street": "ul. Szkolna 1",
@@ -391,7 +391,7 @@ def test_wizard_page_query_count_does_not_grow_with_the_plan(client, world):
 
 
 def test_expired_form_keeps_the_input(csrf_app, world):
-    client = csrf_app.test_client()
+    client = browser_client(csrf_app)
     login_page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page).group(1)
     client.post(
@@ -408,7 +408,7 @@ def test_expired_form_keeps_the_input(csrf_app, world):
 
 
 def test_expired_session_keeps_the_input_until_signed_in_again(csrf_app, world):
-    client = csrf_app.test_client()
+    client = browser_client(csrf_app)
     path = f"/jst/{world.jst.id}/plan/wizja"
     response = client.post(path, data={"vision": "Wizja sprzed wygaśnięcia", "v_vision": "0"})
     assert response.status_code == 302 and "/login" in response.headers["Location"]
@@ -432,8 +432,8 @@ def test_input_kept_for_signed_out_users_is_bounded(csrf_app, world, monkeypatch
     monkeypatch.setattr(plan_views, "PENDING_MAX", 2)
     path = f"/jst/{world.jst.id}/plan/wizja"
     for n in range(2):
-        response = csrf_app.test_client().post(path, data={"vision": f"Wizja {n}"})
+        response = browser_client(csrf_app).post(path, data={"vision": f"Wizja {n}"})
         assert response.status_code == 302  # kept, then the sign-in
-    response = csrf_app.test_client().post(path, data={"vision": "Wizja 3"})
+    response = browser_client(csrf_app).post(path, data={"vision": "Wizja 3"})
     assert response.status_code == 400  # full: the usual expired-form page, nothing stored
     assert PendingInput.select().count() == 2

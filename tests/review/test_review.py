@@ -7,7 +7,7 @@ from models.mail import OutboxMessage
 from models.plans import Plan
 from models.review import Comment, Notification
 from services import demo, mail, plans
-from tests.conftest import csrf_token, login
+from tests.conftest import browser_client, csrf_token, login
 from tests.plans.test_wizard import _add_row
 
 
@@ -318,7 +318,7 @@ def test_reading_view_shows_every_field_and_takes_comments_on_rows(app):
 
 def _signed_in(app, user):
     """A client signed in with CSRF protection on."""
-    client = app.test_client()
+    client = browser_client(app)
     token = csrf_token(client, "/login")
     client.post(
         "/login", data={"email": user.email, "password": "demo-haslo-123", "csrf_token": token}
@@ -345,7 +345,7 @@ def test_an_expired_session_keeps_the_reason_for_reopening(csrf_app):
     plan = plans.transition(plans.get_plan(jst), "submit", users["uczestnik1@example.org"])
     coordinator = users["koordynator@example.org"]
     plans.transition(plan, "accept", coordinator)
-    client = csrf_app.test_client()  # its session has expired
+    client = browser_client(csrf_app)  # its session has expired
     response = client.post(
         f"/jst/{jst.id}/plan/status/otworz", data={"message": "Powód pisany przed wylogowaniem."}
     )
