@@ -8,7 +8,7 @@ from models import Jst, TeamMembership, User, utcnow, write_tx
 from models.documents import SignedCopy
 from models.participants import ENCRYPTED, ParticipantData
 
-from . import audit, crypto, exports
+from . import audit, crypto, exports, key_rotation
 from .identifiers import VOIVODESHIPS
 
 EDUCATION = [
@@ -376,7 +376,7 @@ def erase(user, actor, address=""):
             record.pesel_hash = None
             record.erased_at = utcnow()
             record.save()
-        TeamMembership.update(phone="").where(TeamMembership.user == user.id).execute()
+        TeamMembership.update(phone_enc="").where(TeamMembership.user == user.id).execute()
         # the stored signed declarations print the same data
         SignedCopy.delete().where(SignedCopy.participant == user.id).execute()
         User.update(active=False).where(User.id == user.id).execute()
@@ -412,21 +412,9 @@ def anonymous_counts():
 
 
 def rotate_keys():
-    """Re-encrypt every token with the newest key and recompute the PESEL lookup hashes."""
-    count = 0
-    with write_tx():
-        for record in ParticipantData.select():
-            for name in ENCRYPTED:
-                setattr(record, f"{name}_enc", crypto.rotate(getattr(record, f"{name}_enc")))
-            pesel = crypto.decrypt(record.pesel_enc)
-            record.pesel_hash = crypto.lookup_hash(pesel) if pesel else None
-            record.save()
-            count += 1
-        for copy in SignedCopy.select(SignedCopy.id, SignedCopy.data):
-            SignedCopy.update(data=crypto.rotate_bytes(copy.data)).where(
-                SignedCopy.id == copy.id
-            ).execute()
-    return count
+    """Re-encrypt every token with the newest key (personal data, team phones, signed copies)
+    and recompute the PESEL lookup hashes; returns the number of participant records."""
+    return key_rotation.rotate_all()
 
 
 def seed_demo(ctx):
