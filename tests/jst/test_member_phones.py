@@ -40,7 +40,8 @@ def test_a_phone_given_in_the_team_form_is_stored_encrypted_and_shown_to_the_coo
 
 def test_a_phone_imported_from_csv_is_stored_encrypted(client, world):
     login(client, world.coordinator)
-    text = f"teryt_jst;email;imie_nazwisko;stanowisko;telefon\n{world.jst.teryt};a@example.org;A B;r;{PHONE}"
+    header = "teryt_jst;email;imie_nazwisko;stanowisko;telefon"
+    text = f"{header}\n{world.jst.teryt};a@example.org;A B;r;{PHONE}"
     response = client.post("/jst/import/zespoly", data={"content": text})
     assert "Zaimportowano 1 osobę" in response.get_data(as_text=True)
     membership = TeamMembership.get(TeamMembership.user == User.get(User.email == "a@example.org"))
