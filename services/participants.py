@@ -8,7 +8,7 @@ from models import Jst, TeamMembership, User, utcnow, write_tx
 from models.documents import SignedCopy
 from models.participants import ENCRYPTED, ParticipantData
 
-from . import audit, crypto, exports, key_rotation
+from . import audit, crypto, exports, pii_keys
 from .identifiers import VOIVODESHIPS
 
 EDUCATION = [
@@ -414,7 +414,7 @@ def anonymous_counts():
 def rotate_keys():
     """Re-encrypt every token with the newest key (personal data, team phones, signed copies)
     and recompute the PESEL lookup hashes; returns the number of participant records."""
-    return key_rotation.rotate_all()
+    return pii_keys.rotate_all()
 
 
 def seed_demo(ctx):

@@ -2,14 +2,14 @@
 
 import re
 
-from flask import render_template, request, session
+from flask import current_app, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 from werkzeug.routing import IntegerConverter
 
 from models import DB_INT_MAX
-from services import formatting, policy
+from services import crypto, formatting, policy
 from services import review as review_service
 
 from . import admin, auth, documents, jst, main, participants, plans, programme, review, surveys
@@ -65,6 +65,7 @@ def register(app):
     app.register_error_handler(policy.NotFound, _error_page(404))
     app.register_error_handler(policy.Forbidden, _error_page(403))
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(crypto.KeysUnavailable, _personal_data_unavailable)
 
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
@@ -94,6 +95,21 @@ def _too_large(exc):
         while left > 0 and (chunk := stream.read(min(left, 65536))):
             left -= len(chunk)
     return _error_page(413)(exc)
+
+
+def _personal_data_unavailable(exc):
+    """Stored personal data does not decrypt (wrong PII_KEYS on this server): the operator's
+    reason in the log, a Polish 503 for the user instead of a bare 500."""
+    current_app.logger.error("Personal data unavailable on %s: %s", request.path, exc)
+    message = (
+        "Nie można teraz odczytać zaszyfrowanych danych osobowych. Nic nie zostało utracone "
+        "ani zmienione — spróbuj ponownie później, a jeśli to się powtarza, powiadom "
+        "administratora systemu."
+    )
+    page = render_template(
+        "errors/error.html", code=503, title="Dane osobowe są chwilowo niedostępne", message=message
+    )
+    return page, 503
 
 
 def _csrf_error(exc):

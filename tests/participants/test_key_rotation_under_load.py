@@ -8,7 +8,7 @@ import pytest
 
 from models import TeamMembership, db, is_postgres
 from models.participants import ParticipantData
-from services import crypto, key_rotation, participants
+from services import crypto, participants, pii_keys
 from services.identifiers import make_pesel
 from tests.conftest import add_member, make_jst, make_user
 from tests.participants.test_participant_data import _data
@@ -74,7 +74,7 @@ def test_saves_acknowledged_during_a_rotation_all_survive(app, new_key, monkeypa
         return rotate(token)
 
     monkeypatch.setattr(crypto, "rotate", rotate_and_let_others_save)
-    count = key_rotation.rotate_all(batch=2)
+    count = pii_keys.rotate_all(batch=2)
     for thread in threads:
         thread.join()
     assert not errors
@@ -107,6 +107,6 @@ def test_a_row_changed_between_read_and_write_is_read_again(app, new_key, monkey
         return rotate(token)
 
     monkeypatch.setattr(crypto, "rotate", rotate_after_a_change)
-    key_rotation.rotate_all()
+    pii_keys.rotate_all()
     crypto.configure(new_key)
     assert participants.read(user, user)["street"] == "ul. Nowa"

@@ -1,4 +1,5 @@
-"""Re-encryption of every encrypted column with the newest key (`flask --app app
+"""The personal-data keys against the stored data: a check that they decrypt it (start-up and
+/healthz), and re-encryption of every encrypted column with the newest key (`flask --app app
 rotate-pii-key`), safe while the app keeps saving.
 
 Rows are rotated in small batches, each in its own write transaction that re-reads and locks its
@@ -7,6 +8,9 @@ columns it read, on the condition that they still hold what it read (compare and
 changed meanwhile is read again). A save acknowledged during a rotation is therefore never
 replaced by an older value, and no lock is held for longer than one batch."""
 
+import operator
+from functools import reduce
+
 from models import TeamMembership, locked, write_tx
 from models.documents import SignedCopy
 from models.participants import ENCRYPTED, ParticipantData
@@ -14,6 +18,26 @@ from models.participants import ENCRYPTED, ParticipantData
 from . import crypto
 
 BATCH = 50  # rows per transaction (signed copies: files, a tenth of it)
+
+
+def problem():
+    """None when the configured keys decrypt a stored value of each encrypted table (or nothing
+    is stored yet), else the reason (for the log)."""
+    columns = [ParticipantData._meta.fields[f"{name}_enc"] for name in ENCRYPTED]
+    record = ParticipantData.select(*columns).where(
+        reduce(operator.or_, [c != "" for c in columns])
+    )
+    phone = TeamMembership.select(TeamMembership.phone_enc).where(TeamMembership.phone_enc != "")
+    tokens = [getattr(r, c.name) for r in record.limit(1) for c in columns]
+    tokens += [m.phone_enc for m in phone.limit(1)]
+    try:
+        for token in tokens:
+            crypto.decrypt(token)
+        for copy in SignedCopy.select(SignedCopy.data).limit(1):
+            crypto.decrypt_bytes(copy.data)
+    except crypto.KeysUnavailable as exc:
+        return f"PII_KEYS do not decrypt the stored personal data ({exc})"
+    return None
 
 
 def rotate_all(batch=BATCH):
