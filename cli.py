@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from models import db, migrate, write_tx
-from services import accounts, crypto, demo, mail, participants, settings
+from services import accounts, crypto, demo, mail, participants, settings, surveys
 
 
 def register_commands(app):
@@ -23,6 +23,7 @@ def register_commands(app):
         send_mail,
         rotate_pii_key,
         purge_personal_data,
+        flush_survey_answers,
     ):
         app.cli.add_command(command)
 
@@ -173,3 +174,19 @@ def purge_personal_data(before, yes):
         for record in records:
             participants.erase(record.user, None)
             click.echo(f"Usunięto dane osobowe: {record.user.full_name}")
+
+
+@click.command("flush-survey-answers")
+@with_appcontext
+@click.option(
+    "--min-batch",
+    default=surveys.MIN_GROUP,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Najmniejsza partia odpowiedzi jednej ankiety (zamknięta ankieta: wszystkie).",
+)
+def flush_survey_answers(min_batch):
+    """Move submitted survey answers into the results in shuffled batches (run periodically)."""
+    with db.connection_context():
+        moved, waiting = surveys.flush_pending_answers(min_batch=min_batch)
+    click.echo(f"Zapisano odpowiedzi: {moved}; czeka na partię: {waiting}.")

@@ -144,6 +144,7 @@ def seed(password, hash_method):
     for area in (plans, participants, review, programme, surveys):
         with write_tx():
             area.seed_demo(ctx)
+    surveys.flush_pending_answers()  # the closed demo survey's answers reach its results
     return [(u.email, u.role_label) for u in users.values()]
 
 
