@@ -281,7 +281,8 @@ def leave_member(membership, left_at, reason, actor, address=""):
             raise TeamRuleError("Odejście tej osoby zostało już zapisane.")
         fresh.left_at = left_at
         fresh.left_reason = reason
-        fresh.save()
+        # only these: the phone token read above may be re-encrypted meanwhile (pii_keys)
+        fresh.save(only=[TeamMembership.left_at, TeamMembership.left_reason])
         audit.record(
             "member_left",
             actor=actor,

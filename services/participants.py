@@ -238,8 +238,11 @@ def joined_on(user):
 def save_leaving(user, left_at, status, actor, address=""):
     with write_tx():
         record = _record(user) or ParticipantData.create(user=user)
-        record.left_at, record.leaving_status = left_at, status
-        record.save()
+        # only these columns: writing back the whole record read above would undo a save or a
+        # key rotation (pii_keys) of the encrypted ones that committed in between
+        ParticipantData.update(left_at=left_at, leaving_status=status).where(
+            ParticipantData.id == record.id
+        ).execute()
         audit.record(
             "pii_written",
             actor=actor,

@@ -33,11 +33,14 @@ def _save(user, n, street):
 
 @pytest.fixture
 def new_key(app):
-    """Servers on `new,old` keys, as during a rotation; the test keys restored afterwards."""
-    key = crypto.new_key()
-    crypto.configure(key + "," + app.config["PII_KEYS"])
-    yield key
+    """A new key; the test keys restored afterwards."""
+    yield crypto.new_key()
     crypto.configure(app.config["PII_KEYS"])
+
+
+def _rotating(app, key):
+    """Servers on `new,old` keys, as during a rotation (the data so far under the old key)."""
+    crypto.configure(key + "," + app.config["PII_KEYS"])
 
 
 def test_saves_acknowledged_during_a_rotation_all_survive(app, new_key, monkeypatch):
@@ -45,6 +48,7 @@ def test_saves_acknowledged_during_a_rotation_all_survive(app, new_key, monkeypa
     users = [add_member(jst, make_user("participant")) for _ in range(6)]
     for n, user in enumerate(users):
         _save(user, n, f"ul. Pierwsza {n}")
+    _rotating(app, new_key)
     acknowledged = {}  # user id -> the street of the last save that returned
     errors = []
 
@@ -98,6 +102,7 @@ def test_a_row_changed_between_read_and_write_is_read_again(app, new_key, monkey
     hand, as a writer that took no lock would) is rotated from its new value, not replaced."""
     user = make_user("participant")
     _save(user, 0, "ul. Stara")
+    _rotating(app, new_key)
     rotate, changed = crypto.rotate, []
 
     def rotate_after_a_change(token):
@@ -110,3 +115,24 @@ def test_a_row_changed_between_read_and_write_is_read_again(app, new_key, monkey
     pii_keys.rotate_all()
     crypto.configure(new_key)
     assert participants.read(user, user)["street"] == "ul. Nowa"
+
+
+def test_recording_the_leaving_date_keeps_tokens_rotated_meanwhile(app, new_key, monkeypatch):
+    """Saving the leaving date writes only its columns: the record read before a rotation's
+    batch committed must not put the old tokens back (they would not read without the old key)."""
+    user = make_user("participant")
+    _save(user, 0, "ul. Stara")
+    _rotating(app, new_key)
+    read = participants._record
+
+    def read_then_rotation_commits(who):
+        record = read(who)
+        pii_keys.rotate_all()
+        return record
+
+    monkeypatch.setattr(participants, "_record", read_then_rotation_commits)
+    participants.save_leaving(user, date(2018, 1, 31), "ukończył(a) szkolenie", user)
+    monkeypatch.undo()
+    crypto.configure(new_key)
+    values = participants.read(user, user)
+    assert values["street"] == "ul. Stara" and values["left_at"] == date(2018, 1, 31)
