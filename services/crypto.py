@@ -18,8 +18,8 @@ class KeysUnavailable(RuntimeError):
 def configure(keys):
     """Called by create_app with the PII_KEYS setting."""
     parsed = [k.strip() for k in (keys or "").split(",") if k.strip()]
+    _state.clear()
     if not parsed:
-        _state.clear()
         return
     _state["fernet"] = MultiFernet([Fernet(k.encode()) for k in parsed])
     _state["hash_key"] = hashlib.sha256(b"planjst-lookup:" + parsed[0].encode()).digest()
@@ -29,6 +29,15 @@ def _fernet():
     if "fernet" not in _state:
         raise KeysUnavailable("PII_KEYS is not configured")
     return _state["fernet"]
+
+
+def keys_verified():
+    """Whether these keys have decrypted stored data in this process (services.pii_keys)."""
+    return _state.get("verified", False)
+
+
+def mark_verified():
+    _state["verified"] = True
 
 
 def encrypt(value):
