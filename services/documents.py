@@ -863,7 +863,9 @@ def unsigned(jsts):
 
 def batch(kind, group=None, actor=None):
     """[(file name, context, missing)] of every document of a kind (active JSTs, current team
-    members), loaded before any streaming starts."""
+    members), loaded before any streaming starts. Declarations are read without a row per
+    person: one audit row names the batch (a write per member during a long read was what
+    locked the database, issue 15)."""
     jsts = Jst.select().where(Jst.status == "active").order_by(Jst.name_sort)
     if group:
         jsts = jsts.where(Jst.program_group == group)
@@ -871,7 +873,7 @@ def batch(kind, group=None, actor=None):
     for jst in jsts:
         if kind == "oswiadczenie":
             for member in plans.current_team(jst):
-                context, missing = declaration_context(member.user, actor)
+                context, missing = declaration_context(member.user)
                 items.append(
                     (filename(kind, f"{jst.name} {member.user.full_name}"), context, missing)
                 )
@@ -879,7 +881,8 @@ def batch(kind, group=None, actor=None):
             context, missing = build_context(kind, jst)
             items.append((filename(kind, jst.name), context, missing))
     if kind == "oswiadczenie" and actor is not None:
-        audit.record("documents_batch", actor=actor, details=f"{kind}: {len(items)}")
+        named = f"{kind}, grupa {group}" if group else kind
+        audit.record("documents_batch", actor=actor, details=f"{named}: {len(items)}")
     return items
 
 

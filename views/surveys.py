@@ -391,29 +391,6 @@ def certificates_issue():
     return redirect(url_for(".certificates"))
 
 
-@bp.get("/zaswiadczenia.zip")
-@login_required
-def certificates_zip():
-    policy.require(current_user, "certificate.manage")
-    items = [
-        (
-            surveys.certificate_filename(c),
-            documents.certificate_context(c, _verify_url(c)),
-            [],
-        )
-        for c in surveys.issued()
-    ]
-    if not items:
-        flash("Nie wystawiono jeszcze żadnego zaświadczenia.", "warning")
-        return redirect(url_for(".certificates"))
-    template = documents.template_bytes("zaswiadczenie")
-    return Response(
-        documents.zip_stream("zaswiadczenie", items, template),
-        mimetype="application/zip",
-        headers={"Content-Disposition": 'attachment; filename="zaswiadczenia.zip"'},
-    )
-
-
 def _certificate_docx(certificate):
     context = documents.certificate_context(certificate, _verify_url(certificate))
     return send_docx(

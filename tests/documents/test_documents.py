@@ -18,6 +18,7 @@ from models.plans import PlanEvent, PlanVersion
 from services import documents, participants, plans, settings
 from services.documents import KINDS, TemplateRefused
 from services.identifiers import make_nip, make_pesel, make_regon
+from tests.batches import job_file, start
 from tests.conftest import add_member, login, make_jst
 
 NASTY = "A & B < C > D \" ' {{ 7*7 }} {% if x %} 😀 Łódź\nnowa linia\x01"
@@ -241,8 +242,8 @@ def test_plan_document_drafts_versions_and_acceptance(client, world):
 def test_batch_zip_streams_documents_and_an_index(client, world):
     _participant_data(world.participant)
     login(client, world.coordinator)
-    response = client.get("/dokumenty/oswiadczenie.zip")
-    assert response.status_code == 200 and response.is_streamed
+    response = job_file(client, "/zadania-w-tle/dokumenty/oswiadczenie/zip")
+    assert response.is_streamed
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     names = archive.namelist()
     assert "spis.csv" in names and len(names) == 5  # four team members and the index
@@ -252,8 +253,8 @@ def test_batch_zip_streams_documents_and_an_index(client, world):
     complete = [r for r in rows[1:] if r[2] == "tak"]
     assert len(complete) == 1 and "oswiadczenie-gmina-wlasna-" in complete[0][0]
     assert "Ewa Dokumentowa" in _text(archive.read(complete[0][0]))
-    response = client.get("/dokumenty/deklaracja.zip?grupa=3")
-    assert zipfile.ZipFile(io.BytesIO(response.data)).namelist() == ["spis.csv"]
+    _job, page = start(client, "/zadania-w-tle/dokumenty/deklaracja/zip", {"grupa": "3"})
+    assert "Nie ma żadnego dokumentu do zbudowania" in page and "Pobierz" not in page
 
 
 def test_merged_batch_keeps_each_documents_own_draft_mark(client, world):
@@ -261,7 +262,7 @@ def test_merged_batch_keeps_each_documents_own_draft_mark(client, world):
     _add_school(world.jst, world.participant)  # Gmina Własna is complete, the others are not
     make_jst("Gmina Zielona")
     login(client, world.coordinator)
-    response = client.get("/dokumenty/deklaracja-scalone.docx")
+    response = job_file(client, "/zadania-w-tle/dokumenty/deklaracja/scalone")
     assert "deklaracja-wszystkie.docx" in response.headers["Content-Disposition"]
     sections = _sections(response.data)
     names = ("Gmina Obca", "Gmina Własna", "Gmina Zielona")  # in order, one per section
@@ -486,7 +487,7 @@ def test_downloads_carry_the_polish_name_and_an_ascii_fallback(client, world):
     response = client.get(f"/dokumenty/oswiadczenie/{world.participant.id}.docx")
     disposition = response.headers["Content-Disposition"]
     assert "filename*=UTF-8''O%C5%9Bwiadczenie%20uczestnika%20%E2%80%93%20" in disposition
-    response = client.get("/dokumenty/deklaracja.zip?grupa=1")
+    response = job_file(client, "/zadania-w-tle/dokumenty/deklaracja/zip", {"grupa": "1"})
     assert response.headers["Content-Disposition"] == "attachment; filename=deklaracja-grupa-1.zip"
 
 
