@@ -56,6 +56,7 @@ def create_app(test_config=None):
     from cli import register_commands
 
     register_commands(app)
+    check_personal_data_keys(app)
     return app
 
 
@@ -71,6 +72,23 @@ def configure_hosts(app):
     if app.config["TRUSTED_HOSTS"] is None:  # unless set explicitly (a list)
         extra = [h.strip() for h in str(app.config["TRUSTED_HOSTS_EXTRA"]).split(",") if h.strip()]
         app.config["TRUSTED_HOSTS"] = [base, *extra]
+
+
+def check_personal_data_keys(app):
+    """Wrong PII_KEYS show at start-up in the log (and on /healthz), not first to the users.
+    A database not created yet (before init-db) has nothing to check."""
+    from peewee import DatabaseError
+
+    from models import db
+    from services import pii_keys
+
+    try:
+        with db.connection_context():
+            problem = pii_keys.problem()
+    except DatabaseError:
+        return
+    if problem:
+        app.logger.error("Personal data unavailable: %s", problem)
 
 
 def configure_database(app):

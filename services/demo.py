@@ -4,7 +4,7 @@ from datetime import date
 
 from models import JST_KINDS, ExpertAssignment, Jst, TeamMembership, User, write_tx
 
-from . import accounts, participants, plans, programme, review, settings, surveys
+from . import accounts, crypto, participants, plans, programme, review, settings, surveys
 from . import jsts as jsts_service
 from .identifiers import TERYT_KIND_DIGIT, VOIVODESHIPS, make_nip, make_regon
 from .text import fold
@@ -153,7 +153,7 @@ def seed(password, hash_method):
                         jst=jst,
                         user=user,
                         function=function,
-                        phone=f"+48 600 000 {k:03d}",
+                        phone_enc=crypto.encrypt(f"+48 600 000 {k:03d}"),
                         joined_at=date(2017, 4, 5),
                     )
     # ORE's data on the agreement: fictitious, and only where the settings are still empty
@@ -163,6 +163,7 @@ def seed(password, hash_method):
     for area in (plans, participants, review, programme, surveys):
         with write_tx():
             area.seed_demo(ctx)
+    surveys.flush_pending_answers()  # the closed demo survey's answers reach its results
     return [(u.email, u.role_label) for u in users.values()]
 
 

@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet
 
 from app import create_app
 from models import ALL_MODELS, ExpertAssignment, Jst, TeamMembership, db, migrate, open_database
-from services import accounts
+from services import accounts, crypto
 from services.identifiers import make_nip, make_regon
 from services.text import fold
 
@@ -178,7 +178,11 @@ def make_jst(name=None, kind="gmina_wiejska", **fields):
 def add_member(jst, user=None, function="inspektor ds. oświaty"):
     user = user or make_user("participant")
     TeamMembership.create(
-        jst=jst, user=user, function=function, phone="+48 600 100 200", joined_at=date(2017, 4, 5)
+        jst=jst,
+        user=user,
+        function=function,
+        phone_enc=crypto.encrypt("+48 600 100 200"),
+        joined_at=date(2017, 4, 5),
     )
     return user
 

@@ -10,7 +10,7 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.routing import IntegerConverter
 
 from models import DB_INT_MAX
-from services import formatting, policy
+from services import crypto, formatting, policy
 from services import review as review_service
 
 from . import (
@@ -81,6 +81,7 @@ def register(app):
     app.register_error_handler(UploadNotStored, _upload_not_stored)
     app.register_error_handler(SecurityError, untrusted_host)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(crypto.KeysUnavailable, _personal_data_unavailable)
 
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
@@ -119,6 +120,21 @@ def _upload_not_stored(exc):
     while read < DRAIN_LIMIT and (chunk := stream.read(65536)):
         read += len(chunk)
     return error_page(503, "Nie udało się zapisać pliku", exc.description, exc)
+
+
+def _personal_data_unavailable(exc):
+    """Stored personal data does not decrypt (wrong PII_KEYS on this server): the operator's
+    reason in the log, a Polish 503 for the user instead of a bare 500."""
+    current_app.logger.error("Personal data unavailable on %s: %s", request.path, exc)
+    message = (
+        "Nie można teraz odczytać zaszyfrowanych danych osobowych. Nic nie zostało utracone "
+        "ani zmienione — spróbuj ponownie później, a jeśli to się powtarza, powiadom "
+        "administratora systemu."
+    )
+    page = render_template(
+        "errors/error.html", code=503, title="Dane osobowe są chwilowo niedostępne", message=message
+    )
+    return page, 503
 
 
 def _csrf_error(exc):

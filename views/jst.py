@@ -179,7 +179,9 @@ def jst_detail(jst_id):
     return render_template(
         "jst/detail.html",
         jst=jst,
-        members=jsts.current_members(jst),
+        members=jsts.current_members(
+            jst, with_phones=policy.can(current_user, "jst.team_contacts", jst)
+        ),
         former=jsts.former_members(jst),
         experts=jsts.expert_history(jst),
         missing=jsts.missing_for_documents(jst),

@@ -1,11 +1,11 @@
 """Role home page, health check, accessibility statement."""
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from forms.jst import GROUP_CHOICES, KIND_CHOICES
 from models import db
-from services import jsts, policy
+from services import jsts, pii_keys, policy
 
 bp = Blueprint("main", __name__)
 
@@ -39,8 +39,12 @@ def healthz():
     try:
         db.connect(reuse_if_open=True)  # not done before this request (see app.py)
         db.execute_sql("SELECT 1")
+        problem = pii_keys.problem()
     except Exception:  # any database failure means "not healthy"
         return jsonify(status="error"), 503
+    if problem:
+        current_app.logger.error("Personal data unavailable: %s", problem)
+        return jsonify(status="error", reason="personal data keys"), 503
     return jsonify(status="ok")
 
 

@@ -235,6 +235,7 @@ def results(survey_id):
         survey=survey,
         group=group,
         data=surveys.results(survey, group),
+        pending=surveys.pending_count(survey),
         rates=rates,
         groups=[g for g, *_ in rates if g is not None]
         if manage

@@ -5,7 +5,7 @@ from datetime import date
 
 from models import TeamMembership
 from models.participants import ParticipantData
-from services import participants, settings
+from services import crypto, participants, settings
 from services.identifiers import make_pesel
 from tests.conftest import login
 from tests.participants.test_participant_data import BIRTH, PESEL, _data
@@ -103,10 +103,10 @@ def test_erasure_clears_the_phone_kept_with_the_team_membership(client, world):
     login(client, world.coordinator)
     client.post(f"/uczestnicy/{world.participant.id}/usuniecie-danych")
     membership = TeamMembership.get(TeamMembership.user == world.participant.id)
-    assert membership.phone == ""
+    assert membership.phone_enc == ""
     assert membership.joined_at == date(2017, 4, 5)  # the membership and its history stay
     teammate = TeamMembership.get(TeamMembership.user == world.teammate.id)
-    assert teammate.phone == "+48 600 100 200"
+    assert crypto.decrypt(teammate.phone_enc) == "+48 600 100 200"
 
 
 def test_purge_refuses_without_a_retention_date(app, world):
@@ -118,4 +118,4 @@ def test_purge_refuses_without_a_retention_date(app, world):
     assert result.exit_code == 1
     assert "Nie ustawiono okresu przechowywania danych" in result.output
     assert participants.read(world.participant, world.participant)["pesel"] == PESEL
-    assert TeamMembership.get(TeamMembership.user == world.participant.id).phone != ""
+    assert TeamMembership.get(TeamMembership.user == world.participant.id).phone_enc != ""
