@@ -925,10 +925,10 @@ def zip_stream(kind, items, template):
     yield sink.take()
 
 
-def merged(kind, items):
+def merged(kind, items, template=None):
     """One .docx with every document of the batch, each in its own section: from a new page,
     pages numbered from 1, its own header and footer (so the draft mark only on drafts)."""
-    template = template_bytes(kind)
+    template = template if template is not None else template_bytes(kind)
     composer = None
     for _name, context, _missing in items:
         document = Document(io.BytesIO(render(kind, context, template)))
