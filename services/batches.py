@@ -66,7 +66,7 @@ def build_merged(kind, items, path=None, progress=None, total=None, template=Non
     path = _target(path, ".docx")
     incomplete, done = [], 0
     try:
-        if not compiled.fast:  # a template docx_batch cannot render part by part
+        if not compiled.mergeable:  # a template docx_batch cannot join by bodies
             items = list(items)
             path.write_bytes(documents.merged(kind, items, compiled.data))
             done = len(items)

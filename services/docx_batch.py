@@ -28,7 +28,10 @@ from lxml import etree
 
 from .documents import sandbox
 
-FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_WML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+FOOTNOTES = f"{_WML}.footnotes+xml"
+# parts whose ids the body refers to: one copy per merged document would be needed
+NUMBERED_PARTS = {FOOTNOTES, f"{_WML}.endnotes+xml", f"{_WML}.comments+xml"}
 # the core properties docxtpl renders as templates (DocxTemplate.render_properties)
 PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 _MARK = "PLANJST-BODY"
@@ -116,9 +119,11 @@ class Compiled:
         template.init_docx()
         document = template.docx
         properties = document.core_properties  # docxtpl's render adds python-docx's if missing
-        self.fast = not any(
+        types = {part.content_type for part in document.part.package.parts}
+        self.fast = FOOTNOTES not in types and not any(
             _TAG_IN.search(getattr(properties, name) or "") for name in PROPERTIES
-        ) and not any(part.content_type == FOOTNOTES for part in document.part.package.parts)
+        )
+        self.mergeable = self.fast and not types & NUMBERED_PARTS  # Merger joins bodies only
         if not self.fast:
             return
         self._template = template

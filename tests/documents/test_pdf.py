@@ -117,6 +117,26 @@ def test_a_batch_of_pdfs_holds_each_document_and_an_index(app, world, tmp_path):
     assert seen[-1] == (2, 2)
 
 
+@LIBREOFFICE
+def test_a_merged_batch_prints_each_document_from_page_1_with_its_own_mark(app, world, tmp_path):
+    _ore_settings()
+    _add_school(world.jst, world.participant)  # Gmina Własna is complete, Gmina Obca is not
+    built = batches.build_merged("deklaracja", documents.batch("deklaracja"), tmp_path / "m.docx")
+    (result,) = pdf.convert_files([built.path], tmp_path / "pdf")
+    pages = [
+        " ".join(page.split())
+        for page in subprocess.run(
+            ["pdftotext", str(result), "-"], capture_output=True, text=True, check=True
+        ).stdout.split("\f")[:-1]
+    ]
+    starts = [i for i, page in enumerate(pages) if "Deklaracja współpracy między JST" in page]
+    assert len(starts) == 2 and starts[0] == 0
+    obca, wlasna = pages[: starts[1]], pages[starts[1] :]
+    assert "Gmina Obca" in obca[0] and "Gmina Własna" in wlasna[0]
+    assert all("WERSJA ROBOCZA" in page for page in obca)
+    assert not any("WERSJA ROBOCZA" in page for page in wlasna)
+
+
 def test_the_jst_documents_page_and_the_best_plans_offer_pdfs(app, client, world):
     _participant_data(world.participant)
     login(client, world.participant)
