@@ -105,7 +105,7 @@ class Story:
     reltype: str
     name: str  # "word/header1.xml"
     content_type: str
-    source: str
+    source: "_Source"
     encoding: str
 
 
@@ -126,10 +126,12 @@ class Compiled:
         self.mergeable = self.fast and not types & NUMBERED_PARTS  # Merger joins bodies only
         if not self.fast:
             return
+        for name in PROPERTIES:  # without tags, rendering them sets them to themselves
+            setattr(properties, name, getattr(properties, name))
         self._template = template
         main = document.part
         self.main_name = main.partname.lstrip("/")
-        self.body_source = template.patch_xml(template.get_xml())
+        self.body_source = _Source(template, template.patch_xml(template.get_xml()))
         self.stories = []
         for reltype in (RT.HEADER, RT.FOOTER):
             for rel_id, part in template.get_headers_footers(reltype):
@@ -140,7 +142,7 @@ class Compiled:
                         reltype,
                         part.partname.lstrip("/"),
                         part.content_type,
-                        template.patch_xml(xml),
+                        _Source(template, template.patch_xml(xml)),
                         template.get_headers_footers_encoding(xml),
                     )
                 )
@@ -183,19 +185,40 @@ class Compiled:
 
     def render_parts(self, context):
         """(the rendered w:body element, [each story's part bytes, in self.stories' order])."""
-        template, env = self._template, sandbox()
-        body = template.fix_tables(template.render_xml_part(self.body_source, None, context, env))
+        body = self._template.fix_tables(self.body_source.render(context))
         stories = [
-            serialize_part_xml(
-                parse_xml(
-                    template.render_xml_part(story.source, None, context, env).encode(
-                        story.encoding
-                    )
-                )
-            )
+            serialize_part_xml(parse_xml(story.source.render(context).encode(story.encoding)))
             for story in self.stories
         ]
         return body, stories
+
+
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_LISTING = re.compile(r"[\t\a\n\f]")
+_ESCAPED = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
+
+
+class _Source:
+    """A part's patched source compiled once; render() is DocxTemplate.render_xml_part without
+    the work that is the same for every document (its source split into lines, compiled) and
+    with its listing (tabs, new lines … in the text) resolved only in the paragraphs that hold
+    one — the same result: DocxTemplate.resolve_listing changes nothing else."""
+
+    def __init__(self, template, source):
+        self.template = template
+        self.compiled = sandbox().from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", source))
+
+    def render(self, context):
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", self.compiled.render(context))
+        for escaped, tag in _ESCAPED:
+            xml = xml.replace(escaped, tag)
+        if not _LISTING.search(xml):
+            return xml
+        return _PARAGRAPH.sub(self._listing, xml)
+
+    def _listing(self, match):
+        paragraph = match.group(0)
+        return self.template.resolve_listing(paragraph) if _LISTING.search(paragraph) else paragraph
 
 
 def _render_slowly(data, context):
