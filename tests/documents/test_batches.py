@@ -5,14 +5,17 @@ import base64
 import csv
 import io
 import zipfile
+from datetime import date
 
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from lxml import etree
 
+from models import AuditLog
 from services import batches, documents, docx_batch
 from services.documents import KINDS
+from services.identifiers import make_pesel
 from services.text import clean
 from tests.conftest import add_member, make_jst, make_user
 from tests.documents.test_documents import (
@@ -62,6 +65,25 @@ def test_a_compiled_template_writes_what_docxtpl_writes(app, kind):
     single = documents.render(kind, context)
     assert _parts(once) == _parts(again) == _parts(single)
     assert "A & B < C > D" in _text(once) and "nowa linia" in _text(once)
+
+
+@pytest.mark.parametrize("kind", documents.BATCH_KINDS)
+def test_items_load_as_documents_batch_loads_them_with_the_same_audit(app, world, kind):
+    _participant_data(world.participant)
+    _participant_data(world.teammate, pesel=make_pesel(date(1980, 2, 3), True, 5), street="")
+    add_member(make_jst("Gmina Trzecia", kind="powiat"))  # group 3
+
+    def audited():
+        rows = AuditLog.select().order_by(AuditLog.id)
+        return [(r.action, r.actor_id, r.subject, r.details) for r in rows]
+
+    for group in (None, 1, 3):
+        before = len(audited())
+        expected = documents.batch(kind, group, world.coordinator)
+        expected_audit = audited()[before:]
+        assert batches.load_items(kind, group, world.coordinator) == expected
+        assert audited()[before + len(expected_audit) :] == expected_audit
+    assert batches.load_items(kind) == documents.batch(kind)
 
 
 def test_zip_holds_every_declaration_as_rendered_alone_and_an_index(app, world, tmp_path):
