@@ -83,6 +83,7 @@ def app_config(tmp_path, database_template):
         "PASSWORD_HASH_METHOD": CHEAP_HASH,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "localhost",
+        "PDF_REQUEST_SECONDS": 300,  # two cores shared by many test processes: never a timeout
     }
 
 

@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -35,8 +36,6 @@ PDF = {"as_pdf": True}  # the URL defaults of a document's .pdf route, next to i
 # (endpoint, label, policy action): this area's entries in the main navigation
 NAV = [("documents.overview", "Dokumenty", "doc.manage")]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# a PDF is made while the user waits (~1–2 s): bounded well below gunicorn's timeout
-PDF_STARTUP, PDF_SECONDS = 10, 10
 
 
 def send_docx(data, name, display=None):
@@ -54,7 +53,8 @@ def send_document(data, name, display=None, as_pdf=False):
     if not as_pdf:
         return send_docx(data, name, display)
     try:
-        data = pdf.convert(data, per_document=PDF_SECONDS, startup=PDF_STARTUP)
+        seconds = current_app.config["PDF_REQUEST_SECONDS"]  # made while the user waits
+        data = pdf.convert(data, per_document=seconds, startup=0)
     except pdf.PdfError as exc:
         title = "Nie udało się utworzyć PDF"
         return render_template("errors/error.html", code=503, title=title, message=str(exc)), 503
