@@ -39,6 +39,18 @@ class Defaults:
     MAIL_FROM = "planjst@example.org"
     BASE_URL = "http://127.0.0.1:5000"
 
+    # The job queue (huey): empty = SqliteHuey in a file next to the SQLite database (or in
+    # instance/); sqlite:///path = SqliteHuey in that file; redis://host:6379/0 = RedisHuey,
+    # for several app and worker servers.
+    QUEUE_URL = ""
+    QUEUE_NAME = "planjst"  # the queue's name (its keys' prefix in Redis)
+    # Run each job at once inside the request that starts it (tests); None = when TESTING.
+    QUEUE_IMMEDIATE = None
+    JOB_KEEP_DAYS = 7  # a finished job's file is deleted after this
+    JOB_HEARTBEAT_SECONDS = 120  # a running job silent this long: its worker died, it failed
+    # e-mail in the outbox is sent by the worker this often (seconds; a divisor of 60)
+    MAIL_EVERY_SECONDS = 20
+
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     # seconds LibreOffice may take for a single document's PDF in a web request (1–2 s idle;
     # below gunicorn's timeout)

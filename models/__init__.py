@@ -1,4 +1,4 @@
-from . import documents, participants, plans, programme, review, surveys
+from . import documents, jobs, participants, plans, programme, review, surveys
 from .accounts import ROLES, LoginAttempt, PasswordToken, User, UserSession
 from .audit import AuditLog
 from .base import (
@@ -11,6 +11,7 @@ from .base import (
     locked,
     open_database,
     prepared,
+    release,
     utcnow,
     write_tx,
 )
@@ -42,7 +43,7 @@ ALL_MODELS = [
     SchemaMigration,
 ]
 # each later area lists its own tables in models/<area>.py
-AREAS = (plans, participants, documents, review, programme, surveys)
+AREAS = (plans, participants, documents, review, programme, surveys, jobs)
 ALL_MODELS += [model for area in AREAS for model in area.MODELS]
 
 __all__ = [
@@ -72,6 +73,7 @@ __all__ = [
     "is_sqlite",
     "locked",
     "prepared",
+    "release",
     "migrate",
     "open_database",
     "utcnow",

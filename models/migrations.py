@@ -7,7 +7,7 @@ first migration already created the current shape) and an old one both end the s
 
 from peewee import CharField, DateTimeField, IntegerField
 
-from . import documents, jst, participants, plans, programme, review, surveys
+from . import documents, jobs, jst, participants, plans, programme, review, surveys
 from .accounts import LoginAttempt, PasswordToken, User, UserSession
 from .audit import AuditLog
 from .base import BaseModel, db, utcnow, write_tx
@@ -52,6 +52,7 @@ MIGRATIONS = sorted(
     + review.MIGRATIONS
     + programme.MIGRATIONS
     + surveys.MIGRATIONS
+    + jobs.MIGRATIONS
 )
 
 
