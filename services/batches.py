@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models import Jst, TeamMembership, User, write_tx
+from models import Jst, TeamMembership, User
 from models.participants import ParticipantData
 
 from . import audit, documents, docx_batch, participants, pdf
@@ -66,31 +66,20 @@ def load_items(kind, group=None, actor=None):
         chunk = ids[start : start + 500]
         for record in ParticipantData.select().where(ParticipantData.user.in_(chunk)):
             records[record.user_id] = record
-    common = documents._common(False)
-    items, read = [], []
+    common = {draft: documents._common(draft) for draft in (False, True)}
+    items = []
     for member in members:
         user = member.user
         values = participants._decrypted(records.get(user.id), user)
         missing = participants.missing_in(values)
         data = participants._printable(values) if values is not None else None
-        context = {
-            **common,
-            "draft": bool(missing),
-            "p": documents._plain(data or documents._EMPTY_DECLARATION),
-        }
+        context = documents.declaration_of(data, missing, common[bool(missing)])
         name = documents.filename(kind, f"{member.jst.name} {user.full_name}")
         items.append((name, context, missing))
-        if actor is not None and values is not None and actor.id != user.id:
-            read.append(user.id)
-    if actor is not None:
-        with write_tx():  # the reads audited as participants.read audits each
-            for user_id in read:
-                audit.record("pii_read", actor=actor, subject=f"user:{user_id}", details=_PURPOSE)
-            audit.record("documents_batch", actor=actor, details=f"{kind}: {len(items)}")
+    if actor is not None:  # one row names the batch, as documents.batch writes it
+        named = f"{kind}, grupa {group}" if group else kind
+        audit.record("documents_batch", actor=actor, details=f"{named}: {len(items)}")
     return items
-
-
-_PURPOSE = "deklaracja uczestnika"  # as participants.declaration_data names its read
 
 
 def build_zip(kind, items, path=None, progress=None, total=None, template=None):
@@ -119,8 +108,8 @@ def build_merged(kind, items, path=None, progress=None, total=None, template=Non
     path = _target(path, ".docx")
     incomplete, done = [], 0
     try:
-        if not compiled.mergeable:  # a template docx_batch cannot join by bodies
-            items = list(items)
+        items = list(items)
+        if not compiled.mergeable or any(docx_batch.has_images(c) for _n, c, _m in items):
             path.write_bytes(documents.merged(kind, items, compiled.data))
             done = len(items)
             incomplete = [(name, missing) for name, _context, missing in items if missing]
@@ -257,7 +246,7 @@ def _prepare(kind, items, total, template):
     if not total:
         raise EmptyBatch()
     data = template if template is not None else documents.template_bytes(kind)
-    return docx_batch.compiled(data), total
+    return docx_batch.compiled(data, kind), total
 
 
 def _target(path, suffix):

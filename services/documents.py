@@ -191,15 +191,20 @@ def declaration_context(user, actor=None):
     else:
         data = participants.declaration_data(user, actor) or {}
     missing = participants.missing_fields(user)
+    return declaration_of(data, missing, _common(bool(missing))), missing
+
+
+def declaration_of(data, missing, common):
+    """A declaration's context of the participant's printable data (declaration_data), what is
+    missing and _common(bool(missing)) — a batch loads them in bulk (batches.load_items)."""
     person = data or _EMPTY_DECLARATION
     sex = {"kobieta": "K", "mężczyzna": "M"}.get(person["sex_label"], "")
     sex = sex or grammar.sex_from_pesel(person["pesel"])
-    context = {
-        **_common(bool(missing)),
+    return {
+        **common,
         "p": _lined(_plain(person), keep=("flat_no",)),
         "g": grammar.person_words(sex),
     }
-    return context, missing
 
 
 _EMPTY_DECLARATION = dict.fromkeys(

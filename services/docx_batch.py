@@ -26,6 +26,7 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from lxml import etree
 
+from . import documents
 from .documents import sandbox
 
 _WML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
@@ -113,8 +114,8 @@ class Compiled:
     """One template, ready to render many documents (thread-safe: nothing is written to it
     after it is built)."""
 
-    def __init__(self, data):
-        self.data = data
+    def __init__(self, data, kind):
+        self.data, self.kind = data, kind
         template = DocxTemplate(io.BytesIO(data))
         template.init_docx()
         document = template.docx
@@ -126,8 +127,7 @@ class Compiled:
         self.mergeable = self.fast and not types & NUMBERED_PARTS  # Merger joins bodies only
         if not self.fast:
             return
-        for name in PROPERTIES:  # without tags, rendering them sets them to themselves
-            setattr(properties, name, getattr(properties, name))
+        documents._set_properties(properties, kind, {})  # the kind's title, author, language
         self._template = template
         main = document.part
         self.main_name = main.partname.lstrip("/")
@@ -170,8 +170,8 @@ class Compiled:
 
     def render(self, context):
         """The .docx bytes of one document."""
-        if not self.fast:
-            return _render_slowly(self.data, context)
+        if not self.fast or has_images(context):
+            return documents.render(self.kind, context, self.data)
         body, stories = self.render_parts(context)
         _number_drawings(body, 1000)
         parts = {self.main_name: self.head + etree.tostring(body, encoding="UTF-8") + self.tail}
@@ -221,13 +221,13 @@ class _Source:
         return self.template.resolve_listing(paragraph) if _LISTING.search(paragraph) else paragraph
 
 
-def _render_slowly(data, context):
-    """docxtpl's own way (as services.documents.render)."""
-    document = DocxTemplate(io.BytesIO(data))
-    document.render(context, jinja_env=sandbox(), autoescape=True)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+def has_images(context):
+    """Whether the context prints images (the logo strip, a certificate's QR code): each adds
+    a part to the package, which only docxtpl's own rendering does (documents.render)."""
+    certificate = context.get("c")
+    return bool(context.get("logo")) or (
+        isinstance(certificate, dict) and bool(certificate.get("qr"))
+    )
 
 
 def _number_drawings(body, last):
@@ -243,14 +243,14 @@ _CACHE = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
 
-def compiled(data):
+def compiled(data, kind):
     """The compiled template of these bytes, built once per process (a few kept: a new template
     version compiles anew)."""
-    key = hashlib.sha256(data).digest()
+    key = (hashlib.sha256(data).digest(), kind)
     with _CACHE_LOCK:
         found = _CACHE.pop(key, None)
     if found is None:
-        found = Compiled(data)
+        found = Compiled(data, kind)
     with _CACHE_LOCK:
         _CACHE[key] = found
         while len(_CACHE) > 8:
@@ -298,6 +298,8 @@ class Merger:
         self.archive.close()
 
     def add(self, context):
+        if has_images(context):
+            raise ValueError("a document with images is merged by documents.merged")
         body, stories = self.template.render_parts(context)
         self.drawings = _number_drawings(body, self.drawings)
         self._number_bookmarks(body)
