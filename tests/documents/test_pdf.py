@@ -91,7 +91,7 @@ def test_attendance_list_and_certificate_download_as_pdf(client, world, tmp_path
     assert world.participant.full_name in text and "Gmina Własna" in text
     response = client.get(f"/zaswiadczenia/{certificate.id}.pdf")
     text = _first_page(_pdf(response, "zaswiadczenie-"), tmp_path)
-    assert "Anna Zaświadczona" in text and "Gmina Własna" in text
+    assert "Anna Zaświadczona" in text and "ZAS/2017/0007" in text
     own = client.application.test_client()
     login(own, world.participant)
     text = _first_page(_pdf(own.get("/moje-zaswiadczenie.pdf"), "zaswiadczenie-"), tmp_path)
