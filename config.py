@@ -64,6 +64,9 @@ class Defaults:
     MAIL_EVERY_SECONDS = 20
 
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    # seconds LibreOffice may take for a single document's PDF in a web request (1–2 s idle;
+    # below gunicorn's timeout)
+    PDF_REQUEST_SECONDS = 20
     WTF_CSRF_TIME_LIMIT = 12 * 3600
     BOOTSTRAP_SERVE_LOCAL = True
     TEMPLATES_AUTO_RELOAD = False

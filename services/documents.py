@@ -201,15 +201,20 @@ def declaration_context(user, actor=None):
     else:
         data = participants.declaration_data(user, actor) or {}
     missing = participants.missing_fields(user)
+    return declaration_of(data, missing, _common(bool(missing))), missing
+
+
+def declaration_of(data, missing, common):
+    """A declaration's context of the participant's printable data (declaration_data), what is
+    missing and _common(bool(missing)) — a batch loads them in bulk (batches.load_items)."""
     person = data or _EMPTY_DECLARATION
     sex = {"kobieta": "K", "mężczyzna": "M"}.get(person["sex_label"], "")
     sex = sex or grammar.sex_from_pesel(person["pesel"])
-    context = {
-        **_common(bool(missing)),
+    return {
+        **common,
         "p": _lined(_plain(person), keep=("flat_no",)),
         "g": grammar.person_words(sex),
     }
-    return context, missing
 
 
 _EMPTY_DECLARATION = dict.fromkeys(
@@ -1108,10 +1113,10 @@ def zip_stream(kind, items, template):
     yield sink.take()
 
 
-def merged(kind, items):
+def merged(kind, items, template=None):
     """One .docx with every document of the batch, each in its own section: from a new page,
     pages numbered from 1, its own header and footer (so the draft mark only on drafts)."""
-    template = template_bytes(kind)
+    template = template if template is not None else template_bytes(kind)
     composer = None
     for _name, context, _missing in items:
         document = Document(io.BytesIO(render(kind, context, template)))

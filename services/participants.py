@@ -254,7 +254,11 @@ def save_leaving(user, left_at, status, actor, address=""):
 
 def missing_fields(user):
     """Polish labels of what the declaration still needs; [] when the data is complete."""
-    values = _decrypted(_record(user), user)
+    return missing_in(_decrypted(_record(user), user))
+
+
+def missing_in(values):
+    """missing_fields of the decrypted values (None: nothing stored)."""
     if values is None:
         return ["wszystkie dane uczestnika"]
     missing = [LABELS[name] for name in REQUIRED if not values.get(name)]

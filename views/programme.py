@@ -30,7 +30,7 @@ from models.programme import (
 from services import documents, jsts, plans, policy, programme
 from services.programme import AttachmentRefused, InUse
 
-from .documents import send_docx
+from .documents import PDF, send_document
 from .jst import load_jst
 
 bp = Blueprint("programme", __name__)
@@ -284,14 +284,18 @@ def attendance(module_id, group):
 
 
 @bp.get("/moduly/<int:module_id>/obecnosc/<int:group>.docx")
+@bp.get(
+    "/moduly/<int:module_id>/obecnosc/<int:group>.pdf", endpoint="attendance_list_pdf", defaults=PDF
+)
 @login_required
-def attendance_list(module_id, group):
+def attendance_list(module_id, group, as_pdf=False):
     _manage()
     module = _module(module_id)
     _group_or_404(group)
     context, _missing = documents.attendance_context(module, group)
     data = documents.render("lista_obecnosci", context)
-    return send_docx(data, f"lista-obecnosci-modul-{module.number}-grupa-{group}.docx")
+    name = f"lista-obecnosci-modul-{module.number}-grupa-{group}.docx"
+    return send_document(data, name, as_pdf=as_pdf)
 
 
 @bp.get("/obecnosc")

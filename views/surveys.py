@@ -23,7 +23,7 @@ from services import documents, policy, programme, settings, surveys
 from services.surveys import AlreadyAnswered, Locked, Throttled
 
 from .auth import client_address
-from .documents import send_docx
+from .documents import PDF, send_document
 
 bp = Blueprint("surveys", __name__)
 
@@ -409,31 +409,35 @@ def certificates_issue():
     return redirect(url_for(".certificates"))
 
 
-def _certificate_docx(certificate):
+def _certificate_file(certificate, as_pdf):
     context = documents.certificate_context(certificate, _verify_url(certificate))
-    return send_docx(
-        documents.render("zaswiadczenie", context), surveys.certificate_filename(certificate)
+    return send_document(
+        documents.render("zaswiadczenie", context),
+        surveys.certificate_filename(certificate),
+        as_pdf=as_pdf,
     )
 
 
 @bp.get("/zaswiadczenia/<int:certificate_id>.docx")
+@bp.get("/zaswiadczenia/<int:certificate_id>.pdf", endpoint="certificate_pdf", defaults=PDF)
 @login_required
-def certificate_file(certificate_id):
+def certificate_file(certificate_id, as_pdf=False):
     policy.require(current_user, "certificate.manage")
     certificate = Certificate.get_or_none(Certificate.id == certificate_id) or abort(404)
     if base_url_missing():
         return redirect(url_for(".certificates"))
-    return _certificate_docx(certificate)
+    return _certificate_file(certificate, as_pdf)
 
 
 @bp.get("/moje-zaswiadczenie.docx")
+@bp.get("/moje-zaswiadczenie.pdf", endpoint="own_certificate_pdf", defaults=PDF)
 @login_required
-def own_certificate():
+def own_certificate(as_pdf=False):
     policy.require(current_user, "certificate.own")
     certificate = Certificate.get_or_none(Certificate.user == current_user.id) or abort(404)
     if base_url_missing():
         return redirect(url_for(".my_surveys"))
-    return _certificate_docx(certificate)
+    return _certificate_file(certificate, as_pdf)
 
 
 @bp.get("/zaswiadczenie/<code>")
