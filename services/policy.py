@@ -68,6 +68,9 @@ RULES = {
     "survey.answer": {"participant"},
     "certificate.manage": {"coordinator"},
     "certificate.own": {"participant"},
+    # --- the national view (issue 17) ---
+    "board.view": {"coordinator", "expert"},  # experts: their own JSTs only
+    "report.view": {"coordinator"},
 }
 
 STAFF_ROLES = {"coordinator", "admin"}

@@ -12,9 +12,21 @@ from models import DB_INT_MAX
 from services import formatting, policy
 from services import review as review_service
 
-from . import admin, auth, documents, jst, main, participants, plans, programme, review, surveys
+from . import (
+    admin,
+    auth,
+    board,
+    documents,
+    jst,
+    main,
+    participants,
+    plans,
+    programme,
+    review,
+    surveys,
+)
 
-AREAS = (auth, main, jst, plans, participants, documents, review, programme, surveys, admin)
+AREAS = (auth, main, board, jst, plans, participants, documents, review, programme, surveys, admin)
 BLUEPRINTS = tuple(area.bp for area in AREAS)
 
 CSP = (
