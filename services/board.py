@@ -2,7 +2,7 @@
 documents, attendance, tasks, visit, surveys and certificates.
 
 Built from a fixed number of queries whatever the number of JSTs: one query with the per-JST
-aggregates as correlated subqueries, plus the attendance shares (services.programme) — then
+aggregates as correlated subqueries, one for the attendance sums per JST — then
 filtered, sorted and cut into pages in Python (1,000 rows are a few milliseconds; every filter
 value is checked against its allowed values first, so no SQL is ever built from user input).
 """
@@ -15,12 +15,11 @@ from peewee import JOIN, fn
 from models import JST_KINDS, PROGRAM_GROUPS, ExpertAssignment, Jst, TeamMembership, User
 from models.documents import SignedCopy
 from models.plans import STATUS_LABELS, Plan
-from models.programme import Module, TaskReport
+from models.programme import Attendance, Module, TaskReport
 from models.review import ExpertVisit
 from models.surveys import Certificate, SurveyDone
 
 from . import settings
-from .programme import attendance_rates
 from .text import fold
 
 PER_PAGE = 50
@@ -320,20 +319,46 @@ def _certificate_count():
     )
 
 
-def _attendance_by_jst(jst_ids):
-    """{jst id: mean attendance share of its current team (exact percent)}, {} before the first
-    module has begun. Three queries whatever the number of people."""
-    if not Module.select().where(Module.start_date <= date.today()).exists():
+def _attendance_by_jst():
+    """{jst id: the mean attendance share of its current team, in exact percent}: a member's share
+    is their days present over the days of the modules begun since they joined (as
+    services.programme.attendance_rates counts it), summed in the database per JST and joining
+    date. Empty before the first module. Two queries whatever the number of people."""
+    begun = list(Module.select().where(Module.start_date <= date.today()))
+    if not begun:
         return {}
-    rates = attendance_rates(exact=True)
-    shares = {}
-    query = TeamMembership.select(TeamMembership.jst, TeamMembership.user).where(
-        TeamMembership.left_at.is_null()
+    present = fn.COUNT(Attendance.id)
+    query = (
+        TeamMembership.select(
+            TeamMembership.jst,
+            TeamMembership.joined_at,
+            fn.COUNT(fn.DISTINCT(TeamMembership.id)),
+            present,
+        )
+        .join(
+            Attendance,
+            JOIN.LEFT_OUTER,
+            on=(Attendance.user == TeamMembership.user)
+            & Attendance.module.in_([m.id for m in begun]),
+        )
+        .where(TeamMembership.left_at.is_null())
+        .group_by(TeamMembership.jst, TeamMembership.joined_at)
+        .tuples()
     )
-    for jst_id, user_id in query.tuples():
-        if jst_ids is None or jst_id in jst_ids:
-            shares.setdefault(jst_id, []).append(rates.get(user_id, 0.0))
-    return {jst_id: sum(values) / len(values) for jst_id, values in shares.items()}
+    days = {}
+    sums = {}
+    for jst_id, joined, members, attended in query:
+        if joined not in days:
+            start = joined or date.min
+            days[joined] = sum(
+                max((m.end_date - max(m.start_date, start)).days + 1, 0) for m in begun
+            )
+        if days[joined]:  # a member who joined after every module had nothing to attend
+            share = min(100 * attended / (days[joined] * members), 100) * members
+            total = sums.setdefault(jst_id, [0.0, 0])
+            total[0] += share
+            total[1] += members
+    return {jst_id: share / members for jst_id, (share, members) in sums.items()}
 
 
 def _threshold():
@@ -345,7 +370,7 @@ def _threshold():
 
 def load_rows(jst_ids=None):
     """Every active JST (or those among `jst_ids`) as a Row, in Polish name order."""
-    attendance = _attendance_by_jst(jst_ids)
+    attendance = _attendance_by_jst()
     threshold = _threshold()
     order = {key: i for i, key in enumerate(PLAN_STATUSES)}
     rows = []
