@@ -14,6 +14,7 @@ from services import review as review_service
 
 from . import (
     admin,
+    areas,
     auth,
     board,
     documents,
@@ -26,7 +27,20 @@ from . import (
     surveys,
 )
 
-AREAS = (auth, main, board, jst, plans, participants, documents, review, programme, surveys, admin)
+AREAS = (
+    auth,
+    main,
+    areas,
+    board,
+    jst,
+    plans,
+    participants,
+    documents,
+    review,
+    programme,
+    surveys,
+    admin,
+)
 BLUEPRINTS = tuple(area.bp for area in AREAS)
 
 CSP = (
@@ -141,6 +155,8 @@ def _template_globals():
     return {
         "policy": policy,
         "nav_items": NAV,
+        "grouped_menu": areas.grouped(current_user),
+        "main_menu": lambda: areas.menu(current_user, request.endpoint, request.view_args),
         "session_idle_seconds": config["SESSION_IDLE_MINUTES"] * 60,
         "session_warning_seconds": config["SESSION_WARNING_MINUTES"] * 60,
         "current_endpoint": request.endpoint,
