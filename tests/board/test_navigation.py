@@ -10,7 +10,8 @@ from tests.conftest import login
 def _menu(page):
     wide = page.split('<div class="app-menu-wide">', 1)[1].split("</div>", 1)[0]
     areas = wide.split('<ul class="app-menu-areas">', 1)[1].split("</ul>", 1)[0]
-    return re.findall(r'<a class="app-menu-link[^"]*"( aria-current="page")? href="([^"]+)">', areas)
+    link = r'<a class="app-menu-link[^"]*"( aria-current="page")? href="([^"]+)">'
+    return re.findall(link, areas)
 
 
 def _labels(page):
