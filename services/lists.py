@@ -9,6 +9,14 @@ from peewee import JOIN, Case, fn
 from models import PROGRAM_GROUPS, Jst, TeamMembership, User
 from models.participants import ENCRYPTED, ParticipantData
 from models.plans import STATUS_LABELS, Plan, PlanEvent
+from models.programme import (
+    REPORT_STATUS,
+    Attendance,
+    BestPlan,
+    Consultation,
+    Module,
+    TaskReport,
+)
 from models.review import Comment, Notification
 
 from . import crypto
@@ -192,3 +200,144 @@ def review_page(user, jst_ids, q="", group=None, status="", page=1):
             }
         )
     return items, page, pages_for(total), total
+
+
+# ---------- attendance (/obecnosc) ----------
+
+
+def attendance_page(q="", group=None, page=1, today=None):
+    """One page of the current participants with their attendance share (as
+    services.programme.attendance_rates counts it, for the page's people only): ([(name, jst name,
+    percent)], page, pages, total). Four queries whatever the number of people."""
+    today = today or date.today()
+    where = TeamMembership.left_at.is_null() & jst_filter(q, group)
+    base = TeamMembership.select().join(User).switch(TeamMembership).join(Jst).where(where)
+    total = base.select(fn.COUNT(TeamMembership.id)).scalar()
+    page = clamp_page(page, total)
+    members = list(
+        base.select(TeamMembership.user, TeamMembership.joined_at, User.full_name, Jst.name)
+        .order_by(Jst.name_sort, User.full_name, TeamMembership.id)
+        .paginate(page, PER_PAGE)
+        .tuples()
+    )
+    begun = list(Module.select().where(Module.start_date <= today))
+    present = {}
+    if begun and members:
+        present = dict(
+            Attendance.select(Attendance.user, fn.COUNT(Attendance.id))
+            .where(
+                Attendance.user.in_([m[0] for m in members])
+                & Attendance.module.in_([m.id for m in begun])
+            )
+            .group_by(Attendance.user)
+            .tuples()
+        )
+    rows = []
+    for user_id, joined, name, jst_name in members:
+        start = joined or date.min
+        days = sum(max((m.end_date - max(m.start_date, start)).days + 1, 0) for m in begun)
+        share = round(min(100 * present.get(user_id, 0) / days, 100)) if days else 0
+        rows.append((name, jst_name, share))
+    return rows, page, pages_for(total), total
+
+
+# ---------- implementation tasks (/zadania) ----------
+
+TASK_STATES = {"brak": "brak sprawozdania", **REPORT_STATUS}
+
+
+def task_counts(jst_ids):
+    """{task id: {state: number of JSTs}} of the active JSTs (ids; None = all): one query."""
+    where = Jst.status == "active"
+    if jst_ids is not None:
+        where &= Jst.id.in_(sorted(jst_ids) or [0])
+    jst_total = Jst.select(fn.COUNT(Jst.id)).where(where).scalar()
+    counts = {}
+    query = (
+        TaskReport.select(TaskReport.task, TaskReport.status, fn.COUNT(TaskReport.id))
+        .join(Jst)
+        .where(where)
+        .group_by(TaskReport.task, TaskReport.status)
+        .tuples()
+    )
+    for task_id, status, n in query:
+        counts.setdefault(task_id, {})[status] = n
+    for by_state in counts.values():
+        by_state["brak"] = jst_total - sum(by_state.values())
+    return counts, jst_total
+
+
+def task_page(task, jst_ids, q="", group=None, state="", page=1):
+    """One page of the JSTs (ids; None = all) with their report on `task`: ([(jst id, name,
+    report status or None)], page, pages, total). Two queries."""
+    where = jst_filter(q, group)
+    if jst_ids is not None:
+        where &= Jst.id.in_(sorted(jst_ids) or [0])
+    if state == "brak":
+        where &= TaskReport.id.is_null()
+    elif state in REPORT_STATUS:
+        where &= TaskReport.status == state
+    base = Jst.select().join(
+        TaskReport,
+        JOIN.LEFT_OUTER,
+        on=(TaskReport.jst == Jst.id) & (TaskReport.task == task.id),
+    )
+    total = base.select(fn.COUNT(Jst.id)).where(where).scalar()
+    page = clamp_page(page, total)
+    rows = list(
+        base.select(Jst.id, Jst.name, TaskReport.status)
+        .where(where)
+        .order_by(Jst.name_sort, Jst.id)
+        .paginate(page, PER_PAGE)
+        .tuples()
+    )
+    return rows, page, pages_for(total), total
+
+
+# ---------- follow-up after the pilot (/po-pilotazu) ----------
+
+
+def follow_up_page(q="", group=None, accepted=False, page=1):
+    """One page of the JSTs whose plan is (not) accepted, with the consultation (pending) or the
+    best-plan mark (accepted): ([(jst id, name, consultation or None, best)], page, pages, total).
+    Two queries."""
+    is_accepted = Plan.status == "accepted"
+    where = jst_filter(q, group) & (is_accepted if accepted else (~is_accepted | Plan.id.is_null()))
+    base = (
+        Jst.select()
+        .join(Plan, JOIN.LEFT_OUTER, on=Plan.jst == Jst.id)
+        .switch(Jst)
+        .join(Consultation, JOIN.LEFT_OUTER, on=Consultation.jst == Jst.id)
+        .switch(Jst)
+        .join(BestPlan, JOIN.LEFT_OUTER, on=BestPlan.jst == Jst.id)
+        .where(where)
+    )
+    total = base.select(fn.COUNT(Jst.id)).scalar()
+    page = clamp_page(page, total)
+    expert = User.alias()
+    query = (
+        base.select(
+            Jst.id,
+            Jst.name,
+            Consultation.meeting_date,
+            Consultation.outcome,
+            expert.full_name,
+            BestPlan.id,
+        )
+        .join_from(Consultation, expert, JOIN.LEFT_OUTER, on=Consultation.expert == expert.id)
+        .order_by(Jst.name_sort, Jst.id)
+        .paginate(page, PER_PAGE)
+        .tuples()
+    )
+    rows = [
+        {
+            "id": jst_id,
+            "name": name,
+            "meeting_date": meeting,
+            "outcome": outcome or "",
+            "expert": expert_name or "",
+            "best": best is not None,
+        }
+        for jst_id, name, meeting, outcome, expert_name, best in query
+    ]
+    return rows, page, pages_for(total), total
