@@ -22,7 +22,7 @@ from forms.base import first_error
 from forms.documents import SignedForm, TemplateForm
 from models import PROGRAM_GROUPS, Jst, TeamMembership, User, db_int
 from models.documents import SignedCopy
-from services import audit, documents, participants, plans, policy
+from services import audit, documents, lists, participants, plans, policy
 from services.documents import KINDS, DocumentIncomplete, TemplateRefused
 from services.formatting import today_local
 
@@ -253,13 +253,15 @@ def _group():
 def overview():
     _require_manage()
     jsts = list(Jst.select().where(Jst.status == "active").order_by(Jst.name_sort))
+    unsigned = documents.unsigned(jsts)
     return render_template(
         "documents/overview.html",
         kinds=KINDS,
         batch_kinds=documents.BATCH_KINDS,
         groups=PROGRAM_GROUPS,
         templates={kind: documents.template_history(kind) for kind in KINDS},
-        unsigned=documents.unsigned(jsts),
+        unsigned=unsigned,
+        unsigned_page=lists.page_of(unsigned, lists.int_arg(request.args.get("strona")) or 1),
         form=TemplateForm(formdata=None),
         empty=EmptyForm(),
     )
