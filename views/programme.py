@@ -221,9 +221,16 @@ def groups():
     saved = {jst.id: number for number, members in programme.groups() for jst in members}
     default = max(saved.values(), default=4)
     count = min(max(request.values.get("liczba", default, type=db_int), 1), 12)
+    proposal = programme.propose_groups(active, count)
     if request.method == "POST":
-        assignment = {}
+        # the form shows one page of JSTs: the others keep the split it was showing (a new
+        # proposal, or the saved split)
+        if request.form.get("propozycja") != "1":
+            proposal = {jst.id: saved.get(jst.id, proposal[jst.id]) for jst in active}
+        assignment = dict(proposal)
         for jst in active:
+            if f"jst-{jst.id}" not in request.form:
+                continue
             number = request.form.get(f"jst-{jst.id}", type=db_int)
             if number is None or not 1 <= number <= count:
                 flash(f"Wybierz grupę dla JST {jst.name}.", "danger")
@@ -232,18 +239,24 @@ def groups():
         programme.save_groups(assignment)
         flash("Zapisano podział na grupy robocze.", "success")
         return redirect(url_for(".groups"))
-    proposal = programme.propose_groups(active, count)
     proposing = "liczba" in request.args or not saved
     if not proposing:  # the saved split, to adjust; a JST added since gets the proposal's group
         proposal = {jst.id: saved.get(jst.id, proposal[jst.id]) for jst in active}
+    shown, page, pages = lists.page_of(active, lists.int_arg(request.args.get("strona")) or 1)
+    sizes = {}
+    for number in proposal.values():
+        sizes[number] = sizes.get(number, 0) + 1
     return render_template(
         "programme/groups.html",
-        jsts=active,
+        jsts=shown,
+        page=page,
+        pages=pages,
+        total=len(active),
+        sizes=sorted(sizes.items()),
         saved=saved,
         proposal=proposal,
         proposing=proposing,
         count=count,
-        groups=programme.groups(),
         form=EmptyForm(),
     )
 
