@@ -319,7 +319,7 @@ def _certificate_count():
     )
 
 
-def _attendance_by_jst():
+def _attendance_by_jst(jst_ids=None):
     """{jst id: the mean attendance share of its current team, in exact percent}: a member's share
     is their days present over the days of the modules begun since they joined (as
     services.programme.attendance_rates counts it), summed in the database per JST and joining
@@ -341,7 +341,10 @@ def _attendance_by_jst():
             on=(Attendance.user == TeamMembership.user)
             & Attendance.module.in_([m.id for m in begun]),
         )
-        .where(TeamMembership.left_at.is_null())
+        .where(
+            TeamMembership.left_at.is_null()
+            & (True if jst_ids is None else TeamMembership.jst.in_(sorted(jst_ids) or [0]))
+        )
         .group_by(TeamMembership.jst, TeamMembership.joined_at)
         .tuples()
     )
@@ -370,7 +373,7 @@ def _threshold():
 
 def load_rows(jst_ids=None):
     """Every active JST (or those among `jst_ids`) as a Row, in Polish name order."""
-    attendance = _attendance_by_jst()
+    attendance = _attendance_by_jst(jst_ids)
     threshold = _threshold()
     order = {key: i for i, key in enumerate(PLAN_STATUSES)}
     rows = []
@@ -487,3 +490,50 @@ def export_rows(rows):
             line.append(str(value))
         lines.append(line)
     return lines
+
+
+def jst_status(jst, missing_profile):
+    """The state of one JST for its page: (row or None for a withdrawn JST, [what is missing],
+    next action as (label, endpoint, url args) or None). missing_profile: the fields the
+    documents still need (services.jsts.missing_for_documents)."""
+    rows = load_rows({jst.id})
+    if not rows:
+        return None, [], None
+    row = rows[0]
+    todo = []  # (what is missing, the action that mends it)
+    if row.team_size < 2:
+        todo.append(("zespół ma mniej niż 2 osoby", ("Dodaj członka zespołu", "jst.member_add")))
+    if missing_profile:
+        todo.append(
+            (
+                "dane JST do dokumentów: " + ", ".join(label for _f, label in missing_profile),
+                ("Uzupełnij dane JST", "jst.jst_edit"),
+            )
+        )
+    if not row.expert_id:
+        todo.append(("ekspert opiekun", ("Przypisz eksperta", "jst.expert_assign")))
+    if row.status == "submitted":
+        todo.append(("opinia o przekazanym planie", ("Zaopiniuj plan", "review.read")))
+    elif row.status != "accepted":
+        todo.append((f"zatwierdzony plan (teraz: {row.status_label.lower()})", None))
+    if not row.agreement_signed:
+        todo.append(
+            (
+                "podpisana deklaracja współpracy",
+                ("Zapisz podpisaną deklarację", "documents.jst_documents"),
+            )
+        )
+    if row.declarations_missing:
+        todo.append(
+            (
+                f"podpisane oświadczenia uczestników ({row.declarations_text})",
+                ("Zapisz podpisane oświadczenia", "documents.jst_documents"),
+            )
+        )
+    if row.attendance_low:
+        todo.append((f"frekwencja zespołu ({row.attendance_text}) poniżej progu", None))
+    if row.visit_date is None:
+        todo.append(("wizyta eksperta", ("Zapisz wizytę eksperta", "review.visit")))
+    missing = [what for what, _action in todo]
+    next_action = next((action for _what, action in todo if action), None)
+    return row, missing, next_action

@@ -250,3 +250,32 @@ def test_query_count_and_pages_do_not_depend_on_the_number_of_jsts(client, world
     second = _names(_get(client, "/przeglad?strona=2"))
     assert len(first) == 50 and len(second) == 13 and not set(first) & set(second)
     assert "Strona 2 z 2" in _get(client, "/przeglad?strona=2")
+
+
+def test_jst_page_shows_the_state_what_is_missing_and_the_next_action(client, world, programme):
+    lodz, _member = programme
+    login(client, world.coordinator)
+    page = client.get(f"/jst/{lodz.id}").get_data(as_text=True)
+    state = page.split('id="state-h"')[1].split("</section>")[0]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", state))
+    assert "Plan: Nierozpoczęty" in text
+    for missing in (
+        "zespół ma mniej niż 2 osoby",
+        "ekspert opiekun",
+        "podpisana deklaracja współpracy",
+        "podpisane oświadczenia uczestników (0 / 1)",
+        "wizyta eksperta",
+    ):
+        assert missing in text, missing
+    assert f'href="/jst/{lodz.id}/zespol/dodaj">Dodaj członka zespołu' in state
+    actions = page.split('aria-label="Czynności dla JST"')[1].split("</nav>")[0]
+    for group in ("Plan", "Dokumenty", "JST i zespół", "Program"):
+        assert f'<h3 class="h6">{group}</h3>' in actions
+    page = client.get(f"/jst/{world.jst.id}").get_data(as_text=True)
+    state = page.split('id="state-h"')[1].split("</section>")[0]
+    assert "Przekazany do opiniowania" in state and f"/jst/{world.jst.id}/plan/czytaj" in state
+    assert "podpisana deklaracja" not in state
+    client.post("/logout")
+    login(client, world.participant)  # the team keeps its own page (no coordinator's panel)
+    page = client.get(f"/jst/{world.jst.id}").get_data(as_text=True)
+    assert 'id="state-h"' not in page and "Plan JST" in page
