@@ -25,6 +25,13 @@ AREAS = {
                 "Status planu, dokumenty, obecność, zadania, wizyty i zaświadczenia każdej JST.",
                 "board.view",
             ),
+            (
+                "board.programme_report",
+                {},
+                "Raport programu",
+                "Uczestnicy, JST, plany, frekwencja, zadania, zaświadczenia i ankiety.",
+                "report.view",
+            ),
         ],
     ),
     "jst": (

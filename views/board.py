@@ -4,7 +4,8 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user, login_required
 
 from models import JST_KINDS, PROGRAM_GROUPS
-from services import board, exports, policy
+from services import board, exports, policy, report
+from services.lists import int_arg
 
 bp = Blueprint("board", __name__)
 
@@ -52,4 +53,34 @@ def export(fmt):
         data,
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="przeglad-jst.{fmt}"'},
+    )
+
+
+def _report_group():
+    policy.require(current_user, "report.view")
+    return int_arg(request.args.get("grupa"), PROGRAM_GROUPS)
+
+
+@bp.get("/raport")
+@login_required
+def programme_report():
+    group = _report_group()
+    return render_template(
+        "board/report.html",
+        tables=report.build(group),
+        group=group,
+        groups=PROGRAM_GROUPS,
+        small=report.SMALL,
+    )
+
+
+@bp.get("/raport.xlsx")
+@login_required
+def programme_report_xlsx():
+    group = _report_group()
+    name = "raport-programu" + (f"-grupa-{group}" if group else "")
+    return Response(
+        report.xlsx(report.build(group)),
+        mimetype=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )

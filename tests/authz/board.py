@@ -8,3 +8,8 @@ CASES = [
     Case("board.export", "/przeglad.csv", BOARD),
     Case("board.export", "/przeglad.xlsx?brak=deklaracja&sort=-nazwa", BOARD),
 ]
+CASES += [
+    Case("board.programme_report", "/raport", global_({"coordinator"})),
+    Case("board.programme_report", "/raport?grupa=zle", global_({"coordinator"})),
+    Case("board.programme_report_xlsx", "/raport.xlsx?grupa=2", global_({"coordinator"})),
+]

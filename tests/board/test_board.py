@@ -241,7 +241,7 @@ def _more_jsts(n, module):
 
 def test_query_count_and_pages_do_not_depend_on_the_number_of_jsts(client, world, programme):
     login(client, world.coordinator)
-    paths = ["/przeglad", "/przeglad?brak=wizyta&sort=-obecnosc", "/przeglad.csv"]
+    paths = ["/przeglad", "/przeglad?brak=wizyta&sort=-obecnosc", "/przeglad.csv", "/raport"]
     _count_queries(client, "/przeglad")  # the first request of a session also refreshes it
     small = [_count_queries(client, p) for p in paths]
     _more_jsts(60, Module.get())
