@@ -369,7 +369,8 @@ def xlsx(tables):
         sheet = book.create_sheet(_sheet_title(table.title, used))
         lines = [[table.title], ["", *table.columns]]
         lines += [
-            [label, *(table.cell(v, i) for i, v in enumerate(values))] for label, values in table.rows
+            [label, *(table.cell(v, i) for i, v in enumerate(values))]
+            for label, values in table.rows
         ]
         for r, line in enumerate(lines, start=1):
             for c, value in enumerate(line, start=1):

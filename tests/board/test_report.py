@@ -3,6 +3,7 @@ test_board, the "< 3" rule for people, one XLSX sheet per table, a group's repor
 
 import io
 import re
+
 from openpyxl import load_workbook
 
 from models.participants import ParticipantData
