@@ -17,7 +17,7 @@ from models.programme import (
     Module,
     TaskReport,
 )
-from models.review import Comment, Notification
+from models.review import Comment, ExpertVisit, Notification
 
 from . import crypto
 from .participants import REQUIRED
@@ -341,3 +341,26 @@ def follow_up_page(q="", group=None, accepted=False, page=1):
         for jst_id, name, meeting, outcome, expert_name, best in query
     ]
     return rows, page, pages_for(total), total
+
+
+# ---------- expert visits (/wizyty) ----------
+
+
+def visit_page(page=1):
+    """One page of the active JSTs with their expert visit, those without one first: ([(jst id,
+    name, visit date or None, form)], page, pages, total, without). Three queries."""
+    base = (
+        Jst.select()
+        .join(ExpertVisit, JOIN.LEFT_OUTER, on=ExpertVisit.jst == Jst.id)
+        .where(Jst.status == "active")
+    )
+    total = base.select(fn.COUNT(Jst.id)).scalar()
+    without = base.select(fn.COUNT(Jst.id)).where(ExpertVisit.id.is_null()).scalar()
+    page = clamp_page(page, total)
+    rows = list(
+        base.select(Jst.id, Jst.name, ExpertVisit.visit_date, ExpertVisit.form)
+        .order_by(ExpertVisit.id.is_null(False), Jst.name_sort, Jst.id)
+        .paginate(page, PER_PAGE)
+        .tuples()
+    )
+    return rows, page, pages_for(total), total, without

@@ -3,7 +3,7 @@
 
 from datetime import timedelta
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from models import (
     ExpertAssignment,
@@ -345,21 +345,6 @@ def save_visit(jst, expert, data):
         row.updated_at = utcnow()
         row.save()
     return row
-
-
-def visits_overview():
-    """[(jst, visit or None)] of active JSTs, those without a visit first."""
-    query = (
-        Jst.select(Jst, ExpertVisit)
-        .join(ExpertVisit, JOIN.LEFT_OUTER, on=ExpertVisit.jst == Jst.id)
-        .where(Jst.status == "active")
-        .order_by(Jst.name_sort)
-    )
-    rows = []
-    for jst in query:
-        row = getattr(jst, "expertvisit", None)
-        rows.append((jst, row if row is not None and row.id else None))
-    return sorted(rows, key=lambda r: r[1] is not None)
 
 
 def seed_demo(ctx):

@@ -204,13 +204,9 @@ def visit(jst_id):
 @login_required
 def visits():
     policy.require(current_user, "visit.list")
-    rows = review.visits_overview()
-    page = lists.page_of(rows, lists.int_arg(request.args.get("strona")) or 1)
+    rows, page, pages, total, without = lists.visit_page(
+        lists.int_arg(request.args.get("strona")) or 1
+    )
     return render_template(
-        "review/visits.html",
-        rows=page[0],
-        page=page[1],
-        pages=page[2],
-        total=len(rows),
-        without=sum(1 for _jst, visit in rows if visit is None),
+        "review/visits.html", rows=rows, page=page, pages=pages, total=total, without=without
     )
