@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench
+.PHONY: run test install lint bench check-docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -16,9 +16,10 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/flask --app app init-db
 	$(BIN)/flask --app app seed-demo
-	@# the mail worker sends the outbox (when SMTP is configured) while the server runs
-	$(BIN)/flask --app app send-mail --loop & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
-	$(BIN)/gunicorn --workers 3 --bind 127.0.0.1:5000 --access-logfile - 'app:create_app()'
+	@# the worker (huey consumer) builds the batches and sends the outbox while the server runs;
+	@# no web request needs more than a few seconds: gunicorn's timeout is set, not inherited
+	$(BIN)/flask --app app worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
+	$(BIN)/gunicorn --workers 3 --timeout 30 --bind 127.0.0.1:5000 --access-logfile - 'app:create_app()'
 
 test: $(STAMP)
 	@$(BIN)/python -c "import shutil,sys; shutil.which('chromium') or print('\n*** UWAGA: brak przeglądarki chromium (apt-get install chromium) — testy przeglądarkowe (e2e) zostaną POMINIĘTE ***\n', file=sys.stderr)"
@@ -30,3 +31,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# every document kind of every demo JST → instance/check-docs/ (PDF + PNG pages to look at);
+# needs LibreOffice and poppler-utils; fails when a printed check fails
+check-docs: $(STAMP)
+	$(BIN)/python tools/check_docs.py --out instance/check-docs

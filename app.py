@@ -37,6 +37,10 @@ def create_app(test_config=None):
     csrf.init_app(app)
     bootstrap.init_app(app)
 
+    from services import tasks
+
+    tasks.configure(app)
+
     from views import register
 
     register(app)
@@ -48,7 +52,7 @@ def create_app(test_config=None):
 
 
 def configure_database(app):
-    from models import db, open_database
+    from models import db, open_database, release
 
     url = app.config["DATABASE_URL"] or f"sqlite:///{app.instance_path}/planjst.sqlite3"
     app.config["DATABASE_URL"] = url
@@ -62,8 +66,7 @@ def configure_database(app):
 
     @app.teardown_request
     def _close(exc):
-        if not db.is_closed():
-            db.close()
+        release()
 
 
 def _instance_secret(app, filename, make):

@@ -1,6 +1,7 @@
 """Command-line tools: flask --app app <command>."""
 
 import getpass
+import logging
 import sys
 import time
 from datetime import date
@@ -11,7 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from models import db, migrate, write_tx
-from services import accounts, crypto, demo, mail, participants, settings
+from services import accounts, crypto, demo, jobs, mail, participants, settings, tasks
 
 
 def register_commands(app):
@@ -23,6 +24,7 @@ def register_commands(app):
         send_mail,
         rotate_pii_key,
         purge_personal_data,
+        worker,
     ):
         app.cli.add_command(command)
 
@@ -91,7 +93,8 @@ def seed_scale(count, password):
 @with_appcontext
 @click.option("--loop", is_flag=True, help="Działaj w pętli (co 10 s).")
 def send_mail(loop):
-    """Send queued e-mail with retries (needs SMTP_HOST)."""
+    """Send queued e-mail with retries (needs SMTP_HOST) — once; the worker (flask --app app
+    worker) sends it continuously."""
     config = current_app.config
     while True:
         with db.connection_context():
@@ -129,7 +132,29 @@ def rotate_pii_key():
     crypto.configure(keys)
     with db.connection_context():
         count = participants.rotate_keys()
+        jobs.reencrypt()  # the stored files of background jobs with personal data
     click.echo(f"Zaszyfrowano ponownie dane {count} uczestników nowym kluczem.")
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--workers", default=2, show_default=True, help="Ile zadań naraz.")
+@click.option(
+    "--type",
+    "worker_type",
+    type=click.Choice(["thread", "process"]),
+    default="thread",
+    show_default=True,
+    help="Wątki albo osobne procesy (process: kilka rdzeni dla dużych paczek).",
+)
+def worker(workers, worker_type):
+    """Run the job queue's consumer (huey): background batches, e-mail, housekeeping."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        consumer = tasks.consumer(workers, worker_type)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    consumer.run()
 
 
 @click.command("purge-personal-data")

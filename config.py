@@ -24,6 +24,10 @@ class Defaults:
     LOGIN_MAX_FAILS_ACCOUNT = 5
     LOGIN_MAX_FAILS_ADDRESS = 30
     SET_PASSWORD_LINK_HOURS = 24
+    # forgot-password: links sent to one account, requests from one address, per window
+    PASSWORD_LINK_WINDOW = timedelta(hours=1)
+    PASSWORD_LINK_MAX_ACCOUNT = 3
+    PASSWORD_LINK_MAX_ADDRESS = 10
     PASSWORD_MIN_LENGTH = 10
     # werkzeug method string; tests use a cheap one.
     PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
@@ -38,6 +42,18 @@ class Defaults:
     SMTP_STARTTLS = False
     MAIL_FROM = "planjst@example.org"
     BASE_URL = "http://127.0.0.1:5000"
+
+    # The job queue (huey): empty = SqliteHuey in a file next to the SQLite database (or in
+    # instance/); sqlite:///path = SqliteHuey in that file; redis://host:6379/0 = RedisHuey,
+    # for several app and worker servers.
+    QUEUE_URL = ""
+    QUEUE_NAME = "planjst"  # the queue's name (its keys' prefix in Redis)
+    # Run each job at once inside the request that starts it (tests); None = when TESTING.
+    QUEUE_IMMEDIATE = None
+    JOB_KEEP_DAYS = 7  # a finished job's file is deleted after this
+    JOB_HEARTBEAT_SECONDS = 120  # a running job silent this long: its worker died, it failed
+    # e-mail in the outbox is sent by the worker this often (seconds; a divisor of 60)
+    MAIL_EVERY_SECONDS = 20
 
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = 12 * 3600

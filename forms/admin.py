@@ -1,5 +1,6 @@
 from datetime import date
 
+from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, ValidationError
 
@@ -91,3 +92,10 @@ def settings_form_class():
         field_cls = TextAreaField if is_long else StringField
         attrs[key] = field_cls(label, validators=validators)
     return type("SettingsForm", (BaseForm,), attrs)
+
+
+class LogoForm(BaseForm):
+    file = FileField(
+        "Pasek logotypów (PNG albo JPEG, do 1 MB)",
+        validators=[FileRequired("Wybierz plik z paskiem logotypów.")],
+    )

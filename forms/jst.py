@@ -57,6 +57,8 @@ class ProfileFields(BaseForm):
 class JstForm(ProfileFields):
     name = StringField("Nazwa JST", validators=[DataRequired("Podaj nazwę JST."), short()])
     kind = SelectField("Rodzaj JST", choices=KIND_CHOICES)
+    name_genitive = StringField("Nazwa w dopełniaczu (kogo? czego?)", validators=[short()])
+    name_locative = StringField("Nazwa w miejscowniku (w kim? w czym?)", validators=[short()])
     program_group = SelectField("Grupa programowa", choices=GROUP_CHOICES)
     teryt = StringField("TERYT", validators=[DataRequired("Podaj kod TERYT."), short(7)])
     nip = StringField("NIP", validators=[short(13)])

@@ -1,5 +1,5 @@
-from . import documents, participants, plans, programme, review, surveys
-from .accounts import ROLES, LoginAttempt, PasswordToken, User, UserSession
+from . import documents, jobs, participants, plans, programme, review, surveys
+from .accounts import ROLES, LoginAttempt, PasswordLinkRequest, PasswordToken, User, UserSession
 from .audit import AuditLog
 from .base import (
     DB_INT_MAX,
@@ -11,6 +11,7 @@ from .base import (
     locked,
     open_database,
     prepared,
+    release,
     utcnow,
     write_tx,
 )
@@ -32,6 +33,7 @@ ALL_MODELS = [
     User,
     UserSession,
     LoginAttempt,
+    PasswordLinkRequest,
     PasswordToken,
     AuditLog,
     Setting,
@@ -42,7 +44,7 @@ ALL_MODELS = [
     SchemaMigration,
 ]
 # each later area lists its own tables in models/<area>.py
-AREAS = (plans, participants, documents, review, programme, surveys)
+AREAS = (plans, participants, documents, review, programme, surveys, jobs)
 ALL_MODELS += [model for area in AREAS for model in area.MODELS]
 
 __all__ = [
@@ -61,6 +63,7 @@ __all__ = [
     "Jst",
     "LoginAttempt",
     "OutboxMessage",
+    "PasswordLinkRequest",
     "PasswordToken",
     "SchemaMigration",
     "Setting",
@@ -72,6 +75,7 @@ __all__ = [
     "is_sqlite",
     "locked",
     "prepared",
+    "release",
     "migrate",
     "open_database",
     "utcnow",

@@ -55,6 +55,34 @@ def open_database(url):
     return database
 
 
+def release():
+    """End this thread's use of its connection (the end of a request, of a job). A connection
+    that ends inside a transaction — a failed one, or one a streamed response left open — is
+    rolled back and closed instead of going back to the pool, where the next request would
+    inherit its locks or its aborted state ("database is locked", "current transaction is
+    aborted")."""
+    if db.is_closed():
+        return
+    conn = db.connection()
+    if _idle(conn):
+        db.close()
+        return
+    try:
+        conn.rollback()
+    except Exception:  # noqa: BLE001 — a dead connection: it is dropped below anyway
+        pass
+    db.obj.manual_close() if isinstance(db.obj, PooledDatabase) else db.close()
+
+
+def _idle(conn):
+    status = getattr(conn, "get_transaction_status", None)  # psycopg2
+    if status is not None:
+        from psycopg2.extensions import TRANSACTION_STATUS_IDLE  # noqa: PLC0415
+
+        return not conn.closed and status() == TRANSACTION_STATUS_IDLE
+    return not conn.in_transaction and not db.in_transaction()
+
+
 def is_sqlite():
     return isinstance(db.obj, SqliteDatabase)
 

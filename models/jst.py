@@ -33,6 +33,10 @@ class Jst(TimestampedModel):
     name_key = CharField(max_length=200, index=True)  # folded for search (no case, no diacritics)
     name_sort = CharField(max_length=800, default="")  # Polish order, see text.sort_key
     kind = CharField(max_length=40)
+    # the name in other cases, as documents print it ("Plan … Gminy X", "… w Powiecie Y");
+    # empty: the documents use services.grammar's suggestion
+    name_genitive = CharField(max_length=200, default="")
+    name_locative = CharField(max_length=200, default="")
     program_group = IntegerField()
     teryt = CharField(max_length=7, default="")
     nip = CharField(max_length=10, default="")
@@ -109,5 +113,14 @@ def m0010_jst_name_sort():
         Jst.update(name_sort=sort_key(jst.name)).where(Jst.id == jst.id).execute()
 
 
+def m0016_jst_name_cases():
+    """The JST's name in the genitive and the locative (documents' grammar)."""
+    migrator = SchemaMigrator.from_database(db.obj)
+    columns = {c.name for c in db.get_columns("jst")}
+    for name, field in (("name_genitive", Jst.name_genitive), ("name_locative", Jst.name_locative)):
+        if name not in columns:
+            migrate(migrator.add_column("jst", name, field))
+
+
 # numbers 10–19 belong to this area (see models/migrations.py)
-MIGRATIONS = [(10, m0010_jst_name_sort)]
+MIGRATIONS = [(10, m0010_jst_name_sort), (16, m0016_jst_name_cases)]

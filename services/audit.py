@@ -35,6 +35,7 @@ ACTIONS = {
     "pii_erased": "Usunięcie danych osobowych",
     "document_download": "Pobranie dokumentu z danymi osobowymi",
     "documents_batch": "Pobranie paczki dokumentów z danymi osobowymi",
+    "job_download": "Pobranie pliku zadania w tle z danymi osobowymi",
     "template_uploaded": "Nowa wersja szablonu dokumentu",
     "signed_copy": "Zapisanie podpisanego egzemplarza",
     "certificates_issued": "Wystawienie zaświadczeń o ukończeniu szkolenia",

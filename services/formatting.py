@@ -27,6 +27,18 @@ def date_pl(value, document=False):
     return f"{text} r." if document else text
 
 
+def date_range_pl(start, end):
+    """“5–7 kwietnia 2017 r.”, “30 marca – 1 kwietnia 2017 r.”, across years both in full."""
+    if start == end:
+        return date_pl(start, document=True)
+    if start.year != end.year:
+        return f"{date_pl(start, document=True)} – {date_pl(end, document=True)}"
+    if start.month != end.month:
+        first = _format_date(start, "d MMMM", locale="pl_PL")
+        return f"{first} – {date_pl(end, document=True)}"
+    return f"{start.day}–{date_pl(end, document=True)}"
+
+
 def month_pl(value):
     """“2017-09” → “wrzesień 2017”; anything else as it is."""
     try:
@@ -73,6 +85,7 @@ def today_local():
 __all__ = [
     "date",
     "date_pl",
+    "date_range_pl",
     "datetime_pl",
     "local",
     "money_pl",

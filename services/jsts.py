@@ -17,7 +17,7 @@ from models import (
     write_tx,
 )
 
-from . import accounts, audit
+from . import accounts, audit, grammar
 from .jst_rules import (  # noqa: F401 (part of this service's interface)
     default_group,
     missing_for_documents,
@@ -27,7 +27,16 @@ from .text import fold
 PER_PAGE = 50
 STATUS_LABELS = {"active": "uczestniczy", "withdrawn": "wycofała się"}
 # fields a coordinator edits (the team edits the profile part in the wizard)
-IDENTITY_FIELDS = ("name", "kind", "program_group", "teryt", "nip", "regon")
+IDENTITY_FIELDS = (
+    "name",
+    "kind",
+    "program_group",
+    "teryt",
+    "nip",
+    "regon",
+    "name_genitive",
+    "name_locative",
+)
 PROFILE_FIELDS = (
     "street",
     "postal_code",
@@ -182,6 +191,7 @@ def duplicate_error(name, teryt, exclude_id=None):
 def save_jst(jst, data, actor, address="", expected_version=None):
     """Create (jst=None) or update a JST from `data` (field → value); raises Conflict when
     the record changed since `expected_version`."""
+    data = with_name_cases(data)
     with write_tx():
         if jst is None:
             jst = Jst(**data)
@@ -198,6 +208,17 @@ def save_jst(jst, data, actor, address="", expected_version=None):
         fresh.save()
         audit.record("jst_updated", actor=actor, subject=f"jst:{fresh.id}", address=address)
         return fresh
+
+
+def with_name_cases(data):
+    """`data` with the name's genitive and locative suggested where they are left empty."""
+    if "name" not in data:
+        return data
+    genitive, locative = grammar.suggest_cases(data["name"])
+    return data | {
+        "name_genitive": (data.get("name_genitive") or "").strip() or genitive,
+        "name_locative": (data.get("name_locative") or "").strip() or locative,
+    }
 
 
 def _lock(model, id_):

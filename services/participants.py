@@ -8,7 +8,7 @@ from models import Jst, TeamMembership, User, utcnow, write_tx
 from models.documents import SignedCopy
 from models.participants import ENCRYPTED, ParticipantData
 
-from . import audit, crypto, exports
+from . import audit, crypto, exports, jobs
 from .identifiers import VOIVODESHIPS
 
 EDUCATION = [
@@ -365,6 +365,7 @@ def erase(user, actor, address=""):
         TeamMembership.update(phone="").where(TeamMembership.user == user.id).execute()
         # the stored signed declarations print the same data
         SignedCopy.delete().where(SignedCopy.participant == user.id).execute()
+        jobs.erase_for(user.id)  # finished batches of declarations print it too
         User.update(active=False).where(User.id == user.id).execute()
         from .accounts import end_sessions  # noqa: PLC0415
 

@@ -68,6 +68,8 @@ RULES = {
     "survey.answer": {"participant"},
     "certificate.manage": {"coordinator"},
     "certificate.own": {"participant"},
+    # --- background jobs (issue 16): every coordinator's jobs, their files ---
+    "job.manage": {"coordinator"},
     # --- the national view (issue 17) ---
     "board.view": {"coordinator", "expert"},  # experts: their own JSTs only
     "report.view": {"coordinator"},

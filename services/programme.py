@@ -333,18 +333,19 @@ def check_attachment(filename, data):
 def add_attachment(row, filename, data):
     if row.status == "accepted":
         raise AttachmentRefused("sprawozdanie zostało już przyjęte.")
+    filename = uploads.stored_name(filename)  # the name checked is the name kept
     _ext, content_type = check_attachment(filename, data)
     with write_tx():
         for same in Attachment.select().where(
             (Attachment.report == row)
-            & (Attachment.filename == filename[:200])
+            & (Attachment.filename == filename)
             & (Attachment.size == len(data))
         ):
             if bytes(same.data) == data:  # the same file again (a double click): kept once
                 return same
         return Attachment.create(
             report=row,
-            filename=filename[:200],
+            filename=filename,
             content_type=content_type,
             size=len(data),
             data=data,

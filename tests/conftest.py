@@ -83,6 +83,8 @@ def app_config(tmp_path, database_template):
         "PASSWORD_HASH_METHOD": CHEAP_HASH,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "localhost",
+        # certificates are printed only once the public address is set (not the default)
+        "BASE_URL": "https://planjst.example.org",
     }
 
 

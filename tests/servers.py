@@ -82,7 +82,11 @@ def servers(env, count=2, threads=1):
         for proc, _port in started:
             proc.terminate()
         for proc, _port in started:
-            proc.wait(timeout=10)
+            try:  # a worker held inside a request waits for gunicorn's graceful timeout
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def request(port, method, path, cookie="", body=None, timeout=30):

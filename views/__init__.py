@@ -18,6 +18,7 @@ from . import (
     auth,
     board,
     documents,
+    jobs,
     jst,
     main,
     participants,
@@ -39,6 +40,7 @@ AREAS = (
     review,
     programme,
     surveys,
+    jobs,
     admin,
 )
 BLUEPRINTS = tuple(area.bp for area in AREAS)

@@ -164,6 +164,13 @@ AREAS = {
                 "audit.view",
             ),
             (
+                "jobs.recent",
+                {},
+                "Zadania w tle",
+                "Paczki dokumentów, zaświadczeń i eksporty budowane w tle.",
+                "job.manage",
+            ),
+            (
                 "admin.settings_edit",
                 {},
                 "Ustawienia",
@@ -185,6 +192,7 @@ BLUEPRINT_AREAS = {
     "documents": "dokumenty",
     "participants": "uczestnicy",
     "admin": "administracja",
+    "jobs": "administracja",
 }
 ENDPOINT_AREAS = {endpoint: key for key, (_, _, parts) in AREAS.items() for endpoint, *_ in parts}
 

@@ -20,6 +20,11 @@ from services.accounts import sha256
 bp = Blueprint("auth", __name__)
 
 
+@bp.record_once
+def _compute_dummy_hash(state):
+    accounts.dummy_hash(state.app.config["PASSWORD_HASH_METHOD"])
+
+
 def client_address():
     return request.remote_addr or ""
 
@@ -139,8 +144,8 @@ def forgot_password():
         return render_template("auth/forgot_password.html", form=None)
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = accounts.find_by_email(form.email.data)
-        if user is not None and user.active:
+        user = accounts.request_password_link(form.email.data, client_address(), config)
+        if user is not None:
             token = accounts.issue_password_link(user, None, client_address(), config)
             send_password_link(user, token)
         flash(

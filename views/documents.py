@@ -6,7 +6,6 @@ from urllib.parse import quote
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -243,11 +242,6 @@ def signed_file(copy_id):
 # ---------- batches and templates (coordinator) ----------
 
 
-def _group():
-    group = request.args.get("grupa", type=db_int)
-    return group if group in PROGRAM_GROUPS else None
-
-
 @bp.get("/dokumenty")
 @login_required
 def overview():
@@ -260,38 +254,12 @@ def overview():
         kinds=KINDS,
         batch_kinds=documents.BATCH_KINDS,
         groups=PROGRAM_GROUPS,
+        group=request.args.get("grupa", type=db_int),
         templates={kind: documents.template_history(kind) for kind in KINDS},
         unsigned=unsigned,
         unsigned_page=lists.page_of(unsigned, lists.int_arg(request.args.get("strona")) or 1),
         form=TemplateForm(formdata=None),
         empty=EmptyForm(),
-    )
-
-
-@bp.get("/dokumenty/<kind>.zip")
-@login_required
-def batch_zip(kind):
-    _require_manage()
-    items = documents.batch(_kind_or_404(kind, batches=True), _group(), current_user)
-    template = documents.template_bytes(kind)
-    suffix = f"-grupa-{_group()}" if _group() else ""
-    response = Response(documents.zip_stream(kind, items, template), mimetype="application/zip")
-    return _attachment(response, f"{kind}{suffix}.zip")
-
-
-@bp.get("/dokumenty/<kind>-scalone.docx")
-@login_required
-def batch_merged(kind):
-    _require_manage()
-    items = documents.batch(_kind_or_404(kind, batches=True), _group(), current_user)
-    if not items:
-        flash("Brak dokumentów do scalenia.", "info")
-        return redirect(url_for(".overview"))
-    group = _group()
-    return send_docx(
-        documents.merged(kind, items),
-        f"{kind}-wszystkie{f'-grupa-{group}' if group else ''}.docx",
-        documents.display_name(kind, f"wszystkie{f' – grupa {group}' if group else ''}"),
     )
 
 

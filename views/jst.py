@@ -138,6 +138,9 @@ def jst_edit(jst_id):
     jst = load_jst(jst_id, "jst.manage")
     if request.method == "GET":
         form = JstForm(obj=jst, program_group=str(jst.program_group), version=jst.version)
+        suggested = jsts.with_name_cases({"name": jst.name, **form.data})
+        form.name_genitive.data = suggested["name_genitive"]
+        form.name_locative.data = suggested["name_locative"]
     else:
         form = JstForm()
     if form.validate_on_submit() and form.rule_errors() and _unique(form, jst.id):

@@ -202,15 +202,3 @@ def erase(user_id):
     return render_template(
         "participants/erase.html", person=user, form=form, passed=passed, until=until
     )
-
-
-@bp.get("/uczestnicy/eksport.xlsx")
-@login_required
-def export():
-    _require("pii.manage")
-    data = participants.export_xlsx(current_user, client_address())
-    return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": 'attachment; filename="uczestnicy-rejestr-ue.xlsx"'},
-    )

@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from config import Defaults
 from forms.auth import EmptyForm
 from forms.surveys import CopyForm, QuestionForm, RuleForm, SurveyForm, answer_form_class
 from models import db_int
@@ -339,6 +340,23 @@ def answer(survey_id):
 # ---------- certificates ----------
 
 
+# printed on a certificate while BASE_URL was never set, its verification link would lead nowhere
+BASE_URL_MISSING = (
+    "Zaświadczeń nie można jeszcze wydrukować: nie ustawiono publicznego adresu aplikacji "
+    "(BASE_URL, zmienna PLANJST_BASE_URL) — adres weryfikacji na zaświadczeniu i jego kod QR "
+    "wskazywałyby „{url}”. Poproś administratora serwera o ustawienie adresu, pod którym "
+    "aplikacja jest dostępna z zewnątrz."
+)
+
+
+def base_url_missing():
+    """Flash the Polish reason and say True while BASE_URL is the default."""
+    if current_app.config["BASE_URL"].rstrip("/") != Defaults.BASE_URL:
+        return False
+    flash(BASE_URL_MISSING.format(url=Defaults.BASE_URL), "danger")
+    return True
+
+
 def _verify_url(certificate):
     """Printed on paper: the public address (BASE_URL), not the host this request came to."""
     return current_app.config["BASE_URL"].rstrip("/") + url_for(".verify", code=certificate.code)
@@ -407,29 +425,6 @@ def certificates_issue():
     return redirect(url_for(".certificates"))
 
 
-@bp.get("/zaswiadczenia.zip")
-@login_required
-def certificates_zip():
-    policy.require(current_user, "certificate.manage")
-    items = [
-        (
-            surveys.certificate_filename(c),
-            documents.certificate_context(c, _verify_url(c)),
-            [],
-        )
-        for c in surveys.issued()
-    ]
-    if not items:
-        flash("Nie wystawiono jeszcze żadnego zaświadczenia.", "warning")
-        return redirect(url_for(".certificates"))
-    template = documents.template_bytes("zaswiadczenie")
-    return Response(
-        documents.zip_stream("zaswiadczenie", items, template),
-        mimetype="application/zip",
-        headers={"Content-Disposition": 'attachment; filename="zaswiadczenia.zip"'},
-    )
-
-
 def _certificate_docx(certificate):
     context = documents.certificate_context(certificate, _verify_url(certificate))
     return send_docx(
@@ -442,6 +437,8 @@ def _certificate_docx(certificate):
 def certificate_file(certificate_id):
     policy.require(current_user, "certificate.manage")
     certificate = Certificate.get_or_none(Certificate.id == certificate_id) or abort(404)
+    if base_url_missing():
+        return redirect(url_for(".certificates"))
     return _certificate_docx(certificate)
 
 
@@ -450,6 +447,8 @@ def certificate_file(certificate_id):
 def own_certificate():
     policy.require(current_user, "certificate.own")
     certificate = Certificate.get_or_none(Certificate.user == current_user.id) or abort(404)
+    if base_url_missing():
+        return redirect(url_for(".my_surveys"))
     return _certificate_docx(certificate)
 
 

@@ -55,8 +55,6 @@ CASES = [
     ),
     Case("documents.signed_file", "/dokumenty/podpisane/{copy}.docx", COORDINATOR),
     Case("documents.overview", "/dokumenty", COORDINATOR),
-    Case("documents.batch_zip", "/dokumenty/deklaracja.zip", COORDINATOR),
-    Case("documents.batch_merged", "/dokumenty/deklaracja-scalone.docx", COORDINATOR),
     Case("documents.template_file", "/dokumenty/szablony/plan.docx", COORDINATOR),
     Case("documents.template_sample", "/dokumenty/szablony/plan/probka.docx", COORDINATOR),
     Case(

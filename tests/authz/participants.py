@@ -32,7 +32,6 @@ CASES = [
     Case(
         "participants.erase", "/uczestnicy/{participant}/usuniecie-danych", _only(["coordinator"])
     ),
-    Case("participants.export", "/uczestnicy/eksport.xlsx", _only(["coordinator"])),
 ]
 
 FORMS = [

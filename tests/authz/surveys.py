@@ -110,7 +110,6 @@ CASES = [
         global_({"coordinator"}, ok=302),
         method="POST",
     ),
-    Case("surveys.certificates_zip", "/zaswiadczenia.zip", COORDINATOR),
     Case("surveys.certificate_file", "/zaswiadczenia/{certificate}.docx", COORDINATOR),
     Case("surveys.own_certificate", "/moje-zaswiadczenie.docx", _own_certificate()),
     Case("surveys.verify", "/zaswiadczenie/{code}", public()),

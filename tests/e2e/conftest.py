@@ -98,8 +98,18 @@ def live_server(live_env):
                 server.kill()
                 pytest.fail("gunicorn nie wystartował")
             time.sleep(0.1)
+    # the job queue's consumer: batches started in the browser are built by it
+    worker = subprocess.Popen(
+        [str(BIN / "flask"), "--app", "app", "worker", "--workers", "1"],
+        cwd=ROOT,
+        env=live_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     yield f"http://127.0.0.1:{port}"
+    worker.terminate()
     server.terminate()
+    worker.wait(timeout=10)
     server.wait(timeout=10)
 
 

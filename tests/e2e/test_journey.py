@@ -196,7 +196,16 @@ def _coordinator_sees_the_accepted_plan(page, journey):
 def _coordinator_downloads_agreements(page, journey):
     _menu(page, "Dokumenty")
     agreements = page.get_by_role("listitem").filter(has_text="Deklaracja współpracy")
-    name, data = _download(page, agreements.get_by_role("link", name="ZIP"))
+    agreements.get_by_role("button", name="ZIP").click()
+    # the batch is built by the worker; its page follows the progress, then offers the file
+    expect(page.get_by_role("heading", level=1)).to_contain_text("ZIP: Deklaracja współpracy")
+    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    assert not violations, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+    download = page.get_by_role("link", name="Pobierz deklaracja.zip")
+    expect(download).to_be_visible(timeout=60_000)
+    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    assert not violations, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+    name, data = _download(page, download)
     assert name == "deklaracja.zip"
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         ours = [n for n in archive.namelist() if n.endswith(f"-{journey.slug}.docx")]

@@ -10,6 +10,7 @@ from models import AuditLog, User, db
 from models.participants import ParticipantData
 from services import participants, settings
 from services.identifiers import make_pesel
+from tests.batches import job_file
 from tests.conftest import login
 
 BIRTH = date(1980, 3, 15)
@@ -141,8 +142,7 @@ def test_xlsx_export_has_the_register_columns_as_text_and_is_audited(client, wor
         world.participant,
     )
     login(client, world.coordinator)
-    response = client.get("/uczestnicy/eksport.xlsx")
-    assert response.status_code == 200
+    response = job_file(client, "/zadania-w-tle/uczestnicy")
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
     header = [c.value for c in sheet[1]]
     assert header[:6] == [

@@ -22,6 +22,7 @@ from models.surveys import (
     SurveyResponse,
 )
 from services import programme, surveys
+from tests.batches import job_file
 from tests.conftest import add_member, login, make_jst, make_user
 
 TODAY = date.today()
@@ -360,9 +361,9 @@ def test_certificate_rule_issue_document_and_zip(client, world):
     assert len(certificate.code) >= 32
     text = _text(client.get(f"/zaswiadczenia/{certificate.id}.docx").data)
     assert present.full_name in text and certificate.number in text
-    assert "Gmina Własna" in text and f"/zaswiadczenie/{certificate.code}" in text
-    assert "Moduł" in text and "05.04.2017 – 07.04.2017" in text
-    archive = zipfile.ZipFile(io.BytesIO(client.get("/zaswiadczenia.zip").data))
+    assert "Gminy Własnej" in text and f"/zaswiadczenie/{certificate.code}" in text
+    assert "Moduł" in text and "5–7 kwietnia 2017 r." in text
+    archive = zipfile.ZipFile(io.BytesIO(job_file(client, "/zadania-w-tle/zaswiadczenia").data))
     names = [n for n in archive.namelist() if n.endswith(".docx")]
     assert len(names) == 2 and "spis.csv" in archive.namelist()
     client.post("/logout")

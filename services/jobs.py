@@ -1,0 +1,367 @@
+"""Background jobs (issue 16): a batch is started with one call, built by the worker (huey, see
+services/tasks.py) and its file stored in the database in chunks, encrypted when it holds
+personal data, so every app server can stream it and it outlives the worker.
+
+A job kind is registered with `register(name, JobKind(...))` (services/batch_jobs.py registers
+the document batches). Its `build(ctx)` is a generator of the file's bytes: it reports progress
+with `ctx.progress(done, total)` (or iterates `ctx.counted(items)`), which raises Cancelled when
+the coordinator cancelled the job; it may raise JobRefused with a Polish message (an empty
+selection) and fills `ctx.missing` with the index of incomplete documents."""
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from peewee import JOIN
+
+from models import User, db, is_postgres, release, utcnow, write_tx
+from models.jobs import ACTIVE, STATES, Job, JobChunk
+
+from . import audit, crypto
+
+CHUNK_BYTES = 1024 * 1024  # one JobChunk row: neither the database nor memory holds a whole file
+PROGRESS_EVERY = 0.5  # seconds between progress writes (and cancellation checks)
+log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """The job was cancelled (or taken away) while it ran: stop, keep nothing."""
+
+
+class JobRefused(Exception):
+    """The job cannot build its file; the message (Polish) says why, the coordinator reads it."""
+
+
+class QueueUnavailable(Exception):
+    """The queue did not accept the job (Redis down …); nothing was started."""
+
+
+@dataclass(frozen=True)
+class JobKind:
+    label: Callable[[dict], str]  # params → what is built, in Polish
+    build: Callable[["JobContext"], Iterable[bytes]]
+    filename: Callable[[dict], str]  # params → the downloaded file's name (ASCII)
+    mimetype: str
+    personal: Callable[[dict], bool] = lambda params: True  # noqa: E731 — encrypt unless known not
+
+
+KINDS: dict[str, JobKind] = {}
+
+
+def register(name, kind):
+    KINDS[name] = kind
+
+
+class JobContext:
+    """What a builder gets: the job's parameters, who asked, progress and the missing index."""
+
+    def __init__(self, job):
+        self.job_id = job.id
+        self.params = json.loads(job.params)
+        self.actor = job.requested_by
+        self.missing = []  # "file name: what is missing" lines
+        self._reported = 0.0
+
+    def progress(self, done, total):
+        """Record progress (at most every PROGRESS_EVERY s, and at the end); raise Cancelled
+        when the job is no longer running (cancelled, or failed by the heartbeat check)."""
+        now = time.monotonic()
+        if done < total and now - self._reported < PROGRESS_EVERY:
+            return
+        self._reported = now
+        with write_tx():
+            updated = (
+                Job.update(done=done, total=total, heartbeat_at=utcnow())
+                .where((Job.id == self.job_id) & (Job.state == "running"))
+                .execute()
+            )
+        if not updated:
+            raise Cancelled()
+
+    def counted(self, items):
+        """Iterate `items` (a list), reporting progress after each one."""
+        total = len(items)
+        self.progress(0, total)
+        for done, item in enumerate(items, 1):
+            yield item
+            self.progress(done, total)
+
+
+def key_of(kind, params):
+    return f"{kind}:{json.dumps(params, sort_keys=True, ensure_ascii=True)}"[:200]
+
+
+def label(job):
+    kind = KINDS.get(job.kind)
+    return kind.label(json.loads(job.params)) if kind else job.kind
+
+
+def state_label(job):
+    return STATES[job.state]
+
+
+def start(kind, params, actor, enqueue):
+    """The job building `kind` with `params` for `actor`: the one already queued or running for
+    the same batch, or a new one handed to the queue by `enqueue(job_id)` (after its row is
+    committed, so the worker finds it). Raises QueueUnavailable when the queue refuses it."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    key = key_of(kind, params)
+    with write_tx():
+        if is_postgres():  # two coordinators at once: one creates it, the other finds it
+            db.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (key,))
+        running = (
+            Job.select().where((Job.key == key) & Job.state.in_(ACTIVE)).order_by(Job.id).first()
+        )
+        if running is not None and not _stale(running):
+            return running
+        job = Job.create(
+            kind=kind,
+            params=json.dumps(params, sort_keys=True),
+            key=key,
+            requested_by=actor,
+            personal=KINDS[kind].personal(params),
+        )
+    try:
+        enqueue(job.id)
+    except Exception as exc:  # the queue's own errors (redis.ConnectionError, sqlite3 …)
+        log.warning("queue refused job %s: %s", job.id, exc)
+        _end(job.id, "failed", error="Kolejka zadań jest niedostępna — spróbuj ponownie później.")
+        raise QueueUnavailable() from exc
+    return Job.get_by_id(job.id)
+
+
+def run(job_id):
+    """Build the job's file (the worker's task). A job already taken — cancelled, or started by
+    another consumer — is left alone."""
+    with write_tx():
+        now = utcnow()
+        taken = (
+            Job.update(state="running", started_at=now, heartbeat_at=now)
+            .where((Job.id == job_id) & (Job.state == "queued"))
+            .execute()
+        )
+    if not taken:
+        return
+    job = Job.get_by_id(job_id)
+    kind = KINDS[job.kind]
+    context = JobContext(job)
+    writer = _ChunkWriter(job.id, job.personal)
+    try:
+        for data in kind.build(context):
+            writer.write(data)
+        writer.close()
+        with write_tx():
+            finished = (
+                Job.update(
+                    state="done",
+                    finished_at=utcnow(),
+                    heartbeat_at=utcnow(),
+                    result_size=writer.size,
+                    result_name=kind.filename(context.params),
+                    result_mimetype=kind.mimetype,
+                    missing="\n".join(context.missing),
+                )
+                .where((Job.id == job.id) & (Job.state == "running"))
+                .execute()
+            )
+        if not finished:
+            raise Cancelled()
+    except Cancelled:
+        _drop_chunks(job.id)
+    except JobRefused as exc:
+        _end(job.id, "failed", error=str(exc))
+    except Exception:  # logged for the administrator; the coordinator reads the message
+        log.exception("job %s (%s) failed", job.id, job.kind)
+        _end(job.id, "failed", error="Nie udało się zbudować pliku — wystąpił nieoczekiwany błąd.")
+
+
+class _ChunkWriter:
+    """Stores the file as it is produced, CHUNK_BYTES at a time (each write checks that the job
+    still runs: a cancelled job stops at its next chunk)."""
+
+    def __init__(self, job_id, personal):
+        self.job_id, self.personal = job_id, personal
+        self.buffer = bytearray()
+        self.number = 0
+        self.size = 0
+
+    def write(self, data):
+        self.buffer += data
+        self.size += len(data)
+        while len(self.buffer) >= CHUNK_BYTES:
+            self._store(bytes(self.buffer[:CHUNK_BYTES]))
+            del self.buffer[:CHUNK_BYTES]
+
+    def close(self):
+        if self.buffer or not self.number:
+            self._store(bytes(self.buffer))
+            self.buffer.clear()
+
+    def _store(self, data):
+        stored = crypto.encrypt_bytes(data) if self.personal else data
+        with write_tx():
+            if not Job.select().where((Job.id == self.job_id) & (Job.state == "running")).exists():
+                raise Cancelled()
+            JobChunk.create(job=self.job_id, number=self.number, data=stored)
+        self.number += 1
+
+
+def _drop_chunks(job_id):
+    with write_tx():
+        JobChunk.delete().where(JobChunk.job == job_id).execute()
+
+
+def _end(job_id, state, error="", states=ACTIVE):
+    """Move a job that is in one of `states` to `state`, deleting its file; True when it moved."""
+    with write_tx():
+        moved = (
+            Job.update(state=state, error=error, finished_at=utcnow())
+            .where((Job.id == job_id) & Job.state.in_(states))
+            .execute()
+        )
+        JobChunk.delete().where(JobChunk.job == job_id).execute()
+    return bool(moved)
+
+
+def cancel(job):
+    """Cancel a queued or running job (the worker stops at its next progress report and keeps
+    nothing); False when it had already ended."""
+    return _end(job.id, "cancelled")
+
+
+# ---------- the worker's health, expiry ----------
+
+_heartbeat_timeout = {"seconds": 120}
+
+
+def configure(heartbeat_seconds):
+    _heartbeat_timeout["seconds"] = int(heartbeat_seconds)
+
+
+def _stale(job):
+    limit = utcnow() - timedelta(seconds=_heartbeat_timeout["seconds"])
+    return job.state == "running" and (job.heartbeat_at or job.started_at or limit) < limit
+
+
+DIED = "Przerwane: proces budujący plik przestał odpowiadać (np. został zatrzymany). Zleć ponownie."
+
+
+def fail_stale():
+    """Running jobs whose worker stopped reporting (killed, machine down): failed, file deleted.
+    Returns how many."""
+    limit = utcnow() - timedelta(seconds=_heartbeat_timeout["seconds"])
+    stale = Job.select(Job.id).where((Job.state == "running") & (Job.heartbeat_at < limit))
+    return sum(_end(job.id, "failed", DIED, states=("running",)) for job in stale)
+
+
+def check(job):
+    """The job as it is now, failed first if its worker died (the job's page calls this)."""
+    if _stale(job):
+        _end(job.id, "failed", DIED, states=("running",))
+        return Job.get_by_id(job.id)
+    return job
+
+
+def expire(days):
+    """Finished jobs older than `days`: their files deleted, the row kept as "expired" (the
+    list says what was built). Returns how many."""
+    limit = utcnow() - timedelta(days=days)
+    old = Job.select(Job.id).where(
+        Job.state.in_(("done", "failed", "cancelled")) & (Job.finished_at < limit)
+    )
+    return sum(_end(job.id, "expired", states=("done", "failed", "cancelled")) for job in old)
+
+
+# ---------- reading ----------
+
+
+def get(job_id):
+    return Job.get_or_none(Job.id == job_id)
+
+
+def recent(limit=50):
+    """The latest jobs, newest first, with who asked (one query)."""
+    return list(
+        Job.select(Job, User)
+        .join(User, JOIN.LEFT_OUTER, on=Job.requested_by == User.id)
+        .order_by(Job.id.desc())
+        .limit(limit)
+    )
+
+
+def timing(job):
+    """(elapsed seconds, estimated seconds left or None)."""
+    if job.started_at is None:
+        return 0, None
+    elapsed = ((job.finished_at or utcnow()) - job.started_at).total_seconds()
+    if job.state != "running" or not job.done or not job.total:
+        return elapsed, None
+    return elapsed, elapsed / job.done * (job.total - job.done)
+
+
+def open_result(job, actor, address=""):
+    """The chunks of a finished job's file, as a generator (one chunk in memory at a time, no
+    database writes while it runs). The download is audited here, once, before streaming."""
+    if job.personal:
+        audit.record(
+            "job_download",
+            actor=actor,
+            subject=f"job:{job.id}",
+            address=address,
+            details=label(job),
+        )
+    numbers = [
+        n for (n,) in JobChunk.select(JobChunk.number).where(JobChunk.job == job.id).tuples()
+    ]
+    personal = job.personal
+
+    def chunks():
+        # runs after the request has ended (and given its connection back): each chunk is read
+        # on a connection taken from the pool and returned at once
+        for number in sorted(numbers):
+            opened = db.is_closed()
+            if opened:
+                db.connect()
+            try:
+                row = JobChunk.get((JobChunk.job == job.id) & (JobChunk.number == number))
+            finally:
+                if opened:
+                    release()
+            yield crypto.decrypt_bytes(row.data) if personal else bytes(row.data)
+
+    return chunks()
+
+
+def reencrypt(batch=20):
+    """Re-encrypt the stored files of personal jobs with the newest key (key rotation), in small
+    transactions, each re-reading and rewriting only the chunks it read. Returns chunks done."""
+    count, last = 0, 0
+    while True:
+        with write_tx():
+            rows = list(
+                JobChunk.select(JobChunk.id, JobChunk.data)
+                .join(Job)
+                .where(Job.personal & (JobChunk.id > last))
+                .order_by(JobChunk.id)
+                .limit(batch)
+            )
+            for row in rows:
+                JobChunk.update(data=crypto.rotate_bytes(row.data)).where(
+                    JobChunk.id == row.id
+                ).execute()
+        if not rows:
+            return count
+        count += len(rows)
+        last = rows[-1].id
+
+
+def erase_for(user_id):
+    """A participant's data erased: finished personal files may print it; delete them all (a
+    coordinator builds them again when needed)."""
+    personal = Job.select(Job.id).where(Job.personal & (Job.state == "done"))
+    for job in personal:
+        _end(job.id, "expired", states=("done",))

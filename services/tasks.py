@@ -1,0 +1,135 @@
+"""The job queue: one huey instance and its tasks (thin: each calls a service function).
+
+create_app configures it (`configure`): RedisHuey when QUEUE_URL is redis://… (several app and
+worker servers), SqliteHuey in a file next to the SQLite database (or in instance/) otherwise,
+and immediate mode — each task run at once, in the caller — under TESTING. `flask --app app
+worker` runs the consumer; `huey_consumer services.tasks.app_huey` does the same (it builds the
+app from instance/config.py and PLANJST_* first)."""
+
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import current_app, has_app_context
+from huey import Huey, crontab
+from huey.exceptions import TaskLockedException
+from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+
+from models import db, release
+
+from . import batch_jobs, jobs, mail  # noqa: F401 — batch_jobs registers the job kinds
+
+# Until create_app configures it, a memory queue: importing this module touches no file.
+huey = Huey("planjst", results=False, storage_class=MemoryStorage)
+_configured = {}
+
+
+def queue_file(app):
+    url = app.config["DATABASE_URL"]
+    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
+        path = Path(url.removeprefix("sqlite:///"))
+        return str(path.with_name(path.stem + "-queue.sqlite3"))
+    return str(Path(app.instance_path) / "queue.sqlite3")
+
+
+def configure(app):
+    config = app.config
+    url = config["QUEUE_URL"]
+    immediate = config["QUEUE_IMMEDIATE"]
+    if immediate is None:
+        immediate = bool(config.get("TESTING"))
+    huey.name = config.get("QUEUE_NAME") or "planjst"
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        huey.storage_class, huey.storage_kwargs = RedisStorage, {"url": url}
+    else:  # sqlite:///path/queue.sqlite3, or empty: the default file
+        filename = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else ""
+        huey.storage_class = SqliteStorage
+        huey.storage_kwargs = {"filename": filename or queue_file(app)}
+    huey.immediate = bool(immediate)
+    huey.storage = huey.create_storage()
+    jobs.configure(config["JOB_HEARTBEAT_SECONDS"])
+    _configured["app"] = app
+    _configured["mail_every"] = max(1, int(config["MAIL_EVERY_SECONDS"]))
+    # created here (its key holds the queue's name), known to the consumer's flush_locks
+    _configured["mail_lock"] = huey.lock_task("send-mail")
+
+
+def __getattr__(name):
+    """`app_huey`: the instance configured by a new app (for huey_consumer)."""
+    if name != "app_huey":
+        raise AttributeError(name)
+    if "app" not in _configured:
+        from app import create_app  # noqa: PLC0415 — only huey_consumer comes this way
+
+        create_app()
+    return huey
+
+
+@contextmanager
+def _app():
+    """An app context and a database connection for a task (the caller's, in immediate mode)."""
+    if has_app_context():
+        app_context = None
+    else:
+        app_context = _configured["app"].app_context()
+        app_context.push()
+    opened = db.is_closed()
+    if opened:
+        db.connect()
+    try:
+        yield current_app.config
+    finally:
+        if opened:
+            release()
+        if app_context is not None:
+            app_context.pop()
+
+
+def enqueue_job(job_id):
+    """Hand a job to the queue (jobs.start calls it after the job's row is committed)."""
+    run_job(job_id)
+
+
+@huey.task()
+def run_job(job_id):
+    with _app():
+        jobs.run(job_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def housekeeping():
+    """Every minute: jobs whose worker died are failed, files older than JOB_KEEP_DAYS go."""
+    with _app() as config:
+        jobs.fail_stale()
+        jobs.expire(config["JOB_KEEP_DAYS"])
+
+
+@huey.task(expires=60)  # sends scheduled while no worker ran are dropped, not piled up
+def send_mail():
+    """Send the outbox (one consumer at a time: a lock shared through the queue's storage)."""
+    with _app() as config:
+        if not mail.enabled(config):
+            return
+        try:
+            with _configured["mail_lock"]:
+                mail.send_pending(config)
+        except TaskLockedException:
+            pass  # another worker is sending right now
+
+
+@huey.periodic_task(crontab(minute="*"))
+def mail_tick():
+    """huey's periodic tasks run at most once a minute: send now and schedule the rest of the
+    minute's sends (every MAIL_EVERY_SECONDS)."""
+    send_mail()
+    every = _configured["mail_every"]
+    for delay in range(every, 60, every):
+        send_mail.schedule(delay=delay)
+
+
+def consumer(workers=2, worker_type="thread"):
+    """The huey consumer serving jobs, mail and housekeeping (flask --app app worker)."""
+    if huey.immediate:
+        raise RuntimeError("the queue runs in immediate mode (TESTING): nothing to consume")
+    return huey.create_consumer(
+        workers=workers, worker_type=worker_type, periodic=True, flush_locks=True
+    )
