@@ -269,20 +269,6 @@ def missing_in(values):
     return missing
 
 
-def status_list():
-    """Every current participant with their JST and whether their data is complete:
-    [(user, jst name, complete)], those with missing data first. Names only, no personal data."""
-    members = (
-        TeamMembership.select(TeamMembership, User, Jst)
-        .join(User)
-        .switch(TeamMembership)
-        .join(Jst)
-        .where(TeamMembership.left_at.is_null() & (Jst.status == "active"))
-    )
-    rows = [(m.user, m.jst.name, not missing_fields(m.user)) for m in members]
-    return sorted(rows, key=lambda r: (r[2], r[1], r[0].full_name))
-
-
 def declaration_data(user, actor, address=""):
     """What the participant declaration prints, as plain strings and dates (None when nothing is
     stored). Keys: country, participant_kind, institution, first_name, last_name, pesel (or

@@ -70,6 +70,9 @@ RULES = {
     "certificate.own": {"participant"},
     # --- background jobs (issue 16): every coordinator's jobs, their files ---
     "job.manage": {"coordinator"},
+    # --- the national view (issue 17) ---
+    "board.view": {"coordinator", "expert"},  # experts: their own JSTs only
+    "report.view": {"coordinator"},
 }
 
 STAFF_ROLES = {"coordinator", "admin"}

@@ -364,20 +364,6 @@ def task_overview(task):
 # ---------- follow-up ----------
 
 
-def follow_up():
-    """JSTs whose plan is not accepted (with their consultation) and the accepted ones."""
-    status = {p.jst_id: p.status for p in Plan.select(Plan.jst, Plan.status)}
-    consultations = {c.jst_id: c for c in Consultation.select()}
-    best = {b.jst_id for b in BestPlan.select(BestPlan.jst)}
-    pending, accepted = [], []
-    for jst in Jst.select().where(Jst.status == "active").order_by(Jst.name_sort):
-        if status.get(jst.id) == "accepted":
-            accepted.append((jst, jst.id in best))
-        else:
-            pending.append((jst, consultations.get(jst.id)))
-    return pending, accepted
-
-
 def save_consultation(jst, meeting_date, expert, outcome):
     with write_tx():
         row = Consultation.get_or_none(Consultation.jst == jst) or Consultation(jst=jst)

@@ -15,7 +15,9 @@ from services import review as review_service
 
 from . import (
     admin,
+    areas,
     auth,
+    board,
     documents,
     jobs,
     jst,
@@ -28,7 +30,21 @@ from . import (
 )
 from .hardening import UploadNotStored, error_page, untrusted_host
 
-AREAS = (auth, main, jst, plans, participants, documents, review, programme, surveys, jobs, admin)
+AREAS = (
+    auth,
+    main,
+    areas,
+    board,
+    jst,
+    plans,
+    participants,
+    documents,
+    review,
+    programme,
+    surveys,
+    jobs,
+    admin,
+)
 BLUEPRINTS = tuple(area.bp for area in AREAS)
 
 CSP = (
@@ -183,6 +199,8 @@ def _template_globals():
     return {
         "policy": policy,
         "nav_items": NAV,
+        "grouped_menu": areas.grouped(current_user),
+        "main_menu": lambda: areas.menu(current_user, request.endpoint, request.view_args),
         "session_idle_seconds": config["SESSION_IDLE_MINUTES"] * 60,
         "session_warning_seconds": config["SESSION_WARNING_MINUTES"] * 60,
         "current_endpoint": request.endpoint,

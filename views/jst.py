@@ -27,7 +27,7 @@ from forms.jst import (
     WithdrawForm,
 )
 from models import JST_KINDS, PROGRAM_GROUPS, Jst, TeamMembership, User, db_int
-from services import accounts, csv_import, jsts, mail, policy
+from services import accounts, board, csv_import, jsts, mail, policy
 from services.jsts import Conflict, TeamRuleError
 
 from .auth import client_address, password_link, send_password_link
@@ -176,6 +176,8 @@ def _version(value):
 @login_required
 def jst_detail(jst_id):
     jst = load_jst(jst_id, "jst.view")
+    missing = jsts.missing_for_documents(jst)
+    staff = policy.can(current_user, "board.view")
     return render_template(
         "jst/detail.html",
         jst=jst,
@@ -184,7 +186,8 @@ def jst_detail(jst_id):
         ),
         former=jsts.former_members(jst),
         experts=jsts.expert_history(jst),
-        missing=jsts.missing_for_documents(jst),
+        missing=missing,
+        progress=board.jst_status(jst, missing) if staff else None,
         show_contacts=policy.can(current_user, "jst.team_contacts", jst),
         can_manage=policy.can(current_user, "jst.manage", jst),
         form=EmptyForm(),

@@ -3,7 +3,6 @@
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from forms.jst import GROUP_CHOICES, KIND_CHOICES
 from models import db
 from services import jsts, pii_keys, policy
 
@@ -15,19 +14,8 @@ bp = Blueprint("main", __name__)
 def home():
     if current_user.role == "admin":
         return redirect(url_for("admin.users"))
-    if policy.can(current_user, "jst.list"):
-        rows, total = jsts.jst_page()
-        return render_template(
-            "main/home.html",
-            jsts=[],
-            rows=rows,
-            total=total,
-            pages=max((total + jsts.PER_PAGE - 1) // jsts.PER_PAGE, 1),
-            args={"q": "", "group": None, "kind": None, "page": 1},
-            status="active",
-            groups=GROUP_CHOICES,
-            kinds=KIND_CHOICES,
-        )
+    if current_user.role == "coordinator":
+        return redirect(url_for("board.overview"))
     visible = jsts.visible_jsts(policy.visible_jst_ids(current_user))
     teams = {jst.id: jsts.current_members(jst) for jst in visible}
     experts = {jst.id: jsts.current_expert(jst) for jst in visible}

@@ -278,7 +278,11 @@ def test_follow_up_consultations_progress_and_best_plans(app, world):
             "outcome": "Plan do końca marca",
         },
     )
-    assert 'value="Plan do końca marca"' in coordinator.get("/po-pilotazu").get_data(as_text=True)
+    pending = coordinator.get("/po-pilotazu").get_data(as_text=True).split('id="pending-h"')[1]
+    assert "Plan do końca marca" in pending and "15 stycznia 2018" in pending
+    # one form, for the JST picked from the list, filled with what was saved
+    form = coordinator.get(f"/po-pilotazu?jst={world.jst.id}").get_data(as_text=True)
+    assert form.count('name="outcome"') == 1 and "Plan do końca marca</textarea>" in form
     empty = coordinator.post(
         f"/jst/{world.jst.id}/konsultacja", data={"expert": "0"}, follow_redirects=True
     ).get_data(as_text=True)
