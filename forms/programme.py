@@ -25,7 +25,7 @@ class ModuleForm(BaseForm):
 
     def validate_start_date(self, field):
         if field.data and field.data.year < 2000:
-            raise ValidationError("Podaj datę z tego stulecia (RRRR-MM-DD).")
+            raise ValidationError("Podaj datę z tego stulecia (DD.MM.RRRR).")
 
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:

@@ -252,7 +252,7 @@ def test_invalid_values_and_foreign_references_are_refused(client, world):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Koniec nie może być wcześniejszy niż początek" in page
-    assert "Koszt nie może być ujemny" in page
+    assert "Kwota nie może być ujemna" in page
     assert "Wybierz pozycje z listy" in page
     assert 'value="Działanie"' in page  # input kept
     response = client.post(
