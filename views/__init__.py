@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 from werkzeug.routing import IntegerConverter
 
 from models import DB_INT_MAX
-from services import formatting, policy
+from services import formatting, plural, policy
 from services import review as review_service
 
 from . import admin, auth, documents, jst, main, participants, plans, programme, review, surveys
@@ -71,6 +71,8 @@ def register(app):
     app.add_template_filter(formatting.date_pl, "date_pl")
     app.add_template_filter(formatting.datetime_pl, "datetime_pl")
     app.add_template_filter(formatting.money_pl, "money_pl")
+    app.add_template_filter(plural.plural_pl, "plural_pl")
+    app.add_template_filter(plural.count_pl, "count_pl")
     app.add_template_filter(_linkify, "linkify")
 
 

@@ -40,7 +40,7 @@ from forms.plans import (
 from forms.review import CommentForm
 from models import Jst, db_int, utcnow, write_tx
 from models.plans import PendingInput
-from services import plans, policy, review
+from services import plan_status, plans, policy, review
 from services.plans import NotEditable, ProfileRulesBroken, RowConflict, TransitionRefused
 
 from .auth import client_address
@@ -54,6 +54,12 @@ NAV = []
 STEP_SLUGS = [slug for slug, _title in plans.STEPS]
 PENDING_COOKIE = "planjst_niezapisane"
 READ_ONLY = "Plan ma status „{}” — zespół nie może go teraz zmieniać."
+
+
+@bp.app_context_processor
+def _plan_status():
+    """plan_status_of(jst): the team's status block on home and /jst/<id> (plans/_status.html)."""
+    return {"plan_status_of": lambda jst: plan_status.plan_status(plans.get_plan(jst))}
 
 
 @bp.record
@@ -106,6 +112,7 @@ def _render_step(
     if step == "jst" and profile_form is None:
         profile_form = opened_profile_form(jst)
     gaps = plans.missing_items(plan)
+    states = plans.step_states(plan, gaps)
     index = STEP_SLUGS.index(step)
     step_threads, row_threads = _split_threads(review.threads(plan).get(step, []))
     context = {
@@ -116,7 +123,8 @@ def _render_step(
         "number": index + 1,
         "steps": plans.STEPS,
         "next_step": STEP_SLUGS[index + 1] if index + 1 < len(STEP_SLUGS) else None,
-        "states": plans.step_states(plan, gaps),
+        "states": states,
+        "tasks": plan_status.task_list(plan, states),
         "meta": plans.step_meta(plan).get(step),
         "editable": editable,
         "text_form": text_form,
@@ -145,6 +153,7 @@ def _render_step(
         "threads": step_threads,
         "row_threads": row_threads,
         "unresolved": review.unresolved_counts(plan),
+        "comment_links": plan_status.comment_links(plan),
         "decision": review.last_decision(plan),
         "comment_form": CommentForm(formdata=None),
         "can_comment": policy.can(current_user, "review.comment", jst),
@@ -223,6 +232,8 @@ def save_step(jst_id, step):
 
 def _after_save(jst, step):
     flash("Zapisano wersję roboczą.", "success")
+    if request.form.get("idz") in STEP_SLUGS:  # a step of the task list: save, then go there
+        return redirect(url_for(".step", jst_id=jst.id, step=request.form["idz"]))
     if request.form.get("dalej"):
         index = STEP_SLUGS.index(step)
         return redirect(url_for(".step", jst_id=jst.id, step=STEP_SLUGS[index + 1]))
