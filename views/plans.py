@@ -98,7 +98,6 @@ def _render_step(
     conflicts=(),
     saved_some=False,
     status=200,
-    message_form=None,
     rule_errors=(),
 ):
     editable = _can_edit(jst, plan)
@@ -146,7 +145,6 @@ def _render_step(
         "team": plans.current_team(jst) if step == "jst" else [],
         "required_profile": plans.profile_requirements(jst) if step == "jst" else None,
         "form": EmptyForm(),
-        "message_form": message_form or MessageForm(formdata=None),
         "can_submit": policy.can(current_user, "plan.submit", jst),
         "can_decide": policy.can(current_user, "plan.decide", jst),
         "can_reopen": policy.can(current_user, "plan.reopen", jst),
@@ -452,6 +450,40 @@ TRANSITION_VIEWS = {
 }
 
 
+NEEDS_MESSAGE = {"return", "reopen"}
+
+
+@bp.get("/jst/<int:jst_id>/plan/status/<any(przekaz, zwroc, zatwierdz, otworz):word>")
+@login_required
+def confirm_status(jst_id, word):
+    """Check before deciding: what the step sends or decides, and what it freezes."""
+    _action, rule, _done = TRANSITION_VIEWS[word]
+    jst, plan = _load(jst_id, rule)
+    pending = _pending_formdata(jst, plan, "podsumowanie")  # a decision typed before sign-out
+    return _render_confirmation(jst, plan, word, MessageForm(formdata=pending))
+
+
+def _render_confirmation(jst, plan, word, form, status=200):
+    action = TRANSITION_VIEWS[word][0]
+    allowed, _target = plans.TRANSITIONS[action]
+    gaps = plans.missing_items(plan) if action == "submit" else []
+    return render_template(
+        "plans/confirm_status.html",
+        jst=jst,
+        plan=plan,
+        word=word,
+        action=action,
+        possible=plan.status in allowed,
+        form=form,
+        gaps=gaps,
+        blocking=plans.blocking(gaps),
+        steps=plans.STEPS,
+        version=plans.next_version_number(plan),
+        unresolved=plan_status.comment_links(plan),
+        needs_message=action in NEEDS_MESSAGE,
+    ), status
+
+
 @bp.post("/jst/<int:jst_id>/plan/status/<any(przekaz, zwroc, zatwierdz, otworz):word>")
 @login_required
 def change_status(jst_id, word):
@@ -460,6 +492,14 @@ def change_status(jst_id, word):
     form = MessageForm()
     if not form.validate_on_submit():
         abort(400)
+    possible = plan.status in plans.TRANSITIONS[action][0]
+    if possible and action in NEEDS_MESSAGE and not (form.message.data or "").strip():
+        form.message.errors.append(
+            "Proszę podać uzasadnienie — zespół zobaczy je przy planie."
+            if action == "return"
+            else "Proszę podać powód ponownego otwarcia planu."
+        )
+        return _render_confirmation(jst, plan, word, form, status=422)
     try:
         plans.transition(plan, action, current_user, form.message.data or "")
     except TransitionRefused as exc:
@@ -544,7 +584,8 @@ def rescue_input():
     """Called for a wizard POST whose CSRF token failed: the form was open too long, or the
     session expired. Signed in: show the form again with the input kept. Signed out: keep the
     input (by a random key in a cookie) and restore it on the same page after signing in.
-    A decision with a message (a return, a reopening) is kept the same way, on the summary step.
+    A decision with a message (a return, a reopening) is kept the same way, on its confirmation
+    page.
     Returns None when this request is not a wizard form."""
     args = request.view_args or {}
     decision = request.endpoint == "plans.change_status" and args.get("word") in MESSAGE_DECISIONS
@@ -554,7 +595,7 @@ def rescue_input():
     ):
         return None
     step = "podsumowanie" if decision else args["step"]
-    page = url_for("plans.step", jst_id=args.get("jst_id"), step=step) if decision else request.path
+    page = request.path  # a decision's GET is its confirmation page
     if current_user.is_authenticated:
         try:
             rule = TRANSITION_VIEWS[args["word"]][1] if decision else "plan.edit"
@@ -569,6 +610,9 @@ def rescue_input():
             "są poniżej; sprawdź je i zapisz ponownie.",
             "warning",
         )
+        if decision:
+            form = MessageForm(formdata=request.form)
+            return _render_confirmation(jst, plan, args["word"], form, status=400)
         if request.endpoint == "plans.row":
             spec = plans.ROW_KINDS.get(args.get("kind"))
             if spec is None or spec.step != args["step"]:
@@ -640,9 +684,6 @@ def _rerender_with(jst, plan, step, formdata, status=200):
     if step in plans.TEXT_FIELDS:
         form = text_form_class(step)(formdata=formdata)
         return _render_step(jst, plan, step, text_form=form, status=status)
-    if step == "podsumowanie":
-        form = MessageForm(formdata=formdata)
-        return _render_step(jst, plan, step, message_form=form, status=status)
     return _render_step(jst, plan, step)
 
 
