@@ -2,9 +2,10 @@
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.i18n import get_translations
 from wtforms.validators import Length, ValidationError
-from wtforms.widgets import TextInput
+from wtforms.widgets import HiddenInput, TextInput
 
 from services.polish_input import DATE_MESSAGE as DATE_MESSAGE  # the forms' date message
 from services.polish_input import check_phone, date_input, parse_date
@@ -31,6 +32,14 @@ class _Polish:
 
 
 _POLISH = _Polish()
+
+
+class _HiddenWithoutId(HiddenInput):
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", False)
+        return super().__call__(field, **kwargs)
+
+
 SHORT = 200  # short texts (CharField max_length)
 LONG = 10_000  # long texts
 
@@ -47,6 +56,9 @@ class BaseForm(FlaskForm):
             return _POLISH  # WTForms' own messages in Polish (Flask-WTF would need Flask-Babel)
 
         def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, CSRFTokenField):
+                # no id: a page with several forms would repeat id="csrf_token"
+                options["widget"] = _HiddenWithoutId()
             if issubclass(unbound_field.field_class, (StringField, TextAreaField)):
                 options["filters"] = (_clean_filter, *options.get("filters", ()))
             return unbound_field.bind(form=form, **options)
