@@ -193,7 +193,7 @@ def _coordinator_sees_the_accepted_plan(page, journey):
     page.get_by_role("main").get_by_role("link", name="Plan JST", exact=True).click()
     _step(page, 8)
     _see(page, "Plan zatwierdzony")
-    expect(page.get_by_role("button", name="Otwórz ponownie (do poprawy)")).to_be_visible()
+    expect(page.get_by_role("link", name="Otwórz ponownie (do poprawy)…")).to_be_visible()
     violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
     assert not violations, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
 
@@ -233,7 +233,7 @@ def _participant_fills_the_plan(page, journey):
     _step(page, 8)
     _see(page, "Do uzupełnienia przed przekazaniem do opiniowania:")
     _see(page, "Działania: Dodaj działania planu.")
-    _see(page, "Przycisk „Przekaż do opiniowania” będzie dostępny, gdy nie będzie braków.")
+    _see(page, "Przekazanie do opiniowania będzie możliwe, gdy nie będzie braków.")
     if journey.js:
         screenshot(page, "podsumowanie-z-brakami")
 
@@ -354,6 +354,8 @@ def _participant_submits(page, journey):
     _menu(page, "Start")
     page.get_by_role("link", name="Plan JST: przejdź do kreatora").click()
     _step(page, 8)
+    page.get_by_role("link", name="Przekaż do opiniowania…").click()
+    _see(page, "zostanie zamrożona")  # the confirmation page: what is sent, what freezes
     page.get_by_role("button", name="Przekaż do opiniowania").click()
     _see(page, "Plan przekazano do opiniowania.")
     _see(page, "tylko do odczytu")
@@ -376,6 +378,8 @@ def _participant_replies_fixes_and_resubmits(page, journey):
     page.get_by_label("Wskaźnik").fill("liczba przeszkolonych nauczycieli informatyki")
     _save_row(page, "działanie")
     _step(page, 8)
+    page.get_by_role("link", name="Przekaż do opiniowania…").click()
+    _see(page, "zostanie zamrożona")  # the confirmation page: what is sent, what freezes
     page.get_by_role("button", name="Przekaż do opiniowania").click()
     _see(page, "Plan przekazano do opiniowania.")
 
@@ -403,6 +407,9 @@ def _expert_comments_and_returns(page, journey):
     if journey.js:
         screenshot(page, "widok-do-czytania-z-uwagami")
     page.get_by_role("link", name="Podsumowanie i decyzja").click()
+    page.get_by_role("link", name="Zwróć do poprawy…").click()
+    page.get_by_role("button", name="Zwróć do poprawy").click()  # without a justification
+    _see(page, "Proszę podać uzasadnienie")  # at the field and in the error summary
     page.get_by_label("Uzasadnienie").fill("Proszę doprecyzować wskaźnik.")
     page.get_by_role("button", name="Zwróć do poprawy").click()
     _see(page, "Plan zwrócono do poprawy.")
@@ -415,7 +422,8 @@ def _expert_accepts(page, journey):
     expect(comments.get_by_text("Doprecyzowaliśmy: nauczyciele informatyki.")).to_be_visible()
     _see(page, "liczba przeszkolonych nauczycieli informatyki")
     page.get_by_role("link", name="Podsumowanie i decyzja").click()
-    page.get_by_role("button", name="Zatwierdź").click()
+    page.get_by_role("link", name="Zatwierdź…").click()
+    page.get_by_role("button", name="Zatwierdź plan").click()
     _see(page, "Plan zatwierdzono.")
     _see(page, "Plan zatwierdzony")
 
