@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, ValidationError
 from models import ROLES
 from services import settings
 from services.identifiers import nip_compact, regon_compact
+from services.polish_input import parse_date
 
 from .base import BaseForm, long, short
 
@@ -36,11 +37,12 @@ class RoleForm(BaseForm):
 
 
 def _iso_date_or_empty(form, field):
+    """DD.MM.RRRR or RRRR-MM-DD, stored as RRRR-MM-DD (the settings are strings)."""
     if field.data:
         try:
-            date.fromisoformat(field.data)
+            field.data = parse_date(field.data).isoformat()
         except ValueError as exc:
-            raise ValidationError("Podaj datę w formacie RRRR-MM-DD, np. 2017-04-05.") from exc
+            raise ValidationError(str(exc)) from exc
 
 
 def _identifier_or_empty(compact, message):

@@ -92,10 +92,10 @@ FIELDS = {
         "pozaszkolnych (Dz. U. z 2014 r. poz. 622).",
         True,
     ),
-    "programme_start": ("Data rozpoczęcia programu (RRRR-MM-DD)", "2017-04-05", False),
-    "programme_end": ("Data zakończenia programu (RRRR-MM-DD)", "2017-11-17", False),
+    "programme_start": ("Data rozpoczęcia programu (DD.MM.RRRR)", "2017-04-05", False),
+    "programme_end": ("Data zakończenia programu (DD.MM.RRRR)", "2017-11-17", False),
     "retention_until": (
-        "Dane osobowe przechowywane do (RRRR-MM-DD)",
+        "Dane osobowe przechowywane do (DD.MM.RRRR)",
         "2030-12-31",
         False,
     ),

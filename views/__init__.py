@@ -10,7 +10,7 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.routing import IntegerConverter
 
 from models import DB_INT_MAX
-from services import crypto, formatting, policy
+from services import crypto, formatting, plural, policy
 from services import review as review_service
 
 from . import (
@@ -104,6 +104,8 @@ def register(app):
     app.add_template_filter(formatting.date_pl, "date_pl")
     app.add_template_filter(formatting.datetime_pl, "datetime_pl")
     app.add_template_filter(formatting.money_pl, "money_pl")
+    app.add_template_filter(plural.plural_pl, "plural_pl")
+    app.add_template_filter(plural.count_pl, "count_pl")
     app.add_template_filter(_linkify, "linkify")
 
 

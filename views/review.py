@@ -122,7 +122,7 @@ def comment(jst_id):
             back = url_for("plans.step", jst_id=jst.id, step=added.step)
         return redirect(back)
     flash("Dodano uwagę.", "success")
-    return redirect(_back(jst, step))
+    return redirect(f"{_back(jst, step)}#comment-{added.id}")  # back at the comment, not the top
 
 
 @bp.post("/jst/<int:jst_id>/plan/uwagi/<int:comment_id>/odpowiedz")
@@ -142,7 +142,7 @@ def answer(jst_id, comment_id):
         flash("Dodano odpowiedź.", "success")
     else:
         flash("Odpowiedź nie została dodana: wpisz jej treść.", "danger")
-    return redirect(_back(jst, thread.step))
+    return redirect(f"{_back(jst, thread.step)}#comment-{thread.id}")
 
 
 @bp.post("/jst/<int:jst_id>/plan/uwagi/<int:comment_id>/<any(rozwiaz, otworz):word>")
@@ -155,7 +155,7 @@ def resolve(jst_id, comment_id, word):
         "Uwagę oznaczono jako rozwiązaną." if word == "rozwiaz" else "Uwagę otwarto ponownie.",
         "success",
     )
-    return redirect(_back(jst, thread.step))
+    return redirect(f"{_back(jst, thread.step)}#comment-{thread.id}")
 
 
 @bp.get("/powiadomienia")

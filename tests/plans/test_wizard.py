@@ -252,7 +252,7 @@ def test_invalid_values_and_foreign_references_are_refused(client, world):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Koniec nie może być wcześniejszy niż początek" in page
-    assert "Koszt nie może być ujemny" in page
+    assert "Kwota nie może być ujemna" in page
     assert "Wybierz pozycje z listy" in page
     assert 'value="Działanie"' in page  # input kept
     response = client.post(
@@ -281,8 +281,11 @@ def test_life_cycle_and_who_may_decide(app, world):
     login(coordinator, world.coordinator)
     path = f"/jst/{world.jst.id}/plan/status"
     assert team.post(f"{path}/zatwierdz").status_code == 403
-    response = expert.post(f"{path}/zwroc", data={"message": ""}, follow_redirects=True)
-    assert "Podaj uzasadnienie" in response.get_data(as_text=True)
+    response = expert.post(f"{path}/zwroc", data={"message": " "})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="error-summary"' in page
+    assert 'id="message-error">Proszę podać uzasadnienie' in page
+    assert Plan.get_by_id(plan.id).status == "submitted"
     expert.post(f"{path}/zwroc", data={"message": "Proszę uzupełnić diagnozę."})
     assert Plan.get_by_id(plan.id).status == "returned"
     Plan.update(status="submitted").where(Plan.id == plan.id).execute()

@@ -74,7 +74,7 @@ def test_coordinator_builds_a_module_and_its_schedule(client, world):
     assert "Moduł ma zajęcia albo zapisaną obecność w dniu 3" in response.get_data(as_text=True)
     assert Module.get_by_id(module.id).end_date == date(2017, 4, 7)
     _module(2, date(2017, 6, 26))  # the task of module 1 is due, by default, when module 2 starts
-    assert 'value="2017-06-26"' in client.get(f"/moduly/{module.id}").get_data(as_text=True)
+    assert 'value="26.06.2017"' in client.get(f"/moduly/{module.id}").get_data(as_text=True)
     early = {"title": "Zadanie", "due_date": "2016-01-01"}
     page = client.post(f"/moduly/{module.id}/zadanie", data=early, follow_redirects=True)
     assert "Termin: Termin nie może być przed końcem modułu." in page.get_data(as_text=True)
