@@ -18,9 +18,9 @@ None of it changes the JST's data.
 """
 
 import re
-from collections import deque
+from collections import Counter, deque
 from datetime import date
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
@@ -36,6 +36,7 @@ from tests.pages import parse
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(100)
 OWN_ROLES = ("participant_own", "expert_own", "coordinator", "admin")
 SKIPPED = ("/static/", "/bootstrap/", "/logout")
+QUERY_VARIANTS = 4
 DOWNLOADS = (".docx", ".zip", ".xlsx", ".csv", ".json")
 
 
@@ -145,6 +146,9 @@ def _crawl(site, user, keep):
     Pages are fetched, downloads only when they name an object; POST forms are not sent."""
     client = site.client(user)
     seen, found, queue = {"/"}, set(), deque(["/"])
+    # filters, sorting and paging link to endless combinations of one list: one visit per path and
+    # set of query parameter names, a few per path
+    shapes, per_path = set(), Counter()
     while queue:
         url = queue.popleft()
         response = client.get(url)
@@ -164,6 +168,12 @@ def _crawl(site, user, keep):
             path = _local(url, target) if target else None
             if path and path not in seen and keep(path, "GET"):
                 seen.add(path)
+                parts = urlsplit(path)
+                shape = (parts.path, frozenset(parse_qs(parts.query)))
+                if shape in shapes or per_path[parts.path] >= QUERY_VARIANTS:
+                    continue
+                shapes.add(shape)
+                per_path[parts.path] += 1
                 if not path.endswith(DOWNLOADS) or re.search(r"\d", urlsplit(path).path):
                     queue.append(path)
     return found
