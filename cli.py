@@ -12,7 +12,17 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from models import db, migrate, write_tx
-from services import accounts, crypto, demo, jobs, mail, participants, settings, tasks
+from services import (
+    accounts,
+    crypto,
+    demo,
+    jobs,
+    mail,
+    participants,
+    reminders,
+    settings,
+    tasks,
+)
 
 
 def register_commands(app):
@@ -22,6 +32,7 @@ def register_commands(app):
         seed_demo,
         seed_scale,
         send_mail,
+        send_reminders,
         rotate_pii_key,
         purge_personal_data,
         worker,
@@ -103,6 +114,15 @@ def send_mail(loop):
             click.echo(f"Wysłano: {sent}, nieudane (do ponowienia): {failed}")
             sys.exit(0)
         time.sleep(10)
+
+
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders():
+    """Send the reminders due now (the worker does it every hour); each goes out once."""
+    with db.connection_context():
+        sent = reminders.send_due(current_app.config)
+    click.echo(" ".join(f"{kind}={count}" for kind, count in sent.items()))
 
 
 @click.command("rotate-pii-key")

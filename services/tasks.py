@@ -16,7 +16,7 @@ from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 from models import db, release
 
-from . import batch_jobs, jobs, mail  # noqa: F401 — batch_jobs registers the job kinds
+from . import batch_jobs, jobs, mail, reminders  # noqa: F401 — batch_jobs registers the job kinds
 
 # Until create_app configures it, a memory queue: importing this module touches no file.
 huey = Huey("planjst", results=False, storage_class=MemoryStorage)
@@ -124,6 +124,14 @@ def mail_tick():
     every = _configured["mail_every"]
     for delay in range(every, 60, every):
         send_mail.schedule(delay=delay)
+
+
+@huey.periodic_task(crontab(minute="7"))
+def send_reminders():
+    """Every hour: the reminders due (each goes out once — see services/reminders.py); hourly,
+    so the Polish day's reminders start within an hour of local midnight whatever the clock."""
+    with _app() as config:
+        reminders.send_due(config)
 
 
 def consumer(workers=2, worker_type="thread"):
