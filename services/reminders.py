@@ -274,7 +274,15 @@ def _chunks(rows):
 def _send(kind, rows, config, now):
     """Insert the ReminderSent rows (conflicts skipped), then notify whom this run inserted —
     one transaction: either all of it is stored or none. Returns how many were sent."""
-    unique = sorted({(r[0], r[1]): r for r in rows}.values())  # one lock order for all workers
+    if not rows:
+        return 0
+    sent = set(  # skipped before inserting (cheaper); a conflicting insert still skips them
+        ReminderSent.select(ReminderSent.object_id, ReminderSent.user_id)
+        .where(ReminderSent.kind == kind)
+        .tuples()
+    )
+    # one row per key, in one order for all workers (their inserts lock keys in the same order)
+    unique = sorted({(r[0], r[1]): r for r in rows if (r[0], r[1]) not in sent}.values())
     if not unique:
         return 0
     run = uuid4().hex

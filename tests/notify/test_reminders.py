@@ -16,7 +16,7 @@ from models.review import Notification
 from models.surveys import Question, Survey, SurveyDone
 from services import reminders, settings
 from services.formatting import today_local
-from tests.conftest import login, make_user
+from tests.conftest import login
 from tests.servers import server_env
 
 # 2026-12-07 00:00 in Warsaw (winter, UTC+1) is 2026-12-06 23:00 UTC
