@@ -1,4 +1,4 @@
-"""Models of reaching people (issue 20): reminders sent once.
+"""Models of reaching people (issue 20): reminders sent once, personal calendar feeds.
 
 MODELS: the tables of this area (exported through models.ALL_MODELS).
 MIGRATIONS: [(number, function)], numbers 100–109 belong to this area.
@@ -25,11 +25,26 @@ class ReminderSent(BaseModel):
         indexes = ((("kind", "object_id", "user"), True),)
 
 
-MODELS = [ReminderSent]
+class CalendarFeed(BaseModel):
+    """A user's iCalendar feed. Its secret token is derived from the app's secret key, the user
+    and `generation` (so the account page can show it again), and stored only hashed: the feed
+    is found by the hash. Renewing raises the generation — the old address answers 404."""
+
+    user = ForeignKeyField(User, unique=True, on_delete="CASCADE", backref="+")
+    generation = IntegerField(default=1)
+    token_hash = CharField(max_length=64, unique=True)
+    renewed_at = DateTimeField(default=utcnow)
+
+
+MODELS = [ReminderSent, CalendarFeed]
 
 
 def m0100_reminders():
-    db.create_tables(MODELS, safe=True)
+    db.create_tables([ReminderSent], safe=True)
 
 
-MIGRATIONS = [(100, m0100_reminders)]
+def m0101_calendar_feeds():
+    db.create_tables([CalendarFeed], safe=True)
+
+
+MIGRATIONS = [(100, m0100_reminders), (101, m0101_calendar_feeds)]

@@ -56,6 +56,7 @@ RULES = {
     # --- the programme around the plan (issue 9) ---
     "programme.view": {"participant", "expert", "coordinator"},  # modules and schedules
     "programme.manage": {"coordinator"},
+    "calendar.feed": {"participant", "expert", "coordinator"},  # the personal .ics feed
     "programme.tasks": {"participant", "expert", "coordinator"},
     "task.view": {"coordinator", "expert", "team"},
     "task.report": {"team"},

@@ -15,6 +15,7 @@ from services import review as review_service
 from . import (
     admin,
     auth,
+    calendar,
     documents,
     jobs,
     jst,
@@ -26,7 +27,20 @@ from . import (
     surveys,
 )
 
-AREAS = (auth, main, jst, plans, participants, documents, review, programme, surveys, jobs, admin)
+AREAS = (
+    auth,
+    main,
+    jst,
+    plans,
+    participants,
+    documents,
+    review,
+    programme,
+    surveys,
+    jobs,
+    calendar,
+    admin,
+)
 BLUEPRINTS = tuple(area.bp for area in AREAS)
 
 CSP = (
