@@ -1,13 +1,15 @@
-"""Models of reaching people (issue 20): reminders sent once, personal calendar feeds.
+"""Models of reaching people (issue 20): reminders sent once, personal calendar feeds,
+messages between a team and its mentor expert.
 
 MODELS: the tables of this area (exported through models.ALL_MODELS).
 MIGRATIONS: [(number, function)], numbers 100–109 belong to this area.
 """
 
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from .accounts import User
 from .base import BaseModel, db, utcnow
+from .jst import Jst
 
 
 class ReminderSent(BaseModel):
@@ -36,7 +38,30 @@ class CalendarFeed(BaseModel):
     renewed_at = DateTimeField(default=utcnow)
 
 
-MODELS = [ReminderSent, CalendarFeed]
+class MentorMessage(BaseModel):
+    """A message in the thread between a JST's team and its mentor expert (issue 20.5)."""
+
+    jst = ForeignKeyField(Jst, on_delete="CASCADE", backref="+")
+    author = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    body = TextField()
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("jst", "id"), False),)
+
+
+class MentorRead(BaseModel):
+    """How far a user has read a JST's thread (the last message id seen)."""
+
+    jst = ForeignKeyField(Jst, on_delete="CASCADE", backref="+")
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
+    last_id = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("jst", "user"), True),)
+
+
+MODELS = [ReminderSent, CalendarFeed, MentorMessage, MentorRead]
 
 
 def m0100_reminders():
@@ -47,4 +72,12 @@ def m0101_calendar_feeds():
     db.create_tables([CalendarFeed], safe=True)
 
 
-MIGRATIONS = [(100, m0100_reminders), (101, m0101_calendar_feeds)]
+def m0102_mentor_messages():
+    db.create_tables([MentorMessage, MentorRead], safe=True)
+
+
+MIGRATIONS = [
+    (100, m0100_reminders),
+    (101, m0101_calendar_feeds),
+    (102, m0102_mentor_messages),
+]

@@ -20,6 +20,7 @@ from . import (
     jobs,
     jst,
     main,
+    mentor,
     participants,
     plans,
     programme,
@@ -39,6 +40,7 @@ AREAS = (
     surveys,
     jobs,
     calendar,
+    mentor,
     admin,
 )
 BLUEPRINTS = tuple(area.bp for area in AREAS)

@@ -3,7 +3,7 @@ from datetime import date
 from models.programme import Module
 from services import ical
 
-from . import Case, global_, public
+from . import POST_OK, Case, global_, jst_scoped, public
 
 SECRET = "test-secret-key"  # tests/conftest.py's app_config
 CALENDAR_ROLES = {"participant", "expert", "coordinator"}
@@ -18,4 +18,11 @@ CASES = [
     Case("calendar.feed", "/kalendarz/{feed_token}.ics", public()),
     Case("calendar.renew", "/konto/kalendarz", global_(CALENDAR_ROLES, ok={302}), "POST"),
     Case("calendar.module_ics", "/moduly/{ics_module}.ics", global_(CALENDAR_ROLES)),
+]
+
+MENTOR_READ = jst_scoped({"team", "expert", "coordinator"})
+MENTOR_WRITE = jst_scoped({"team", "expert"}, ok=POST_OK)
+CASES += [
+    Case("mentor.thread", "/jst/{jst}/wiadomosci", MENTOR_READ),
+    Case("mentor.post", "/jst/{jst}/wiadomosci", MENTOR_WRITE, "POST", {"body": "Pytanie"}),
 ]
