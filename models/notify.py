@@ -1,11 +1,11 @@
 """Models of reaching people (issue 20): reminders sent once, personal calendar feeds,
-messages between a team and its mentor expert.
+messages between a team and its mentor expert, announcements.
 
 MODELS: the tables of this area (exported through models.ALL_MODELS).
 MIGRATIONS: [(number, function)], numbers 100–109 belong to this area.
 """
 
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import BlobField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from .accounts import User
 from .base import BaseModel, db, utcnow
@@ -61,7 +61,43 @@ class MentorRead(BaseModel):
         indexes = ((("jst", "user"), True),)
 
 
-MODELS = [ReminderSent, CalendarFeed, MentorMessage, MentorRead]
+class Announcement(BaseModel):
+    """A coordinator's message to many (issue 20.1); `audience` says to whom ("participants",
+    "experts", "group", "kind", "jst") with `audience_value` (the group, kind or JST id)."""
+
+    author = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    title = CharField(max_length=200)
+    body = TextField()
+    audience = CharField(max_length=20)
+    audience_value = CharField(max_length=40, default="")
+    audience_label = CharField(max_length=300, default="")
+    attachment_name = CharField(max_length=200, default="")
+    attachment_type = CharField(max_length=100, default="")
+    attachment_data = BlobField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    fanned_out_at = DateTimeField(null=True)
+
+
+class AnnouncementRecipient(BaseModel):
+    announcement = ForeignKeyField(Announcement, on_delete="CASCADE", backref="recipients")
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
+    read_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("announcement", "user"), True),
+            (("user", "read_at"), False),
+        )
+
+
+MODELS = [
+    ReminderSent,
+    CalendarFeed,
+    MentorMessage,
+    MentorRead,
+    Announcement,
+    AnnouncementRecipient,
+]
 
 
 def m0100_reminders():
@@ -76,8 +112,13 @@ def m0102_mentor_messages():
     db.create_tables([MentorMessage, MentorRead], safe=True)
 
 
+def m0103_announcements():
+    db.create_tables([Announcement, AnnouncementRecipient], safe=True)
+
+
 MIGRATIONS = [
     (100, m0100_reminders),
     (101, m0101_calendar_feeds),
     (102, m0102_mentor_messages),
+    (103, m0103_announcements),
 ]

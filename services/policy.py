@@ -59,6 +59,7 @@ RULES = {
     "calendar.feed": {"participant", "expert", "coordinator"},  # the personal .ics feed
     "mentor.read": {"team", "expert", "coordinator"},  # the team ↔ mentor expert thread
     "mentor.write": {"team", "expert"},  # coordinators read it, admins have no access
+    "announcement.manage": {"coordinator"},  # write announcements, see who read them
     "programme.tasks": {"participant", "expert", "coordinator"},
     "task.view": {"coordinator", "expert", "team"},
     "task.report": {"team"},

@@ -14,6 +14,7 @@ from services import review as review_service
 
 from . import (
     admin,
+    announcements,
     auth,
     calendar,
     documents,
@@ -41,6 +42,7 @@ AREAS = (
     jobs,
     calendar,
     mentor,
+    announcements,
     admin,
 )
 BLUEPRINTS = tuple(area.bp for area in AREAS)
