@@ -1,10 +1,10 @@
 """Forms of reaching people (issue 20): a message to the mentor, an announcement."""
 
 from flask_wtf.file import FileField
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
-from services import announcements
+from services import announcements, preferences
 from services.mentor import MAX_LENGTH
 
 from .base import BaseForm, long, short
@@ -37,3 +37,7 @@ class AnnouncementForm(BaseForm):
     def validate_jst(self, field):
         if self.audience.data == "jst" and not (field.data or "").isdigit():
             raise ValidationError("Wybierz JST.")
+
+
+class PreferenceForm(BaseForm):
+    mode = RadioField("Powiadomienia e-mailem", choices=list(preferences.MODES.items()))

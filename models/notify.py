@@ -90,7 +90,17 @@ class AnnouncementRecipient(BaseModel):
         )
 
 
+class NotifyPreference(BaseModel):
+    """How a user wants notifications by e-mail: "immediate" (the default, no row needed),
+    "digest" (one e-mail a day) or "app" (none: in the application only)."""
+
+    user = ForeignKeyField(User, unique=True, on_delete="CASCADE", backref="+")
+    mode = CharField(max_length=10, default="immediate")
+    updated_at = DateTimeField(default=utcnow)
+
+
 MODELS = [
+    NotifyPreference,
     ReminderSent,
     CalendarFeed,
     MentorMessage,
@@ -116,9 +126,14 @@ def m0103_announcements():
     db.create_tables([Announcement, AnnouncementRecipient], safe=True)
 
 
+def m0104_notify_preferences():
+    db.create_tables([NotifyPreference], safe=True)
+
+
 MIGRATIONS = [
     (100, m0100_reminders),
     (101, m0101_calendar_feeds),
     (102, m0102_mentor_messages),
     (103, m0103_announcements),
+    (104, m0104_notify_preferences),
 ]

@@ -9,7 +9,7 @@ from models import JST_KINDS, PROGRAM_GROUPS, Jst, TeamMembership, User, locked,
 from models.mail import OutboxMessage
 from models.notify import Announcement, AnnouncementRecipient
 
-from . import mail
+from . import mail, preferences
 
 MAX_BODY = 10_000
 AUDIENCES = {
@@ -107,7 +107,10 @@ def fan_out(announcement_id, config):
                     Value(""),
                 )
                 .join(User)
-                .where(AnnouncementRecipient.announcement == item.id),
+                .where(
+                    (AnnouncementRecipient.announcement == item.id)
+                    & ~preferences.not_immediate(User.id)
+                ),
                 [
                     OutboxMessage.to,
                     OutboxMessage.subject,

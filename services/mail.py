@@ -6,6 +6,8 @@ from email.message import EmailMessage
 from models import utcnow
 from models.mail import OutboxMessage
 
+from . import preferences
+
 MAX_ATTEMPTS = 8
 
 
@@ -47,7 +49,7 @@ def send_pending(config, send=None, limit=100):
         message["From"] = config["MAIL_FROM"]
         message["To"] = row.to
         message["Subject"] = row.subject
-        message.set_content(row.body)
+        message.set_content(row.body + preferences.footer(config))
         try:
             send(message)
         except (OSError, smtplib.SMTPException) as exc:

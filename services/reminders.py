@@ -7,7 +7,7 @@ and, for the rows this run inserted, a notification and an e-mail in the outbox.
 switched off in the settings by an empty number of days. Days follow the Polish calendar
 (Europe/Warsaw): a reminder due "3 days before" goes out from local midnight of that day."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 from peewee import JOIN, fn
@@ -21,8 +21,9 @@ from models.programme import Module, Task, TaskReport
 from models.review import Notification
 from models.surveys import Question, Survey, SurveyDone
 
-from . import mail, settings
+from . import mail, preferences, settings
 from .formatting import TZ, date_pl
+from .preferences import local_midnight
 
 CHUNK = 400  # rows per INSERT (SQLite allows 32,766 variables; 5 columns a row)
 
@@ -41,11 +42,6 @@ KINDS = {
 def _days(values, kind):
     value = (values.get(KINDS[kind]) or "").strip()
     return int(value) if value.isdigit() else None
-
-
-def local_midnight(day):
-    """The naive UTC moment the Polish `day` begins (what DateTimeFields store)."""
-    return datetime.combine(day, time(), TZ).astimezone(UTC).replace(tzinfo=None)
 
 
 def _team():
@@ -311,7 +307,8 @@ def _send(kind, rows, config, now):
                     Notification.created_at,
                 ],
             ).execute()
-            if mail.enabled(config):
+            wanted = preferences.immediate(r[1] for r in chunk) if mail.enabled(config) else ()
+            if wanted:
                 OutboxMessage.insert_many(
                     [
                         (
@@ -320,7 +317,8 @@ def _send(kind, rows, config, now):
                             f"Dzień dobry,\n\n{text}\n\nPrzejdź do: {base}{url}\n",
                             now,
                         )
-                        for _, _, email, text, url in chunk
+                        for _, user, email, text, url in chunk
+                        if user in wanted
                     ],
                     fields=[
                         OutboxMessage.to,

@@ -16,7 +16,7 @@ from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 from models import db, release
 
-from . import announcements, batch_jobs, jobs, mail, reminders  # noqa: F401 — batch_jobs registers the job kinds
+from . import announcements, batch_jobs, jobs, mail, preferences, reminders  # noqa: F401 — batch_jobs registers the job kinds
 
 # Until create_app configures it, a memory queue: importing this module touches no file.
 huey = Huey("planjst", results=False, storage_class=MemoryStorage)
@@ -139,6 +139,7 @@ def send_reminders():
     so the Polish day's reminders start within an hour of local midnight whatever the clock."""
     with _app() as config:
         reminders.send_due(config)
+        preferences.send_digests(config)  # yesterday's, once, from 6:00 Polish time
 
 
 def consumer(workers=2, worker_type="thread"):

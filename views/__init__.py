@@ -24,6 +24,7 @@ from . import (
     mentor,
     participants,
     plans,
+    preferences,
     programme,
     review,
     surveys,
@@ -43,6 +44,7 @@ AREAS = (
     calendar,
     mentor,
     announcements,
+    preferences,
     admin,
 )
 BLUEPRINTS = tuple(area.bp for area in AREAS)

@@ -62,3 +62,15 @@ CASES += [
         {**RECIPIENT, "coordinator": frozenset({200})},
     ),
 ]
+
+ANYONE = global_({"participant", "expert", "coordinator", "admin"})
+CASES += [
+    Case("preferences.edit", "/konto/powiadomienia", ANYONE),
+    Case(
+        "preferences.edit",
+        "/konto/powiadomienia",
+        global_({"participant", "expert", "coordinator", "admin"}, ok=POST_OK),
+        "POST",
+        {"mode": "digest"},
+    ),
+]
