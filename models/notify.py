@@ -99,8 +99,18 @@ class NotifyPreference(BaseModel):
     updated_at = DateTimeField(default=utcnow)
 
 
+class MailBounce(BaseModel):
+    """An address the mail server refused for good (a 5xx for the recipient): shown on the
+    user's page for the coordinator; its messages are not retried."""
+
+    email = CharField(max_length=254, unique=True)
+    reason = CharField(max_length=500, default="")
+    at = DateTimeField(default=utcnow)
+
+
 MODELS = [
     NotifyPreference,
+    MailBounce,
     ReminderSent,
     CalendarFeed,
     MentorMessage,
@@ -130,10 +140,15 @@ def m0104_notify_preferences():
     db.create_tables([NotifyPreference], safe=True)
 
 
+def m0105_mail_bounces():
+    db.create_tables([MailBounce], safe=True)
+
+
 MIGRATIONS = [
     (100, m0100_reminders),
     (101, m0101_calendar_feeds),
     (102, m0102_mentor_messages),
     (103, m0103_announcements),
     (104, m0104_notify_preferences),
+    (105, m0105_mail_bounces),
 ]

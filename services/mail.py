@@ -52,6 +52,17 @@ def send_pending(config, send=None, limit=100):
         message.set_content(row.body + preferences.footer(config))
         try:
             send(message)
+        except smtplib.SMTPRecipientsRefused as exc:  # the address itself is refused
+            reason = "; ".join(
+                f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+                for code, text in exc.recipients.values()
+            )
+            row.attempts += 1  # retried like any failure (the address may be fixed)
+            row.last_error = reason[:500]
+            row.save()
+            if all(code >= 500 for code, _text in exc.recipients.values()):
+                preferences.mark_bounced(row.to, reason)  # shown on the user's page
+            failed += 1
         except (OSError, smtplib.SMTPException) as exc:
             row.attempts += 1
             row.last_error = str(exc)[:500]
@@ -61,5 +72,6 @@ def send_pending(config, send=None, limit=100):
             row.sent_at = utcnow()
             row.attempts += 1
             row.save()
+            preferences.clear_bounce(row.to)
             sent += 1
     return sent, failed

@@ -9,7 +9,7 @@ from peewee import fn
 
 from models import User, utcnow, write_tx
 from models.mail import OutboxMessage
-from models.notify import NotifyPreference, ReminderSent
+from models.notify import MailBounce, NotifyPreference, ReminderSent
 from models.review import Notification
 
 from .formatting import TZ
@@ -64,6 +64,23 @@ def immediate(user_ids):
 def local_midnight(day):
     """The naive UTC moment the Polish `day` begins (what DateTimeFields store)."""
     return datetime.combine(day, time(), TZ).astimezone(UTC).replace(tzinfo=None)
+
+
+def mark_bounced(email, reason):
+    MailBounce.insert(email=email.lower(), reason=reason[:500], at=utcnow()).on_conflict(
+        conflict_target=[MailBounce.email],
+        update={MailBounce.reason: reason[:500], MailBounce.at: utcnow()},
+    ).execute()
+
+
+def clear_bounce(email):
+    """The address took a message after all."""
+    MailBounce.delete().where(MailBounce.email == email.lower()).execute()
+
+
+def bounce(email):
+    """The MailBounce of this address, or None."""
+    return MailBounce.get_or_none(MailBounce.email == (email or "").lower())
 
 
 def footer(config):

@@ -11,7 +11,10 @@ bp = Blueprint("preferences", __name__)
 
 @bp.app_context_processor
 def _helpers():
-    return {"notify_mode_label": lambda user: preferences.MODES[preferences.mode(user)]}
+    return {
+        "notify_mode_label": lambda user: preferences.MODES[preferences.mode(user)],
+        "mail_bounce": preferences.bounce,
+    }
 
 
 @bp.route(preferences.PATH, methods=["GET", "POST"])

@@ -87,3 +87,23 @@ def test_every_sent_mail_links_to_the_setting(world, config):
     mail.send_pending(config, send=captured.append)
     (message,) = captured
     assert "https://plan.example.org/konto/powiadomienia" in message.get_content()
+
+
+def test_a_refused_address_is_marked_on_the_users_page_until_it_works(world, config, client):
+    import smtplib
+
+    OutboxMessage.create(to=world.participant.email, subject="S", body="Treść")
+
+    def refuse(message):
+        raise smtplib.SMTPRecipientsRefused({message["To"]: (550, b"5.1.1 User unknown")})
+
+    assert mail.send_pending(config, send=refuse) == (0, 1)
+    login(client, world.coordinator)
+    page = client.get(f"/uzytkownicy/{world.participant.id}").get_data(as_text=True)
+    assert "adres odrzucany" in page and "550 5.1.1 User unknown" in page
+    assert "adres odrzucany" not in client.get(f"/uzytkownicy/{world.teammate.id}").get_data(
+        as_text=True
+    )
+    assert mail.send_pending(config, send=lambda m: None) == (1, 0)  # retried: it works now
+    page = client.get(f"/uzytkownicy/{world.participant.id}").get_data(as_text=True)
+    assert "adres odrzucany" not in page
