@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench
+.PHONY: run test install lint bench check-docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -31,3 +31,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# every document kind of every demo JST → instance/check-docs/ (PDF + PNG pages to look at);
+# needs LibreOffice and poppler-utils; fails when a printed check fails
+check-docs: $(STAMP)
+	$(BIN)/python tools/check_docs.py --out instance/check-docs

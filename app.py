@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -26,9 +27,16 @@ def create_app(test_config=None):
 
     configure_database(app)
     configure_secrets(app)
+    configure_hosts(app)
+
+    from views.hardening import AppRequest, HealthCheckAnyHost, StrictInput
+
+    app.request_class = AppRequest
+    app.wsgi_app = HealthCheckAnyHost(StrictInput(app.wsgi_app), app.config["SERVED_HOST"])
     if app.config["PROXY_COUNT"]:
         n = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        x_host = n if app.config["PROXY_FORWARDS_HOST"] else 0
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=x_host)
 
     from extensions import DbSessionInterface, bootstrap, csrf, login_manager
 
@@ -48,7 +56,39 @@ def create_app(test_config=None):
     from cli import register_commands
 
     register_commands(app)
+    check_personal_data_keys(app)
     return app
+
+
+def configure_hosts(app):
+    """Serve only BASE_URL's host and the configured extras (Flask answers 400 for any other
+    Host header): links built from a request's host could otherwise point at any site."""
+    base = urlsplit(app.config["BASE_URL"]).hostname
+    if not base:
+        raise ConfigurationError(
+            "BASE_URL musi być pełnym adresem, np. https://planjst.example.org"
+        )
+    app.config["SERVED_HOST"] = base
+    if app.config["TRUSTED_HOSTS"] is None:  # unless set explicitly (a list)
+        extra = [h.strip() for h in str(app.config["TRUSTED_HOSTS_EXTRA"]).split(",") if h.strip()]
+        app.config["TRUSTED_HOSTS"] = [base, *extra]
+
+
+def check_personal_data_keys(app):
+    """Wrong PII_KEYS show at start-up in the log (and on /healthz), not first to the users.
+    A database not created yet (before init-db) has nothing to check."""
+    from peewee import DatabaseError
+
+    from models import db
+    from services import pii_keys
+
+    try:
+        with db.connection_context():
+            problem = pii_keys.problem()
+    except DatabaseError:
+        return
+    if problem:
+        app.logger.error("Personal data unavailable: %s", problem)
 
 
 def configure_database(app):

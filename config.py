@@ -24,12 +24,24 @@ class Defaults:
     LOGIN_MAX_FAILS_ACCOUNT = 5
     LOGIN_MAX_FAILS_ADDRESS = 30
     SET_PASSWORD_LINK_HOURS = 24
+    # forgot-password: links sent to one account, requests from one address, per window
+    PASSWORD_LINK_WINDOW = timedelta(hours=1)
+    PASSWORD_LINK_MAX_ACCOUNT = 3
+    PASSWORD_LINK_MAX_ADDRESS = 10
     PASSWORD_MIN_LENGTH = 10
     # werkzeug method string; tests use a cheap one.
     PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
 
-    # Number of reverse proxies in front of the app (0 = none): enables ProxyFix.
+    # Number of reverse proxies in front of the app (0 = none): enables ProxyFix for the client
+    # address (X-Forwarded-For) and scheme (X-Forwarded-Proto).
     PROXY_COUNT = 0
+    # Trust the proxy's X-Forwarded-Host too: only if the proxy sets it itself (it is passed
+    # through from the client otherwise). The host is checked against TRUSTED_HOSTS either way.
+    PROXY_FORWARDS_HOST = False
+    # Host names served besides BASE_URL's (comma-separated; ".example.org" matches subdomains):
+    # a request for any other host is refused with 400. The loopback names serve health checks
+    # and tools on the machine itself.
+    TRUSTED_HOSTS_EXTRA = "localhost,127.0.0.1"
 
     SMTP_HOST = ""
     SMTP_PORT = 25
@@ -52,6 +64,9 @@ class Defaults:
     MAIL_EVERY_SECONDS = 20
 
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    # seconds LibreOffice may take for a single document's PDF in a web request (1–2 s idle;
+    # below gunicorn's timeout)
+    PDF_REQUEST_SECONDS = 20
     WTF_CSRF_TIME_LIMIT = 12 * 3600
     BOOTSTRAP_SERVE_LOCAL = True
     TEMPLATES_AUTO_RELOAD = False

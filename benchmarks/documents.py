@@ -1,14 +1,26 @@
 """Document rendering: our render (sandbox, strict, template from the database or file) next to
 a bare DocxTemplate render+save of the same template and context, and batch ZIPs (seconds and
-peak traced memory). Prints JSON."""
+peak traced memory); then the national batches (services.batches, as the background jobs build
+them) on `seed-scale --jsts 1000` with every participant's data filled in: seconds, documents
+per second, peak RSS, bytes — each batch in a process of its own, so its peak RSS is its own.
+Prints JSON.
 
+    python benchmarks/documents.py             # everything
+    python benchmarks/documents.py --national  # only the national batches
+"""
+
+import argparse
 import io
 import json
+import os
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -62,7 +74,7 @@ def zipped(kind, context, count):
     }
 
 
-def main():
+def rendering():
     with tempfile.TemporaryDirectory() as tmp:
         create_app(
             {"DATABASE_URL": f"sqlite:///{tmp}/d.sqlite3", "SECRET_KEY": "b", "PII_KEYS": ""}
@@ -89,6 +101,180 @@ def main():
         results["zip_100_declarations"] = zipped("oswiadczenie", declaration, 100)
         results["zip_32_plans_40_actions"] = zipped("plan", cases["plan_40_actions"][1], 32)
         db.close()
+    return results
+
+
+# ---------- national batches ----------
+
+ROOT = Path(__file__).resolve().parent.parent
+JSTS = int(os.environ.get("PLANJST_BENCH_JSTS", 1000))  # fewer for a quick try
+# (name, kind, builder, how many documents: None = all)
+CASES = [
+    ("zip_2200_declarations", "oswiadczenie", "build_zip", None),
+    ("zip_1000_plans", "plan", "build_zip", None),
+    ("merged_100_declarations", "oswiadczenie", "build_merged", 100),
+    ("merged_2200_declarations", "oswiadczenie", "build_merged", None),
+    ("merged_1000_plans", "plan", "build_merged", None),
+    ("pdf_100_plans", "plan", "build_pdf_batch", 100),
+]
+GOALS = {"zip_seconds": 15, "merged_seconds": 30, "linearity": 1.3, "peak_rss_mb": 300}
+
+
+def _config(tmp):
+    from cryptography.fernet import Fernet
+
+    return {
+        "DATABASE_URL": f"sqlite:///{tmp}/national.sqlite3",
+        "SECRET_KEY": "benchmark",
+        "PII_KEYS": Fernet.generate_key().decode(),
+    }
+
+
+def _flask(config, *args):
+    env = dict(os.environ, **{f"PLANJST_{k}": v for k, v in config.items()})
+    command = [sys.executable, "-m", "flask", "--app", "app", *args]
+    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def _fill_participants():
+    """Every participant's declaration data (the declarations print PESEL and address)."""
+    from models import User
+    from services import participants
+    from services.identifiers import make_pesel
+
+    people = User.select().where(User.role == "participant").order_by(User.id)
+    for i, user in enumerate(people):
+        first, _sep, last = user.full_name.partition(" ")
+        birth = date(1960, 1, 1) + timedelta(days=i)
+        data = {
+            "country": "Polska",
+            "first_name": first,
+            "last_name": last,
+            "pesel": make_pesel(birth, i % 2 == 0, i),
+            "sex": "M" if i % 2 == 0 else "K",
+            "birth_date": birth,
+            "education": "isced5_8",
+            "voivodeship": "mazowieckie",
+            "powiat": "skalowy",
+            "gmina": "Skalowo",
+            "town": "Skalowo",
+            "street": "ul. Długa",
+            "house_no": str(i % 200 + 1),
+            "postal_code": "00-950",
+            "area": "miejski",
+            "phone": "+48 600 100 200",
+            "email": f"uczestnik{i}@example.org",
+            "occupation": "referent ds. oświaty",
+            "joined_at": date(2017, 4, 5),
+            "minority": "nie",
+            "disability": "nie",
+            "disadvantage": "nie",
+            "clause": True,
+        }
+        participants.save(user, data, user)
+
+
+def national():
+    """Seed once, then each case in a process of its own; per-document time at 2,200 merged
+    against 100 merged (linearity) and the goals."""
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        config = _config(tmp)
+        started = time.perf_counter()
+        _flask(config, "init-db")
+        _flask(config, "seed-scale", "--jsts", str(JSTS))
+        app = create_app(dict(config))
+        with app.app_context():
+            db.connect(reuse_if_open=True)
+            _fill_participants()
+            db.close()
+        results["seed_seconds"] = round(time.perf_counter() - started, 1)
+        for name, *_rest in CASES:
+            done = subprocess.run(
+                [sys.executable, __file__, "--case", name, "--config", json.dumps(config)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode:
+                results[name] = {"error": done.stderr.strip().splitlines()[-3:]}
+            else:
+                results[name] = json.loads(done.stdout)
+    small, large = results["merged_100_declarations"], results["merged_2200_declarations"]
+    if "error" not in small and "error" not in large:
+        results["merged_linearity"] = {
+            "ms_per_document_at_100": small["ms_per_document"],
+            "ms_per_document_at_2200": large["ms_per_document"],
+            "ratio": round(large["ms_per_document"] / small["ms_per_document"], 2),
+            "cpu_ratio": round(
+                (large["cpu_seconds"] / large["documents"])
+                / (small["cpu_seconds"] / small["documents"]),
+                2,
+            ),
+        }
+    results["goals"] = GOALS
+    results["load_average_at_end"] = os.getloadavg()[0]  # the machine is shared
+    return results
+
+
+def case(name, config):
+    """One national batch, in this process: load the items (batches.load_items: what
+    documents.batch gives), build."""
+    from services import batches
+
+    _name, kind, builder, count = next(c for c in CASES if c[0] == name)
+    create_app(config)
+    db.connect(reuse_if_open=True)
+    started, load_cpu = time.perf_counter(), _cpu_seconds()
+    items = batches.load_items(kind)
+    items = items[:count] if count else items
+    loaded, load_cpu = time.perf_counter() - started, _cpu_seconds() - load_cpu
+    template = documents.template_bytes(kind)
+    rss_loaded = _peak_rss_mb()
+    with tempfile.TemporaryDirectory() as tmp:
+        started, cpu = time.perf_counter(), _cpu_seconds()
+        built = getattr(batches, builder)(kind, items, Path(tmp) / name, template=template)
+        seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+    db.close()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "documents": built.documents,
+        "seconds": round(seconds, 2),
+        "documents_per_second": round(built.documents / seconds, 1),
+        "ms_per_document": round(seconds * 1000 / built.documents, 2),
+        # on a shared machine the wall time waits for the CPU too; this is the work itself
+        # (with LibreOffice's, for PDFs)
+        "cpu_seconds": round(cpu, 2),
+        "bytes": built.size,
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "rss_after_loading_items_mb": round(rss_loaded, 1),
+        "load_items_seconds": round(loaded, 2),
+        "load_items_cpu_seconds": round(load_cpu, 2),
+        **({"libreoffice_peak_rss_mb": round(children, 1)} if builder == "build_pdf_batch" else {}),
+    }
+
+
+def _cpu_seconds():
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--national", action="store_true", help="only the national batches")
+    parser.add_argument("--case", help=argparse.SUPPRESS)
+    parser.add_argument("--config", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.case:
+        print(json.dumps(case(args.case, json.loads(args.config))))
+        return
+    results = {} if args.national else rendering()
+    results["national"] = national()
     print(json.dumps(results, indent=2))
 
 

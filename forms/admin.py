@@ -1,11 +1,13 @@
 from datetime import date
 
+from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, ValidationError
 
 from models import ROLES
 from services import settings
 from services.identifiers import nip_compact, regon_compact
+from services.polish_input import parse_date
 
 from .base import BaseForm, long, short
 
@@ -35,11 +37,12 @@ class RoleForm(BaseForm):
 
 
 def _iso_date_or_empty(form, field):
+    """DD.MM.RRRR or RRRR-MM-DD, stored as RRRR-MM-DD (the settings are strings)."""
     if field.data:
         try:
-            date.fromisoformat(field.data)
+            field.data = parse_date(field.data).isoformat()
         except ValueError as exc:
-            raise ValidationError("Podaj datę w formacie RRRR-MM-DD, np. 2017-04-05.") from exc
+            raise ValidationError(str(exc)) from exc
 
 
 def _days_or_empty(form, field):
@@ -100,3 +103,10 @@ def settings_form_class():
         field_cls = TextAreaField if is_long else StringField
         attrs[key] = field_cls(label, validators=validators)
     return type("SettingsForm", (BaseForm,), attrs)
+
+
+class LogoForm(BaseForm):
+    file = FileField(
+        "Pasek logotypów (PNG albo JPEG, do 1 MB)",
+        validators=[FileRequired("Wybierz plik z paskiem logotypów.")],
+    )

@@ -2,9 +2,13 @@
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.i18n import get_translations
-from wtforms.validators import Length
+from wtforms.validators import Length, ValidationError
+from wtforms.widgets import HiddenInput, TextInput
 
+from services.polish_input import DATE_MESSAGE as DATE_MESSAGE  # the forms' date message
+from services.polish_input import check_phone, date_input, parse_date
 from services.text import clean
 
 
@@ -28,6 +32,14 @@ class _Polish:
 
 
 _POLISH = _Polish()
+
+
+class _HiddenWithoutId(HiddenInput):
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", False)
+        return super().__call__(field, **kwargs)
+
+
 SHORT = 200  # short texts (CharField max_length)
 LONG = 10_000  # long texts
 
@@ -44,6 +56,9 @@ class BaseForm(FlaskForm):
             return _POLISH  # WTForms' own messages in Polish (Flask-WTF would need Flask-Babel)
 
         def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, CSRFTokenField):
+                # no id: a page with several forms would repeat id="csrf_token"
+                options["widget"] = _HiddenWithoutId()
             if issubclass(unbound_field.field_class, (StringField, TextAreaField)):
                 options["filters"] = (_clean_filter, *options.get("filters", ()))
             return unbound_field.bind(form=form, **options)
@@ -63,17 +78,34 @@ def long(max_length=LONG):
     return Length(max=max_length, message=f"Najwyżej {max_length} znaków.")
 
 
-DATE_MESSAGE = "Podaj datę w formacie RRRR-MM-DD, np. 2017-04-05."
-
-
 class PlDateField(DateField):
-    """A date typed as RRRR-MM-DD, with the Polish message when it is not one."""
+    """A date typed as DD.MM.RRRR (the Polish way, shown so) or RRRR-MM-DD, in a text field: a
+    browser's date picker would not let anyone type the Polish form."""
 
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, render_kw=None, **kwargs):
+        render_kw = {"inputmode": "numeric", "autocomplete": "off", **(render_kw or {})}
+        super().__init__(label, validators, format="%Y-%m-%d", render_kw=render_kw, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return date_input(self.data)
 
     def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = None
+        if not valuelist[0].strip():
+            raise ValueError(DATE_MESSAGE)
+        self.data = parse_date(valuelist[0])  # ValueError(DATE_MESSAGE) when not a date
+
+
+def phone_number(form, field):
+    """A validator: an empty field passes, anything else must be a phone number."""
+    if field.data:
         try:
-            super().process_formdata(valuelist)
+            check_phone(field.data)
         except ValueError as exc:
-            raise ValueError(DATE_MESSAGE) from exc
+            raise ValidationError(str(exc)) from exc

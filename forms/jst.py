@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Optional
 from models import HEAD_TITLES, JST_KINDS, PROGRAM_GROUPS
 from services import jst_rules
 
-from .base import DATE_MESSAGE, BaseForm, PlDateField, long, short
+from .base import DATE_MESSAGE, BaseForm, PlDateField, long, phone_number, short
 
 KIND_CHOICES = [(key, label) for key, (label, _g, _t) in JST_KINDS.items()]
 GROUP_CHOICES = [(str(k), f"grupa {v}") for k, v in PROGRAM_GROUPS.items()]
@@ -43,7 +43,7 @@ class ProfileFields(BaseForm):
     countersignatory_function = StringField("Kontrasygnata — funkcja", validators=[short()])
     contact_name = StringField("Osoba do kontaktu", validators=[short()])
     contact_email = StringField("E-mail osoby do kontaktu", validators=[short(254)])
-    contact_phone = StringField("Telefon osoby do kontaktu", validators=[short(40)])
+    contact_phone = StringField("Telefon osoby do kontaktu", validators=[short(40), phone_number])
     version = HiddenField()
 
     def rule_errors(self, kind):
@@ -57,6 +57,8 @@ class ProfileFields(BaseForm):
 class JstForm(ProfileFields):
     name = StringField("Nazwa JST", validators=[DataRequired("Podaj nazwę JST."), short()])
     kind = SelectField("Rodzaj JST", choices=KIND_CHOICES)
+    name_genitive = StringField("Nazwa w dopełniaczu (kogo? czego?)", validators=[short()])
+    name_locative = StringField("Nazwa w miejscowniku (w kim? w czym?)", validators=[short()])
     program_group = SelectField("Grupa programowa", choices=GROUP_CHOICES)
     teryt = StringField("TERYT", validators=[DataRequired("Podaj kod TERYT."), short(7)])
     nip = StringField("NIP", validators=[short(13)])
@@ -96,7 +98,7 @@ class MemberForm(BaseForm):
     function = StringField(
         "Stanowisko", validators=[DataRequired("Podaj stanowisko (funkcję) w JST."), short()]
     )
-    phone = StringField("Telefon", validators=[short(40)])
+    phone = StringField("Telefon", validators=[short(40), phone_number])
 
 
 class LeaveForm(BaseForm):

@@ -1,7 +1,6 @@
 """The participant's data form (the EU participant register's fields) and the coordinator's
 end-of-participation form."""
 
-import re
 from datetime import date
 
 from stdnum.pl import pesel as pesel_number
@@ -12,10 +11,9 @@ from services import participants as p
 from services.formatting import date_pl, today_local
 from services.identifiers import pesel_compact, pesel_ok, postal_code_ok
 
-from .base import BaseForm, PlDateField, short
+from .base import BaseForm, PlDateField, phone_number, short
 
 EARLIEST_BIRTH = date(1900, 1, 1)
-PHONE = re.compile(r"[0-9 +()-]*[0-9][0-9 +()-]*")
 
 
 def _required(label):
@@ -50,7 +48,9 @@ class ParticipantForm(BaseForm):
     flat_no = StringField("Numer lokalu", validators=[short(10)])
     postal_code = StringField("Kod pocztowy", validators=[_required("Kod pocztowy"), short(6)])
     area = RadioField("Obszar", choices=p.AREAS, validators=[InputRequired("Wybierz obszar.")])
-    phone = StringField("Telefon kontaktowy", validators=[_required("Telefon"), short(40)])
+    phone = StringField(
+        "Telefon kontaktowy", validators=[_required("Telefon"), short(40), phone_number]
+    )
     email = EmailField(
         "Adres e-mail",
         validators=[
@@ -109,10 +109,10 @@ class ParticipantForm(BaseForm):
             field.errors.clear()  # left empty: one message, not "wrong format" as well
             if self.pesel.data and not self.no_pesel.data:
                 raise ValidationError(
-                    "Podaj datę urodzenia (RRRR-MM-DD) albo popraw PESEL — "
+                    "Podaj datę urodzenia (DD.MM.RRRR) albo popraw PESEL — "
                     "z poprawnego numeru data zostanie odczytana."
                 )
-            raise ValidationError("Podaj datę urodzenia (RRRR-MM-DD).")
+            raise ValidationError("Podaj datę urodzenia (DD.MM.RRRR).")
         if field.data > today_local():
             raise ValidationError("Data urodzenia nie może być w przyszłości.")
         if field.data < EARLIEST_BIRTH:
@@ -126,12 +126,6 @@ class ParticipantForm(BaseForm):
     def validate_postal_code(self, field):
         if field.data and not postal_code_ok(field.data):
             raise ValidationError("Kod pocztowy ma postać NN-NNN, np. 00-950.")
-
-    def validate_phone(self, field):
-        if field.data and not PHONE.fullmatch(field.data):
-            raise ValidationError(
-                "Numer telefonu może zawierać tylko cyfry, spacje i znaki + - ( )."
-            )
 
     def validate_joined_at(self, field):
         if field.data and field.data > today_local():

@@ -1,7 +1,6 @@
 """Forms of the plan wizard: one form per step's text fields, one per kind of row."""
 
 import json
-import re
 
 from wtforms import (
     HiddenField,
@@ -14,8 +13,9 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from services import jsts, plans
-from services.formatting import parse_money
+from services.formatting import money_pl
 from services.identifiers import rspo_ok
+from services.polish_input import month_input, parse_money, parse_month
 
 from .base import BaseForm, long, short
 from .jst import ProfileFields
@@ -191,9 +191,6 @@ class SchoolForm(VersionedForm):
             raise ValidationError("Numer RSPO składa się z samych cyfr (do 10).")
 
 
-MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
-
-
 class ActionForm(VersionedForm):
     title = StringField("Nazwa działania", validators=[DataRequired("Podaj nazwę."), short()])
     goal = _OptionalSelect("Cel operacyjny, któremu służy")
@@ -203,8 +200,8 @@ class ActionForm(VersionedForm):
     schools = _Checkboxes("Szkoły objęte działaniem")
     partners = _Checkboxes("Partnerzy z koalicji")
     responsible = StringField("Odpowiedzialny", validators=[short()])
-    start_month = StringField("Początek (RRRR-MM)", validators=[short(7)])
-    end_month = StringField("Koniec (RRRR-MM)", validators=[short(7)])
+    start_month = StringField("Początek (miesiąc)", validators=[short(10)])
+    end_month = StringField("Koniec (miesiąc)", validators=[short(10)])
     cost = StringField("Koszt w zł", validators=[short(30)])
     funding = StringField("Źródło finansowania", validators=[short()])
     expected_result = TextAreaField("Oczekiwany rezultat", validators=[long()])
@@ -213,31 +210,31 @@ class ActionForm(VersionedForm):
     verification = StringField("Źródło weryfikacji", validators=[short()])
 
     def validate_start_month(self, field):
-        if field.data and not MONTH.fullmatch(field.data):
-            raise ValidationError("Podaj miesiąc jako RRRR-MM, np. 2017-09.")
+        field.data = _month(field.data)
 
     def validate_end_month(self, field):
-        if field.data and not MONTH.fullmatch(field.data):
-            raise ValidationError("Podaj miesiąc jako RRRR-MM, np. 2018-06.")
+        field.data = _month(field.data)
         start = self.start_month.data
-        if field.data and start and MONTH.fullmatch(start) and field.data < start:
+        if field.data and start and not self.start_month.errors and field.data < start:
             raise ValidationError("Koniec nie może być wcześniejszy niż początek.")
 
     def validate_cost(self, field):
-        if not field.data:
-            self.cost_grosze = None
-            return
-        try:
-            grosze = parse_money(field.data)
-        except ValueError as exc:
-            raise ValidationError(
-                "Podaj kwotę w złotych, np. 1 234,56 (najwyżej dwa miejsca po przecinku)."
-            ) from exc
-        if grosze < 0:
-            raise ValidationError("Koszt nie może być ujemny.")
-        if grosze >= 10**15:
-            raise ValidationError("To zbyt duża kwota.")
-        self.cost_grosze = grosze
+        self.cost_grosze = None
+        if field.data:
+            try:
+                self.cost_grosze = parse_money(field.data)
+            except ValueError as exc:
+                raise ValidationError(str(exc)) from exc
+
+
+def _month(text):
+    """“09.2017” or “2017-09” → “2017-09” (stored so, and so sorted); empty stays empty."""
+    if not text:
+        return ""
+    try:
+        return parse_month(text)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 class MeasurementForm(VersionedForm):
@@ -299,6 +296,8 @@ def _show_row(form, kind, row):
     """Put the saved row's values into the form, with the digests of what it shows."""
     if kind == "dzialania":
         form.cost.data = _cost_text(row.cost_grosze)
+        form.start_month.data = month_input(row.start_month)
+        form.end_month.data = month_input(row.end_month)
         form.schools.data = [link.school_id for link in row.school_links]
         form.partners.data = [link.partner_id for link in row.partner_links]
         form.goal.data = row.goal_id
@@ -347,6 +346,37 @@ def merge_row_conflict(kind, form, saved_form, current):
     return changed
 
 
+# Why a select of this plan's rows is empty, and which step fills it: (reason, step).
+EMPTY_CHOICES = {
+    "strategic_goal": (
+        "Plan nie ma jeszcze celów strategicznych — proszę najpierw dodać cel "
+        "strategiczny w kroku „Wizja i cele”.",
+        "wizja",
+    ),
+    "goal": (
+        "Plan nie ma jeszcze celów operacyjnych — proszę najpierw dodać cel operacyjny "
+        "w kroku „Wizja i cele”.",
+        "wizja",
+    ),
+    "schools": ("Plan nie ma jeszcze szkół — proszę je najpierw dodać w kroku „Szkoły”.", "szkoly"),
+    "partners": (
+        "Plan nie ma jeszcze partnerów — proszę ich najpierw dodać w kroku „Koalicja”.",
+        "koalicja",
+    ),
+    "action": (
+        "Plan nie ma jeszcze działań — proszę najpierw dodać działanie w kroku „Działania”.",
+        "dzialania",
+    ),
+}
+
+
+def empty_choice(field):
+    """(reason, step) when a select of the plan's rows offers nothing to choose, else None."""
+    if field.name in EMPTY_CHOICES and not any(v is not None for v, _l in field.choices or []):
+        return EMPTY_CHOICES[field.name]
+    return None
+
+
 def _limit_choices(form, plan_choices):
     for name, key in CHOICE_FIELDS.items():
         if name in form._fields:
@@ -357,9 +387,8 @@ def _limit_choices(form, plan_choices):
 
 
 def _cost_text(grosze):
-    if grosze is None:
-        return ""
-    return f"{grosze // 100},{grosze % 100:02d}"
+    """The cost as shown in its field: “12 500,00” (a plain space, easy to edit)."""
+    return money_pl(grosze).removesuffix("\u00a0zł").replace("\u00a0", " ")
 
 
 def row_values(kind, form):

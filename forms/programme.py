@@ -25,7 +25,7 @@ class ModuleForm(BaseForm):
 
     def validate_start_date(self, field):
         if field.data and field.data.year < 2000:
-            raise ValidationError("Podaj datę z tego stulecia (RRRR-MM-DD).")
+            raise ValidationError("Podaj datę z tego stulecia (DD.MM.RRRR).")
 
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:
@@ -41,7 +41,10 @@ class SessionForm(BaseForm):
     )
     start = StringField("Od (GG:MM)", validators=[DataRequired("Podaj godzinę."), short(5)])
     end = StringField("Do (GG:MM)", validators=[DataRequired("Podaj godzinę."), short(5)])
-    title = StringField("Temat", validators=[DataRequired("Podaj temat."), short()])
+    # ids unique on the module page, which shows this form beside TaskForm (both have a title)
+    title = StringField(
+        "Temat", validators=[DataRequired("Podaj temat."), short()], id="session-title"
+    )
     kind = SelectField("Rodzaj", choices=list(SESSION_KINDS.items()))
 
     def validate_start(self, field):
@@ -56,7 +59,11 @@ class SessionForm(BaseForm):
 
 
 class TaskForm(BaseForm):
-    title = StringField("Zadanie wdrożeniowe", validators=[DataRequired("Podaj tytuł."), short()])
+    title = StringField(
+        "Zadanie wdrożeniowe",
+        validators=[DataRequired("Podaj tytuł."), short()],
+        id="task-title",
+    )
     description = TextAreaField("Opis", validators=[long()])
     due_date = PlDateField("Termin", validators=[Optional()])
 

@@ -35,7 +35,7 @@ class MultiCheckboxField(SelectMultipleField):
 class SurveyForm(BaseForm):
     title = StringField("Tytuł ankiety", validators=[DataRequired("Podaj tytuł."), short()])
     module = SelectField("Moduł", coerce=int, validators=[InputRequired("Wybierz moduł.")])
-    session = SelectField("Zajęcia (opcjonalnie — pusta: cały moduł)", coerce=int)
+    session = SelectField("Zajęcia (opcjonalne; bez wyboru: cały moduł)", coerce=int)
     opens_on = PlDateField("Otwarta od", validators=[Optional()])
     closes_on = PlDateField("Otwarta do", validators=[Optional()])
     experts_see_results = BooleanField("Eksperci widzą wyniki grup roboczych swoich JST")

@@ -1,5 +1,5 @@
 from . import documents, jobs, notify, participants, plans, programme, review, surveys
-from .accounts import ROLES, LoginAttempt, PasswordToken, User, UserSession
+from .accounts import ROLES, LoginAttempt, PasswordLinkRequest, PasswordToken, User, UserSession
 from .audit import AuditLog
 from .base import (
     DB_INT_MAX,
@@ -33,6 +33,7 @@ ALL_MODELS = [
     User,
     UserSession,
     LoginAttempt,
+    PasswordLinkRequest,
     PasswordToken,
     AuditLog,
     Setting,
@@ -62,6 +63,7 @@ __all__ = [
     "Jst",
     "LoginAttempt",
     "OutboxMessage",
+    "PasswordLinkRequest",
     "PasswordToken",
     "SchemaMigration",
     "Setting",

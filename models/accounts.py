@@ -48,6 +48,16 @@ class LoginAttempt(BaseModel):
     at = DateTimeField(default=utcnow, index=True)
 
 
+class PasswordLinkRequest(BaseModel):
+    """A forgot-password request, kept for the throttling window (then deleted). The e-mail is
+    kept only as a hash: most requests name no account."""
+
+    email_hash = CharField(max_length=64, index=True)
+    address = CharField(max_length=64, index=True)
+    sent = BooleanField(default=False)  # a link was sent (counts against the account)
+    at = DateTimeField(default=utcnow, index=True)
+
+
 class PasswordToken(TimestampedModel):
     """A one-time set-password link (first access or reset). Only the hash is stored."""
 

@@ -13,6 +13,9 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "synchronous": "normal",
     "busy_timeout": 10000,
+    # deleted rows (a survey draft with its user, erased personal data) are overwritten with
+    # zeros instead of staying readable in free space
+    "secure_delete": 1,
 }
 
 

@@ -26,6 +26,7 @@ JST_KINDS = {
 PROGRAM_GROUPS = {1: "I", 2: "II", 3: "III", 4: "IV"}
 HEAD_TITLES = ("wójt", "burmistrz", "prezydent miasta", "starosta")
 TEAM_MIN, TEAM_MAX = 2, 4
+PHONE_MAX_LENGTH = 40  # a team member's contact phone, before encryption
 
 
 class Jst(TimestampedModel):
@@ -33,6 +34,10 @@ class Jst(TimestampedModel):
     name_key = CharField(max_length=200, index=True)  # folded for search (no case, no diacritics)
     name_sort = CharField(max_length=800, default="")  # Polish order, see text.sort_key
     kind = CharField(max_length=40)
+    # the name in other cases, as documents print it ("Plan … Gminy X", "… w Powiecie Y");
+    # empty: the documents use services.grammar's suggestion
+    name_genitive = CharField(max_length=200, default="")
+    name_locative = CharField(max_length=200, default="")
     program_group = IntegerField()
     teryt = CharField(max_length=7, default="")
     nip = CharField(max_length=10, default="")
@@ -86,7 +91,7 @@ class TeamMembership(TimestampedModel):
     jst = ForeignKeyField(Jst, backref="memberships", on_delete="CASCADE")
     user = ForeignKeyField(User, backref="memberships", on_delete="CASCADE")
     function = CharField(max_length=200, default="")  # stanowisko
-    phone = CharField(max_length=40, default="")
+    phone_enc = TextField(default="")  # contact phone: a Fernet token (services.crypto)
     joined_at = DateField(null=True)
     left_at = DateField(null=True, index=True)
     left_reason = CharField(max_length=200, default="")
@@ -109,5 +114,40 @@ def m0010_jst_name_sort():
         Jst.update(name_sort=sort_key(jst.name)).where(Jst.id == jst.id).execute()
 
 
+def m0016_jst_name_cases():
+    """The JST's name in the genitive and the locative (documents' grammar)."""
+    migrator = SchemaMigrator.from_database(db.obj)
+    columns = {c.name for c in db.get_columns("jst")}
+    for name, field in (("name_genitive", Jst.name_genitive), ("name_locative", Jst.name_locative)):
+        if name not in columns:
+            migrate(migrator.add_column("jst", name, field))
+
+
+def m0011_encrypt_member_phones():
+    """Team members' contact phones (often the participant's own phone, which is encrypted) are
+    stored encrypted: each value moves to phone_enc, the plaintext is blanked in the same update
+    (no live row version keeps it) and the column dropped."""
+    from services import crypto  # noqa: PLC0415  (as m0041: a data migration needs the keys)
+
+    columns = {c.name for c in db.get_columns("team_membership")}
+    if "phone" not in columns:
+        return
+    migrator = SchemaMigrator.from_database(db.obj)
+    if "phone_enc" not in columns:
+        migrate(migrator.add_column("team_membership", "phone_enc", TeamMembership.phone_enc))
+    rows = db.execute_sql("SELECT id, phone FROM team_membership WHERE phone <> ''").fetchall()
+    mark = db.obj.param
+    for id_, phone in rows:
+        db.execute_sql(
+            f"UPDATE team_membership SET phone_enc = {mark}, phone = '' WHERE id = {mark}",
+            (crypto.encrypt(phone), id_),
+        )
+    migrate(migrator.drop_column("team_membership", "phone"))
+
+
 # numbers 10–19 belong to this area (see models/migrations.py)
-MIGRATIONS = [(10, m0010_jst_name_sort)]
+MIGRATIONS = [
+    (10, m0010_jst_name_sort),
+    (11, m0011_encrypt_member_phones),
+    (16, m0016_jst_name_cases),
+]

@@ -8,7 +8,7 @@ first migration already created the current shape) and an old one both end the s
 from peewee import CharField, DateTimeField, IntegerField
 
 from . import documents, jobs, jst, notify, participants, plans, programme, review, surveys
-from .accounts import LoginAttempt, PasswordToken, User, UserSession
+from .accounts import LoginAttempt, PasswordLinkRequest, PasswordToken, User, UserSession
 from .audit import AuditLog
 from .base import BaseModel, db, utcnow, write_tx
 from .jst import ExpertAssignment, Jst, TeamMembership
@@ -40,10 +40,15 @@ def m0001_foundation():
     )
 
 
+def m0006_password_link_requests():
+    db.create_tables([PasswordLinkRequest], safe=True)
+
+
 # foundation: 1–9 here; every area keeps its own list in its module (see its docstring)
 MIGRATIONS = sorted(
     [
         (1, m0001_foundation),
+        (6, m0006_password_link_requests),
     ]
     + jst.MIGRATIONS
     + plans.MIGRATIONS

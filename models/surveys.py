@@ -1,8 +1,13 @@
 """Models of the evaluation surveys and certificates (issue 10).
 
 Anonymity: SurveyResponse and SurveyAnswer have random (UUID) keys and no user, no time; who has
-answered is a separate table (SurveyDone) that says nothing about what. A draft (SurveyDraft) is
-kept with its user and deleted when the answers are copied, anonymously, on submission.
+answered is a separate table (SurveyDone) that says nothing about what. A submission writes who
+answered and puts the answers into a pool (SurveyPending: random key, no user); a periodic job
+(services.surveys.flush_pending_answers) moves them into SurveyResponse/SurveyAnswer in shuffled
+batches of at least three (or all once the survey closes), in other transactions than the
+submissions, so neither the order of the rows nor a transaction ties an answer to a person. A
+draft (SurveyDraft) is kept with its user and deleted on submission (SQLite: secure_delete zeroes
+it; the flush checkpoints and truncates the WAL).
 
 MODELS: the tables of this area (exported through models.ALL_MODELS).
 MIGRATIONS: [(number, function)], numbers 70–79 belong to this area.
@@ -76,6 +81,15 @@ class SurveyAnswer(BaseModel):
     value = TextField()
 
 
+class SurveyPending(BaseModel):
+    """A submitted response waiting for its batch: no user, no time."""
+
+    id = CharField(primary_key=True, max_length=32, default=_uuid)
+    survey = ForeignKeyField(Survey, on_delete="CASCADE")
+    group = IntegerField(null=True)
+    data = TextField()  # JSON [[question id, value], …]
+
+
 class SurveyDone(BaseModel):
     """Who has answered (once), never what."""
 
@@ -121,6 +135,7 @@ MODELS = [
     SurveyDraft,
     Certificate,
     VerifyAttempt,
+    SurveyPending,
 ]
 
 
@@ -132,7 +147,7 @@ ORDERLESS = [SurveyResponse, SurveyAnswer, SurveyDone]
 
 
 def _create(models):
-    for model in ORDERLESS:
+    for model in (*ORDERLESS, SurveyPending):
         model._meta.without_rowid = is_sqlite()
     db.create_tables(models, safe=True)
 
@@ -158,4 +173,13 @@ def m0071_orderless_answers():
             model.insert_many(rows[model][start : start + 500]).execute()
 
 
-MIGRATIONS = [(70, m0070_surveys), (71, m0071_orderless_answers)]
+def m0072_pending_answers():
+    """Answers wait in a pool for the shuffled batches (see the module's docstring)."""
+    _create([SurveyPending])
+
+
+MIGRATIONS = [
+    (70, m0070_surveys),
+    (71, m0071_orderless_answers),
+    (72, m0072_pending_answers),
+]

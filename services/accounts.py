@@ -6,11 +6,20 @@ from datetime import timedelta
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models import LoginAttempt, PasswordToken, User, UserSession, utcnow, write_tx
+from models import (
+    LoginAttempt,
+    PasswordLinkRequest,
+    PasswordToken,
+    User,
+    UserSession,
+    utcnow,
+    write_tx,
+)
 
 from . import audit
 
-# A hash to compare against when the email is unknown, so both cases cost the same time.
+# A hash to compare against when the email is unknown, so both cases cost the same time: one per
+# hashing method, computed once per process (see dummy_hash).
 _DUMMY_HASH = {}
 
 
@@ -96,17 +105,63 @@ def authenticate(email, password, address, config):
     return user
 
 
+def dummy_hash(method):
+    """The hash an unknown e-mail's password is checked against. Computed once, not per login:
+    computing it costs as much as the check, and an unknown e-mail would take twice as long.
+    The auth blueprint computes it when the app starts, so even the first login costs the same."""
+    if method not in _DUMMY_HASH:
+        _DUMMY_HASH[method] = generate_password_hash("x", method=method)
+    return _DUMMY_HASH[method]
+
+
 def _password_ok(user, password, method):
     if user is None or not user.password_hash:
         # compare against a dummy hash, so an unknown e-mail costs the same time
-        dummy = _DUMMY_HASH.setdefault(method, generate_password_hash("x", method=method))
-        check_password_hash(dummy, password)
+        check_password_hash(dummy_hash(method), password)
         return False
     return check_password_hash(user.password_hash, password) and user.active
 
 
 def prune_login_attempts(config):
     LoginAttempt.delete().where(LoginAttempt.at < utcnow() - config["LOGIN_WINDOW"]).execute()
+
+
+def request_password_link(email, address, config):
+    """A forgot-password request: the user to send a set-password link to, or None — no such
+    active account, or throttled: PASSWORD_LINK_MAX_ACCOUNT links sent to one account or
+    PASSWORD_LINK_MAX_ADDRESS requests from one address per PASSWORD_LINK_WINDOW (a flood neither
+    fills a mailbox nor probes addresses). The form answers the same in every case. A throttled
+    account keeps the last link it was sent (a new link would end it)."""
+    email = normalize_email(email)
+    email_hash = sha256(email)
+    now = utcnow()
+    with write_tx():
+        PasswordLinkRequest.delete().where(
+            PasswordLinkRequest.at < now - config["PASSWORD_LINK_WINDOW"]
+        ).execute()
+        sent_to_account = (
+            PasswordLinkRequest.select()
+            .where((PasswordLinkRequest.email_hash == email_hash) & PasswordLinkRequest.sent)
+            .count()
+        )
+        from_address = (
+            PasswordLinkRequest.select().where(PasswordLinkRequest.address == address).count()
+        )
+        request = PasswordLinkRequest.create(email_hash=email_hash, address=address)
+        if (
+            sent_to_account >= config["PASSWORD_LINK_MAX_ACCOUNT"]
+            or from_address >= config["PASSWORD_LINK_MAX_ADDRESS"]
+        ):
+            audit.record(
+                "password_link_throttled", subject=f"email-hash:{email_hash[:12]}", address=address
+            )
+            return None
+        user = User.get_or_none(User.email == email)
+        if user is None or not user.active:
+            return None
+        request.sent = True
+        request.save()
+    return user
 
 
 def issue_password_link(user, actor, address, config):

@@ -10,11 +10,16 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 _state = {}
 
 
+class KeysUnavailable(RuntimeError):
+    """Stored personal data does not decrypt with the configured keys (wrong or missing PII_KEYS):
+    the pages show "Dane osobowe są chwilowo niedostępne" (503), /healthz answers 503."""
+
+
 def configure(keys):
     """Called by create_app with the PII_KEYS setting."""
     parsed = [k.strip() for k in (keys or "").split(",") if k.strip()]
+    _state.clear()
     if not parsed:
-        _state.clear()
         return
     _state["fernet"] = MultiFernet([Fernet(k.encode()) for k in parsed])
     _state["hash_key"] = hashlib.sha256(b"planjst-lookup:" + parsed[0].encode()).digest()
@@ -22,8 +27,17 @@ def configure(keys):
 
 def _fernet():
     if "fernet" not in _state:
-        raise RuntimeError("PII_KEYS is not configured")
+        raise KeysUnavailable("PII_KEYS is not configured")
     return _state["fernet"]
+
+
+def keys_verified():
+    """Whether these keys have decrypted stored data in this process (services.pii_keys)."""
+    return _state.get("verified", False)
+
+
+def mark_verified():
+    _state["verified"] = True
 
 
 def encrypt(value):
@@ -39,12 +53,15 @@ def decrypt(token):
     try:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken as exc:
-        raise RuntimeError("personal data cannot be decrypted with the configured keys") from exc
+        raise KeysUnavailable("personal data cannot be decrypted with the configured keys") from exc
 
 
 def rotate(token):
     """The same value encrypted with the first (newest) key."""
-    return _fernet().rotate(token.encode()).decode() if token else ""
+    try:
+        return _fernet().rotate(token.encode()).decode() if token else ""
+    except InvalidToken as exc:
+        raise KeysUnavailable("personal data cannot be decrypted with the configured keys") from exc
 
 
 def encrypt_bytes(data):
@@ -56,11 +73,14 @@ def decrypt_bytes(token):
     try:
         return _fernet().decrypt(bytes(token))
     except InvalidToken as exc:
-        raise RuntimeError("a stored file cannot be decrypted with the configured keys") from exc
+        raise KeysUnavailable("a stored file cannot be decrypted with the configured keys") from exc
 
 
 def rotate_bytes(token):
-    return _fernet().rotate(bytes(token))
+    try:
+        return _fernet().rotate(bytes(token))
+    except InvalidToken as exc:
+        raise KeysUnavailable("a stored file cannot be decrypted with the configured keys") from exc
 
 
 def is_token(data):

@@ -8,8 +8,9 @@ import re
 from peewee import fn
 
 from models import JST_KINDS, PROGRAM_GROUPS, TEAM_MAX, Jst, TeamMembership, User, write_tx
+from models.jst import PHONE_MAX_LENGTH
 
-from . import accounts, audit, exports, jst_rules, jsts
+from . import accounts, audit, crypto, exports, jst_rules, jsts
 from .text import clean, fold
 
 MAX_BYTES = 256 * 1024
@@ -75,7 +76,7 @@ _MEMBER_LIMITS = {
     "email": User.email.max_length,
     "full_name": User.full_name.max_length,
     "function": TeamMembership.function.max_length,
-    "phone": TeamMembership.phone.max_length,
+    "phone": PHONE_MAX_LENGTH,
 }
 
 
@@ -248,7 +249,10 @@ def import_members(checked, actor, hash_method, address=""):
         for _number, row, _reasons in checked:
             user = accounts.create_user(row["email"], row["full_name"], "participant", hash_method)
             TeamMembership.create(
-                jst=row["jst"], user=user, function=row["function"], phone=row["phone"]
+                jst=row["jst"],
+                user=user,
+                function=row["function"],
+                phone_enc=crypto.encrypt(row["phone"]),
             )
             users.append(user)
         audit.record("members_imported", actor=actor, address=address, details=f"{len(users)} osób")

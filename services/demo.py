@@ -4,7 +4,8 @@ from datetime import date
 
 from models import JST_KINDS, ExpertAssignment, Jst, TeamMembership, User, write_tx
 
-from . import accounts, participants, plans, programme, review, settings, surveys
+from . import accounts, crypto, participants, plans, programme, review, settings, surveys
+from . import jsts as jsts_service
 from .identifiers import TERYT_KIND_DIGIT, VOIVODESHIPS, make_nip, make_regon
 from .text import fold
 
@@ -72,6 +73,21 @@ JSTS = [
         signatory1_name="Tomasz Próbny",
         signatory1_function="Burmistrz Gminy i Miasta",
     ),
+    dict(
+        name="Miasto Nadrzeczne",
+        kind="miasto_na_prawach_powiatu",
+        program_group=2,
+        teryt="1461011",
+        street="pl. Ratuszowy 1",
+        postal_code="00-905",
+        city="Nadrzeczne",
+        head_title="prezydent miasta",
+        head_name="Halina Prezydencka",
+        signatory1_name="Halina Prezydencka",
+        signatory1_function="Prezydent Miasta",
+        countersignatory_name="Roman Skarbowy",
+        countersignatory_function="Skarbnik Miasta",
+    ),
 ]
 
 PARTICIPANTS = [
@@ -83,6 +99,8 @@ PARTICIPANTS = [
     ("Krzysztof Śliwiński", "główny specjalista ds. oświaty"),
     ("Małgorzata Żurawska", "sekretarz gminy"),
     ("Tadeusz Ćwikliński", "inspektor ds. oświaty"),
+    ("Beata Rzeczna-Miejska", "dyrektor wydziału edukacji"),
+    ("Grzegorz Nadbrzeżny", "zastępca dyrektora wydziału edukacji"),
 ]
 
 
@@ -90,6 +108,7 @@ ORE_DEMO = {
     "ore_nip": make_nip(997),
     "ore_regon": make_regon(997),
     "ore_contact": "Anna Koordynacyjna, koordynacja@example.org, +48 22 000 00 00",
+    "project_number": "POWR.02.10.00-00-0000/17",  # fictitious
 }
 
 
@@ -107,7 +126,7 @@ def seed(password, hash_method):
             jst = Jst.get_or_none(Jst.name == spec["name"])
             if jst is None:
                 jst = Jst.create(
-                    **spec,
+                    **jsts_service.with_name_cases(spec),
                     name_key=fold(spec["name"]),
                     nip=make_nip(i * 7),
                     regon=make_regon(i * 7),
@@ -134,7 +153,7 @@ def seed(password, hash_method):
                         jst=jst,
                         user=user,
                         function=function,
-                        phone=f"+48 600 000 {k:03d}",
+                        phone_enc=crypto.encrypt(f"+48 600 000 {k:03d}"),
                         joined_at=date(2017, 4, 5),
                     )
     # ORE's data on the agreement: fictitious, and only where the settings are still empty
@@ -144,6 +163,7 @@ def seed(password, hash_method):
     for area in (plans, participants, review, programme, surveys):
         with write_tx():
             area.seed_demo(ctx)
+    surveys.flush_pending_answers()  # the closed demo survey's answers reach its results
     return [(u.email, u.role_label) for u in users.values()]
 
 

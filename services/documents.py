@@ -10,26 +10,40 @@ import zipfile
 from collections import OrderedDict
 from copy import deepcopy
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import segno
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.parts.hdrftr import FooterPart, HeaderPart
+from docx.shared import Mm
 from docxcompose.composer import Composer
-from docxtpl import DocxTemplate
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 from peewee import JOIN, fn
 
 from models import Jst, TeamMembership, User, write_tx
 from models.documents import DocumentTemplate, SignedCopy
+from models.participants import ParticipantData
 from models.plans import Plan, PlanEvent, PlanVersion
+from models.programme import ModuleSession
 
-from . import audit, crypto, jst_rules, participants, plans, settings, uploads
-from .formatting import date_pl, month_pl
+from . import (
+    audit,
+    crypto,
+    grammar,
+    jst_rules,
+    participants,
+    plans,
+    settings,
+    template_sandbox,
+    uploads,
+)
+from .formatting import date_pl, date_range_pl, month_pl
 from .text import clean, slugify
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "doc_templates"
@@ -87,16 +101,18 @@ ORE_SETTINGS = {
     "ore_representative_function": "function",
     "ore_contact": "contact",
 }
+# ORE's data printed where it is known, never required
+ORE_EXTRA = {"ore_name_genitive": "name_genitive", "ore_place": "place", "ore_dpo_contact": "dpo"}
+# what a document prints where a value is missing: a line to write it in by hand
+LINE = "……………………………………"
+DRAFT_MARK = "WERSJA ROBOCZA — dokument niekompletny lub niezatwierdzony"
+AUTHOR = "Ośrodek Rozwoju Edukacji"
 # who accepted a plan, as its title page says it: "zatwierdzony przez …"
 ACCEPTED_BY = {
     "expert": "eksperta opiekuna",
     "coordinator": "koordynatora projektu",
     "admin": "administratora",
 }
-
-
-# the agreement's participle agrees with the JST's kind: Gmina …, Powiat …, Miasto …
-REPRESENTED = {"powiat": "reprezentowany", "miasto_na_prawach_powiatu": "reprezentowane"}
 
 
 class DocumentIncomplete(Exception):
@@ -114,14 +130,58 @@ class TemplateRefused(Exception):
 
 def _common(draft):
     values = settings.get_all()
+    retention = values["retention_until"]
     return {
         "programme": values["programme_name"],
         "footer": values["document_footer"],
         "clause": values["data_protection_clause"],
-        "ore": {key: values[name] for name, key in ORE_SETTINGS.items()},
+        "ore": {key: values[name] for name, key in {**ORE_SETTINGS, **ORE_EXTRA}.items()},
+        "project": {
+            "title": values["project_title"] or LINE,
+            "number": values["project_number"] or LINE,
+            "measure": values["project_measure"],
+        },
+        "rodo": {
+            "authority": values["managing_authority"],
+            "authority_dpo": values["managing_authority_dpo"] or LINE,
+            "legal_acts": values["legal_acts"],
+            "retention": date_pl(date.fromisoformat(retention), document=True)
+            if retention
+            else LINE,
+        },
+        "term_end": date_pl(date.fromisoformat(values["programme_end"]), document=True)
+        if values["programme_end"]
+        else LINE,
         "date": date_pl(date.today(), document=True),
         "draft": draft,
+        "mark": DRAFT_MARK if draft else "",
+        "logo": settings.logo(),
     }
+
+
+def _jst_names(values, jst):
+    """The JST's values (a dict, maybe frozen in a plan version) with its name in the
+    genitive and the locative: those stored on the JST while its name is the same, else the
+    suggestion; `in_name`: "w Powiecie Testowym"."""
+    genitive, locative = grammar.suggest_cases(values["name"])
+    if jst is not None and jst.name == values["name"]:
+        genitive = jst.name_genitive or genitive
+        locative = jst.name_locative or locative
+    address = " ".join(p for p in (values.get("postal_code", ""), values.get("city", "")) if p)
+    return values | {
+        "name_genitive": genitive,
+        "name_locative": locative,
+        "in_name": grammar.locative_phrase(locative),
+        "address": ", ".join(p for p in (values.get("street", ""), address) if p) or LINE,
+        "head": " ".join(p for p in (values.get("head_title", ""), values.get("head_name", "")))
+        or LINE,
+        "teryt": values.get("teryt") or LINE,
+    }
+
+
+def _lined(values, keep=()):
+    """Empty values replaced by a line to write on (except those in `keep`)."""
+    return {k: v if v or k in keep else LINE for k, v in values.items()}
 
 
 def _missing_ore_settings():
@@ -141,7 +201,20 @@ def declaration_context(user, actor=None):
     else:
         data = participants.declaration_data(user, actor) or {}
     missing = participants.missing_fields(user)
-    return {**_common(bool(missing)), "p": _plain(data or _EMPTY_DECLARATION)}, missing
+    return declaration_of(data, missing, _common(bool(missing))), missing
+
+
+def declaration_of(data, missing, common):
+    """A declaration's context of the participant's printable data (declaration_data), what is
+    missing and _common(bool(missing)) — a batch loads them in bulk (batches.load_items)."""
+    person = data or _EMPTY_DECLARATION
+    sex = {"kobieta": "K", "mężczyzna": "M"}.get(person["sex_label"], "")
+    sex = sex or grammar.sex_from_pesel(person["pesel"])
+    return {
+        **common,
+        "p": _lined(_plain(person), keep=("flat_no",)),
+        "g": grammar.person_words(sex),
+    }
 
 
 _EMPTY_DECLARATION = dict.fromkeys(
@@ -182,10 +255,12 @@ def agreement_context(jst):
         missing.append("szkoły objęte wspomaganiem (krok „Szkoły” planu)")
     missing += _missing_ore_settings()
     signatories, countersignatory = _signatories(content["jst"])
+    words = grammar.jst_words(jst.kind, jst.name)
     context = {
         **_common(bool(missing)),
-        "jst": content["jst"],
-        "represented": REPRESENTED.get(jst.kind, "reprezentowana"),
+        "jst": _jst_names(content["jst"], jst),
+        "represented": words["reprezentowana"],
+        "called": words["zwana"],
         "agreement_date": jst.agreement_date,
         "signatories": signatories,
         "countersignatory": countersignatory,
@@ -220,17 +295,25 @@ def plan_context(jst, version=None):
         status_label = content["status_label"]
     accepted = plan.status == "accepted" and frozen is not None and frozen.id == last.id
     decision = _acceptance(plan) if accepted else None
+    editable = version is None and plan.status in plans.EDITABLE
     if frozen is None:
-        number, printed = plans.next_version_number(plan), date.today()
+        number, printed = "", date.today()
+        version_label = (
+            f"Wersja robocza (zmiany po wersji {last.number})"
+            if last is not None
+            else "Wersja robocza (plan jeszcze nie przekazany do opiniowania)"
+        )
     else:
         number = frozen.number
         printed = decision.at if decision else frozen.submitted_at
+        version_label = f"Wersja {number}"
     diagnosis = [
         (label, content["texts"].get(field, "")) for field, label in plans.TEXT_FIELDS["diagnoza"]
     ]
     signatories, countersignatory = _signatories(content["jst"])
+    status_label = "Zatwierdzony" if accepted else status_label
     context = {
-        **_common(version is None and plan.status in plans.EDITABLE),
+        **_common(editable),
         **{
             key: content[key]
             for key in (
@@ -244,13 +327,16 @@ def plan_context(jst, version=None):
                 "risks",
             )
         },
+        "jst": _jst_names(content["jst"], jst),
         "actions": [a | {"period": _period(a)} for a in content["actions"]],
         "signatories": signatories,
         "countersignatory": countersignatory,
         "date": printed,
         "diagnosis": diagnosis,
         "version": number,
-        "status_label": "Zatwierdzony" if accepted else status_label,
+        "version_label": version_label,
+        "status_label": status_label,
+        "mark": _plan_mark(editable, accepted, status_label),
         "accepted": accepted,
         "accepted_by": ACCEPTED_BY.get(decision.actor.role, "")
         if decision and decision.actor
@@ -259,6 +345,16 @@ def plan_context(jst, version=None):
     if frozen is not None:  # a version is frozen only when nothing blocked its submission
         return _plain(context), []
     return _plain(context), [m for _s, _a, m in plans.blocking(plans.missing_items(plan))]
+
+
+def _plan_mark(editable, accepted, status_label):
+    """What the header of every page says: a draft, a version not accepted (not to be signed),
+    or nothing for the accepted version."""
+    if editable:
+        return DRAFT_MARK
+    if accepted:
+        return ""
+    return f"WERSJA NIEZATWIERDZONA ({status_label.lower()}) — nie do podpisu"
 
 
 def _period(action):
@@ -281,7 +377,13 @@ def _acceptance(plan):
 def attendance_context(module, group):
     from . import programme  # noqa: PLC0415 (the programme area builds on documents)
 
-    return _plain({**_common(False), **programme.attendance_list_context(module, group)}), []
+    values = programme.attendance_list_context(module, group)
+    days = [module.start_date + timedelta(days=i) for i in range(len(values["days"]))]
+    values["days"] = [date_pl(day, document=True) for day in days]
+    values["module"] = values["module"] | {
+        "dates": date_range_pl(module.start_date, module.end_date)
+    }
+    return _plain({**_common(False), **values}), []
 
 
 def certificate_context(certificate, verify_url):
@@ -297,6 +399,9 @@ def certificate_context(certificate, verify_url):
         .first()
     )
     start, end = (date.fromisoformat(values[k]) for k in ("programme_start", "programme_end"))
+    modules = programme.modules()
+    minutes = _session_minutes([m.id for m in modules])
+    record = ParticipantData.get_or_none(ParticipantData.user == certificate.user_id)
     context = {
         **_common(False),
         "programme": certificate.programme,
@@ -304,17 +409,43 @@ def certificate_context(certificate, verify_url):
             "number": certificate.number,
             "name": certificate.full_name,
             "jst": membership.jst.name if membership else "",
+            "jst_genitive": (
+                membership.jst.name_genitive or grammar.suggest_cases(membership.jst.name)[0]
+            )
+            if membership
+            else LINE,
             "issued_on": certificate.issued_on,
             "period": f"{date_pl(start, document=True)} – {date_pl(end, document=True)}",
             "modules": [
-                {"number": m.number, "dates": programme.module_dates(m)}
-                for m in programme.modules()
+                {
+                    "number": m.number,
+                    "dates": date_range_pl(m.start_date, m.end_date),
+                    "hours": grammar.hours_pl(minutes.get(m.id, 0) / 60),
+                }
+                for m in modules
             ],
+            "hours": grammar.hours_pl(sum(minutes.values()) / 60),
+            "legal_basis": values["certificate_legal_basis"],
             "verify_url": verify_url,
+            "qr": verify_url,  # render() prints it as a QR code
             "code": certificate.code,
         },
+        "g": grammar.person_words(record.sex if record else ""),
     }
     return _plain(context)
+
+
+def _session_minutes(module_ids):
+    """{module id: minutes of its sessions} (one query)."""
+    minutes = {}
+    for session in ModuleSession.select().where(ModuleSession.module.in_(module_ids)):
+        try:
+            start, end = (datetime.strptime(t, "%H:%M") for t in (session.start, session.end))
+        except ValueError:
+            continue
+        gap = (end - start).total_seconds() // 60
+        minutes[session.module_id] = minutes.get(session.module_id, 0) + max(gap, 0)
+    return minutes
 
 
 def build_context(kind, obj, actor=None, version=None):
@@ -328,7 +459,8 @@ def build_context(kind, obj, actor=None, version=None):
 
 
 def _plain(value):
-    """Plain values for a template: text cleaned of characters XML forbids, dates in Polish."""
+    """Plain values for a template: text cleaned of characters XML forbids and of tabs, dates
+    in Polish."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -338,7 +470,8 @@ def _plain(value):
     if isinstance(value, date):
         return date_pl(value, document=True)
     if isinstance(value, str):
-        return clean(value)
+        # a tab would jump to the next tab stop, out of a table's cell: a space instead
+        return clean(value).replace("\t", " ")
     if value is None:
         return ""
     return value
@@ -346,7 +479,16 @@ def _plain(value):
 
 # what a document prints besides its data: the date of printing, a plan version's decision
 # (the agreement's participle follows from the JST's kind, printed anyway)
-_NOT_DATA = {"date", "status_label", "accepted", "accepted_by", "represented"}
+_NOT_DATA = {
+    "date",
+    "status_label",
+    "accepted",
+    "accepted_by",
+    "represented",
+    "called",
+    "mark",
+    "logo",
+}
 
 
 def fingerprint(context):
@@ -359,9 +501,9 @@ def fingerprint(context):
 # ---------- rendering ----------
 
 
-class _Sandbox(SandboxedEnvironment):
+class _Sandbox(template_sandbox.LimitedSandbox):
     """Compiles each template part once: rendering a batch reuses the compiled parts (keyed by
-    their source, so a new template version compiles anew)."""
+    their source, so a new template version compiles anew). Limits: see template_sandbox."""
 
     def __init__(self):
         super().__init__(autoescape=True, undefined=StrictUndefined)
@@ -399,10 +541,42 @@ def template_bytes(kind):
 def render(kind, context, template=None):
     """The .docx bytes (a fresh DocxTemplate per render: it is not thread-safe)."""
     doc = DocxTemplate(io.BytesIO(template if template is not None else template_bytes(kind)))
-    doc.render(context, jinja_env=sandbox(), autoescape=True)
+    doc.render(_with_images(doc, context), jinja_env=sandbox(), autoescape=True)
+    _set_properties(doc.docx.core_properties, kind, context)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _with_images(doc, context):
+    """The context with its images for this rendering: the logo strip (bytes) and the
+    certificate's verification link (a QR code)."""
+    context = dict(context)
+    if context.get("logo"):
+        context["logo"] = InlineImage(doc, io.BytesIO(context["logo"]), height=Mm(14))
+    certificate = context.get("c")
+    if isinstance(certificate, dict) and certificate.get("qr"):
+        png = io.BytesIO()
+        segno.make(certificate["qr"], error="m").save(png, kind="png", scale=8, border=2)
+        png.seek(0)
+        context["c"] = certificate | {"qr": InlineImage(doc, png, width=Mm(28))}
+    return context
+
+
+def _set_properties(properties, kind, context):
+    """Title, subject, author, language and the dates of this rendering (python-docx's
+    defaults say "python-docx", 2013)."""
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    ore = context.get("ore") if isinstance(context.get("ore"), dict) else {}
+    properties.title = KINDS[kind].label
+    properties.subject = str(context.get("programme", ""))[:255]
+    properties.author = properties.last_modified_by = ore.get("name") or AUTHOR
+    properties.language = "pl-PL"
+    properties.keywords = ""
+    properties.comments = ""
+    properties.created = properties.modified = now
+    properties.last_printed = now
+    properties.revision = 1
 
 
 def filename(kind, name, version=None):
@@ -469,6 +643,7 @@ def sample_context(kind):
         head_title="wójt",
         head_name="Jan Wzorcowy",
     )
+    jst = _jst_names(jst, None)
     common = _common(True)
     if kind == "zaswiadczenie":
         return {
@@ -479,21 +654,26 @@ def sample_context(kind):
                 "jst": "Gmina Przykładowo",
                 "issued_on": "17 listopada 2017 r.",
                 "period": "5 kwietnia 2017 r. – 17 listopada 2017 r.",
-                "modules": [{"number": 1, "dates": "05.04.2017 – 07.04.2017"}],
+                "jst_genitive": "Gminy Przykładowo",
+                "modules": [{"number": 1, "dates": "5–7 kwietnia 2017 r.", "hours": "13 godzin"}],
+                "hours": "13 godzin",
+                "legal_basis": "Podstawa prawna",
                 "verify_url": "https://planjst.example.org/zaswiadczenie/kod",
+                "qr": "https://planjst.example.org/zaswiadczenie/kod",
                 "code": "kod",
             },
+            "g": grammar.person_words("K"),
         }
     if kind == "lista_obecnosci":
         return {
             **common,
             "module": {
                 "number": 1,
-                "dates": "05.04.2017 – 07.04.2017",
+                "dates": "5–7 kwietnia 2017 r.",
                 "venue": "Centrum Szkoleniowe",
             },
             "group": 1,
-            "days": ["05.04.2017", "06.04.2017", "07.04.2017"],
+            "days": ["5 kwietnia 2017 r.", "6 kwietnia 2017 r.", "7 kwietnia 2017 r."],
             "people": [{"name": "Anna Przykładowa", "jst": "Gmina Przykładowo"}],
         }
     if kind == "oswiadczenie":
@@ -504,13 +684,14 @@ def sample_context(kind):
             pesel="00000000000",
             institution="Gmina Przykładowo",
         )
-        return {**common, "p": person}
+        return {**common, "p": person, "g": grammar.person_words("K")}
     if kind == "deklaracja":
         signatory = {"name": "Jan Wzorcowy", "function": "Wójt"}
         return {
             **common,
             "jst": jst,
             "represented": "reprezentowana",
+            "called": "zwana",
             "agreement_date": "20 marca 2017 r.",
             "signatories": [signatory],
             "countersignatory": signatory,
@@ -579,6 +760,7 @@ def sample_context(kind):
         "signatories": [{"name": "Jan Wzorcowy", "function": "Wójt"}],
         "countersignatory": {"name": "Ewa Skarbowa", "function": "Skarbnik Gminy"},
         "version": 1,
+        "version_label": "Wersja 1",
         "status_label": "Zatwierdzony",
         "accepted": True,
         "accepted_by": "eksperta opiekuna",
@@ -636,7 +818,8 @@ def check_template(kind, data):
     )
     for context, which, empty in samples:
         try:
-            render(kind, context, template=data)
+            with template_sandbox.limits(template_sandbox.UPLOAD_SECONDS):
+                render(kind, context, template=data)
         except TemplateError as exc:
             reason, word = _reason(exc, empty)
             fragment = _fragment(exc, document, word)
@@ -657,6 +840,8 @@ def _reason(exc, empty):
     empty: the error came with the optional parts empty."""
     text = str(exc)
     quoted = re.findall(r"'([^']*)'", text)
+    if isinstance(exc, template_sandbox.TemplateLimitExceeded):
+        return f"{text}.", ""
     if isinstance(exc, SecurityError):
         name = quoted[0] if quoted else ""
         return (
@@ -928,10 +1113,10 @@ def zip_stream(kind, items, template):
     yield sink.take()
 
 
-def merged(kind, items):
+def merged(kind, items, template=None):
     """One .docx with every document of the batch, each in its own section: from a new page,
     pages numbered from 1, its own header and footer (so the draft mark only on drafts)."""
-    template = template_bytes(kind)
+    template = template if template is not None else template_bytes(kind)
     composer = None
     for _name, context, _missing in items:
         document = Document(io.BytesIO(render(kind, context, template)))

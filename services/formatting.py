@@ -1,7 +1,7 @@
 """Dates and money the Polish way (Babel, pl_PL: non-breaking spaces U+00A0)."""
 
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _format_date
@@ -25,6 +25,18 @@ def date_pl(value, document=False):
         value = local(value).date()
     text = _format_date(value, "d MMMM y", locale="pl_PL")
     return f"{text} r." if document else text
+
+
+def date_range_pl(start, end):
+    """“5–7 kwietnia 2017 r.”, “30 marca – 1 kwietnia 2017 r.”, across years both in full."""
+    if start == end:
+        return date_pl(start, document=True)
+    if start.year != end.year:
+        return f"{date_pl(start, document=True)} – {date_pl(end, document=True)}"
+    if start.month != end.month:
+        first = _format_date(start, "d MMMM", locale="pl_PL")
+        return f"{first} – {date_pl(end, document=True)}"
+    return f"{start.day}–{date_pl(end, document=True)}"
 
 
 def month_pl(value):
@@ -51,21 +63,6 @@ def money_pl(grosze):
     return format_decimal(amount, format="#,##0.00", locale="pl_PL") + "\u00a0zł"
 
 
-def parse_money(text):
-    """“1 234,56” (spaces, NBSP, comma or dot) → integer grosze; ValueError when not a sum."""
-    cleaned = (text or "").replace("\u00a0", "").replace(" ", "").replace("zł", "")
-    cleaned = cleaned.replace(",", ".")
-    if len(cleaned) > 20:
-        raise ValueError("To zbyt duża kwota.")
-    try:
-        amount = Decimal(cleaned)
-        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-            raise ValueError("Kwota może mieć najwyżej dwa miejsca po przecinku.")
-    except InvalidOperation as exc:
-        raise ValueError("To nie jest kwota.") from exc
-    return int(amount * 100)
-
-
 def today_local():
     return datetime.now(TZ).date()
 
@@ -73,10 +70,10 @@ def today_local():
 __all__ = [
     "date",
     "date_pl",
+    "date_range_pl",
     "datetime_pl",
     "local",
     "money_pl",
     "month_pl",
-    "parse_money",
     "today_local",
 ]

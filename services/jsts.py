@@ -17,7 +17,7 @@ from models import (
     write_tx,
 )
 
-from . import accounts, audit
+from . import accounts, audit, crypto, grammar
 from .jst_rules import (  # noqa: F401 (part of this service's interface)
     default_group,
     missing_for_documents,
@@ -27,7 +27,16 @@ from .text import fold
 PER_PAGE = 50
 STATUS_LABELS = {"active": "uczestniczy", "withdrawn": "wycofała się"}
 # fields a coordinator edits (the team edits the profile part in the wizard)
-IDENTITY_FIELDS = ("name", "kind", "program_group", "teryt", "nip", "regon")
+IDENTITY_FIELDS = (
+    "name",
+    "kind",
+    "program_group",
+    "teryt",
+    "nip",
+    "regon",
+    "name_genitive",
+    "name_locative",
+)
 PROFILE_FIELDS = (
     "street",
     "postal_code",
@@ -126,13 +135,18 @@ def visible_jsts(ids):
     return list(query)
 
 
-def current_members(jst):
-    return list(
+def current_members(jst, with_phones=False):
+    """The current team; `with_phones`: each membership's .phone holds the decrypted contact
+    phone (for those who may see the team's contacts)."""
+    members = list(
         TeamMembership.select(TeamMembership, User)
         .join(User)
         .where((TeamMembership.jst == jst) & TeamMembership.left_at.is_null())
         .order_by(TeamMembership.id)
     )
+    for member in members:
+        member.phone = crypto.decrypt(member.phone_enc) if with_phones else ""
+    return members
 
 
 def former_members(jst):
@@ -182,6 +196,7 @@ def duplicate_error(name, teryt, exclude_id=None):
 def save_jst(jst, data, actor, address="", expected_version=None):
     """Create (jst=None) or update a JST from `data` (field → value); raises Conflict when
     the record changed since `expected_version`."""
+    data = with_name_cases(data)
     with write_tx():
         if jst is None:
             jst = Jst(**data)
@@ -198,6 +213,17 @@ def save_jst(jst, data, actor, address="", expected_version=None):
         fresh.save()
         audit.record("jst_updated", actor=actor, subject=f"jst:{fresh.id}", address=address)
         return fresh
+
+
+def with_name_cases(data):
+    """`data` with the name's genitive and locative suggested where they are left empty."""
+    if "name" not in data:
+        return data
+    genitive, locative = grammar.suggest_cases(data["name"])
+    return data | {
+        "name_genitive": (data.get("name_genitive") or "").strip() or genitive,
+        "name_locative": (data.get("name_locative") or "").strip() or locative,
+    }
 
 
 def _lock(model, id_):
@@ -256,7 +282,11 @@ def add_member(jst, email, full_name, function, phone, actor, hash_method, addre
                     "uczestnik może należeć tylko do jednej JST."
                 )
         TeamMembership.create(
-            jst=jst, user=user, function=function, phone=phone, joined_at=date.today()
+            jst=jst,
+            user=user,
+            function=function,
+            phone_enc=crypto.encrypt(phone),
+            joined_at=date.today(),
         )
         audit.record(
             "member_added", actor=actor, subject=f"jst:{jst.id} user:{user.id}", address=address
@@ -272,7 +302,8 @@ def leave_member(membership, left_at, reason, actor, address=""):
             raise TeamRuleError("Odejście tej osoby zostało już zapisane.")
         fresh.left_at = left_at
         fresh.left_reason = reason
-        fresh.save()
+        # only these: the phone token read above may be re-encrypted meanwhile (pii_keys)
+        fresh.save(only=[TeamMembership.left_at, TeamMembership.left_reason])
         audit.record(
             "member_left",
             actor=actor,

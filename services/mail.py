@@ -1,4 +1,5 @@
-"""Outgoing mail: queued in the outbox inside the caller's transaction, sent by a worker."""
+"""Outgoing mail: queued in the outbox inside the caller's transaction, sent by a worker. A sent
+message keeps its recipient and subject, not its body (which may hold a set-password link)."""
 
 import smtplib
 from email.message import EmailMessage
@@ -66,11 +67,16 @@ def send_pending(config, send=None, limit=100):
         except (OSError, smtplib.SMTPException) as exc:
             row.attempts += 1
             row.last_error = str(exc)[:500]
+            if row.attempts >= MAX_ATTEMPTS:
+                row.body = ""  # given up: nothing to keep a link for
             row.save()
             failed += 1
         else:
             row.sent_at = utcnow()
             row.attempts += 1
+            # The body may hold a set-password link: once sent, the outbox (and its backups) must
+            # not hold a usable one. To, subject and time stay as the record of what was sent.
+            row.body = ""
             row.save()
             preferences.clear_bounce(row.to)
             sent += 1

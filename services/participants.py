@@ -8,7 +8,7 @@ from models import Jst, TeamMembership, User, utcnow, write_tx
 from models.documents import SignedCopy
 from models.participants import ENCRYPTED, ParticipantData
 
-from . import audit, crypto, exports, jobs
+from . import audit, crypto, exports, jobs, pii_keys
 from .identifiers import VOIVODESHIPS
 
 EDUCATION = [
@@ -238,8 +238,11 @@ def joined_on(user):
 def save_leaving(user, left_at, status, actor, address=""):
     with write_tx():
         record = _record(user) or ParticipantData.create(user=user)
-        record.left_at, record.leaving_status = left_at, status
-        record.save()
+        # only these columns: writing back the whole record read above would undo a save or a
+        # key rotation (pii_keys) of the encrypted ones that committed in between
+        ParticipantData.update(left_at=left_at, leaving_status=status).where(
+            ParticipantData.id == record.id
+        ).execute()
         audit.record(
             "pii_written",
             actor=actor,
@@ -251,7 +254,11 @@ def save_leaving(user, left_at, status, actor, address=""):
 
 def missing_fields(user):
     """Polish labels of what the declaration still needs; [] when the data is complete."""
-    values = _decrypted(_record(user), user)
+    return missing_in(_decrypted(_record(user), user))
+
+
+def missing_in(values):
+    """missing_fields of the decrypted values (None: nothing stored)."""
     if values is None:
         return ["wszystkie dane uczestnika"]
     missing = [LABELS[name] for name in REQUIRED if not values.get(name)]
@@ -260,20 +267,6 @@ def missing_fields(user):
     if not values["clause_accepted_at"]:
         missing.append(LABELS["clause"])
     return missing
-
-
-def status_list():
-    """Every current participant with their JST and whether their data is complete:
-    [(user, jst name, complete)], those with missing data first. Names only, no personal data."""
-    members = (
-        TeamMembership.select(TeamMembership, User, Jst)
-        .join(User)
-        .switch(TeamMembership)
-        .join(Jst)
-        .where(TeamMembership.left_at.is_null() & (Jst.status == "active"))
-    )
-    rows = [(m.user, m.jst.name, not missing_fields(m.user)) for m in members]
-    return sorted(rows, key=lambda r: (r[2], r[1], r[0].full_name))
 
 
 def declaration_data(user, actor, address=""):
@@ -376,7 +369,7 @@ def erase(user, actor, address=""):
             record.pesel_hash = None
             record.erased_at = utcnow()
             record.save()
-        TeamMembership.update(phone="").where(TeamMembership.user == user.id).execute()
+        TeamMembership.update(phone_enc="").where(TeamMembership.user == user.id).execute()
         # the stored signed declarations print the same data
         SignedCopy.delete().where(SignedCopy.participant == user.id).execute()
         jobs.erase_for(user.id)  # finished batches of declarations print it too
@@ -413,21 +406,9 @@ def anonymous_counts():
 
 
 def rotate_keys():
-    """Re-encrypt every token with the newest key and recompute the PESEL lookup hashes."""
-    count = 0
-    with write_tx():
-        for record in ParticipantData.select():
-            for name in ENCRYPTED:
-                setattr(record, f"{name}_enc", crypto.rotate(getattr(record, f"{name}_enc")))
-            pesel = crypto.decrypt(record.pesel_enc)
-            record.pesel_hash = crypto.lookup_hash(pesel) if pesel else None
-            record.save()
-            count += 1
-        for copy in SignedCopy.select(SignedCopy.id, SignedCopy.data):
-            SignedCopy.update(data=crypto.rotate_bytes(copy.data)).where(
-                SignedCopy.id == copy.id
-            ).execute()
-    return count
+    """Re-encrypt every token with the newest key (personal data, team phones, signed copies)
+    and recompute the PESEL lookup hashes; returns the number of participant records."""
+    return pii_keys.rotate_all()
 
 
 def seed_demo(ctx):

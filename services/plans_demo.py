@@ -166,6 +166,7 @@ def seed(ctx):
         ("Miasto Wzorowo", "half"),
         ("Powiat Testowy", "versions"),
         ("Gmina Próbna", "empty"),
+        ("Miasto Nadrzeczne", "complete"),
     ):
         jst = by_name.get(name) or Jst.get_or_none(Jst.name == name)
         if jst is None:

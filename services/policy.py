@@ -47,7 +47,7 @@ RULES = {
     "doc.manage": {"coordinator"},  # any document, batches, templates, signed copies
     # --- expert review (issue 8) ---
     "review.worklist": {"expert", "coordinator"},
-    "review.read": {"coordinator", "expert"},  # the reading view
+    "review.read": {"coordinator", "expert", "team"},  # the reading view ("check your answers")
     "review.comment": {"coordinator", "expert"},  # start a thread, resolve or reopen it
     "review.reply": {"coordinator", "expert", "team"},
     "visit.view": {"coordinator", "expert", "team"},
@@ -74,6 +74,9 @@ RULES = {
     "certificate.own": {"participant"},
     # --- background jobs (issue 16): every coordinator's jobs, their files ---
     "job.manage": {"coordinator"},
+    # --- the national view (issue 17) ---
+    "board.view": {"coordinator", "expert"},  # experts: their own JSTs only
+    "report.view": {"coordinator"},
 }
 
 STAFF_ROLES = {"coordinator", "admin"}

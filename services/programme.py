@@ -333,18 +333,19 @@ def check_attachment(filename, data):
 def add_attachment(row, filename, data):
     if row.status == "accepted":
         raise AttachmentRefused("sprawozdanie zostało już przyjęte.")
+    filename = uploads.stored_name(filename)  # the name checked is the name kept
     _ext, content_type = check_attachment(filename, data)
     with write_tx():
         for same in Attachment.select().where(
             (Attachment.report == row)
-            & (Attachment.filename == filename[:200])
+            & (Attachment.filename == filename)
             & (Attachment.size == len(data))
         ):
             if bytes(same.data) == data:  # the same file again (a double click): kept once
                 return same
         return Attachment.create(
             report=row,
-            filename=filename[:200],
+            filename=filename,
             content_type=content_type,
             size=len(data),
             data=data,
@@ -361,20 +362,6 @@ def task_overview(task):
 
 
 # ---------- follow-up ----------
-
-
-def follow_up():
-    """JSTs whose plan is not accepted (with their consultation) and the accepted ones."""
-    status = {p.jst_id: p.status for p in Plan.select(Plan.jst, Plan.status)}
-    consultations = {c.jst_id: c for c in Consultation.select()}
-    best = {b.jst_id for b in BestPlan.select(BestPlan.jst)}
-    pending, accepted = [], []
-    for jst in Jst.select().where(Jst.status == "active").order_by(Jst.name_sort):
-        if status.get(jst.id) == "accepted":
-            accepted.append((jst, jst.id in best))
-        else:
-            pending.append((jst, consultations.get(jst.id)))
-    return pending, accepted
 
 
 def save_consultation(jst, meeting_date, expert, outcome):

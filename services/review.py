@@ -1,9 +1,9 @@
 """Expert review: the worklist, comments and replies anchored to steps and rows, notifications
 (in-app, and e-mail through the outbox in the same transaction), the expert visit."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from models import (
     ExpertAssignment,
@@ -333,61 +333,6 @@ def unresolved_counts(plan):
 # ---------- worklist ----------
 
 
-def worklist(user, jst_ids):
-    """The JSTs (ids; None = all) with plan status, submission date, days waiting, unresolved
-    comments and the user's unread replies; the oldest waiting plan first."""
-    jsts = Jst.select().where(Jst.status == "active")
-    if jst_ids is not None:
-        jsts = jsts.where(Jst.id.in_(list(jst_ids) or [0]))
-    jsts = {j.id: j for j in jsts}
-    found = {p.jst_id: p for p in Plan.select().where(Plan.jst.in_(list(jsts) or [0]))}
-    plan_list = [found.get(jst_id) or plans.get_plan(jst) for jst_id, jst in jsts.items()]
-    ids = [p.id for p in plan_list]
-    submitted = {
-        e.plan_id: e.at
-        for e in PlanEvent.select(PlanEvent.plan, fn.MAX(PlanEvent.at).alias("at"))
-        .where(PlanEvent.plan.in_(ids or [0]) & (PlanEvent.to_status == "submitted"))
-        .group_by(PlanEvent.plan)
-        .objects()
-    }
-    unresolved = {
-        r.plan_id: r.n
-        for r in Comment.select(Comment.plan, fn.COUNT(Comment.id).alias("n"))
-        .where(
-            Comment.plan.in_(ids or [0]) & Comment.parent.is_null() & Comment.resolved_at.is_null()
-        )
-        .group_by(Comment.plan)
-        .objects()
-    }
-    unread = {}
-    for note in Notification.select(Notification.url).where(
-        (Notification.user == user)
-        & Notification.read_at.is_null()
-        & (Notification.kind == "reply")
-    ):
-        for plan in plan_list:
-            if note.url.startswith(f"/jst/{plan.jst_id}/"):
-                unread[plan.id] = unread.get(plan.id, 0) + 1
-    today = date.today()
-    items = []
-    for plan in plan_list:
-        at = submitted.get(plan.id) if plan.status == "submitted" else None
-        items.append(
-            {
-                "jst": jsts[plan.jst_id],
-                "plan": plan,
-                "submitted_at": submitted.get(plan.id),
-                "waiting_days": (today - at.date()).days if at else None,
-                "unresolved": unresolved.get(plan.id, 0),
-                "unread": unread.get(plan.id, 0),
-            }
-        )
-    items.sort(
-        key=lambda i: (i["waiting_days"] is None, -(i["waiting_days"] or 0), i["jst"].name_sort)
-    )
-    return items
-
-
 # ---------- the expert visit ----------
 
 
@@ -404,21 +349,6 @@ def save_visit(jst, expert, data):
         row.updated_at = utcnow()
         row.save()
     return row
-
-
-def visits_overview():
-    """[(jst, visit or None)] of active JSTs, those without a visit first."""
-    query = (
-        Jst.select(Jst, ExpertVisit)
-        .join(ExpertVisit, JOIN.LEFT_OUTER, on=ExpertVisit.jst == Jst.id)
-        .where(Jst.status == "active")
-        .order_by(Jst.name_sort)
-    )
-    rows = []
-    for jst in query:
-        row = getattr(jst, "expertvisit", None)
-        rows.append((jst, row if row is not None and row.id else None))
-    return sorted(rows, key=lambda r: r[1] is not None)
 
 
 def seed_demo(ctx):

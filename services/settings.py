@@ -1,5 +1,8 @@
 """Programme settings: defaults here, coordinator's values in the Setting table."""
 
+import base64
+import hashlib
+
 from models import Setting, utcnow, write_tx
 
 # key → (label, default, long text?)
@@ -36,10 +39,63 @@ FIELDS = {
         "warunkiem udziału w projekcie.",
         True,
     ),
-    "programme_start": ("Data rozpoczęcia programu (RRRR-MM-DD)", "2017-04-05", False),
-    "programme_end": ("Data zakończenia programu (RRRR-MM-DD)", "2017-11-17", False),
+    "ore_name_genitive": (
+        "Nazwa ORE w dopełniaczu (np. „Dyrektor Ośrodka Rozwoju Edukacji”)",
+        "Ośrodka Rozwoju Edukacji",
+        False,
+    ),
+    "ore_place": (
+        "Miejsce zawarcia porozumienia (np. „w Warszawie”)",
+        "w Warszawie",
+        False,
+    ),
+    "ore_dpo_contact": ("Kontakt z inspektorem ochrony danych ORE", "iod@ore.edu.pl", False),
+    "project_title": (
+        "Tytuł projektu",
+        "Wspieranie JST w podnoszeniu jakości usług oświatowych oraz wspomagania szkół",
+        False,
+    ),
+    # empty: the documents print a line to write it in by hand
+    "project_number": ("Numer projektu (np. POWR.02.10.00-00-0000/17)", "", False),
+    "project_measure": (
+        "Oś priorytetowa i działanie programu",
+        "Oś priorytetowa II „Efektywne polityki publiczne dla rynku pracy, gospodarki i "
+        "edukacji”, Działanie 2.10 „Wysoka jakość systemu oświaty”, Program Operacyjny Wiedza "
+        "Edukacja Rozwój 2014–2020",
+        True,
+    ),
+    "managing_authority": (
+        "Instytucja Zarządzająca PO WER — administrator danych w SL2014 (sprawdź)",
+        "minister właściwy do spraw rozwoju regionalnego, pełniący funkcję Instytucji "
+        "Zarządzającej Programem Operacyjnym Wiedza Edukacja Rozwój 2014–2020, ul. Wspólna 2/4, "
+        "00-926 Warszawa",
+        True,
+    ),
+    "managing_authority_dpo": (
+        "Kontakt z inspektorem ochrony danych Instytucji Zarządzającej (sprawdź)",
+        "iod@miir.gov.pl",
+        False,
+    ),
+    "legal_acts": (
+        "Akty prawne, na których opiera się przetwarzanie danych uczestników",
+        "rozporządzenie Parlamentu Europejskiego i Rady (UE) nr 1303/2013 z dnia 17 grudnia "
+        "2013 r. (przepisy ogólne dotyczące funduszy UE), rozporządzenie Parlamentu Europejskiego "
+        "i Rady (UE) nr 1304/2013 z dnia 17 grudnia 2013 r. w sprawie Europejskiego Funduszu "
+        "Społecznego oraz ustawa z dnia 11 lipca 2014 r. o zasadach realizacji programów w "
+        "zakresie polityki spójności finansowanych w perspektywie finansowej 2014–2020",
+        True,
+    ),
+    "certificate_legal_basis": (
+        "Podstawa prawna zaświadczenia (sprawdź)",
+        "Zaświadczenie wydano na podstawie § 23 ust. 1 rozporządzenia Ministra Edukacji "
+        "Narodowej z dnia 11 stycznia 2012 r. w sprawie kształcenia ustawicznego w formach "
+        "pozaszkolnych (Dz. U. z 2014 r. poz. 622).",
+        True,
+    ),
+    "programme_start": ("Data rozpoczęcia programu (DD.MM.RRRR)", "2017-04-05", False),
+    "programme_end": ("Data zakończenia programu (DD.MM.RRRR)", "2017-11-17", False),
     "programme_plan_deadline": (
-        "Termin przekazania planów do opiniowania (RRRR-MM-DD, puste – bez terminu)",
+        "Termin przekazania planów do opiniowania (DD.MM.RRRR, puste – bez terminu)",
         "",
         False,
     ),
@@ -79,7 +135,7 @@ FIELDS = {
         False,
     ),
     "retention_until": (
-        "Dane osobowe przechowywane do (RRRR-MM-DD)",
+        "Dane osobowe przechowywane do (DD.MM.RRRR)",
         "2030-12-31",
         False,
     ),
@@ -96,7 +152,8 @@ def _defaults():
 
 def get_all():
     values = _defaults()
-    values.update({s.key: s.value for s in Setting.select() if s.key in values})
+    rows = Setting.select().where(Setting.key.in_(list(values)))  # not the logo's image
+    values.update({s.key: s.value for s in rows})
     return values
 
 
@@ -116,3 +173,62 @@ def save(values):
                 update={Setting.value: values[key], Setting.updated_at: utcnow()},
             ).execute()
     return changed
+
+
+# ---------- the logo strip printed in every document's header ----------
+
+LOGO_KEY, LOGO_SHA_KEY = "document_logo", "document_logo_sha"
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_MAX_PIXELS = 6000  # per side: a strip of logos at print resolution, not a photograph
+_LOGO_CACHE = {}  # sha → bytes: a batch of 2,200 documents shares one copy
+
+
+class LogoRefused(Exception):
+    """The uploaded logo cannot be used; the message (Polish) says why."""
+
+
+def check_logo(data):
+    """(width, height) in pixels of a PNG or JPEG logo strip; LogoRefused otherwise."""
+    from docx.image.image import Image  # noqa: PLC0415 (python-docx reads the image header)
+
+    if not data:
+        raise LogoRefused("Wybierz plik z logo (PNG albo JPEG).")
+    if len(data) > LOGO_MAX_BYTES:
+        raise LogoRefused(f"Plik jest za duży (najwyżej {LOGO_MAX_BYTES // 1024} KB).")
+    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
+        raise LogoRefused("Logo musi być obrazem PNG albo JPEG.")
+    try:
+        image = Image.from_blob(data)
+        width, height = image.px_width, image.px_height
+    except Exception as exc:  # a truncated or malformed image header  # noqa: BLE001
+        raise LogoRefused("Nie udało się odczytać obrazu — plik jest uszkodzony.") from exc
+    if not (0 < width <= LOGO_MAX_PIXELS and 0 < height <= LOGO_MAX_PIXELS):
+        raise LogoRefused(f"Obraz może mieć najwyżej {LOGO_MAX_PIXELS} pikseli na bok.")
+    return width, height
+
+
+def save_logo(data):
+    """Store the logo strip (checked with check_logo first); b"" removes it."""
+    with write_tx():
+        if not data:
+            Setting.delete().where(Setting.key.in_([LOGO_KEY, LOGO_SHA_KEY])).execute()
+            return
+        sha = hashlib.sha256(data).hexdigest()
+        for key, value in ((LOGO_KEY, base64.b64encode(data).decode()), (LOGO_SHA_KEY, sha)):
+            Setting.insert(key=key, value=value, updated_at=utcnow()).on_conflict(
+                conflict_target=[Setting.key],
+                update={Setting.value: value, Setting.updated_at: utcnow()},
+            ).execute()
+
+
+def logo():
+    """The logo strip's bytes (b"" when none): the digest is read each time, the image only
+    when it changed."""
+    sha = Setting.get_or_none(Setting.key == LOGO_SHA_KEY)
+    if sha is None:
+        return b""
+    if sha.value not in _LOGO_CACHE:
+        row = Setting.get_or_none(Setting.key == LOGO_KEY)
+        _LOGO_CACHE.clear()
+        _LOGO_CACHE[sha.value] = base64.b64decode(row.value) if row else b""
+    return _LOGO_CACHE[sha.value]

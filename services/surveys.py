@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from peewee import JOIN, IntegrityError, fn
 
-from models import Jst, TeamMembership, User, utcnow, write_tx
+from models import Jst, TeamMembership, User, db, is_postgres, is_sqlite, locked, utcnow, write_tx
 from models.plans import STATUS_LABELS, Plan
 from models.programme import Attendance, GroupMember, Module, ModuleSession, WorkingGroup
 from models.surveys import (
@@ -20,6 +20,7 @@ from models.surveys import (
     SurveyAnswer,
     SurveyDone,
     SurveyDraft,
+    SurveyPending,
     SurveyResponse,
     VerifyAttempt,
 )
@@ -45,6 +46,7 @@ PLAN_RULES = {
 }
 VERIFY_MAX_FAILS = 20  # wrong codes per address …
 VERIFY_WINDOW = timedelta(minutes=10)  # … in this window
+_random = secrets.SystemRandom()  # the order answers are stored in (flush_pending_answers)
 
 
 class Locked(Exception):
@@ -98,7 +100,11 @@ STATE_LABELS = {"planned": "zaplanowana", "open": "otwarta", "closed": "zamknię
 
 
 def has_answers(survey):
-    return SurveyResponse.select().where(SurveyResponse.survey == survey).exists()
+    """Answers stored or waiting for their batch."""
+    return (
+        SurveyResponse.select().where(SurveyResponse.survey == survey).exists()
+        or SurveyPending.select().where(SurveyPending.survey == survey).exists()
+    )
 
 
 def save_survey(survey, title, module, session, opens_on, closes_on, experts_see_results):
@@ -286,24 +292,82 @@ def save_draft(survey, user, answers):
 
 
 def submit(survey, user, answers):
-    """Copy the answers anonymously, record that the user answered, drop the draft — at once."""
+    """Record that the user answered, put the answers into the pool without the person (they
+    reach the results with the next batch, flush_pending_answers), drop the draft — at once."""
     group = _participants(user).get(user.id)
+    values = []
+    for question in questions(survey):
+        value = answers.get(str(question.id))
+        items = dict.fromkeys(value if isinstance(value, list) else [value])  # once each
+        values += [[question.id, item] for item in items if item not in (None, "")]
     try:
         with write_tx():
             _check_open(survey, user)
-            SurveyDone.create(survey=survey, user=user.id)
-            response = SurveyResponse.create(survey=survey, group=group)
-            for question in questions(survey):
-                value = answers.get(str(question.id))
-                items = dict.fromkeys(value if isinstance(value, list) else [value])  # once each
-                for item in items:
-                    if item not in (None, ""):
-                        SurveyAnswer.create(response=response, question=question, value=item)
+            _pend(survey, user.id, group, values)
             SurveyDraft.delete().where(
                 (SurveyDraft.survey == survey) & (SurveyDraft.user == user.id)
             ).execute()
     except IntegrityError as exc:  # the same person twice at once: the unique key refuses one
         raise AlreadyAnswered() from exc
+
+
+def _pend(survey, user_id, group, values):
+    SurveyDone.create(survey=survey, user=user_id)
+    SurveyPending.create(survey=survey, group=group, data=json.dumps(values, ensure_ascii=False))
+
+
+def pending_count(survey):
+    """Submitted answers not in the results yet (waiting for their batch)."""
+    return SurveyPending.select().where(SurveyPending.survey == survey).count()
+
+
+def flush_pending_answers(min_batch=MIN_GROUP, force_closed=True, today=None):
+    """Move waiting answers into the results: per survey, all of them in shuffled order once
+    at least `min_batch` wait — or, `force_closed`, whatever waits when the survey has closed.
+    Each batch is its own transaction, apart from the submissions, so neither the order of the
+    stored rows nor a transaction id follows who answered when. Afterwards the deleted pool rows
+    leave no trace in the database files (SQLite: secure_delete, then the WAL checkpointed and
+    truncated; PostgreSQL: the pool and draft tables rewritten by VACUUM FULL). A periodic job
+    runs it. Returns (answers moved, answers still waiting)."""
+    waiting = dict(
+        SurveyPending.select(SurveyPending.survey, fn.COUNT(SurveyPending.id))
+        .group_by(SurveyPending.survey)
+        .tuples()
+    )
+    moved = 0
+    for survey in Survey.select().where(Survey.id.in_(list(waiting) or [0])):
+        closed = force_closed and state(survey, today) == "closed"
+        if waiting[survey.id] >= min_batch or closed:
+            moved += _flush(survey)
+    _wipe_deleted()
+    return moved, sum(waiting.values()) - moved
+
+
+def _flush(survey):
+    with write_tx():
+        pending = list(locked(SurveyPending.select().where(SurveyPending.survey == survey)))
+        _random.shuffle(pending)
+        responses = [SurveyResponse(survey=survey, group=p.group) for p in pending]
+        answers = []
+        for item, response in zip(pending, responses, strict=True):
+            answers += [
+                {"response": response.id, "question": question_id, "value": value}
+                for question_id, value in json.loads(item.data)
+            ]
+        _random.shuffle(answers)
+        SurveyResponse.bulk_create(responses, batch_size=500)
+        for start in range(0, len(answers), 500):
+            SurveyAnswer.insert_many(answers[start : start + 500]).execute()
+        SurveyPending.delete().where(SurveyPending.id.in_([p.id for p in pending])).execute()
+    return len(pending)
+
+
+def _wipe_deleted():
+    if is_sqlite():
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    elif is_postgres():
+        for model in (SurveyPending, SurveyDraft):
+            db.execute_sql(f'VACUUM FULL "{model._meta.table_name}"')
 
 
 # ---------- results ----------
@@ -574,12 +638,13 @@ def seed_demo(ctx):
     people = list(_participants().items())
     with write_tx():
         for (user_id, group), values in zip(people[1:], answers, strict=False):
-            SurveyDone.create(survey=survey, user=user_id)
-            response = SurveyResponse.create(survey=survey, group=group)
-            for question, value in zip(rated, values, strict=True):
-                for item in value if isinstance(value, list) else [value]:
-                    if item:
-                        SurveyAnswer.create(response=response, question=question, value=item)
+            pairs = [
+                [question.id, item]
+                for question, value in zip(rated, values, strict=True)
+                for item in (value if isinstance(value, list) else [value])
+                if item
+            ]
+            _pend(survey, user_id, group, pairs)
     # attendance: everyone at every module day, but some participants (even ids) miss
     # modules 4 and 5 (so the certificates page shows both outcomes)
     with write_tx():

@@ -19,6 +19,21 @@ OFFICE = {
 }
 
 
+MAX_NAME = 200  # the longest file name stored
+
+
+def stored_name(filename, limit=MAX_NAME):
+    """The file name as it is stored: at most `limit` characters, shortened before the extension.
+    Whatever checks the extension must check this name — cut at the end, "x"*195 + ".html.pdf"
+    would pass as a PDF and be stored (and served) as "xxx….html"."""
+    if len(filename) <= limit:
+        return filename
+    stem, dot, ext = filename.rpartition(".")
+    if not dot or len(ext) + 1 >= limit:
+        return filename[:limit]
+    return stem[: limit - len(ext) - 1] + dot + ext
+
+
 class UploadRefused(Exception):
     """The message (Polish) says why."""
 

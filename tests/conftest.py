@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet
 
 from app import create_app
 from models import ALL_MODELS, ExpertAssignment, Jst, TeamMembership, db, migrate, open_database
-from services import accounts
+from services import accounts, crypto
 from services.identifiers import make_nip, make_regon
 from services.text import fold
 
@@ -83,6 +83,9 @@ def app_config(tmp_path, database_template):
         "PASSWORD_HASH_METHOD": CHEAP_HASH,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "localhost",
+        # certificates are printed only once the public address is set (not the default)
+        "BASE_URL": "https://planjst.example.org",
+        "PDF_REQUEST_SECONDS": 300,  # two cores shared by many test processes: never a timeout
     }
 
 
@@ -111,6 +114,14 @@ def csrf_app(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def browser_client(app):
+    """A client that sends, like a browser, the Origin of our own page with a form (the
+    wizard keeps expired-form input only for such a request)."""
+    client = app.test_client()
+    client.environ_base["HTTP_ORIGIN"] = "http://localhost"
+    return client
 
 
 # ---------- factories ----------
@@ -168,7 +179,11 @@ def make_jst(name=None, kind="gmina_wiejska", **fields):
 def add_member(jst, user=None, function="inspektor ds. oświaty"):
     user = user or make_user("participant")
     TeamMembership.create(
-        jst=jst, user=user, function=function, phone="+48 600 100 200", joined_at=date(2017, 4, 5)
+        jst=jst,
+        user=user,
+        function=function,
+        phone_enc=crypto.encrypt("+48 600 100 200"),
+        joined_at=date(2017, 4, 5),
     )
     return user
 

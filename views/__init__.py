@@ -2,20 +2,23 @@
 
 import re
 
-from flask import render_template, request, session
+from flask import current_app, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
+from werkzeug.exceptions import SecurityError
 from werkzeug.routing import IntegerConverter
 
 from models import DB_INT_MAX
-from services import formatting, policy
+from services import crypto, formatting, plural, policy
 from services import review as review_service
 
 from . import (
     admin,
     announcements,
+    areas,
     auth,
+    board,
     calendar,
     documents,
     jobs,
@@ -29,10 +32,13 @@ from . import (
     review,
     surveys,
 )
+from .hardening import UploadNotStored, error_page, untrusted_host
 
 AREAS = (
     auth,
     main,
+    areas,
+    board,
     jst,
     plans,
     participants,
@@ -96,13 +102,18 @@ def register(app):
         app.register_error_handler(code, _too_large if code == 413 else _error_page(code))
     app.register_error_handler(policy.NotFound, _error_page(404))
     app.register_error_handler(policy.Forbidden, _error_page(403))
+    app.register_error_handler(UploadNotStored, _upload_not_stored)
+    app.register_error_handler(SecurityError, untrusted_host)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(crypto.KeysUnavailable, _personal_data_unavailable)
 
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
     app.add_template_filter(formatting.date_pl, "date_pl")
     app.add_template_filter(formatting.datetime_pl, "datetime_pl")
     app.add_template_filter(formatting.money_pl, "money_pl")
+    app.add_template_filter(plural.plural_pl, "plural_pl")
+    app.add_template_filter(plural.count_pl, "count_pl")
     app.add_template_filter(_linkify, "linkify")
 
 
@@ -110,7 +121,7 @@ def _error_page(code):
     title, message = ERRORS[code]
 
     def handler(exc):
-        return render_template("errors/error.html", code=code, title=title, message=message), code
+        return error_page(code, title, message, exc)
 
     return handler
 
@@ -126,6 +137,30 @@ def _too_large(exc):
         while left > 0 and (chunk := stream.read(min(left, 65536))):
             left -= len(chunk)
     return _error_page(413)(exc)
+
+
+def _upload_not_stored(exc):
+    """A full temporary directory: the Polish page (503), the rest of the body read and dropped
+    as for an oversized upload (see _too_large)."""
+    stream, read = request.stream, 0  # the bounded stream the form parser stopped reading
+    while read < DRAIN_LIMIT and (chunk := stream.read(65536)):
+        read += len(chunk)
+    return error_page(503, "Nie udało się zapisać pliku", exc.description, exc)
+
+
+def _personal_data_unavailable(exc):
+    """Stored personal data does not decrypt (wrong PII_KEYS on this server): the operator's
+    reason in the log, a Polish 503 for the user instead of a bare 500."""
+    current_app.logger.error("Personal data unavailable on %s: %s", request.path, exc)
+    message = (
+        "Nie można teraz odczytać zaszyfrowanych danych osobowych. Nic nie zostało utracone "
+        "ani zmienione — spróbuj ponownie później, a jeśli to się powtarza, powiadom "
+        "administratora systemu."
+    )
+    page = render_template(
+        "errors/error.html", code=503, title="Dane osobowe są chwilowo niedostępne", message=message
+    )
+    return page, 503
 
 
 def _csrf_error(exc):
@@ -149,9 +184,22 @@ def _security_headers(response):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
-    if current_user and getattr(current_user, "is_authenticated", False):
+    if current_app.config["SESSION_COOKIE_SECURE"]:  # served over HTTPS only: browsers keep to it
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    if "Content-Disposition" in response.headers:
+        # a download (documents, exports, attachments: personal data) is kept in no cache;
+        # send_file's own "no-cache" would let the browser store it
+        response.headers["Cache-Control"] = "no-store"
+    elif _signed_in():
         response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def _signed_in():
+    try:
+        return bool(current_user) and current_user.is_authenticated
+    except Exception:  # the user could not be loaded (the database failed): the page is private
+        return True
 
 
 def _template_globals():
@@ -161,6 +209,8 @@ def _template_globals():
     return {
         "policy": policy,
         "nav_items": NAV,
+        "grouped_menu": areas.grouped(current_user),
+        "main_menu": lambda: areas.menu(current_user, request.endpoint, request.view_args),
         "session_idle_seconds": config["SESSION_IDLE_MINUTES"] * 60,
         "session_warning_seconds": config["SESSION_WARNING_MINUTES"] * 60,
         "current_endpoint": request.endpoint,

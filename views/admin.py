@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from peewee import JOIN
 
-from forms.admin import RoleForm, UserForm, settings_form_class
+from forms.admin import LogoForm, RoleForm, UserForm, settings_form_class
 from forms.auth import EmptyForm
 from models import AuditLog, User, db_int, write_tx
 from services import accounts, audit, mail, policy, settings
@@ -220,4 +220,57 @@ def settings_edit():
         flash("Zapisano ustawienia." if changed else "Nic się nie zmieniło.", "success")
         return redirect(url_for(".settings_edit"))
     status = 422 if form.errors else 200
-    return render_template("admin/settings.html", form=form, fields=settings.FIELDS), status
+    return render_template(
+        "admin/settings.html",
+        form=form,
+        fields=settings.FIELDS,
+        logo_form=LogoForm(),
+        logo=_logo_summary(),
+        empty=EmptyForm(),
+    ), status
+
+
+def _logo_summary():
+    """ "PNG, 1200 × 150 px, 45 KB" of the logo strip in use, "" when there is none."""
+    data = settings.logo()
+    if not data:
+        return ""
+    width, height = settings.check_logo(data)
+    kind = "PNG" if data.startswith(b"\x89PNG") else "JPEG"
+    return f"{kind}, {width} × {height} px, {max(len(data) // 1024, 1)} KB"
+
+
+@bp.post("/ustawienia/logo")
+@login_required
+def settings_logo():
+    policy.require(current_user, "settings.edit")
+    form = LogoForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.file.errors) or "Wybierz plik z paskiem logotypów.", "danger")
+        return redirect(url_for(".settings_edit"))
+    data = form.file.data.read(settings.LOGO_MAX_BYTES + 1)
+    try:
+        settings.check_logo(data)
+    except settings.LogoRefused as exc:
+        flash(f"Nie zapisano logo: {exc}", "danger")
+        return redirect(url_for(".settings_edit"))
+    settings.save_logo(data)
+    audit.record("settings_changed", actor=current_user, address=client_address(), details="logo")
+    flash("Zapisano pasek logotypów — drukuje się w nagłówku każdego dokumentu.", "success")
+    return redirect(url_for(".settings_edit"))
+
+
+@bp.post("/ustawienia/logo/usun")
+@login_required
+def settings_logo_delete():
+    policy.require(current_user, "settings.edit")
+    if EmptyForm().validate_on_submit():
+        settings.save_logo(b"")
+        audit.record(
+            "settings_changed",
+            actor=current_user,
+            address=client_address(),
+            details="logo usunięte",
+        )
+        flash("Usunięto pasek logotypów z dokumentów.", "success")
+    return redirect(url_for(".settings_edit"))

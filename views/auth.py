@@ -17,7 +17,14 @@ from models import write_tx
 from services import accounts, audit, mail
 from services.accounts import sha256
 
+from .hardening import safe_next
+
 bp = Blueprint("auth", __name__)
+
+
+@bp.record_once
+def _compute_dummy_hash(state):
+    accounts.dummy_hash(state.app.config["PASSWORD_HASH_METHOD"])
 
 
 def client_address():
@@ -25,9 +32,7 @@ def client_address():
 
 
 def _safe_next(target):
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("main.home")
+    return safe_next(target) or url_for("main.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -139,8 +144,8 @@ def forgot_password():
         return render_template("auth/forgot_password.html", form=None)
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = accounts.find_by_email(form.email.data)
-        if user is not None and user.active:
+        user = accounts.request_password_link(form.email.data, client_address(), config)
+        if user is not None:
             token = accounts.issue_password_link(user, None, client_address(), config)
             send_password_link(user, token)
         flash(
@@ -153,7 +158,9 @@ def forgot_password():
 
 
 def password_link(token):
-    return url_for("auth.set_password", token=token, _external=True)
+    """The public address (BASE_URL), never the host this request named: a forged Host header
+    would otherwise send the user a valid link to another site."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("auth.set_password", token=token)
 
 
 def send_password_link(user, token):

@@ -7,6 +7,7 @@ from urllib.parse import quote
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -21,7 +22,7 @@ from forms.base import first_error
 from forms.documents import SignedForm, TemplateForm
 from models import PROGRAM_GROUPS, Jst, TeamMembership, User, db_int
 from models.documents import SignedCopy
-from services import audit, documents, participants, plans, policy
+from services import audit, documents, lists, participants, pdf, plans, policy
 from services.documents import KINDS, DocumentIncomplete, TemplateRefused
 from services.formatting import today_local
 
@@ -29,6 +30,7 @@ from .auth import client_address
 from .jst import load_jst
 
 bp = Blueprint("documents", __name__)
+PDF = {"as_pdf": True}  # the URL defaults of a document's .pdf route, next to its .docx one
 
 # (endpoint, label, policy action): this area's entries in the main navigation
 NAV = [("documents.overview", "Dokumenty", "doc.manage")]
@@ -40,6 +42,28 @@ def send_docx(data, name, display=None):
     name: the ASCII file name; display: the Polish one (Content-Disposition filename*)."""
     response = send_file(
         io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=display or name
+    )
+    return _attachment(response, name, display)
+
+
+def send_document(data, name, display=None, as_pdf=False):
+    """A generated document as a download: the .docx, or (as_pdf) its PDF made by LibreOffice
+    (a Polish page saying why when it cannot be made)."""
+    if not as_pdf:
+        return send_docx(data, name, display)
+    try:
+        seconds = current_app.config["PDF_REQUEST_SECONDS"]  # made while the user waits
+        data = pdf.convert(data, per_document=seconds, startup=0)
+    except pdf.PdfError as exc:
+        title = "Nie udało się utworzyć PDF"
+        return render_template("errors/error.html", code=503, title=title, message=str(exc)), 503
+    name = name.removesuffix(".docx") + ".pdf"
+    display = display.removesuffix(".docx") + ".pdf" if display else None
+    response = send_file(
+        io.BytesIO(data),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=display or name,
     )
     return _attachment(response, name, display)
 
@@ -123,68 +147,75 @@ def jst_documents(jst_id):
 
 
 @bp.get("/jst/<int:jst_id>/dokumenty/deklaracja.docx")
+@bp.get("/jst/<int:jst_id>/dokumenty/deklaracja.pdf", endpoint="agreement_pdf", defaults=PDF)
 @login_required
-def agreement(jst_id):
+def agreement(jst_id, as_pdf=False):
     jst = load_jst(jst_id, "doc.jst")
     context, missing = documents.agreement_context(jst)
     if missing and not policy.can(current_user, "doc.manage"):
         flash("Deklaracji nie można jeszcze pobrać — brakuje danych (lista poniżej).", "warning")
         return redirect(url_for(".jst_documents", jst_id=jst.id))
-    return send_docx(
+    return send_document(
         documents.render("deklaracja", context),
         documents.filename("deklaracja", jst.name),
         documents.display_name("deklaracja", jst.name),
+        as_pdf,
     )
 
 
 @bp.get("/jst/<int:jst_id>/dokumenty/plan.docx")
+@bp.get("/jst/<int:jst_id>/dokumenty/plan.pdf", endpoint="plan_pdf", defaults=PDF)
 @login_required
-def plan(jst_id):
+def plan(jst_id, as_pdf=False):
     jst = load_jst(jst_id, "doc.jst")
     version = request.args.get("wersja", type=db_int)
     context, _missing = documents.plan_context(jst, version)
     if context is None:
         abort(404)
-    return send_docx(
+    return send_document(
         documents.render("plan", context),
         documents.filename("plan", jst.name, version),
         documents.display_name("plan", jst.name, version),
+        as_pdf,
     )
 
 
-def _declaration(user):
+def _declaration(user, as_pdf=False):
     context, missing = documents.declaration_context(user, current_user)
     audit.record(
         "document_download",
         actor=current_user,
         subject=f"user:{user.id}",
         address=client_address(),
-        details="oświadczenie uczestnika",
+        details="oświadczenie uczestnika" + (" (PDF)" if as_pdf else ""),
     )
-    return send_docx(
+    return send_document(
         documents.render("oswiadczenie", context),
         documents.filename("oswiadczenie", user.full_name),
         documents.display_name("oswiadczenie", user.full_name),
+        as_pdf,
     ), missing
 
 
 @bp.get("/moje-dane/oswiadczenie.docx")
+@bp.get("/moje-dane/oswiadczenie.pdf", endpoint="own_declaration_pdf", defaults=PDF)
 @login_required
-def own_declaration():
+def own_declaration(as_pdf=False):
     if not policy.can(current_user, "pii.own"):
         abort(404)
     if participants.missing_fields(current_user):
         flash("Oświadczenie będzie można pobrać po uzupełnieniu wszystkich danych.", "warning")
         return redirect(url_for("participants.my_data"))
-    return _declaration(current_user)[0]
+    return _declaration(current_user, as_pdf)[0]
 
 
 @bp.get("/dokumenty/oswiadczenie/<int:user_id>.docx")
+@bp.get("/dokumenty/oswiadczenie/<int:user_id>.pdf", endpoint="declaration_pdf", defaults=PDF)
 @login_required
-def declaration(user_id):
+def declaration(user_id, as_pdf=False):
     _require_manage()
     user = User.get_or_none((User.id == user_id) & (User.role == "participant")) or abort(404)
-    return _declaration(user)[0]
+    return _declaration(user, as_pdf)[0]
 
 
 @bp.post("/jst/<int:jst_id>/dokumenty/podpisane")
@@ -246,7 +277,9 @@ def signed_file(copy_id):
 @login_required
 def overview():
     _require_manage()
-    jsts = list(Jst.select().where(Jst.status == "active").order_by(Jst.name_sort))
+    # the id and name are all the list shows: whole 30-column rows cost more than the query
+    jsts = list(Jst.select(Jst.id, Jst.name).where(Jst.status == "active").order_by(Jst.name_sort))
+    unsigned = documents.unsigned(jsts)
     return render_template(
         "documents/overview.html",
         kinds=KINDS,
@@ -254,7 +287,8 @@ def overview():
         groups=PROGRAM_GROUPS,
         group=request.args.get("grupa", type=db_int),
         templates={kind: documents.template_history(kind) for kind in KINDS},
-        unsigned=documents.unsigned(jsts),
+        unsigned=unsigned,
+        unsigned_page=lists.page_of(unsigned, lists.int_arg(request.args.get("strona")) or 1),
         form=TemplateForm(formdata=None),
         empty=EmptyForm(),
     )

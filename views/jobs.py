@@ -22,6 +22,7 @@ from services import batch_jobs, documents, jobs, policy, tasks
 
 from .auth import client_address
 from .documents import _attachment
+from .surveys import base_url_missing
 
 bp = Blueprint("jobs", __name__)
 
@@ -83,6 +84,8 @@ def start_merged(kind):
 @login_required
 def start_certificates():
     _require("certificate.manage")
+    if base_url_missing():
+        return redirect(url_for("surveys.certificates"))
     # printed on paper: the public address (BASE_URL), not the host this request came to
     verify = current_app.config["BASE_URL"].rstrip("/") + url_for(
         "surveys.verify", code=batch_jobs.CODE

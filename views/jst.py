@@ -27,7 +27,7 @@ from forms.jst import (
     WithdrawForm,
 )
 from models import JST_KINDS, PROGRAM_GROUPS, Jst, TeamMembership, User, db_int
-from services import accounts, csv_import, jsts, mail, policy
+from services import accounts, board, csv_import, jsts, mail, policy
 from services.jsts import Conflict, TeamRuleError
 
 from .auth import client_address, password_link, send_password_link
@@ -138,6 +138,9 @@ def jst_edit(jst_id):
     jst = load_jst(jst_id, "jst.manage")
     if request.method == "GET":
         form = JstForm(obj=jst, program_group=str(jst.program_group), version=jst.version)
+        suggested = jsts.with_name_cases({"name": jst.name, **form.data})
+        form.name_genitive.data = suggested["name_genitive"]
+        form.name_locative.data = suggested["name_locative"]
     else:
         form = JstForm()
     if form.validate_on_submit() and form.rule_errors() and _unique(form, jst.id):
@@ -173,13 +176,18 @@ def _version(value):
 @login_required
 def jst_detail(jst_id):
     jst = load_jst(jst_id, "jst.view")
+    missing = jsts.missing_for_documents(jst)
+    staff = policy.can(current_user, "board.view")
     return render_template(
         "jst/detail.html",
         jst=jst,
-        members=jsts.current_members(jst),
+        members=jsts.current_members(
+            jst, with_phones=policy.can(current_user, "jst.team_contacts", jst)
+        ),
         former=jsts.former_members(jst),
         experts=jsts.expert_history(jst),
-        missing=jsts.missing_for_documents(jst),
+        missing=missing,
+        progress=board.jst_status(jst, missing) if staff else None,
         show_contacts=policy.can(current_user, "jst.team_contacts", jst),
         can_manage=policy.can(current_user, "jst.manage", jst),
         form=EmptyForm(),

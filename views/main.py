@@ -1,11 +1,10 @@
 """Role home page, health check, accessibility statement."""
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from forms.jst import GROUP_CHOICES, KIND_CHOICES
 from models import db
-from services import jsts, policy
+from services import jsts, pii_keys, policy
 
 bp = Blueprint("main", __name__)
 
@@ -15,19 +14,8 @@ bp = Blueprint("main", __name__)
 def home():
     if current_user.role == "admin":
         return redirect(url_for("admin.users"))
-    if policy.can(current_user, "jst.list"):
-        rows, total = jsts.jst_page()
-        return render_template(
-            "main/home.html",
-            jsts=[],
-            rows=rows,
-            total=total,
-            pages=max((total + jsts.PER_PAGE - 1) // jsts.PER_PAGE, 1),
-            args={"q": "", "group": None, "kind": None, "page": 1},
-            status="active",
-            groups=GROUP_CHOICES,
-            kinds=KIND_CHOICES,
-        )
+    if current_user.role == "coordinator":
+        return redirect(url_for("board.overview"))
     visible = jsts.visible_jsts(policy.visible_jst_ids(current_user))
     teams = {jst.id: jsts.current_members(jst) for jst in visible}
     experts = {jst.id: jsts.current_expert(jst) for jst in visible}
@@ -39,8 +27,12 @@ def healthz():
     try:
         db.connect(reuse_if_open=True)  # not done before this request (see app.py)
         db.execute_sql("SELECT 1")
+        problem = pii_keys.problem()
     except Exception:  # any database failure means "not healthy"
         return jsonify(status="error"), 503
+    if problem:
+        current_app.logger.error("Personal data unavailable: %s", problem)
+        return jsonify(status="error", reason="personal data keys"), 503
     return jsonify(status="ok")
 
 

@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 
 from forms.auth import EmptyForm
 from forms.participants import LeavingForm, ParticipantForm
-from models import User
-from services import participants, policy, settings
+from models import PROGRAM_GROUPS, User
+from services import lists, participants, policy, settings
 from services.participants import DuplicatePesel
 
 from .auth import client_address
@@ -101,11 +101,26 @@ def my_export():
 @login_required
 def status():
     _require("pii.manage")
-    rows = participants.status_list()
+    args = {
+        "q": lists.text_arg(request.args.get("q")),
+        "grupa": lists.int_arg(request.args.get("grupa"), PROGRAM_GROUPS),
+        "stan": request.args.get("stan")
+        if request.args.get("stan") in lists.PARTICIPANT_STATES
+        else "",
+    }
+    rows, page, pages, total, without_data = lists.participant_page(
+        args["q"], args["grupa"], args["stan"], lists.int_arg(request.args.get("strona")) or 1
+    )
     return render_template(
         "participants/status.html",
         rows=rows,
-        incomplete=sum(1 for _u, _j, complete in rows if not complete),
+        page=page,
+        pages=pages,
+        total=total,
+        without_data=without_data,
+        args={k: v for k, v in args.items() if v},
+        groups=PROGRAM_GROUPS,
+        states=lists.PARTICIPANT_STATES,
     )
 
 

@@ -25,6 +25,7 @@ from forms.plans import (
     MessageForm,
     ProfileStepForm,
     changed_meanwhile,
+    empty_choice,
     merge_row_conflict,
     opened_profile_form,
     row_form,
@@ -39,10 +40,11 @@ from forms.plans import (
 from forms.review import CommentForm
 from models import Jst, db_int, utcnow, write_tx
 from models.plans import PendingInput
-from services import plans, policy, review
+from services import plan_status, plans, policy, review
 from services.plans import NotEditable, ProfileRulesBroken, RowConflict, TransitionRefused
 
 from .auth import client_address
+from .hardening import same_origin
 from .jst import load_jst
 
 bp = Blueprint("plans", __name__)
@@ -53,6 +55,12 @@ NAV = []
 STEP_SLUGS = [slug for slug, _title in plans.STEPS]
 PENDING_COOKIE = "planjst_niezapisane"
 READ_ONLY = "Plan ma status „{}” — zespół nie może go teraz zmieniać."
+
+
+@bp.app_context_processor
+def _plan_status():
+    """plan_status_of(jst): the team's status block on home and /jst/<id> (plans/_status.html)."""
+    return {"plan_status_of": lambda jst: plan_status.plan_status(plans.get_plan(jst))}
 
 
 @bp.record
@@ -91,7 +99,6 @@ def _render_step(
     conflicts=(),
     saved_some=False,
     status=200,
-    message_form=None,
     rule_errors=(),
 ):
     editable = _can_edit(jst, plan)
@@ -105,6 +112,7 @@ def _render_step(
     if step == "jst" and profile_form is None:
         profile_form = opened_profile_form(jst)
     gaps = plans.missing_items(plan)
+    states = plans.step_states(plan, gaps)
     index = STEP_SLUGS.index(step)
     step_threads, row_threads = _split_threads(review.threads(plan).get(step, []))
     context = {
@@ -115,7 +123,8 @@ def _render_step(
         "number": index + 1,
         "steps": plans.STEPS,
         "next_step": STEP_SLUGS[index + 1] if index + 1 < len(STEP_SLUGS) else None,
-        "states": plans.step_states(plan, gaps),
+        "states": states,
+        "tasks": plan_status.task_list(plan, states),
         "meta": plans.step_meta(plan).get(step),
         "editable": editable,
         "text_form": text_form,
@@ -137,13 +146,13 @@ def _render_step(
         "team": plans.current_team(jst) if step == "jst" else [],
         "required_profile": plans.profile_requirements(jst) if step == "jst" else None,
         "form": EmptyForm(),
-        "message_form": message_form or MessageForm(formdata=None),
         "can_submit": policy.can(current_user, "plan.submit", jst),
         "can_decide": policy.can(current_user, "plan.decide", jst),
         "can_reopen": policy.can(current_user, "plan.reopen", jst),
         "threads": step_threads,
         "row_threads": row_threads,
         "unresolved": review.unresolved_counts(plan),
+        "comment_links": plan_status.comment_links(plan),
         "decision": review.last_decision(plan),
         "comment_form": CommentForm(formdata=None),
         "can_comment": policy.can(current_user, "review.comment", jst),
@@ -222,6 +231,8 @@ def save_step(jst_id, step):
 
 def _after_save(jst, step):
     flash("Zapisano wersję roboczą.", "success")
+    if request.form.get("idz") in STEP_SLUGS:  # a step of the task list: save, then go there
+        return redirect(url_for(".step", jst_id=jst.id, step=request.form["idz"]))
     if request.form.get("dalej"):
         index = STEP_SLUGS.index(step)
         return redirect(url_for(".step", jst_id=jst.id, step=STEP_SLUGS[index + 1]))
@@ -308,6 +319,7 @@ def _render_row(
         deleted=deleted,
         editable=_can_edit(jst, plan),
         labels=plans,
+        empty_choice=empty_choice,
         threads=[t for t in review.threads(plan).get(step, []) if row and t.row_uid == row.uid],
         comment_form=CommentForm(formdata=None),
         can_comment=policy.can(current_user, "review.comment", jst),
@@ -439,6 +451,40 @@ TRANSITION_VIEWS = {
 }
 
 
+NEEDS_MESSAGE = {"return", "reopen"}
+
+
+@bp.get("/jst/<int:jst_id>/plan/status/<any(przekaz, zwroc, zatwierdz, otworz):word>")
+@login_required
+def confirm_status(jst_id, word):
+    """Check before deciding: what the step sends or decides, and what it freezes."""
+    _action, rule, _done = TRANSITION_VIEWS[word]
+    jst, plan = _load(jst_id, rule)
+    pending = _pending_formdata(jst, plan, "podsumowanie")  # a decision typed before sign-out
+    return _render_confirmation(jst, plan, word, MessageForm(formdata=pending))
+
+
+def _render_confirmation(jst, plan, word, form, status=200):
+    action = TRANSITION_VIEWS[word][0]
+    allowed, _target = plans.TRANSITIONS[action]
+    gaps = plans.missing_items(plan) if action == "submit" else []
+    return render_template(
+        "plans/confirm_status.html",
+        jst=jst,
+        plan=plan,
+        word=word,
+        action=action,
+        possible=plan.status in allowed,
+        form=form,
+        gaps=gaps,
+        blocking=plans.blocking(gaps),
+        steps=plans.STEPS,
+        version=plans.next_version_number(plan),
+        unresolved=plan_status.comment_links(plan),
+        needs_message=action in NEEDS_MESSAGE,
+    ), status
+
+
 @bp.post("/jst/<int:jst_id>/plan/status/<any(przekaz, zwroc, zatwierdz, otworz):word>")
 @login_required
 def change_status(jst_id, word):
@@ -447,6 +493,14 @@ def change_status(jst_id, word):
     form = MessageForm()
     if not form.validate_on_submit():
         abort(400)
+    possible = plan.status in plans.TRANSITIONS[action][0]
+    if possible and action in NEEDS_MESSAGE and not (form.message.data or "").strip():
+        form.message.errors.append(
+            "Proszę podać uzasadnienie — zespół zobaczy je przy planie."
+            if action == "return"
+            else "Proszę podać powód ponownego otwarcia planu."
+        )
+        return _render_confirmation(jst, plan, word, form, status=422)
     try:
         plans.transition(plan, action, current_user, form.message.data or "")
     except TransitionRefused as exc:
@@ -531,8 +585,13 @@ def rescue_input():
     """Called for a wizard POST whose CSRF token failed: the form was open too long, or the
     session expired. Signed in: show the form again with the input kept. Signed out: keep the
     input (by a random key in a cookie) and restore it on the same page after signing in.
-    A decision with a message (a return, a reopening) is kept the same way, on the summary step.
-    Returns None when this request is not a wizard form."""
+    A decision with a message (a return, a reopening) is kept the same way, on its confirmation
+    page.
+    Returns None when this request is not a wizard form, or did not come from our own pages:
+    a form posted by another site is neither shown nor kept (it would pre-fill the victim's
+    wizard), and nothing is written to the session (its cookie would replace a valid one)."""
+    if not same_origin():
+        return None
     args = request.view_args or {}
     decision = request.endpoint == "plans.change_status" and args.get("word") in MESSAGE_DECISIONS
     if not decision and (
@@ -541,7 +600,7 @@ def rescue_input():
     ):
         return None
     step = "podsumowanie" if decision else args["step"]
-    page = url_for("plans.step", jst_id=args.get("jst_id"), step=step) if decision else request.path
+    page = request.path  # a decision's GET is its confirmation page
     if current_user.is_authenticated:
         try:
             rule = TRANSITION_VIEWS[args["word"]][1] if decision else "plan.edit"
@@ -556,6 +615,9 @@ def rescue_input():
             "są poniżej; sprawdź je i zapisz ponownie.",
             "warning",
         )
+        if decision:
+            form = MessageForm(formdata=request.form)
+            return _render_confirmation(jst, plan, args["word"], form, status=400)
         if request.endpoint == "plans.row":
             spec = plans.ROW_KINDS.get(args.get("kind"))
             if spec is None or spec.step != args["step"]:
@@ -627,9 +689,6 @@ def _rerender_with(jst, plan, step, formdata, status=200):
     if step in plans.TEXT_FIELDS:
         form = text_form_class(step)(formdata=formdata)
         return _render_step(jst, plan, step, text_form=form, status=status)
-    if step == "podsumowanie":
-        form = MessageForm(formdata=formdata)
-        return _render_step(jst, plan, step, message_form=form, status=status)
     return _render_step(jst, plan, step)
 
 

@@ -18,19 +18,20 @@ from forms.programme import (
     SessionForm,
     TaskForm,
 )
-from models import Jst, User, db_int
+from models import PROGRAM_GROUPS, Jst, User, db_int
 from models.programme import (
     PROGRESS_STATUS,
     REPORT_STATUS,
     SESSION_KINDS,
     Attachment,
+    Consultation,
     Module,
     Task,
 )
-from services import documents, jsts, plans, policy, programme
+from services import documents, jsts, lists, plans, policy, programme
 from services.programme import AttachmentRefused, InUse
 
-from .documents import send_docx
+from .documents import PDF, send_document
 from .jst import load_jst
 
 bp = Blueprint("programme", __name__)
@@ -220,9 +221,16 @@ def groups():
     saved = {jst.id: number for number, members in programme.groups() for jst in members}
     default = max(saved.values(), default=4)
     count = min(max(request.values.get("liczba", default, type=db_int), 1), 12)
+    proposal = programme.propose_groups(active, count)
     if request.method == "POST":
-        assignment = {}
+        # the form shows one page of JSTs: the others keep the split it was showing (a new
+        # proposal, or the saved split)
+        if request.form.get("propozycja") != "1":
+            proposal = {jst.id: saved.get(jst.id, proposal[jst.id]) for jst in active}
+        assignment = dict(proposal)
         for jst in active:
+            if f"jst-{jst.id}" not in request.form:
+                continue
             number = request.form.get(f"jst-{jst.id}", type=db_int)
             if number is None or not 1 <= number <= count:
                 flash(f"Wybierz grupę dla JST {jst.name}.", "danger")
@@ -231,18 +239,24 @@ def groups():
         programme.save_groups(assignment)
         flash("Zapisano podział na grupy robocze.", "success")
         return redirect(url_for(".groups"))
-    proposal = programme.propose_groups(active, count)
     proposing = "liczba" in request.args or not saved
     if not proposing:  # the saved split, to adjust; a JST added since gets the proposal's group
         proposal = {jst.id: saved.get(jst.id, proposal[jst.id]) for jst in active}
+    shown, page, pages = lists.page_of(active, lists.int_arg(request.args.get("strona")) or 1)
+    sizes = {}
+    for number in proposal.values():
+        sizes[number] = sizes.get(number, 0) + 1
     return render_template(
         "programme/groups.html",
-        jsts=active,
+        jsts=shown,
+        page=page,
+        pages=pages,
+        total=len(active),
+        sizes=sorted(sizes.items()),
         saved=saved,
         proposal=proposal,
         proposing=proposing,
         count=count,
-        groups=programme.groups(),
         form=EmptyForm(),
     )
 
@@ -284,31 +298,50 @@ def attendance(module_id, group):
 
 
 @bp.get("/moduly/<int:module_id>/obecnosc/<int:group>.docx")
+@bp.get(
+    "/moduly/<int:module_id>/obecnosc/<int:group>.pdf", endpoint="attendance_list_pdf", defaults=PDF
+)
 @login_required
-def attendance_list(module_id, group):
+def attendance_list(module_id, group, as_pdf=False):
     _manage()
     module = _module(module_id)
     _group_or_404(group)
     context, _missing = documents.attendance_context(module, group)
     data = documents.render("lista_obecnosci", context)
-    return send_docx(data, f"lista-obecnosci-modul-{module.number}-grupa-{group}.docx")
+    name = f"lista-obecnosci-modul-{module.number}-grupa-{group}.docx"
+    return send_document(data, name, as_pdf=as_pdf)
 
 
 @bp.get("/obecnosc")
 @login_required
 def attendance_rates():
     _manage()
-    rates = programme.attendance_rates()
-    people = []
-    for jst in Jst.select().where(Jst.status == "active").order_by(Jst.name_sort):
-        people += [(member.user, jst) for member in jsts.current_members(jst)]
+    args = _list_args()
+    rows, page, pages, total = lists.attendance_page(
+        args["q"], args["grupa"], lists.int_arg(request.args.get("strona")) or 1
+    )
     return render_template(
         "programme/rates.html",
-        people=people,
-        rates=rates,
-        modules=programme.modules(),
-        groups=programme.groups(),
+        rows=rows,
+        page=page,
+        pages=pages,
+        total=total,
+        args={k: v for k, v in args.items() if v},
+        groups=PROGRAM_GROUPS,
     )
+
+
+def _list_args(**selects):
+    """The search, group and `selects` ({name: allowed values}) of a list's query string;
+    a value not allowed is dropped."""
+    args = {
+        "q": lists.text_arg(request.args.get("q")),
+        "grupa": lists.int_arg(request.args.get("grupa"), PROGRAM_GROUPS),
+    }
+    for name, allowed in selects.items():
+        value = request.args.get(name, "")
+        args[name] = value if value in allowed else ""
+    return args
 
 
 # ---------- implementation tasks ----------
@@ -320,11 +353,36 @@ def task_list():
     policy.require(current_user, "programme.tasks")
     ids = policy.visible_jst_ids(current_user)
     tasks = list(Task.select(Task, Module).join(Module).order_by(Module.number))
-    overview = []
-    for task in tasks:
-        rows = [(j, r) for j, r in programme.task_overview(task) if ids is None or j.id in ids]
-        overview.append((task, rows))
-    return render_template("programme/tasks.html", overview=overview, status=REPORT_STATUS)
+    counts, jst_total = lists.task_counts(ids)
+    asked = lists.int_arg(request.args.get("zadanie"))
+    task = next((t for t in tasks if t.id == asked), tasks[0] if tasks else None)
+    args = _list_args(stan=lists.TASK_STATES)
+    rows, page, pages, total = [], 1, 1, 0
+    if task is not None:
+        rows, page, pages, total = lists.task_page(
+            task,
+            ids,
+            args["q"],
+            args["grupa"],
+            args["stan"],
+            lists.int_arg(request.args.get("strona")) or 1,
+        )
+        args["zadanie"] = task.id
+    return render_template(
+        "programme/tasks.html",
+        tasks=tasks,
+        task=task,
+        counts=counts,
+        jst_total=jst_total,
+        rows=rows,
+        page=page,
+        pages=pages,
+        total=total,
+        args={k: v for k, v in args.items() if v},
+        groups=PROGRAM_GROUPS,
+        states=lists.TASK_STATES,
+        status=REPORT_STATUS,
+    )
 
 
 @bp.route("/jst/<int:jst_id>/zadania/<int:task_id>", methods=["GET", "POST"])
@@ -432,15 +490,40 @@ def task_print(task_id):
 @login_required
 def follow_up():
     _manage()
-    pending, accepted = programme.follow_up()
+    args = _list_args()
+    pending, page, pages, total = lists.follow_up_page(
+        args["q"], args["grupa"], False, lists.int_arg(request.args.get("strona")) or 1
+    )
+    accepted, page2, pages2, total2 = lists.follow_up_page(
+        args["q"], args["grupa"], True, lists.int_arg(request.args.get("strona2")) or 1
+    )
     available = programme.periods()
     period = _period(available)
-    form = ConsultationForm(formdata=None)
-    form.expert.choices = [(0, "—")] + [(e.id, e.full_name) for e in jsts.experts()]
+    # one consultation form, for the JST picked from the list (?jst=…)
+    picked = lists.int_arg(request.args.get("jst"))
+    picked = Jst.get_or_none((Jst.id == picked) & (Jst.status == "active")) if picked else None
+    form = None
+    if picked is not None:
+        current = Consultation.get_or_none(Consultation.jst == picked)
+        data = {"meeting_date": None, "expert": 0, "outcome": ""}
+        if current is not None:
+            data = {
+                "meeting_date": current.meeting_date,
+                "expert": current.expert_id or 0,
+                "outcome": current.outcome,
+            }
+        form = ConsultationForm(formdata=None, data=data)
+        form.expert.choices = [(0, "—")] + [(e.id, e.full_name) for e in jsts.experts()]
+    args = {k: v for k, v in args.items() if v}
     return render_template(
         "programme/follow_up.html",
         pending=pending,
         accepted=accepted,
+        paging=(page, pages, total),
+        paging2=(page2, pages2, total2),
+        args=args,
+        groups=PROGRAM_GROUPS,
+        picked=picked,
         period=period,
         periods=available,
         network=programme.network_progress(period),

@@ -8,7 +8,9 @@ from flask_login import current_user, login_required
 
 from forms.auth import EmptyForm
 from forms.review import CommentForm, VisitForm
-from services import plans, policy, review
+from models import PROGRAM_GROUPS
+from models.plans import STATUS_LABELS
+from services import lists, plans, policy, review
 
 from .jst import load_jst
 
@@ -39,7 +41,29 @@ def _back(jst, step):
 def worklist():
     policy.require(current_user, "review.worklist")
     ids = policy.visible_jst_ids(current_user)
-    return render_template("review/worklist.html", items=review.worklist(current_user, ids))
+    args = {
+        "q": lists.text_arg(request.args.get("q")),
+        "grupa": lists.int_arg(request.args.get("grupa"), PROGRAM_GROUPS),
+        "status": request.args.get("status") if request.args.get("status") in STATUS_LABELS else "",
+    }
+    items, page, pages, total = lists.review_page(
+        current_user,
+        ids,
+        args["q"],
+        args["grupa"],
+        args["status"],
+        lists.int_arg(request.args.get("strona")) or 1,
+    )
+    return render_template(
+        "review/worklist.html",
+        items=items,
+        page=page,
+        pages=pages,
+        total=total,
+        args={k: v for k, v in args.items() if v},
+        groups=PROGRAM_GROUPS,
+        statuses=STATUS_LABELS,
+    )
 
 
 @bp.get("/jst/<int:jst_id>/plan/czytaj")
@@ -98,7 +122,7 @@ def comment(jst_id):
             back = url_for("plans.step", jst_id=jst.id, step=added.step)
         return redirect(back)
     flash("Dodano uwagę.", "success")
-    return redirect(_back(jst, step))
+    return redirect(f"{_back(jst, step)}#comment-{added.id}")  # back at the comment, not the top
 
 
 @bp.post("/jst/<int:jst_id>/plan/uwagi/<int:comment_id>/odpowiedz")
@@ -118,7 +142,7 @@ def answer(jst_id, comment_id):
         flash("Dodano odpowiedź.", "success")
     else:
         flash("Odpowiedź nie została dodana: wpisz jej treść.", "danger")
-    return redirect(_back(jst, thread.step))
+    return redirect(f"{_back(jst, thread.step)}#comment-{thread.id}")
 
 
 @bp.post("/jst/<int:jst_id>/plan/uwagi/<int:comment_id>/<any(rozwiaz, otworz):word>")
@@ -131,7 +155,7 @@ def resolve(jst_id, comment_id, word):
         "Uwagę oznaczono jako rozwiązaną." if word == "rozwiaz" else "Uwagę otwarto ponownie.",
         "success",
     )
-    return redirect(_back(jst, thread.step))
+    return redirect(f"{_back(jst, thread.step)}#comment-{thread.id}")
 
 
 @bp.get("/powiadomienia")
@@ -180,4 +204,9 @@ def visit(jst_id):
 @login_required
 def visits():
     policy.require(current_user, "visit.list")
-    return render_template("review/visits.html", rows=review.visits_overview())
+    rows, page, pages, total, without = lists.visit_page(
+        lists.int_arg(request.args.get("strona")) or 1
+    )
+    return render_template(
+        "review/visits.html", rows=rows, page=page, pages=pages, total=total, without=without
+    )

@@ -13,16 +13,18 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from config import Defaults
 from forms.auth import EmptyForm
 from forms.surveys import CopyForm, QuestionForm, RuleForm, SurveyForm, answer_form_class
 from models import db_int
 from models.programme import Module, ModuleSession
 from models.surveys import QUESTION_KINDS, Certificate, Question, Survey
-from services import documents, policy, programme, settings, surveys
+from services import documents, lists, policy, programme, settings, surveys
 from services.surveys import AlreadyAnswered, Locked, Throttled
+from services.text import fold
 
 from .auth import client_address
-from .documents import send_docx
+from .documents import PDF, send_document
 
 bp = Blueprint("surveys", __name__)
 
@@ -234,6 +236,7 @@ def results(survey_id):
         survey=survey,
         group=group,
         data=surveys.results(survey, group),
+        pending=surveys.pending_count(survey),
         rates=rates,
         groups=[g for g, *_ in rates if g is not None]
         if manage
@@ -338,6 +341,23 @@ def answer(survey_id):
 # ---------- certificates ----------
 
 
+# printed on a certificate while BASE_URL was never set, its verification link would lead nowhere
+BASE_URL_MISSING = (
+    "Zaświadczeń nie można jeszcze wydrukować: nie ustawiono publicznego adresu aplikacji "
+    "(BASE_URL, zmienna PLANJST_BASE_URL) — adres weryfikacji na zaświadczeniu i jego kod QR "
+    "wskazywałyby „{url}”. Poproś administratora serwera o ustawienie adresu, pod którym "
+    "aplikacja jest dostępna z zewnątrz."
+)
+
+
+def base_url_missing():
+    """Flash the Polish reason and say True while BASE_URL is the default."""
+    if current_app.config["BASE_URL"].rstrip("/") != Defaults.BASE_URL:
+        return False
+    flash(BASE_URL_MISSING.format(url=Defaults.BASE_URL), "danger")
+    return True
+
+
 def _verify_url(certificate):
     """Printed on paper: the public address (BASE_URL), not the host this request came to."""
     return current_app.config["BASE_URL"].rstrip("/") + url_for(".verify", code=certificate.code)
@@ -361,13 +381,29 @@ def certificates():
             flash("Zapisano warunki ukończenia szkolenia.", "success")
             return redirect(url_for(".certificates"))
     people = surveys.candidates()
+    issued = surveys.issued()
+    q = lists.text_arg(request.args.get("q"))
+    needle = fold(q)
+    waiting = [
+        p
+        for p in people
+        if not (p["attendance_ok"] and p["plan_ok"])
+        and (not q or needle in fold(p["user"].full_name) or needle in p["jst"].name_key)
+    ]
+    # a page of each table (?strona=, ?strona2=): 2,200 rows would not fit a page
+    waiting_page = lists.page_of(waiting, lists.int_arg(request.args.get("strona")) or 1)
+    shown = [c for c in issued if not q or needle in fold(c.full_name)]
+    issued_page = lists.page_of(shown, lists.int_arg(request.args.get("strona2")) or 1)
     return render_template(
         "surveys/certificates.html",
         form=form,
         people=people,
         qualifying=[p for p in people if p["attendance_ok"] and p["plan_ok"]],
-        waiting=[p for p in people if not (p["attendance_ok"] and p["plan_ok"])],
-        issued=surveys.issued(),
+        waiting=waiting_page,
+        waiting_total=len(waiting),
+        issued=issued,
+        issued_page=issued_page,
+        args={"q": q} if q else {},
         empty=EmptyForm(),
         min_rate=min_rate,
         rule_label=surveys.PLAN_RULES[required],
@@ -390,27 +426,35 @@ def certificates_issue():
     return redirect(url_for(".certificates"))
 
 
-def _certificate_docx(certificate):
+def _certificate_file(certificate, as_pdf):
     context = documents.certificate_context(certificate, _verify_url(certificate))
-    return send_docx(
-        documents.render("zaswiadczenie", context), surveys.certificate_filename(certificate)
+    return send_document(
+        documents.render("zaswiadczenie", context),
+        surveys.certificate_filename(certificate),
+        as_pdf=as_pdf,
     )
 
 
 @bp.get("/zaswiadczenia/<int:certificate_id>.docx")
+@bp.get("/zaswiadczenia/<int:certificate_id>.pdf", endpoint="certificate_pdf", defaults=PDF)
 @login_required
-def certificate_file(certificate_id):
+def certificate_file(certificate_id, as_pdf=False):
     policy.require(current_user, "certificate.manage")
     certificate = Certificate.get_or_none(Certificate.id == certificate_id) or abort(404)
-    return _certificate_docx(certificate)
+    if base_url_missing():
+        return redirect(url_for(".certificates"))
+    return _certificate_file(certificate, as_pdf)
 
 
 @bp.get("/moje-zaswiadczenie.docx")
+@bp.get("/moje-zaswiadczenie.pdf", endpoint="own_certificate_pdf", defaults=PDF)
 @login_required
-def own_certificate():
+def own_certificate(as_pdf=False):
     policy.require(current_user, "certificate.own")
     certificate = Certificate.get_or_none(Certificate.user == current_user.id) or abort(404)
-    return _certificate_docx(certificate)
+    if base_url_missing():
+        return redirect(url_for(".my_surveys"))
+    return _certificate_file(certificate, as_pdf)
 
 
 @bp.get("/zaswiadczenie/<code>")

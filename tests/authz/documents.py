@@ -1,8 +1,17 @@
+import os
+import shutil
+
 from models.documents import SignedCopy
 from services import documents, plans, settings
 from services.identifiers import make_nip, make_regon
 
 from . import LOGIN_REDIRECT, OK, ROLES, Case, jst_scoped
+
+# a document's PDF: made by LibreOffice; without it, a Polish page saying so (503) — the rights
+# are the same either way (LibreOffice is required where PLANJST_REQUIRE_BROWSER is set, as in CI)
+PDF_OK = (
+    OK if shutil.which("soffice") or os.environ.get("PLANJST_REQUIRE_BROWSER") else frozenset({503})
+)
 
 
 def _only(roles, ok=OK):
@@ -39,13 +48,29 @@ CASES = [
         "/jst/{jst}/dokumenty/deklaracja.docx",
         jst_scoped(JST_DOCS, ok={200, 302}),
     ),
+    Case(
+        "documents.agreement_pdf",
+        "/jst/{jst}/dokumenty/deklaracja.pdf",
+        jst_scoped(JST_DOCS, ok=PDF_OK | {302}),
+    ),
     Case("documents.plan", "/jst/{jst}/dokumenty/plan.docx", jst_scoped(JST_DOCS)),
+    Case("documents.plan_pdf", "/jst/{jst}/dokumenty/plan.pdf", jst_scoped(JST_DOCS, ok=PDF_OK)),
     Case(
         "documents.own_declaration",
         "/moje-dane/oswiadczenie.docx",
         _only(["participant_own", "participant_other"], {200, 302}),
     ),
+    Case(
+        "documents.own_declaration_pdf",
+        "/moje-dane/oswiadczenie.pdf",
+        _only(["participant_own", "participant_other"], PDF_OK | {302}),
+    ),
     Case("documents.declaration", "/dokumenty/oswiadczenie/{participant}.docx", COORDINATOR),
+    Case(
+        "documents.declaration_pdf",
+        "/dokumenty/oswiadczenie/{participant}.pdf",
+        _only(["coordinator"], PDF_OK),
+    ),
     Case(
         "documents.record_signed",
         "/jst/{jst}/dokumenty/podpisane",

@@ -57,6 +57,16 @@ CASES = [
     ),
     Case("admin.audit_log", "/dziennik", global_({"admin", "coordinator"})),
     Case("admin.settings_edit", "/ustawienia", global_({"coordinator"})),
+    # without a file: the coordinator is sent back to the settings with the reason
+    Case(
+        "admin.settings_logo", "/ustawienia/logo", global_({"coordinator"}, ok=302), method="POST"
+    ),
+    Case(
+        "admin.settings_logo_delete",
+        "/ustawienia/logo/usun",
+        global_({"coordinator"}, ok=302),
+        method="POST",
+    ),
 ]
 
 FORMS = [

@@ -41,6 +41,18 @@ CASES = [
     ),
     Case("plans.row_move", ROW + "/przesun", jst_scoped({"team"}, ok=302), method="POST"),
     Case("plans.row_delete", ROW + "/usun", jst_scoped({"team"})),
+    Case("plans.confirm_status", "/jst/{jst}/plan/status/przekaz", jst_scoped({"team"})),
+    Case(
+        "plans.confirm_status",
+        "/jst/{jst}/plan/status/zwroc",
+        jst_scoped({"coordinator", "expert"}),
+    ),
+    Case(
+        "plans.confirm_status",
+        "/jst/{jst}/plan/status/zatwierdz",
+        jst_scoped({"coordinator", "expert"}),
+    ),
+    Case("plans.confirm_status", "/jst/{jst}/plan/status/otworz", jst_scoped({"coordinator"})),
     Case(
         "plans.change_status",
         "/jst/{jst}/plan/status/przekaz",

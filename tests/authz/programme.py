@@ -4,6 +4,7 @@ from models.programme import Attachment, Module, Task, TaskReport
 from services import programme
 
 from . import POST_OK, Case, global_, jst_scoped
+from .documents import PDF_OK
 
 COORDINATOR = global_({"coordinator"})
 PROGRAMME = global_({"participant", "expert", "coordinator"})
@@ -58,6 +59,11 @@ CASES = [
     Case("programme.groups", "/grupy", COORDINATOR),
     Case("programme.attendance", "/moduly/{module}/obecnosc/1", COORDINATOR),
     Case("programme.attendance_list", "/moduly/{module}/obecnosc/1.docx", COORDINATOR),
+    Case(
+        "programme.attendance_list_pdf",
+        "/moduly/{module}/obecnosc/1.pdf",
+        global_({"coordinator"}, ok=PDF_OK),
+    ),
     Case("programme.attendance_rates", "/obecnosc", COORDINATOR),
     Case("programme.task_list", "/zadania", PROGRAMME),
     Case(

@@ -29,7 +29,7 @@ def _own_note():
 
 CASES = [
     Case("review.worklist", "/opiniowanie", global_({"expert", "coordinator"})),
-    Case("review.read", "/jst/{jst}/plan/czytaj", jst_scoped({"coordinator", "expert"})),
+    Case("review.read", "/jst/{jst}/plan/czytaj", jst_scoped({"coordinator", "expert", "team"})),
     Case(
         "review.comment",
         "/jst/{jst}/plan/uwagi",

@@ -3,7 +3,8 @@ from datetime import date, timedelta
 from models.programme import Module
 from models.surveys import Certificate, Question, Survey, SurveyResponse
 
-from . import POST_OK, Case, global_, public
+from . import OK, POST_OK, Case, global_, public
+from .documents import PDF_OK
 
 COORDINATOR = global_({"coordinator"})
 PARTICIPANT = global_({"participant"})
@@ -48,8 +49,10 @@ def _results():
     return expect
 
 
-def _own_certificate():
-    expect = PARTICIPANT
+def _own_certificate(ok=None):
+    expect = dict(PARTICIPANT)
+    if ok is not None:
+        expect = {role: ok if codes == OK else codes for role, codes in expect.items()}
     return {**expect, "participant_other": frozenset({404})}  # has no certificate
 
 
@@ -112,6 +115,12 @@ CASES = [
     ),
     Case("surveys.certificate_file", "/zaswiadczenia/{certificate}.docx", COORDINATOR),
     Case("surveys.own_certificate", "/moje-zaswiadczenie.docx", _own_certificate()),
+    Case(
+        "surveys.certificate_pdf",
+        "/zaswiadczenia/{certificate}.pdf",
+        global_({"coordinator"}, ok=PDF_OK),
+    ),
+    Case("surveys.own_certificate_pdf", "/moje-zaswiadczenie.pdf", _own_certificate(PDF_OK)),
     Case("surveys.verify", "/zaswiadczenie/{code}", public()),
 ]
 

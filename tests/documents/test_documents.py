@@ -2,9 +2,6 @@
 
 import csv
 import io
-import os
-import shutil
-import subprocess
 import zipfile
 from datetime import date, datetime
 
@@ -215,11 +212,14 @@ def test_plan_document_drafts_versions_and_acceptance(client, world):
     )
     login(client, world.participant)
     text = _text(client.get(f"/jst/{world.jst.id}/dokumenty/plan.docx").data)
-    assert "WERSJA ROBOCZA" in text and "Wersja 1 · status: Szkic" in text
+    assert "WERSJA ROBOCZA" in text and "Wersja 1" not in text  # never submitted
+    assert "Wersja robocza (plan jeszcze nie przekazany do opiniowania) · status: Szkic" in text
     assert "{{ 7*7 }} {% if x %} 😀" in text
     assert "Cel strategiczny 1. Cel A" in text and "Cel operacyjny 1.1. Cel A.1" in text
-    assert "Warsztaty TIK | 1.1 Cel A.1 | kompetencje cyfrowe" in text
-    assert "1\u00a0234,56\u00a0zł budżet" in text
+    assert "Działanie 1. Warsztaty TIK" in text  # one block per action
+    assert "Cel | 1.1 Cel A.1" in text and "Obszar kompetencji | kompetencje cyfrowe" in text
+    assert "Koszt i źródło finansowania | 1\u00a0234,56\u00a0zł budżet" in text
+    assert "Zatwierdzenie planu" not in text  # a draft prints no signature lines
     import json
 
     from models.plans import Plan, PlanVersion
@@ -356,23 +356,6 @@ def test_team_member_sees_only_their_own_declaration(client, world):
     page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
     assert world.participant.full_name in page and world.teammate.full_name not in page
     assert client.get(f"/dokumenty/oswiadczenie/{world.teammate.id}.docx").status_code == 404
-
-
-@pytest.mark.skipif(
-    not shutil.which("soffice") and not os.environ.get("PLANJST_REQUIRE_BROWSER"),
-    reason="LibreOffice (libreoffice-writer-nogui) is not installed",
-)
-@pytest.mark.parametrize("kind", sorted(KINDS))
-def test_documents_open_in_libreoffice(app, tmp_path, kind):
-    path = tmp_path / f"{kind}.docx"
-    path.write_bytes(documents.render(kind, documents.sample_context(kind)))
-    subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    assert (tmp_path / f"{kind}.pdf").stat().st_size > 1000
 
 
 def test_plan_past_its_draft_prints_its_last_version_date_and_decider(client, world, monkeypatch):
@@ -583,14 +566,15 @@ def test_agreement_prints_the_jsts_agreement_date_and_without_it_is_a_draft(clie
     login(client, world.coordinator)
     url = f"/jst/{world.jst.id}/dokumenty/deklaracja.docx"
     text = _text(client.get(url).data)
-    assert "zawarta dnia 20 marca 2017 r." in text
+    assert "zawarte w Warszawie dnia 20 marca 2017 r." in text
     assert "WERSJA ROBOCZA" not in text
     Jst.update(agreement_date=None).where(Jst.id == world.jst.id).execute()
     page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
     assert "data zawarcia deklaracji (dane JST)" in page
     text = _text(client.get(url).data)
     assert "WERSJA ROBOCZA" in text
-    assert "zawarta dnia ………………………… r." in text and "20 marca 2017" not in text
+    assert "zawarte w Warszawie dnia …………………………………… r." in text
+    assert "20 marca 2017" not in text
 
 
 def _submitted_plan(world, monkeypatch):
@@ -661,7 +645,7 @@ def test_overview_lists_agreements_declarations_and_plans_not_back_signed(
     page = client.get("/dokumenty").get_data(as_text=True)
     assert "Oświadczenia uczestników bez podpisanego egzemplarza (4)" in page
     assert f"{world.participant.full_name}, {world.teammate.full_name}" in page
-    assert "Gmina Własna</a> — wersja 1" in page
+    assert "Gmina Własna</a>" in page and "<td>wersja 1</td>" in page
     assert "Plany bez podpisanego egzemplarza ostatniej wersji (1)" in page
     url = f"/jst/{world.jst.id}/dokumenty/podpisane"
     for data in (
@@ -695,8 +679,8 @@ def test_plan_prints_each_actions_expected_result(client, world):
     )
     login(client, world.participant)
     text = _text(client.get(f"/jst/{world.jst.id}/dokumenty/plan.docx").data)
-    assert "Oczekiwane rezultaty działań" in text
-    assert "Warsztaty TIK | Nauczyciele prowadzą zajęcia z robotami\nraz w tygodniu." in text
+    assert "Działanie 1. Warsztaty TIK" in text
+    assert "Oczekiwany rezultat | Nauczyciele prowadzą zajęcia z robotami\nraz w tygodniu." in text
 
 
 def _record_signed(client, jst, **data):
@@ -743,7 +727,14 @@ def test_signed_copy_needs_a_past_date_and_a_participant(client, world):
     assert SignedCopy.select().count() == 0
 
 
-def test_plan_is_approved_by_the_signatories_of_the_jsts_kind(client, world):
+def _accept(jst, world, monkeypatch):
+    monkeypatch.setattr(plans, "blocking", lambda gaps: [])  # a complete plan, whatever it holds
+    plan = plans.get_plan(jst)
+    plans.transition(plan, "submit", world.participant)
+    plans.transition(plan, "accept", world.coordinator)
+
+
+def test_plan_is_approved_by_the_signatories_of_the_jsts_kind(client, world, monkeypatch):
     jst = make_jst(
         "Powiat Planowy",
         kind="powiat",
@@ -758,15 +749,20 @@ def test_plan_is_approved_by_the_signatories_of_the_jsts_kind(client, world):
     )
     login(client, world.coordinator)
     text = _text(client.get(f"/jst/{jst.id}/dokumenty/plan.docx").data)
-    dots = "…………………………………………"
+    assert "Zatwierdzenie planu" not in text  # a draft is not signed
+    _accept(jst, world, monkeypatch)
+    text = _text(client.get(f"/jst/{jst.id}/dokumenty/plan.docx").data)
+    dots = "……………………………………………"
     assert (
-        f"Zatwierdzenie planu — za JST:\n\n{dots}\nOlga Pierwsza — Członek Zarządu"
-        f"\n\n{dots}\nPiotr Drugi — Wicestarosta"
-        f"\n\nKontrasygnata:\n\n{dots}\nZofia Skarbnik — Skarbnik Powiatu"
+        f"Zatwierdzenie planu — za JST\nMiejscowość i data: {dots}"
+        f"\n\n\n{dots}\nOlga Pierwsza — Członek Zarządu"
+        f"\n\n\n{dots}\nPiotr Drugi — Wicestarosta"
+        f"\n\nKontrasygnata:\n\n\n{dots}\nZofia Skarbnik — Skarbnik Powiatu"
     ) in text
-    assert "Zatwierdzam" not in text and "Stefan Starosta" not in text
+    assert "Zatwierdzam" not in text
+    _accept(world.jst, world, monkeypatch)
     text = _text(client.get(f"/jst/{world.jst.id}/dokumenty/plan.docx").data)
-    assert f"za JST:\n\n{dots}\nJan Testowy — Wójt" in text and "Kontrasygnata" not in text
+    assert f"\n\n\n{dots}\nJan Testowy — Wójt" in text and "Kontrasygnata" not in text
 
 
 def test_plan_prints_action_months_in_polish(client, world):
@@ -786,7 +782,7 @@ def test_plan_prints_action_months_in_polish(client, world):
     )
     login(client, world.participant)
     text = _text(client.get(f"/jst/{world.jst.id}/dokumenty/plan.docx").data)
-    assert "| wrzesień 2017 – czerwiec 2018 |" in text
+    assert "Okres realizacji | wrzesień 2017 – czerwiec 2018" in text
     assert "2017-09" not in text and "2018-06" not in text
 
 

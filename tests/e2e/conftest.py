@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -47,6 +48,8 @@ def live_env(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("e2e")
     env = {
         **os.environ,
+        # the served address: the links the app shows and mails are built from it
+        "PLANJST_BASE_URL": f"http://127.0.0.1:{_free_port()}",
         "PLANJST_DATABASE_URL": f"sqlite:///{tmp}/e2e.sqlite3",
         "PLANJST_SECRET_KEY": "e2e-test-key-not-secret",
         "PLANJST_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
@@ -73,7 +76,7 @@ def live_server(live_env):
     _chromium()
     flask_command(live_env, "init-db")
     flask_command(live_env, "seed-demo", "--password", DEMO_PASSWORD)
-    port = _free_port()
+    port = urlsplit(live_env["PLANJST_BASE_URL"]).port
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),

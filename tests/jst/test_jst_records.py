@@ -223,4 +223,4 @@ def test_withdraw_needs_a_date_and_reason(client, world):
     response = client.post(f"/jst/{world.jst.id}/wycofanie", data={"withdrawn_at": "wczoraj"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Podaj datę w formacie RRRR-MM-DD" in page and "Podaj powód wycofania się" in page
+    assert "Podaj datę jako DD.MM.RRRR" in page and "Podaj powód wycofania się" in page

@@ -132,10 +132,10 @@ def test_participant_home_shows_their_jst_team_and_expert(client, world):
     assert world.teammate.full_name in page and world.expert.full_name in page
 
 
-def test_coordinator_home_is_the_jst_list(client, world):
+def test_coordinator_home_is_the_progress_board(client, world):
     _coordinator(client)
-    page = client.get("/").get_data(as_text=True)
-    assert "Gmina Własna" in page and "Gmina Obca" in page and "Dodaj JST" in page
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "Przegląd postępów JST" in page and "Gmina Własna" in page and "Gmina Obca" in page
 
 
 def test_experts_do_not_see_team_contacts(client, world):

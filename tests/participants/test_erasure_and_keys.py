@@ -35,12 +35,12 @@ def test_an_invalid_pesel_gives_the_birth_date_one_clear_message(client, world):
     cases = [
         (
             {"pesel": wrong_checksum, "birth_date": ""},
-            "Podaj datę urodzenia (RRRR-MM-DD) albo popraw PESEL",
+            "Podaj datę urodzenia (DD.MM.RRRR) albo popraw PESEL",
         ),
         ({"pesel": "", "no_pesel": "y", "sex": "K", "birth_date": ""}, "Podaj datę urodzenia"),
         (
-            {"pesel": "", "no_pesel": "y", "sex": "K", "birth_date": "15.03.1980"},
-            "Podaj datę w formacie RRRR-MM-DD",
+            {"pesel": "", "no_pesel": "y", "sex": "K", "birth_date": "1980/03/15"},
+            "Podaj datę jako DD.MM.RRRR",
         ),
     ]
     for change, message in cases:

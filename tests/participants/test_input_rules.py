@@ -5,7 +5,7 @@ from datetime import date
 
 from models import TeamMembership
 from models.participants import ParticipantData
-from services import participants, settings
+from services import crypto, participants, settings
 from services.identifiers import make_pesel
 from tests.conftest import login
 from tests.participants.test_participant_data import BIRTH, PESEL, _data
@@ -77,7 +77,7 @@ def test_the_end_of_participation_is_checked_next_to_its_fields(client, world):
         ({"left_at": "2017-04-04", "leaving_status": status}, "left_at", "nie może być wcześn"),
         ({"left_at": "2099-01-01", "leaving_status": status}, "left_at", "nie może być w przysz"),
         ({"left_at": "", "leaving_status": status}, "left_at", "Podaj datę zakończenia"),
-        ({"left_at": "17.11.2017", "leaving_status": status}, "left_at", "Podaj datę w formacie"),
+        ({"left_at": "17/11/2017", "leaving_status": status}, "left_at", "Podaj datę jako"),
         ({"left_at": "2017-11-17", "leaving_status": "x" * 201}, "leaving_status", "Najwyżej 200"),
         ({"left_at": "2017-11-17", "leaving_status": ""}, "leaving_status", "Pole „Sytuacja"),
     ]
@@ -103,10 +103,10 @@ def test_erasure_clears_the_phone_kept_with_the_team_membership(client, world):
     login(client, world.coordinator)
     client.post(f"/uczestnicy/{world.participant.id}/usuniecie-danych")
     membership = TeamMembership.get(TeamMembership.user == world.participant.id)
-    assert membership.phone == ""
+    assert membership.phone_enc == ""
     assert membership.joined_at == date(2017, 4, 5)  # the membership and its history stay
     teammate = TeamMembership.get(TeamMembership.user == world.teammate.id)
-    assert teammate.phone == "+48 600 100 200"
+    assert crypto.decrypt(teammate.phone_enc) == "+48 600 100 200"
 
 
 def test_purge_refuses_without_a_retention_date(app, world):
@@ -118,4 +118,4 @@ def test_purge_refuses_without_a_retention_date(app, world):
     assert result.exit_code == 1
     assert "Nie ustawiono okresu przechowywania danych" in result.output
     assert participants.read(world.participant, world.participant)["pesel"] == PESEL
-    assert TeamMembership.get(TeamMembership.user == world.participant.id).phone != ""
+    assert TeamMembership.get(TeamMembership.user == world.participant.id).phone_enc != ""

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 from models.plans import Plan
 from services import plans
-from tests.conftest import add_member, login, make_jst, make_user
+from tests.conftest import add_member, browser_client, login, make_jst, make_user
 from tests.plans.test_teamwork import _form, _two_members
 from tests.plans.test_wizard import _add_row, _fill_everything, _uid
 
@@ -140,7 +140,7 @@ def test_expired_session_on_a_row_deleted_meanwhile_offers_the_input_as_new(csrf
         None,
         world.participant,
     )
-    client = csrf_app.test_client()
+    client = browser_client(csrf_app)
     path = f"/jst/{world.jst.id}/plan/koalicja/partnerzy/{saved.uid}"
     typed = {"uid": saved.uid, "version": "1", "institution": "Dom Kultury", "person": "Ewa Nowa"}
     response = client.post(path, data=typed)

@@ -6,7 +6,7 @@ from models import Jst
 from models.plans import Action, PendingInput, Plan, PlanVersion, StrategicGoal
 from services import plans
 from services.plans_demo import DIAGNOSIS
-from tests.conftest import login, make_jst, make_user
+from tests.conftest import browser_client, login, make_jst, make_user
 
 PROFILE = {
     "street": "ul. Szkolna 1",
@@ -252,7 +252,7 @@ def test_invalid_values_and_foreign_references_are_refused(client, world):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Koniec nie może być wcześniejszy niż początek" in page
-    assert "Koszt nie może być ujemny" in page
+    assert "Kwota nie może być ujemna" in page
     assert "Wybierz pozycje z listy" in page
     assert 'value="Działanie"' in page  # input kept
     response = client.post(
@@ -281,8 +281,11 @@ def test_life_cycle_and_who_may_decide(app, world):
     login(coordinator, world.coordinator)
     path = f"/jst/{world.jst.id}/plan/status"
     assert team.post(f"{path}/zatwierdz").status_code == 403
-    response = expert.post(f"{path}/zwroc", data={"message": ""}, follow_redirects=True)
-    assert "Podaj uzasadnienie" in response.get_data(as_text=True)
+    response = expert.post(f"{path}/zwroc", data={"message": " "})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="error-summary"' in page
+    assert 'id="message-error">Proszę podać uzasadnienie' in page
+    assert Plan.get_by_id(plan.id).status == "submitted"
     expert.post(f"{path}/zwroc", data={"message": "Proszę uzupełnić diagnozę."})
     assert Plan.get_by_id(plan.id).status == "returned"
     Plan.update(status="submitted").where(Plan.id == plan.id).execute()
@@ -391,7 +394,7 @@ def test_wizard_page_query_count_does_not_grow_with_the_plan(client, world):
 
 
 def test_expired_form_keeps_the_input(csrf_app, world):
-    client = csrf_app.test_client()
+    client = browser_client(csrf_app)
     login_page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page).group(1)
     client.post(
@@ -408,7 +411,7 @@ def test_expired_form_keeps_the_input(csrf_app, world):
 
 
 def test_expired_session_keeps_the_input_until_signed_in_again(csrf_app, world):
-    client = csrf_app.test_client()
+    client = browser_client(csrf_app)
     path = f"/jst/{world.jst.id}/plan/wizja"
     response = client.post(path, data={"vision": "Wizja sprzed wygaśnięcia", "v_vision": "0"})
     assert response.status_code == 302 and "/login" in response.headers["Location"]
@@ -432,8 +435,8 @@ def test_input_kept_for_signed_out_users_is_bounded(csrf_app, world, monkeypatch
     monkeypatch.setattr(plan_views, "PENDING_MAX", 2)
     path = f"/jst/{world.jst.id}/plan/wizja"
     for n in range(2):
-        response = csrf_app.test_client().post(path, data={"vision": f"Wizja {n}"})
+        response = browser_client(csrf_app).post(path, data={"vision": f"Wizja {n}"})
         assert response.status_code == 302  # kept, then the sign-in
-    response = csrf_app.test_client().post(path, data={"vision": "Wizja 3"})
+    response = browser_client(csrf_app).post(path, data={"vision": "Wizja 3"})
     assert response.status_code == 400  # full: the usual expired-form page, nothing stored
     assert PendingInput.select().count() == 2

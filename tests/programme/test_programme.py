@@ -74,7 +74,7 @@ def test_coordinator_builds_a_module_and_its_schedule(client, world):
     assert "Moduł ma zajęcia albo zapisaną obecność w dniu 3" in response.get_data(as_text=True)
     assert Module.get_by_id(module.id).end_date == date(2017, 4, 7)
     _module(2, date(2017, 6, 26))  # the task of module 1 is due, by default, when module 2 starts
-    assert 'value="2017-06-26"' in client.get(f"/moduly/{module.id}").get_data(as_text=True)
+    assert 'value="26.06.2017"' in client.get(f"/moduly/{module.id}").get_data(as_text=True)
     early = {"title": "Zadanie", "due_date": "2016-01-01"}
     page = client.post(f"/moduly/{module.id}/zadanie", data=early, follow_redirects=True)
     assert "Termin: Termin nie może być przed końcem modułu." in page.get_data(as_text=True)
@@ -181,7 +181,11 @@ def test_attendance_is_recorded_at_once_rated_and_printed(client, world):
     doc = Document(io.BytesIO(response.data))
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     heading = [c.text for c in doc.tables[0].rows[0].cells]
-    assert heading[2:] == ["Podpis 05.04.2017", "Podpis 06.04.2017", "Podpis 07.04.2017"]
+    assert heading[2:] == [
+        "Podpis 5 kwietnia 2017 r.",
+        "Podpis 6 kwietnia 2017 r.",
+        "Podpis 7 kwietnia 2017 r.",
+    ]
     assert f"{world.participant.full_name}, Gmina Własna" in cells
     assert "grupa robocza 1" in "\n".join(p.text for p in doc.paragraphs)
 
@@ -274,7 +278,11 @@ def test_follow_up_consultations_progress_and_best_plans(app, world):
             "outcome": "Plan do końca marca",
         },
     )
-    assert 'value="Plan do końca marca"' in coordinator.get("/po-pilotazu").get_data(as_text=True)
+    pending = coordinator.get("/po-pilotazu").get_data(as_text=True).split('id="pending-h"')[1]
+    assert "Plan do końca marca" in pending and "15 stycznia 2018" in pending
+    # one form, for the JST picked from the list, filled with what was saved
+    form = coordinator.get(f"/po-pilotazu?jst={world.jst.id}").get_data(as_text=True)
+    assert form.count('name="outcome"') == 1 and "Plan do końca marca</textarea>" in form
     empty = coordinator.post(
         f"/jst/{world.jst.id}/konsultacja", data={"expert": "0"}, follow_redirects=True
     ).get_data(as_text=True)

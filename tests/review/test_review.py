@@ -7,7 +7,7 @@ from models.mail import OutboxMessage
 from models.plans import Plan
 from models.review import Comment, Notification
 from services import demo, mail, plans
-from tests.conftest import csrf_token, login
+from tests.conftest import browser_client, csrf_token, login
 from tests.plans.test_wizard import _add_row
 
 
@@ -52,8 +52,9 @@ def test_the_whole_review_loop(app):
             "next": f"{base}/czytaj",
         },
     )
-    assert response.status_code == 302 and response.headers["Location"].endswith("/czytaj")
     comment = Comment.get(Comment.plan == plan)
+    assert response.status_code == 302  # back at the new comment, not the top of the page
+    assert response.headers["Location"].endswith(f"/czytaj#comment-{comment.id}")
     assert comment.plan_version == 1 and comment.row_label == action.title  # the submitted one
     page = team.get(f"{base}/dzialania").get_data(as_text=True)
     assert "Proszę podać liczbę nauczycieli" in page
@@ -297,7 +298,7 @@ def test_reading_view_shows_every_field_and_takes_comments_on_rows(app):
     response = expert.post(
         form.group(1), data=fields | {"body": "Czy szkoła ma pracownię przyrodniczą?"}
     )
-    assert response.status_code == 302 and response.headers["Location"].endswith("/czytaj")
+    assert response.status_code == 302 and "/czytaj#comment-" in response.headers["Location"]
     page = expert.get(f"{base}/czytaj").get_data(as_text=True)
     schools = _section(page, "szkoly")
     margin = schools.split("<aside")[1]
@@ -318,7 +319,7 @@ def test_reading_view_shows_every_field_and_takes_comments_on_rows(app):
 
 def _signed_in(app, user):
     """A client signed in with CSRF protection on."""
-    client = app.test_client()
+    client = browser_client(app)
     token = csrf_token(client, "/login")
     client.post(
         "/login", data={"email": user.email, "password": "demo-haslo-123", "csrf_token": token}
@@ -345,7 +346,7 @@ def test_an_expired_session_keeps_the_reason_for_reopening(csrf_app):
     plan = plans.transition(plans.get_plan(jst), "submit", users["uczestnik1@example.org"])
     coordinator = users["koordynator@example.org"]
     plans.transition(plan, "accept", coordinator)
-    client = csrf_app.test_client()  # its session has expired
+    client = browser_client(csrf_app)  # its session has expired
     response = client.post(
         f"/jst/{jst.id}/plan/status/otworz", data={"message": "Powód pisany przed wylogowaniem."}
     )
@@ -359,7 +360,7 @@ def test_an_expired_session_keeps_the_reason_for_reopening(csrf_app):
             "csrf_token": csrf_token(client, login_page),
         },
     )
-    summary = f"/jst/{jst.id}/plan/podsumowanie"
+    summary = f"/jst/{jst.id}/plan/status/otworz"  # the decision's confirmation page
     assert signed_in.headers["Location"].endswith(summary)  # back where the form was
     page = client.get(summary).get_data(as_text=True)
     assert "Przywrócono zmiany" in page and "Powód pisany przed wylogowaniem.</textarea>" in page

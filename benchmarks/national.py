@@ -1,0 +1,105 @@
+"""The coordinator's pages at the national scale (issue 17): gunicorn with 2 workers on a
+database seeded with `seed-scale --jsts 1000`; per page (the first page, a filtered page, the
+last page) requests/s, p50 and p99 (ms), the HTML size (kB) and the throughput as a share of
+/healthz measured in the same run. Prints one JSON object.
+
+Usage: python benchmarks/national.py [--seconds 3] [--connections 8]
+       [--database-url sqlite:////tmp/scale.sqlite3]  (an already seeded database: no seeding)
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from http_pages import flask, free_port, load, login, start  # noqa: E402
+
+PAGES = [
+    "/przeglad",
+    "/przeglad?brak=wizyta&sort=-obecnosc",
+    "/przeglad?strona={last}",
+    "/raport",
+    "/uczestnicy",
+    "/uczestnicy?stan=brak&grupa=2",
+    "/uczestnicy?strona={last}",
+    "/opiniowanie",
+    "/opiniowanie?status=submitted",
+    "/opiniowanie?strona={last}",
+    "/obecnosc",
+    "/obecnosc?strona={last}",
+    "/zadania",
+    "/zadania?stan=brak&strona={last}",
+    "/po-pilotazu",
+    "/po-pilotazu?strona={last}",
+    "/zaswiadczenia",
+    "/dokumenty",
+    "/wizyty",
+    "/wizyty?strona={last}",
+    "/grupy",
+    "/dziennik",
+    "/jst",
+]
+
+
+def fetch(port, path, cookie):
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("GET", path, headers={"Cookie": cookie})
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=3)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    results = {"connections": args.connections, "seconds": args.seconds, "cpus": os.cpu_count()}
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "PLANJST_DATABASE_URL": args.database_url or f"sqlite:///{tmp}/national.sqlite3",
+            "PLANJST_SECRET_KEY": "benchmark-only-key",
+            "PLANJST_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+        if not args.database_url:
+            flask(env, "init-db")
+            flask(env, "seed-demo")
+            flask(env, "seed-scale", "--jsts", "1000")
+        port = free_port()
+        server = start(env, port)
+        pages = {}
+        try:
+            cookie = login(port, "koordynator@example.org")
+            healthz = load(port, "/healthz", None, args.seconds, args.connections)
+            for template in PAGES:
+                path = template
+                if "{last}" in template:
+                    _status, body = fetch(
+                        port, template.replace("strona={last}", "strona=1"), cookie
+                    )
+                    found = re.search(r"Strona 1 z (\d+)", body.decode())
+                    path = template.format(last=found.group(1) if found else 1)
+                status, body = fetch(port, path, cookie)
+                figures = load(port, path, cookie, args.seconds, args.connections)
+                figures.update(
+                    status=status,
+                    html_kb=round(len(body) / 1024, 1),
+                    healthz_ratio=round(figures["rps"] / healthz["rps"], 3),
+                )
+                pages[path] = figures
+        finally:
+            server.terminate()
+            server.wait()
+    results.update(healthz=healthz, pages=pages)
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

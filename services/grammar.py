@@ -1,0 +1,128 @@
+"""Polish grammar the documents take from data: the JST's kind (gmina → reprezentowana, powiat →
+reprezentowany, miasto → reprezentowane), a person's sex (zatrudniony/zatrudniona) and the JST's
+name in the genitive and the locative (a suggestion the coordinator corrects on the JST form)."""
+
+import re
+
+from stdnum.pl import pesel as _pesel
+
+# grammatical gender of the JST's kind (the noun the documents say: gmina, powiat, miasto)
+JST_GENDER = {
+    "gmina_wiejska": "f",
+    "gmina_miejska": "f",
+    "gmina_miejsko_wiejska": "f",
+    "powiat": "m",
+    "miasto_na_prawach_powiatu": "n",
+}
+# participles and pronouns that agree with the JST's kind: (feminine, masculine, neuter)
+_JST_WORDS = {
+    "reprezentowana": ("reprezentowana", "reprezentowany", "reprezentowane"),
+    "zwana": ("zwana", "zwany", "zwane"),
+}
+# words that agree with a person's sex: key → (female, male); unknown sex prints both
+_PERSON_WORDS = {
+    "zatrudniony": ("zatrudniona", "zatrudniony"),
+    "zapoznalem": ("zapoznałam", "zapoznałem"),
+    "zostalem": ("zostałam", "zostałem"),
+    "poinformowany": ("poinformowana", "poinformowany"),
+    "swiadomy": ("świadoma", "świadomy"),
+    "ukonczyl": ("ukończyła", "ukończył"),
+    "reprezentujacy": ("reprezentująca", "reprezentujący"),
+    "uczestnik": ("uczestniczka", "uczestnik"),
+    "podpisany": ("podpisana", "podpisany"),
+    "przedstawiciel": ("przedstawicielka", "przedstawiciel"),
+    "pan": ("Pani", "Pan"),
+}
+
+
+# the first word of a JST's name decides when it is one of these: "Miasto Wzorowo" is a gmina
+# miejska, and yet "reprezentowane"
+_NAME_GENDER = {"gmina": "f", "powiat": "m", "miasto": "n"}
+
+
+def jst_words(kind, name=""):
+    """{"reprezentowana": …, "zwana": …} in the gender of the noun the JST's name begins with
+    (Gmina, Powiat, Miasto), else of its kind."""
+    first = (name or "").split(" ", 1)[0].lower()
+    gender = _NAME_GENDER.get(first) or JST_GENDER.get(kind, "f")
+    index = {"f": 0, "m": 1, "n": 2}[gender]
+    return {key: forms[index] for key, forms in _JST_WORDS.items()}
+
+
+def sex_from_pesel(number):
+    """ "K" or "M" from a valid PESEL (10th digit odd: male), "" otherwise."""
+    try:
+        return "M" if _pesel.get_gender(number) == "M" else "K"
+    except Exception:  # not a valid PESEL: the sex stays unknown  # noqa: BLE001
+        return ""
+
+
+def person_words(sex):
+    """Words that agree with the person's sex ("K"/"M"); with the sex unknown, both forms
+    ("zatrudniona/zatrudniony") so nothing is wrong on paper."""
+    if sex in ("K", "M"):
+        index = 0 if sex == "K" else 1
+        return {key: forms[index] for key, forms in _PERSON_WORDS.items()}
+    return {key: f"{female}/{male}" for key, (female, male) in _PERSON_WORDS.items()}
+
+
+# the first word of a JST's name (its kind) → (genitive, locative)
+_NOUNS = {
+    "gmina": ("Gminy", "Gminie"),
+    "powiat": ("Powiatu", "Powiecie"),
+    "miasto": ("Miasta", "Mieście"),
+}
+
+
+def _adjective(word, case):
+    """An adjective of a proper name in the genitive (case 0) or the locative (case 1):
+    Testowy → Testowego/Testowym, Próbna → Próbnej, Gdański → Gdańskiego/Gdańskim, Stołeczne →
+    Stołecznego/Stołecznym; a noun (Przykładowo, Pszczyna, Warszawa) is left as it is."""
+    lower = word.lower()
+    if re.search(r"(ow|sk|ck|[^aeiouyąęó]n)a$", lower):
+        return word[:-1] + ("iej" if lower.endswith(("ska", "cka")) else "ej")
+    if re.search(r"(ow|sk|ck|n)i$", lower):  # Gdański
+        return word + ("ego" if case == 0 else "m")
+    if re.search(r"(ow|sk|ck|n)y$", lower):  # Testowy
+        return word[:-1] + ("ego" if case == 0 else "ym")
+    if re.search(r"(ow|sk|ck|n)(e|ie)$", lower):
+        return word[:-1] + ("ego" if case == 0 else "m" if lower.endswith("ie") else "ym")
+    return word
+
+
+def suggest_cases(name):
+    """(genitive, locative without "w") of a JST's name: "Powiat Testowy" → ("Powiatu
+    Testowego", "Powiecie Testowym"), "Gmina Przykładowo" → ("Gminy Przykładowo", "Gminie
+    Przykładowo"). A suggestion: a name the rules do not know is returned as it is."""
+    words = (name or "").split()
+    if not words or words[0].lower() not in _NOUNS:
+        return name or "", name or ""
+    result = []
+    for case in (0, 1):
+        head = _NOUNS[words[0].lower()][case]
+        rest = [_adjective(w, case) if w[:1].isupper() else w for w in words[1:]]
+        result.append(" ".join([head, *rest]))
+    return result[0], result[1]
+
+
+def locative_phrase(locative):
+    """ "w Powiecie Testowym", "we Wrocławiu" (w before w-/f- + consonant takes the vowel)."""
+    text = (locative or "").strip()
+    if not text:
+        return ""
+    lower = text.lower()
+    if len(lower) > 1 and lower[0] in "wf" and lower[1] not in "aeiouyąęó":
+        return f"we {text}"
+    return f"w {text}"
+
+
+def hours_pl(count):
+    """ "1 godzina", "2 godziny", "5 godzin", "13,5 godziny"."""
+    if count != int(count):
+        return f"{count:.1f}".replace(".", ",") + " godziny"
+    n = int(count)
+    if n == 1:
+        return "1 godzina"
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return f"{n} godziny"
+    return f"{n} godzin"

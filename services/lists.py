@@ -1,0 +1,366 @@
+"""Coordinator lists that stay usable at 1,000 JSTs (issue 17): one page of rows from a bounded
+number of queries, filters checked against their allowed values, personal data decrypted only
+for the rows shown."""
+
+from datetime import date, datetime
+
+from peewee import JOIN, Case, fn
+
+from models import PROGRAM_GROUPS, Jst, TeamMembership, User
+from models.participants import ENCRYPTED, ParticipantData
+from models.plans import STATUS_LABELS, Plan, PlanEvent
+from models.programme import (
+    REPORT_STATUS,
+    Attendance,
+    BestPlan,
+    Consultation,
+    Module,
+    TaskReport,
+)
+from models.review import Comment, ExpertVisit, Notification
+
+from . import crypto
+from .participants import REQUIRED
+from .text import fold
+
+PER_PAGE = 50
+
+
+def int_arg(value, allowed=None):
+    """A positive integer from a query string, or None (not a number, too big, not allowed)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < number < 2**31 or (allowed is not None and number not in allowed):
+        return None
+    return number
+
+
+def text_arg(value):
+    return (value or "").strip()[:100]
+
+
+def pages_for(total, per_page=PER_PAGE):
+    return max((total + per_page - 1) // per_page, 1)
+
+
+def clamp_page(page, total, per_page=PER_PAGE):
+    """A page past the end (or not a number) is the first page."""
+    return page if page and page <= pages_for(total, per_page) else 1
+
+
+def page_of(items, page, per_page=PER_PAGE):
+    """(the items of `page`, the page actually shown, the number of pages) of a list."""
+    page = clamp_page(page, len(items), per_page)
+    start = (page - 1) * per_page
+    return items[start : start + per_page], page, pages_for(len(items), per_page)
+
+
+def jst_filter(q="", group=None):
+    """The WHERE clause for a JST search (diacritic-insensitive, as /jst) and group."""
+    where = Jst.status == "active"
+    if q:
+        where &= Jst.name_key.contains(fold(q))
+    if group in PROGRAM_GROUPS:
+        where &= Jst.program_group == group
+    return where
+
+
+# ---------- participants (/uczestnicy) ----------
+
+PARTICIPANT_STATES = {"brak": "bez danych lub bez zgody", "sa": "z danymi i zgodą"}
+
+
+def _complete(record):
+    """Whether the record has what the declaration needs (services.participants.missing_fields
+    for one already loaded record: no query)."""
+    if record is None or not record.clause_accepted_at:
+        return False
+    for name in REQUIRED:
+        value = (
+            crypto.decrypt(getattr(record, f"{name}_enc"))
+            if name in ENCRYPTED
+            else getattr(record, name)
+        )
+        if not value:
+            return False
+    return bool(record.no_pesel or crypto.decrypt(record.pesel_enc))
+
+
+def participant_page(q="", group=None, state="", page=1):
+    """One page of the current participants: ([(user, jst name, complete)], page, pages, total,
+    without_data). Three queries whatever the number of participants; only the page's records
+    are decrypted."""
+    where = TeamMembership.left_at.is_null() & jst_filter(group=group)
+    if q:
+        where &= Jst.name_key.contains(fold(q)) | User.full_name.contains(q)
+    no_data = ParticipantData.id.is_null() | ParticipantData.clause_accepted_at.is_null()
+    base = (
+        TeamMembership.select()
+        .join(User)
+        .switch(TeamMembership)
+        .join(Jst)
+        .switch(TeamMembership)
+        .join(
+            ParticipantData,
+            JOIN.LEFT_OUTER,
+            on=ParticipantData.user == TeamMembership.user,
+            attr="data",
+        )
+    )
+    without_data = base.select(fn.COUNT(TeamMembership.id)).where(where & no_data).scalar()
+    if state == "brak":
+        where &= no_data
+    elif state == "sa":
+        where &= ~no_data
+    total = base.select(fn.COUNT(TeamMembership.id)).where(where).scalar()
+    page = clamp_page(page, total)
+    query = (
+        base.select(TeamMembership, User, Jst.name, ParticipantData)
+        .where(where)
+        .order_by(Jst.name_sort, User.full_name, TeamMembership.id)
+        .paginate(page, PER_PAGE)
+    )
+    rows = []
+    for member in query:
+        record = getattr(member, "data", None)
+        rows.append(
+            (member.user, member.jst.name, _complete(record if record and record.id else None))
+        )
+    return rows, page, pages_for(total), total, without_data
+
+
+# ---------- the review worklist (/opiniowanie) ----------
+
+
+def review_page(user, jst_ids, q="", group=None, status="", page=1):
+    """One page of the worklist: the JSTs (ids; None = all) with plan status, submission date,
+    days waiting, unresolved comments and the user's unread replies; the oldest waiting plan
+    first. Three queries whatever the number of JSTs; a JST without a plan yet is a draft (a
+    read page creates no plans). Returns (items, page, pages, total)."""
+    where = jst_filter(q, group)
+    if jst_ids is not None:
+        where &= Jst.id.in_(sorted(jst_ids) or [0])
+    plan_status = fn.COALESCE(Plan.status, "draft")
+    if status in STATUS_LABELS:
+        where &= plan_status == status
+    submitted = PlanEvent.select(fn.MAX(PlanEvent.at)).where(
+        (PlanEvent.plan == Plan.id) & (PlanEvent.to_status == "submitted")
+    )
+    unresolved = Comment.select(fn.COUNT(Comment.id)).where(
+        (Comment.plan == Plan.id) & Comment.parent.is_null() & Comment.resolved_at.is_null()
+    )
+    base = Jst.select().join(Plan, JOIN.LEFT_OUTER, on=Plan.jst == Jst.id).where(where)
+    total = base.select(fn.COUNT(Jst.id)).scalar()
+    page = clamp_page(page, total)
+    waiting = Case(None, [(plan_status == "submitted", 0)], 1)
+    rows = list(
+        base.select(
+            Jst.id,
+            Jst.name,
+            plan_status.alias("status"),
+            submitted.alias("submitted_at"),
+            unresolved.alias("unresolved"),
+        )
+        .order_by(waiting, submitted, Jst.name_sort, Jst.id)
+        .paginate(page, PER_PAGE)
+        .dicts()
+    )
+    unread = {}
+    for (url,) in (
+        Notification.select(Notification.url)
+        .where(
+            (Notification.user == user)
+            & Notification.read_at.is_null()
+            & (Notification.kind == "reply")
+        )
+        .tuples()
+    ):
+        parts = url.split("/")
+        if len(parts) > 2 and parts[1] == "jst" and parts[2].isdigit():
+            unread[int(parts[2])] = unread.get(int(parts[2]), 0) + 1
+    today = date.today()
+    items = []
+    for row in rows:
+        at = row["submitted_at"]
+        if isinstance(at, str):  # SQLite gives a subquery's MAX() back as text
+            at = datetime.fromisoformat(at)
+        items.append(
+            {
+                "jst_id": row["id"],
+                "name": row["name"],
+                "status_label": STATUS_LABELS.get(row["status"], row["status"]),
+                "submitted_at": at,
+                "waiting_days": (today - at.date()).days
+                if at and row["status"] == "submitted"
+                else None,
+                "unresolved": row["unresolved"] or 0,
+                "unread": unread.get(row["id"], 0),
+            }
+        )
+    return items, page, pages_for(total), total
+
+
+# ---------- attendance (/obecnosc) ----------
+
+
+def attendance_page(q="", group=None, page=1, today=None):
+    """One page of the current participants with their attendance share (as
+    services.programme.attendance_rates counts it, for the page's people only): ([(name, jst name,
+    percent)], page, pages, total). Four queries whatever the number of people."""
+    today = today or date.today()
+    where = TeamMembership.left_at.is_null() & jst_filter(q, group)
+    base = TeamMembership.select().join(User).switch(TeamMembership).join(Jst).where(where)
+    total = base.select(fn.COUNT(TeamMembership.id)).scalar()
+    page = clamp_page(page, total)
+    members = list(
+        base.select(TeamMembership.user, TeamMembership.joined_at, User.full_name, Jst.name)
+        .order_by(Jst.name_sort, User.full_name, TeamMembership.id)
+        .paginate(page, PER_PAGE)
+        .tuples()
+    )
+    begun = list(Module.select().where(Module.start_date <= today))
+    present = {}
+    if begun and members:
+        present = dict(
+            Attendance.select(Attendance.user, fn.COUNT(Attendance.id))
+            .where(
+                Attendance.user.in_([m[0] for m in members])
+                & Attendance.module.in_([m.id for m in begun])
+            )
+            .group_by(Attendance.user)
+            .tuples()
+        )
+    rows = []
+    for user_id, joined, name, jst_name in members:
+        start = joined or date.min
+        days = sum(max((m.end_date - max(m.start_date, start)).days + 1, 0) for m in begun)
+        share = round(min(100 * present.get(user_id, 0) / days, 100)) if days else 0
+        rows.append((name, jst_name, share))
+    return rows, page, pages_for(total), total
+
+
+# ---------- implementation tasks (/zadania) ----------
+
+TASK_STATES = {"brak": "brak sprawozdania", **REPORT_STATUS}
+
+
+def task_counts(jst_ids):
+    """{task id: {state: number of JSTs}} of the active JSTs (ids; None = all): one query."""
+    where = Jst.status == "active"
+    if jst_ids is not None:
+        where &= Jst.id.in_(sorted(jst_ids) or [0])
+    jst_total = Jst.select(fn.COUNT(Jst.id)).where(where).scalar()
+    counts = {}
+    query = (
+        TaskReport.select(TaskReport.task, TaskReport.status, fn.COUNT(TaskReport.id))
+        .join(Jst)
+        .where(where)
+        .group_by(TaskReport.task, TaskReport.status)
+        .tuples()
+    )
+    for task_id, status, n in query:
+        counts.setdefault(task_id, {})[status] = n
+    for by_state in counts.values():
+        by_state["brak"] = jst_total - sum(by_state.values())
+    return counts, jst_total
+
+
+def task_page(task, jst_ids, q="", group=None, state="", page=1):
+    """One page of the JSTs (ids; None = all) with their report on `task`: ([(jst id, name,
+    report status or None)], page, pages, total). Two queries."""
+    where = jst_filter(q, group)
+    if jst_ids is not None:
+        where &= Jst.id.in_(sorted(jst_ids) or [0])
+    if state == "brak":
+        where &= TaskReport.id.is_null()
+    elif state in REPORT_STATUS:
+        where &= TaskReport.status == state
+    base = Jst.select().join(
+        TaskReport,
+        JOIN.LEFT_OUTER,
+        on=(TaskReport.jst == Jst.id) & (TaskReport.task == task.id),
+    )
+    total = base.select(fn.COUNT(Jst.id)).where(where).scalar()
+    page = clamp_page(page, total)
+    rows = list(
+        base.select(Jst.id, Jst.name, TaskReport.status)
+        .where(where)
+        .order_by(Jst.name_sort, Jst.id)
+        .paginate(page, PER_PAGE)
+        .tuples()
+    )
+    return rows, page, pages_for(total), total
+
+
+# ---------- follow-up after the pilot (/po-pilotazu) ----------
+
+
+def follow_up_page(q="", group=None, accepted=False, page=1):
+    """One page of the JSTs whose plan is (not) accepted, with the consultation (pending) or the
+    best-plan mark (accepted): ([(jst id, name, consultation or None, best)], page, pages, total).
+    Two queries."""
+    is_accepted = Plan.status == "accepted"
+    where = jst_filter(q, group) & (is_accepted if accepted else (~is_accepted | Plan.id.is_null()))
+    base = (
+        Jst.select()
+        .join(Plan, JOIN.LEFT_OUTER, on=Plan.jst == Jst.id)
+        .switch(Jst)
+        .join(Consultation, JOIN.LEFT_OUTER, on=Consultation.jst == Jst.id)
+        .switch(Jst)
+        .join(BestPlan, JOIN.LEFT_OUTER, on=BestPlan.jst == Jst.id)
+        .where(where)
+    )
+    total = base.select(fn.COUNT(Jst.id)).scalar()
+    page = clamp_page(page, total)
+    expert = User.alias()
+    query = (
+        base.select(
+            Jst.id,
+            Jst.name,
+            Consultation.meeting_date,
+            Consultation.outcome,
+            expert.full_name,
+            BestPlan.id,
+        )
+        .join_from(Consultation, expert, JOIN.LEFT_OUTER, on=Consultation.expert == expert.id)
+        .order_by(Jst.name_sort, Jst.id)
+        .paginate(page, PER_PAGE)
+        .tuples()
+    )
+    rows = [
+        {
+            "id": jst_id,
+            "name": name,
+            "meeting_date": meeting,
+            "outcome": outcome or "",
+            "expert": expert_name or "",
+            "best": best is not None,
+        }
+        for jst_id, name, meeting, outcome, expert_name, best in query
+    ]
+    return rows, page, pages_for(total), total
+
+
+# ---------- expert visits (/wizyty) ----------
+
+
+def visit_page(page=1):
+    """One page of the active JSTs with their expert visit, those without one first: ([(jst id,
+    name, visit date or None, form)], page, pages, total, without). Three queries."""
+    base = (
+        Jst.select()
+        .join(ExpertVisit, JOIN.LEFT_OUTER, on=ExpertVisit.jst == Jst.id)
+        .where(Jst.status == "active")
+    )
+    total = base.select(fn.COUNT(Jst.id)).scalar()
+    without = base.select(fn.COUNT(Jst.id)).where(ExpertVisit.id.is_null()).scalar()
+    page = clamp_page(page, total)
+    rows = list(
+        base.select(Jst.id, Jst.name, ExpertVisit.visit_date, ExpertVisit.form)
+        .order_by(ExpertVisit.id.is_null(False), Jst.name_sort, Jst.id)
+        .paginate(page, PER_PAGE)
+        .tuples()
+    )
+    return rows, page, pages_for(total), total, without

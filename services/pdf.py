@@ -1,0 +1,139 @@
+"""PDF of Word documents, by LibreOffice headless (`soffice --convert-to pdf`).
+
+Each process uses a LibreOffice user profile of its own (two soffice sharing one would hand the
+work to each other or fail), one soffice at a time; many documents go to one soffice start (the
+start costs more than a document); every document has a time limit, past which the whole
+process group is killed and the rest go to a new start."""
+
+import atexit
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+PER_DOCUMENT = 60  # seconds a document may take
+STARTUP = 60  # seconds more for LibreOffice's start (the first creates its profile)
+POLL = 0.2  # seconds between looks at what is done (and chances to cancel)
+MISSING = (
+    "Nie można utworzyć PDF: na serwerze nie zainstalowano LibreOffice (administrator: "
+    "apt-get install libreoffice-writer-nogui)."
+)
+
+
+class PdfError(Exception):
+    """The conversion failed; the message (Polish) says why."""
+
+
+class PdfUnavailable(PdfError):
+    """LibreOffice is not installed."""
+
+
+def available():
+    return shutil.which("soffice") is not None
+
+
+_LOCK = threading.Lock()  # one soffice per process at a time: they would share the profile
+_PROFILES = set()
+
+
+def _profile():
+    """This process's LibreOffice profile (removed when the process ends)."""
+    path = Path(tempfile.gettempdir()) / f"planjst-lo-{os.getpid()}"
+    if path not in _PROFILES:
+        _PROFILES.add(path)
+        atexit.register(shutil.rmtree, path, True)
+    return path
+
+
+def convert(data, per_document=PER_DOCUMENT, startup=STARTUP):
+    """The PDF bytes of one .docx (PdfError when it cannot be made within startup +
+    per_document seconds)."""
+    with tempfile.TemporaryDirectory(prefix="planjst-pdf-") as tmp:
+        source = Path(tmp) / "dokument.docx"
+        source.write_bytes(data)
+        (result,) = convert_files([source], Path(tmp) / "pdf", None, per_document, startup)
+        if result is None:
+            raise PdfError(
+                "LibreOffice nie przekształcił dokumentu w PDF (błąd dokumentu albo przekroczony "
+                f"czas {startup + per_document:g} s). Pobierz plik .docx albo spróbuj ponownie "
+                "później."
+            )
+        return result.read_bytes()
+
+
+def convert_files(sources, outdir, progress=None, per_document=PER_DOCUMENT, startup=STARTUP):
+    """[the PDF of each source (outdir/<stem>.pdf), or None where LibreOffice failed or took
+    longer than per_document seconds], in the sources' order (their stems must differ).
+    progress(done, total) is called as PDFs appear; whatever it raises stops the conversion (the
+    soffice process group killed) and is passed on."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        raise PdfUnavailable(MISSING)
+    sources = [Path(s) for s in sources]
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    outputs = [outdir / f"{s.stem}.pdf" for s in sources]
+    results = [None] * len(sources)
+    start = 0
+    with _LOCK:
+        while start < len(sources):
+            done = _run(soffice, sources, outputs, start, progress, (startup, per_document))
+            for i in range(start, done):
+                results[i] = outputs[i] if _made(outputs[i]) else None
+            start = done + 1 if done < len(sources) else done  # past the one that hung
+    if progress is not None:
+        progress(len(sources), len(sources))
+    return results
+
+
+def _made(path):
+    return path.exists() and path.stat().st_size > 0
+
+
+def _run(soffice, sources, outputs, start, progress, limits):
+    """Convert sources[start:] in one soffice; the index up to which it got: len(sources) when it
+    finished, else the index of the document it was killed on."""
+    command = [
+        soffice,
+        f"-env:UserInstallation={_profile().as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(outputs[0].parent),
+        *(str(s) for s in sources[start:]),
+    ]
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: soffice.bin dies with it
+    )
+    startup, per_document = limits
+    current = start
+    deadline = time.monotonic() + startup + per_document
+    try:
+        while True:
+            try:
+                process.wait(POLL)
+                return len(sources)
+            except subprocess.TimeoutExpired:
+                pass
+            while current < len(sources) and outputs[current].exists():
+                current += 1
+                deadline = time.monotonic() + per_document
+            if progress is not None:
+                progress(current, len(sources))
+            if time.monotonic() > deadline:
+                return current
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

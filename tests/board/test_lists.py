@@ -1,0 +1,147 @@
+"""The coordinator's lists at 1,000 JSTs (issue 17): a page of 50 rows, filters, a page past
+the end is the first page, the same number of queries for few and many JSTs, personal data
+decrypted only for the rows shown."""
+
+import re
+from datetime import date
+
+import pytest
+
+from models import db
+from models.plans import Plan
+from models.programme import Module, Task
+from services import crypto, participants, programme
+from tests.conftest import add_member, login, make_jst
+from tests.participants.test_participant_data import BIRTH, _data
+
+LISTS = [
+    "/uczestnicy",
+    "/uczestnicy?stan=brak&grupa=1&q=gmina",
+    "/opiniowanie",
+    "/opiniowanie?status=submitted",
+    "/obecnosc",
+    "/zadania",
+    "/zadania?stan=brak",
+    "/po-pilotazu",
+    "/wizyty",
+    "/dokumenty",
+    "/grupy",
+    "/zaswiadczenia",
+]
+
+
+def _count_queries(client, path):
+    statements = []
+    original = db.obj.execute_sql
+
+    def counting(sql, *args, **kwargs):
+        statements.append(sql)
+        return original(sql, *args, **kwargs)
+
+    db.obj.execute_sql = counting
+    try:
+        response = client.get(path)
+    finally:
+        db.obj.execute_sql = original
+    assert response.status_code == 200, path
+    return len(statements)
+
+
+def _more(n, start=0):
+    for i in range(start, start + n):
+        jst = make_jst(f"Gmina Seryjna {i:03}")
+        add_member(jst)
+        Plan.create(jst=jst, status="submitted" if i % 2 else "draft")
+
+
+@pytest.fixture
+def programme_started(world):
+    module = Module.create(number=1, start_date=date(2017, 4, 5), end_date=date(2017, 4, 7))
+    Task.create(module=module, title="Diagnoza")
+    programme.save_groups({world.jst.id: 1, world.other_jst.id: 2})
+    return module
+
+
+def test_query_counts_do_not_grow_with_the_number_of_jsts(client, world, programme_started):
+    login(client, world.coordinator)
+    _count_queries(client, "/uczestnicy")  # the first request of a session also refreshes it
+    _more(3)
+    small = {path: _count_queries(client, path) for path in LISTS}
+    _more(60, start=3)
+    assert {path: _count_queries(client, path) for path in LISTS} == small
+
+
+def _rows(page):
+    """Rows of the page's last table (/zadania has the summary of the tasks above)."""
+    body = page.rsplit("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return body.count("<tr>")
+
+
+@pytest.mark.parametrize(
+    "path", ["/uczestnicy", "/opiniowanie", "/obecnosc", "/zadania", "/wizyty", "/po-pilotazu"]
+)
+def test_lists_show_fifty_rows_a_page_and_a_page_past_the_end_is_the_first(
+    client, world, programme_started, path
+):
+    _more(60)
+    login(client, world.coordinator)
+    first = client.get(path).get_data(as_text=True)
+    assert _rows(first) == 50 and "Strona 1 z 2" in first
+    second = client.get(f"{path}?strona=2").get_data(as_text=True)
+    rest = 14 if path in ("/uczestnicy", "/obecnosc") else 12  # 64 people, 62 JSTs
+    if path == "/po-pilotazu":
+        rest = 12  # JSTs without an accepted plan
+    assert _rows(second) == rest and "Strona 2 z 2" in second
+    for bad in ("strona=99", "strona=abc", "strona=-1", "grupa=xyz", "q=" + "x" * 500):
+        response = client.get(f"{path}?{bad}")
+        assert response.status_code == 200, bad
+
+
+def test_search_and_filters_are_diacritic_insensitive_and_combinable(
+    client, world, programme_started
+):
+    make_jst("Miasto Łódź Testowe", kind="gmina_miejska")
+    login(client, world.coordinator)
+    page = client.get("/opiniowanie?q=LODZ").get_data(as_text=True)
+    assert "Miasto Łódź Testowe" in page and "Gmina Własna" not in page
+    page = client.get("/opiniowanie?q=gmina&grupa=1").get_data(as_text=True)
+    assert "Gmina Własna" in page and "Miasto Łódź" not in page
+    page = client.get("/zadania?stan=brak&q=wlasna").get_data(as_text=True)
+    assert "Gmina Własna" in page and "Gmina Obca" not in page
+
+
+def test_participant_list_decrypts_only_the_rows_shown(client, world, monkeypatch):
+    for i in range(60):
+        jst = make_jst(f"Gmina Seryjna {i:03}")
+        user = add_member(jst)
+        participants.save(
+            user,
+            {
+                **_data(pesel=None),
+                "birth_date": BIRTH,
+                "sex": "K",
+                "no_pesel": True,
+                "joined_at": date(2017, 4, 5),
+            },
+            user,
+        )
+    calls = []
+    original = crypto.decrypt
+    monkeypatch.setattr(crypto, "decrypt", lambda token: calls.append(1) or original(token))
+    login(client, world.coordinator)
+    page = client.get("/uczestnicy?q=seryjna").get_data(as_text=True)
+    assert _rows(page) == 50 and "Znaleziono: 60" in page
+    assert len(calls) <= 50 * len(participants.REQUIRED)
+    assert page.count("<td>kompletne</td>") == 50  # the exact state, for the rows shown
+
+
+def test_a_page_of_the_group_split_saves_the_whole_split(client, world, programme_started):
+    _more(60)
+    login(client, world.coordinator)
+    page = client.get("/grupy?strona=2").get_data(as_text=True)
+    names = re.findall(r'name="(jst-\d+)"', page)
+    assert len(names) == 12
+    client.post("/grupy", data={"liczba": "4", names[0]: "2"})
+    saved = {jst.id: n for n, members in programme.groups() for jst in members}
+    assert len(saved) == 62 and saved[int(names[0][4:])] == 2
+    assert saved[world.jst.id] == 1 and saved[world.other_jst.id] == 2  # not on that page

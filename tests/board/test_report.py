@@ -1,0 +1,71 @@
+"""The programme report /raport (issue 17): tables against the hand-built programme of
+test_board, the "< 3" rule for people, one XLSX sheet per table, a group's report."""
+
+import io
+import re
+
+from openpyxl import load_workbook
+
+from models.participants import ParticipantData
+from models.plans import School
+from tests.board.test_board import programme  # noqa: F401 (fixture)
+from tests.conftest import add_member, login, make_jst
+
+
+def _table(page, key):
+    section = page.split(f'id="r-{key}"')[1].split("</section>")[0]
+    rows = {}
+    for row in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", section, re.S):
+        label = row.split("</th>")[0]
+        rows[label] = re.findall(r"<td>([^<]*)</td>", row)
+    return rows
+
+
+def test_report_tables_with_small_counts_hidden(client, world, programme):  # noqa: F811
+    lodz, _member = programme
+    for user, sex in ((world.participant, "K"), (world.teammate, "K")):
+        ParticipantData.create(user=user, sex=sex, age_band="25-54", education="isced5_8")
+    # three more women in a third JST: a count of 3 is shown
+    big = make_jst("Powiat Duży", kind="powiat", teryt="1401")
+    for _ in range(3):
+        ParticipantData.create(user=add_member(big), sex="K", age_band="25-54")
+    School.create(plan=world.jst.plans.get(), uid="s1", name="SP 1")
+    login(client, world.coordinator)
+    page = client.get("/raport").get_data(as_text=True)
+    assert _table(page, "plec")["kobiety"] == ["5"]
+    assert _table(page, "plec")["mężczyźni"] == ["0"]
+    assert _table(page, "plec")["brak danych"] == ["3"]  # Obca's two and Łódź's one
+    assert _table(page, "wyksztalcenie")["wyższe (ISCED 5–8)"] == ["&lt; 3"]
+    assert _table(page, "rodzaj")["gmina miejska"] == ["&lt; 3"]  # Łódź: one person
+    assert _table(page, "rodzaj")["gmina wiejska"] == ["4"]
+    assert _table(page, "wojewodztwo")["łódzkie"] == ["&lt; 3", "1"]
+    assert _table(page, "wojewodztwo")["mazowieckie"] == ["7", "3"]
+    jst = _table(page, "jst")
+    assert jst["gmina wiejska"] == ["2", "2", "0", "0", "0"]
+    assert jst["powiat"] == ["1", "0", "0", "1", "0"]
+    plans = _table(page, "plany")
+    assert plans["Nierozpoczęty"][0] == "2" and plans["Zatwierdzony"][0] == "1"
+    assert plans["Przekazany do opiniowania"] == ["1", "1", "0", "0", "0"]
+    assert _table(page, "szkoly")["grupa I"] == ["1", "0"]
+    assert _table(page, "obecnosc")["moduł 1"][:2] == ["67 %", "0 %"]  # 8 of 12 days; Łódź 0
+    assert _table(page, "zadania")["Zadanie 1"] == ["2", "1", "1", "0"]
+    assert _table(page, "zaswiadczenia")["grupa I"] == ["&lt; 3"]
+    assert _table(page, "ankiety")["Ocena"] == ["12 %"]  # 1 of 8 participants
+    assert "<svg" in page and "<script" not in page.split("<main")[1].split("</main>")[0]
+
+    group = client.get("/raport?grupa=2").get_data(as_text=True)
+    assert "grupa II" in group
+    assert _table(group, "plec") == {
+        "kobiety": ["0"],
+        "mężczyźni": ["0"],
+        "brak danych": ["&lt; 3"],
+    }
+    assert client.get("/raport?grupa=abc").status_code == 200
+
+    book = load_workbook(io.BytesIO(client.get("/raport.xlsx").data))
+    assert len(book.sheetnames) == 12
+    sheet = book[book.sheetnames[0]]
+    assert [c.value for c in sheet[3]] == ["kobiety", "5"]
+    education = book[book.sheetnames[2]]
+    assert education["A1"].value == "Uczestnicy według wykształcenia"
+    assert "< 3" in [c.value for row in education.iter_rows() for c in row]

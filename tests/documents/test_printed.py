@@ -1,0 +1,409 @@
+"""Documents as printed and signed (issue 18): grammar from data, the certificate, the logo
+strip, file properties, page-number fields; and one batched LibreOffice → PDF check of every
+kind for every demo JST (page numbers, whole words, signatures with their heading)."""
+
+import io
+import os
+import shutil
+from datetime import date
+
+import pytest
+import segno
+from docx import Document
+from docx.oxml.ns import qn
+
+from config import Defaults
+from models import Jst
+from models.jobs import Job
+from models.programme import Module, ModuleSession
+from models.surveys import Certificate
+from services import documents, grammar, plans, settings
+from services.identifiers import make_pesel
+from tests.batches import job_file
+from tests.conftest import add_member, login, make_jst
+from tests.documents.test_documents import _ore_settings, _participant_data, _text
+from tools import check_docs
+
+# JST kind, name → the words that agree with it: participle, "zwana", the plan's locative, the
+# certificate's genitive (the name's first noun decides: Miasto Zielone is a gmina miejska)
+JST_GRAMMAR = [
+    ("gmina_wiejska", "Gmina Leśna", "reprezentowana", "zwana", "w Gminie Leśnej", "Gminy Leśnej"),
+    (
+        "gmina_miejska",
+        "Miasto Zielone",
+        "reprezentowane",
+        "zwane",
+        "w Mieście Zielonym",
+        "Miasta Zielonego",
+    ),
+    (
+        "gmina_miejsko_wiejska",
+        "Gmina Borowa",
+        "reprezentowana",
+        "zwana",
+        "w Gminie Borowej",
+        "Gminy Borowej",
+    ),
+    (
+        "powiat",
+        "Powiat Jeziorny",
+        "reprezentowany",
+        "zwany",
+        "w Powiecie Jeziornym",
+        "Powiatu Jeziornego",
+    ),
+    (
+        "miasto_na_prawach_powiatu",
+        "Miasto Nadmorskie",
+        "reprezentowane",
+        "zwane",
+        "w Mieście Nadmorskim",
+        "Miasta Nadmorskiego",
+    ),
+]
+# sex → the person's words in the declaration and on the certificate
+PERSON_GRAMMAR = {
+    "K": [
+        "Ja, podpisana",
+        "jestem zatrudniona w",
+        "Zatrudniona w |",
+        "jestem świadoma",
+        "zostałam poinformowana",
+        "Zapoznałam się",
+    ],
+    "M": [
+        "Ja, podpisany",
+        "jestem zatrudniony w",
+        "Zatrudniony w |",
+        "jestem świadomy",
+        "zostałem poinformowany",
+        "Zapoznałem się",
+    ],
+}
+CERTIFICATE_GRAMMAR = {"K": ("przedstawicielka", "ukończyła"), "M": ("przedstawiciel", "ukończył")}
+
+
+def _module_with_sessions():
+    module = Module.create(
+        number=1, start_date=date(2017, 4, 5), end_date=date(2017, 4, 7), venue="Sala"
+    )
+    for day, start, end in ((1, "10:30", "12:00"), (1, "12:30", "14:00"), (2, "09:00", "10:30")):
+        ModuleSession.create(module=module, day=day, start=start, end=end, title="Warsztat")
+    return module  # 3 × 90 minutes: 4,5 hours
+
+
+def _certificate(user):
+    return Certificate.create(
+        user=user,
+        number="ZAS/2017/0007",
+        code="kod-testowy-0007",
+        full_name=user.full_name,
+        programme=settings.get("programme_name"),
+        issued_on=date(2017, 11, 17),
+    )
+
+
+@pytest.mark.parametrize("sex", ["K", "M"])
+@pytest.mark.parametrize("kind,name,represented,called,locative,genitive", JST_GRAMMAR)
+def test_words_agree_with_the_jsts_kind_and_the_persons_sex(
+    client, world, kind, name, represented, called, locative, genitive, sex
+):
+    jst = make_jst(name, kind=kind)
+    member = add_member(jst)
+    birth = date(1980, 5, 5)
+    _participant_data(member, sex=sex, pesel=make_pesel(birth, sex == "M", 31), birth_date=birth)
+    _module_with_sessions()
+    login(client, world.coordinator)
+    text = _text(client.get(f"/jst/{jst.id}/dokumenty/deklaracja.docx").data)
+    assert f"{represented} przez: Jan Testowy — Wójt" in text
+    assert f"{called} dalej „JST”" in text
+    text = _text(client.get(f"/jst/{jst.id}/dokumenty/plan.docx").data)
+    assert f"kompetencji kluczowych uczniów {locative}" in text
+    text = _text(client.get(f"/dokumenty/oswiadczenie/{member.id}.docx").data)
+    for words in PERSON_GRAMMAR[sex]:
+        assert words in text, words
+    for other in PERSON_GRAMMAR["M" if sex == "K" else "K"]:
+        assert other not in text, other
+    text = _text(client.get(f"/zaswiadczenia/{_certificate(member).id}.docx").data)
+    person, finished = CERTIFICATE_GRAMMAR[sex]
+    assert f"{person} {genitive}, {finished} szkolenie" in text
+
+
+def test_sex_comes_from_pesel_when_the_form_left_it_out_and_is_never_guessed(client, world):
+    birth = date(1980, 5, 5)
+    _participant_data(world.participant, sex="", pesel=make_pesel(birth, True, 41))
+    _participant_data(world.teammate, sex="", pesel="", no_pesel=True)
+    login(client, world.coordinator)
+    text = _text(client.get(f"/dokumenty/oswiadczenie/{world.participant.id}.docx").data)
+    assert "Ja, podpisany" in text and "Zapoznałem się" in text
+    text = _text(client.get(f"/dokumenty/oswiadczenie/{world.teammate.id}.docx").data)
+    assert "jestem zatrudniona/zatrudniony w" in text  # unknown: both forms, nothing wrong
+
+
+@pytest.mark.parametrize(
+    "name,genitive,locative",
+    [
+        ("Powiat Testowy", "Powiatu Testowego", "Powiecie Testowym"),
+        ("Gmina Przykładowo", "Gminy Przykładowo", "Gminie Przykładowo"),
+        ("Gmina Próbna", "Gminy Próbnej", "Gminie Próbnej"),
+        ("Gmina Pszczyna", "Gminy Pszczyna", "Gminie Pszczyna"),  # a noun stays as it is
+        ("Powiat Gdański", "Powiatu Gdańskiego", "Powiecie Gdańskim"),
+        ("Miasto Wzorowo", "Miasta Wzorowo", "Mieście Wzorowo"),
+        ("Jednostka Testowa", "Jednostka Testowa", "Jednostka Testowa"),  # unknown: as typed
+    ],
+)
+def test_suggested_cases_of_a_jst_name(name, genitive, locative):
+    assert grammar.suggest_cases(name) == (genitive, locative)
+
+
+def test_coordinator_corrects_the_suggested_cases_and_the_plan_prints_them(client, world):
+    login(client, world.coordinator)
+    page = client.get(f"/jst/{world.jst.id}/edycja").get_data(as_text=True)
+    assert 'value="Gminy Własnej"' in page and 'value="Gminie Własnej"' in page
+    jst = Jst.get_by_id(world.jst.id)
+    form = {
+        field: getattr(jst, field) or ""
+        for field in (
+            "name",
+            "kind",
+            "teryt",
+            "nip",
+            "regon",
+            "street",
+            "postal_code",
+            "city",
+            "head_title",
+            "head_name",
+            "signatory1_name",
+            "signatory1_function",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        )
+    }
+    form |= {
+        "program_group": "1",
+        "teryt": "1459022",  # the test world's two JSTs share one
+        "version": str(jst.version),
+        "agreement_date": "2017-03-20",
+        "name_genitive": "Gminy Własnej",
+        "name_locative": "Gminie Własnej nad Wisłą",
+    }
+    response = client.post(f"/jst/{world.jst.id}/edycja", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True).split("<main")[-1][:3000]
+    text = _text(client.get(f"/jst/{world.jst.id}/dokumenty/plan.docx").data)
+    assert "kluczowych uczniów w Gminie Własnej nad Wisłą" in text
+
+
+def test_certificate_prints_hours_legal_basis_and_a_qr_code_only_with_base_url(app, client, world):
+    _module_with_sessions()
+    certificate = _certificate(world.participant)
+    settings.save({"certificate_legal_basis": "Podstawa: § 99 przykładowego rozporządzenia."})
+    login(client, world.coordinator)
+    response = client.get(f"/zaswiadczenia/{certificate.id}.docx")
+    text = _text(response.data)
+    assert "w wymiarze 4,5 godziny zajęć" in text
+    assert "1 | 5–7 kwietnia 2017 r. | 4,5 godziny" in text
+    assert "Podstawa: § 99 przykładowego rozporządzenia." in text
+    assert "https://planjst.example.org/zaswiadczenie/kod-testowy-0007" in text
+    assert "Dyrektor Ośrodka Rozwoju Edukacji" in text  # the genitive, from the settings
+    assert len(Document(io.BytesIO(response.data)).inline_shapes) == 1  # the QR code
+    app.config["BASE_URL"] = Defaults.BASE_URL
+    response = client.get(f"/zaswiadczenia/{certificate.id}.docx", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Zaświadczeń nie można jeszcze wydrukować" in page and "BASE_URL" in page
+    refused = client.post("/zadania-w-tle/zaswiadczenia", follow_redirects=True)
+    assert "Zaświadczeń nie można jeszcze wydrukować" in refused.get_data(as_text=True)
+    assert Job.select().count() == 0
+    participant = app.test_client()
+    login(participant, world.participant)
+    assert participant.get("/moje-zaswiadczenie.docx").status_code == 302
+
+
+def _png(text="logo"):
+    out = io.BytesIO()
+    segno.make(text).save(out, kind="png", scale=4)
+    return out.getvalue()
+
+
+def _header_images(data):
+    doc = Document(io.BytesIO(data))
+    return [
+        blip
+        for section in doc.sections
+        for blip in section.header._element.iter(qn("a:blip"))  # an image in the header
+    ]
+
+
+def test_logo_strip_is_uploaded_checked_and_printed_in_every_header(client, world):
+    login(client, world.coordinator)
+    url = f"/jst/{world.jst.id}/dokumenty/deklaracja.docx"
+    assert _header_images(client.get(url).data) == []
+    for data, reason in (
+        (b"GIF89a" + b"\0" * 100, "Logo musi być obrazem PNG albo JPEG."),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 10, "plik jest uszkodzony"),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * (settings.LOGO_MAX_BYTES + 1), "Plik jest za duży"),
+    ):
+        page = client.post(
+            "/ustawienia/logo",
+            data={"file": (io.BytesIO(data), "logo.png")},
+            content_type="multipart/form-data",
+            follow_redirects=True,
+        ).get_data(as_text=True)
+        assert "Nie zapisano logo" in page and reason in page
+    page = client.post(
+        "/ustawienia/logo",
+        data={"file": (io.BytesIO(_png()), "logo.png")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Zapisano pasek logotypów" in page and "W użyciu: PNG" in page
+    assert len(_header_images(client.get(url).data)) == 1
+    assert len(_header_images(client.get(f"/jst/{world.jst.id}/dokumenty/plan.docx").data)) == 1
+    merged = job_file(client, "/zadania-w-tle/dokumenty/deklaracja/scalone")  # a section per JST
+    assert len(_header_images(merged.data)) == len(Document(io.BytesIO(merged.data)).sections)
+    client.post("/ustawienia/logo/usun")
+    assert _header_images(client.get(url).data) == []
+
+
+@pytest.mark.parametrize("kind", sorted(documents.KINDS))
+def test_file_properties_language_fonts_and_page_fields(app, kind):
+    data = documents.render(kind, documents.sample_context(kind))
+    doc = Document(io.BytesIO(data))
+    properties = doc.core_properties
+    assert properties.title == documents.KINDS[kind].label
+    assert properties.author == "Ośrodek Rozwoju Edukacji"
+    assert properties.language == "pl-PL" and properties.subject
+    assert properties.created.date() == properties.modified.date() >= date(2024, 1, 1)
+    styles = doc.styles.element
+    assert {lang.get(qn("w:val")) for lang in styles.iter(qn("w:lang"))} == {"pl-PL"}
+    for name in ("Normal", "Title", "Heading 1", "Heading 2"):
+        fonts = doc.styles[name].element.rPr.rFonts
+        assert fonts.get(qn("w:ascii")) == fonts.get(qn("w:hAnsi")) == "Arial"
+        assert not [a for a in fonts.attrib if a.endswith("Theme")]
+    if kind == "plan":  # team, partners, schools, monitoring, risks: headings on every page
+        body = doc.element.body
+        assert len(list(body.iter(qn("w:tblHeader")))) == 5
+    footer = doc.sections[0].footer._element
+    instructions = [t.text.split()[0] for t in footer.iter(qn("w:instrText"))]
+    assert instructions == ["PAGE", "NUMPAGES"]
+    for element in footer.iter(qn("w:instrText"), qn("w:fldChar")):
+        run = element.getparent()
+        assert run.tag == qn("w:r") and run.getparent().tag == qn("w:p")  # never in a w:t
+
+
+def test_plan_version_not_accepted_says_so_and_tabs_print_as_spaces(client, world, monkeypatch):
+    plans.save_row(
+        plans.get_plan(world.jst),
+        "dzialania",
+        plans.new_uid(),
+        {"title": "Warsztaty\tTIK", "responsible": "Referat"},
+        None,
+        world.participant,
+        {"schools": [], "partners": []},
+    )
+    monkeypatch.setattr(plans, "blocking", lambda gaps: [])
+    plans.transition(plans.get_plan(world.jst), "submit", world.participant)
+    login(client, world.participant)
+    data = client.get(f"/jst/{world.jst.id}/dokumenty/plan.docx").data
+    header = "\n".join(p.text for p in Document(io.BytesIO(data)).sections[0].header.paragraphs)
+    assert "WERSJA NIEZATWIERDZONA (przekazany do opiniowania) — nie do podpisu" in header
+    text = _text(data)
+    assert "Działanie 1. Warsztaty TIK" in text and "\t" not in text
+    assert "Zatwierdzenie planu" not in text and "nie podpisuje się jej" in text
+
+
+def test_declaration_prints_the_po_wer_parts_from_the_settings(client, world):
+    settings.save(
+        {
+            "project_title": "Projekt Próbny",
+            "project_number": "POWR.02.10.00-00-1234/17",
+            "retention_until": "2031-12-31",
+            "managing_authority": "Minister Przykładowy, ul. Próbna 1, 00-001 Warszawa",
+        }
+    )
+    _participant_data(world.participant)
+    login(client, world.coordinator)
+    text = _text(client.get(f"/dokumenty/oswiadczenie/{world.participant.id}.docx").data)
+    assert "projekcie „Projekt Próbny” nr POWR.02.10.00-00-1234/17" in text
+    assert "administratorem danych jest Minister Przykładowy, ul. Próbna 1" in text
+    assert "art. 9 ust. 2 lit. g RODO" in text and "do dnia 31 grudnia 2031 r." in text
+    assert "państwa trzeciego" in text and "zautomatyzowanemu" in text
+    assert "w ciągu 4 tygodni" in text
+    text = _text(client.get(f"/dokumenty/oswiadczenie/{world.teammate.id}.docx").data)
+    assert "PESEL | ……………………………………" in text  # no data yet: a line to write on
+
+
+def test_agreement_is_a_real_porozumienie(client, world):
+    _ore_settings()
+    settings.save({"project_number": "POWR.02.10.00-00-1234/17"})
+    login(client, world.coordinator)
+    text = _text(client.get(f"/jst/{world.jst.id}/dokumenty/deklaracja.docx").data)
+    for words in (
+        "zawarte w Warszawie dnia 20 marca 2017 r.",
+        "nr POWR.02.10.00-00-1234/17",
+        "zwany dalej „ORE”",
+        "zwana dalej „JST”",
+        "wchodzi w życie z dniem podpisania",
+        "nie rodzi zobowiązań finansowych",
+        "formy pisemnej pod rygorem nieważności",
+        "wypowiedzieć porozumienie",
+        "sąd powszechny właściwy dla siedziby ORE",
+        "Kodeksu cywilnego",
+        "odrębnym administratorem danych osobowych",
+        "(pieczęć)",
+    ):
+        assert words in text, words
+    assert "Pani/Pan" not in text
+
+
+@pytest.mark.skipif(
+    not shutil.which("soffice") and not os.environ.get("PLANJST_REQUIRE_BROWSER"),
+    reason="LibreOffice (libreoffice-writer-nogui) is not installed",
+)
+def test_every_kind_of_every_demo_jst_prints_with_page_numbers_whole_words_and_signatures(
+    app, tmp_path
+):
+    coordinator = check_docs.prepare_demo(app)
+    with app.app_context():
+        # what broke the old table: a long partner contribution, a tab in an action's title
+        plan = plans.get_plan(Jst.get(Jst.name == "Gmina Przykładowo"))
+        member = plans.current_team(plan.jst)[0].user
+        long = "Biblioteka prowadzi zajęcia popularnonaukowe dla uczniów wszystkich szkół. " * 25
+        partner = {"institution": "Fundacja Długa", "person": "Jan", "role": "partner"}
+        plans.save_row(
+            plan,
+            "partnerzy",
+            plans.new_uid(),
+            partner | {"contribution": long, "contact": "x@example.org"},
+            None,
+            member,
+        )
+        plans.save_row(
+            plan,
+            "dzialania",
+            plans.new_uid(),
+            {"title": "Konferencja\tpodsumowująca", "responsible": "Referat"},
+            None,
+            member,
+            {"schools": [], "partners": []},
+        )
+        items = check_docs.demo_documents(coordinator)
+    # one declaration per JST is enough here (tools/check_docs.py prints them all)
+    seen, batch = set(), []
+    for item in items:
+        key = (item[1], item[3]["jst"])
+        if key not in seen:
+            seen.add(key)
+            batch.append(item)
+    report = check_docs.check(batch, tmp_path, png=False)
+    assert {name: r["problems"] for name, r in report.items() if r["problems"]} == {}
+    kinds = {kind for _stem, kind, _data, _expect in batch}
+    assert kinds == set(documents.KINDS)
+    plans_printed = [name for name in report if name.startswith("plan-")]
+    assert len(plans_printed) == 5  # every JST kind of the demo
+    signed = [e for _s, kind, _d, e in batch if kind == "plan" and e["signatures"]]
+    assert signed, "the accepted demo plan's signatures are checked"
+    assert all(r["pages"] <= check_docs.MAX_PLAN_PAGES for r in report.values())
+    plan = next(e for _s, kind, _d, e in batch if kind == "plan" and "Konferencja" in str(e))
+    assert "Konferencja podsumowująca" in plan["words"]  # checked whole on the printed page
