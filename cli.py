@@ -12,7 +12,18 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from models import db, migrate, write_tx
-from services import accounts, crypto, demo, jobs, mail, participants, settings, surveys, tasks
+from services import (
+    accounts,
+    crypto,
+    demo,
+    jobs,
+    mail,
+    participants,
+    reminders,
+    settings,
+    surveys,
+    tasks,
+)
 
 
 def register_commands(app):
@@ -22,6 +33,7 @@ def register_commands(app):
         seed_demo,
         seed_scale,
         send_mail,
+        send_reminders,
         rotate_pii_key,
         purge_personal_data,
         worker,
@@ -109,6 +121,15 @@ def send_mail(loop):
             click.echo(f"Wysłano: {sent}, nieudane (do ponowienia): {failed}")
             sys.exit(0)
         time.sleep(10)
+
+
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders():
+    """Send the reminders due now (the worker does it every hour); each goes out once."""
+    with db.connection_context():
+        sent = reminders.send_due(current_app.config)
+    click.echo(" ".join(f"{kind}={count}" for kind, count in sent.items()))
 
 
 @click.command("rotate-pii-key")

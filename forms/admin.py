@@ -45,6 +45,13 @@ def _iso_date_or_empty(form, field):
             raise ValidationError(str(exc)) from exc
 
 
+def _days_or_empty(form, field):
+    value = (field.data or "").strip()
+    if value and not (value.isascii() and value.isdigit() and int(value) <= 365):
+        raise ValidationError("Podaj liczbę dni od 0 do 365 albo zostaw puste (wyłączone).")
+    field.data = value
+
+
 def _identifier_or_empty(compact, message):
     """A validator: an empty value is allowed (the agreement then lists it as missing); a typed
     one must be valid and is stored digits only."""
@@ -89,6 +96,8 @@ def settings_form_class():
         validators = [long() if is_long else short()]
         if key.startswith("programme_") and key != "programme_name" or key == "retention_until":
             validators.append(_iso_date_or_empty)
+        if key.startswith("reminder_"):
+            validators.append(_days_or_empty)
         if key in _ORE_IDENTIFIERS:
             validators.append(_ORE_IDENTIFIERS[key])
         field_cls = TextAreaField if is_long else StringField

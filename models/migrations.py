@@ -7,7 +7,7 @@ first migration already created the current shape) and an old one both end the s
 
 from peewee import CharField, DateTimeField, IntegerField
 
-from . import documents, jobs, jst, participants, plans, programme, review, surveys
+from . import documents, jobs, jst, notify, participants, plans, programme, review, surveys
 from .accounts import LoginAttempt, PasswordLinkRequest, PasswordToken, User, UserSession
 from .audit import AuditLog
 from .base import BaseModel, db, utcnow, write_tx
@@ -58,6 +58,7 @@ MIGRATIONS = sorted(
     + programme.MIGRATIONS
     + surveys.MIGRATIONS
     + jobs.MIGRATIONS
+    + notify.MIGRATIONS
 )
 
 

@@ -7,6 +7,8 @@ from email.message import EmailMessage
 from models import utcnow
 from models.mail import OutboxMessage
 
+from . import preferences
+
 MAX_ATTEMPTS = 8
 
 
@@ -48,9 +50,20 @@ def send_pending(config, send=None, limit=100):
         message["From"] = config["MAIL_FROM"]
         message["To"] = row.to
         message["Subject"] = row.subject
-        message.set_content(row.body)
+        message.set_content(row.body + preferences.footer(config))
         try:
             send(message)
+        except smtplib.SMTPRecipientsRefused as exc:  # the address itself is refused
+            reason = "; ".join(
+                f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+                for code, text in exc.recipients.values()
+            )
+            row.attempts += 1  # retried like any failure (the address may be fixed)
+            row.last_error = reason[:500]
+            row.save()
+            if all(code >= 500 for code, _text in exc.recipients.values()):
+                preferences.mark_bounced(row.to, reason)  # shown on the user's page
+            failed += 1
         except (OSError, smtplib.SMTPException) as exc:
             row.attempts += 1
             row.last_error = str(exc)[:500]
@@ -65,5 +78,6 @@ def send_pending(config, send=None, limit=100):
             # not hold a usable one. To, subject and time stay as the record of what was sent.
             row.body = ""
             row.save()
+            preferences.clear_bounce(row.to)
             sent += 1
     return sent, failed

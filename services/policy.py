@@ -56,6 +56,10 @@ RULES = {
     # --- the programme around the plan (issue 9) ---
     "programme.view": {"participant", "expert", "coordinator"},  # modules and schedules
     "programme.manage": {"coordinator"},
+    "calendar.feed": {"participant", "expert", "coordinator"},  # the personal .ics feed
+    "mentor.read": {"team", "expert", "coordinator"},  # the team ↔ mentor expert thread
+    "mentor.write": {"team", "expert"},  # coordinators read it, admins have no access
+    "announcement.manage": {"coordinator"},  # write announcements, see who read them
     "programme.tasks": {"participant", "expert", "coordinator"},
     "task.view": {"coordinator", "expert", "team"},
     "task.report": {"team"},

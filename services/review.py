@@ -18,7 +18,7 @@ from models import (
 from models.plans import Plan, PlanEvent
 from models.review import Comment, ExpertVisit, Notification
 
-from . import mail, plans
+from . import mail, plans, preferences
 
 VISIT_FORMS = [
     ("spotkanie", "spotkanie"),
@@ -33,10 +33,14 @@ VISIT_FORMS = [
 def notify(users, kind, text, url, config, exclude=None):
     """A notification for each user (not the one who caused it), and an e-mail through the
     outbox when SMTP is configured — in the caller's transaction."""
-    for user in {u.id: u for u in users if u is not None}.values():
+    people = {u.id: u for u in users if u is not None}
+    wanted = preferences.immediate(people) if mail.enabled(config) else set()
+    for user in people.values():
         if exclude is not None and user.id == exclude.id:
             continue
         Notification.create(user=user, kind=kind, text=text[:300], url=url[:300])
+        if user.id not in wanted:  # a daily digest or in-app only (services/preferences.py)
+            continue
         mail.queue(
             config,
             user.email,

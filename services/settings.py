@@ -94,6 +94,46 @@ FIELDS = {
     ),
     "programme_start": ("Data rozpoczęcia programu (DD.MM.RRRR)", "2017-04-05", False),
     "programme_end": ("Data zakończenia programu (DD.MM.RRRR)", "2017-11-17", False),
+    "programme_plan_deadline": (
+        "Termin przekazania planów do opiniowania (DD.MM.RRRR, puste – bez terminu)",
+        "",
+        False,
+    ),
+    # reminders (services/reminders.py): a number of days, empty = the reminder is off
+    "reminder_task_days": (
+        "Przypomnienie o zadaniu wdrożeniowym: ile dni przed terminem (puste – wyłączone)",
+        "3",
+        False,
+    ),
+    "reminder_survey_days": (
+        "Przypomnienie o ankiecie: ile dni przed jej zamknięciem (puste – wyłączone)",
+        "2",
+        False,
+    ),
+    "reminder_plan_days": (
+        "Przypomnienie o planie w wersji roboczej: ile dni przed terminem przekazania "
+        "(puste – wyłączone)",
+        "7",
+        False,
+    ),
+    "reminder_return_days": (
+        "Przypomnienie o planie zwróconym do poprawy: po ilu dniach bez odpowiedzi zespołu "
+        "(puste – wyłączone)",
+        "7",
+        False,
+    ),
+    "reminder_documents_days": (
+        "Przypomnienie o brakującej podpisanej deklaracji współpracy lub oświadczeniu: ile dni "
+        "po pierwszym module (puste – wyłączone)",
+        "14",
+        False,
+    ),
+    "reminder_expert_days": (
+        "Przypomnienie dla eksperta o planie czekającym na opinię: po ilu dniach "
+        "(puste – wyłączone)",
+        "5",
+        False,
+    ),
     "retention_until": (
         "Dane osobowe przechowywane do (DD.MM.RRRR)",
         "2030-12-31",

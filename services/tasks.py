@@ -16,7 +16,7 @@ from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 from models import db, release
 
-from . import batch_jobs, jobs, mail  # noqa: F401 — batch_jobs registers the job kinds
+from . import announcements, batch_jobs, jobs, mail, preferences, reminders  # noqa: F401 — batch_jobs registers the job kinds
 
 # Until create_app configures it, a memory queue: importing this module touches no file.
 huey = Huey("planjst", results=False, storage_class=MemoryStorage)
@@ -124,6 +124,22 @@ def mail_tick():
     every = _configured["mail_every"]
     for delay in range(every, 60, every):
         send_mail.schedule(delay=delay)
+
+
+@huey.task()
+def fan_out_announcement(announcement_id):
+    """An announcement's recipient rows and e-mails (the coordinator's request does not wait)."""
+    with _app() as config:
+        announcements.fan_out(announcement_id, config)
+
+
+@huey.periodic_task(crontab(minute="7"))
+def send_reminders():
+    """Every hour: the reminders due (each goes out once — see services/reminders.py); hourly,
+    so the Polish day's reminders start within an hour of local midnight whatever the clock."""
+    with _app() as config:
+        reminders.send_due(config)
+        preferences.send_digests(config)  # yesterday's, once, from 6:00 Polish time
 
 
 def consumer(workers=2, worker_type="thread"):

@@ -15,15 +15,19 @@ from services import review as review_service
 
 from . import (
     admin,
+    announcements,
     areas,
     auth,
     board,
+    calendar,
     documents,
     jobs,
     jst,
     main,
+    mentor,
     participants,
     plans,
+    preferences,
     programme,
     review,
     surveys,
@@ -43,6 +47,10 @@ AREAS = (
     programme,
     surveys,
     jobs,
+    calendar,
+    mentor,
+    announcements,
+    preferences,
     admin,
 )
 BLUEPRINTS = tuple(area.bp for area in AREAS)

@@ -16,7 +16,7 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 SKIP = ("/logout", "/static/", "/bootstrap/")
-DOWNLOADS = (".docx", ".csv", ".zip", ".xlsx", ".pdf", ".json")
+DOWNLOADS = (".docx", ".csv", ".zip", ".xlsx", ".pdf", ".json", ".ics")
 MAX_PAGES = 150
 
 

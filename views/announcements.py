@@ -1,0 +1,123 @@
+"""Announcements (issue 20.1): a coordinator writes to many; recipients see them on their home
+page until read, and get them by e-mail (the fan-out runs on the job queue)."""
+
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from forms.notify import AnnouncementForm
+from models import Jst
+from models.notify import Announcement
+from services import announcements, policy, tasks
+from services.programme import MAX_ATTACHMENT, AttachmentRefused, check_attachment
+
+bp = Blueprint("announcements", __name__)
+
+NAV = [("announcements.overview", "Ogłoszenia", "announcement.manage")]
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"announcements_unread": announcements.unread_for}
+
+
+@bp.get("/ogloszenia")
+@login_required
+def overview():
+    policy.require(current_user, "announcement.manage")
+    return render_template("announcements/overview.html", items=announcements.overview())
+
+
+def _form():
+    form = AnnouncementForm()
+    form.jst.choices = [("", "— wybierz —")] + [
+        (str(jst_id), name)
+        for jst_id, name in Jst.select(Jst.id, Jst.name)
+        .where(Jst.status == "active")
+        .order_by(Jst.name_sort)
+        .tuples()
+    ]
+    return form
+
+
+def _attachment(form):
+    """(name, content type, data), None, or an error put at the field."""
+    upload = form.attachment.data
+    if not upload or not getattr(upload, "filename", ""):
+        return None
+    try:
+        data = upload.read(MAX_ATTACHMENT + 1)
+    finally:
+        upload.close()
+    try:
+        _ext, content_type = check_attachment(upload.filename, data)
+    except AttachmentRefused as exc:
+        form.attachment.errors = [*form.attachment.errors, str(exc)]
+        return False
+    return upload.filename, content_type, data
+
+
+@bp.route("/ogloszenia/nowe", methods=["GET", "POST"])
+@login_required
+def new():
+    policy.require(current_user, "announcement.manage")
+    form = _form()
+    if form.validate_on_submit():
+        value = form.audience_value()
+        attachment = _attachment(form)
+        if announcements.count(form.audience.data, value) == 0:
+            form.audience.errors = [
+                *form.audience.errors,
+                "Nikt nie otrzymałby tego ogłoszenia — wybierz innych odbiorców.",
+            ]
+        elif attachment is not False:
+            item = announcements.create(
+                current_user,
+                form.title.data.strip(),
+                form.body.data.strip(),
+                form.audience.data,
+                value,
+                attachment,
+            )
+            tasks.fan_out_announcement(item.id)
+            flash(f"Ogłoszenie „{item.title}” jest wysyłane ({item.audience_label}).", "success")
+            return redirect(url_for(".overview"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("announcements/form.html", form=form), status
+
+
+@bp.post("/ogloszenia/<int:announcement_id>/przeczytane")
+@login_required
+def read(announcement_id):
+    if not announcements.mark_read(current_user, announcement_id):
+        abort(404)
+    return redirect(url_for("main.home"))
+
+
+@bp.get("/ogloszenia/<int:announcement_id>/zalacznik")
+@login_required
+def attachment(announcement_id):
+    if not (
+        policy.can(current_user, "announcement.manage")
+        or announcements.is_recipient(current_user, announcement_id)
+    ):
+        abort(404)
+    item = Announcement.get_or_none(Announcement.id == announcement_id)
+    if item is None or item.attachment_data is None:
+        abort(404)
+    return send_file(
+        io.BytesIO(bytes(item.attachment_data)),
+        mimetype=item.attachment_type,
+        as_attachment=True,
+        download_name=item.attachment_name,
+    )

@@ -1,0 +1,62 @@
+"""Calendars (issue 20): the personal iCalendar feed at a secret address (renewed on the account
+page) and a one-off .ics per module."""
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, url_for
+from flask_login import current_user, login_required
+
+from models.programme import Module
+from services import ical, policy
+
+bp = Blueprint("calendar", __name__)
+
+ICS = "text/calendar; charset=utf-8"
+
+
+def feed_url(user):
+    """The absolute (BASE_URL) address of the user's feed, or None before it is created."""
+    token = ical.feed_token(user, current_app.config["SECRET_KEY"])
+    if token is None:
+        return None
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("calendar.feed", token=token)
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"calendar_feed_url": feed_url}
+
+
+@bp.get("/kalendarz/<token>.ics")
+def feed(token):
+    """Public, for calendar programs: the secret token is the key (wrong or renewed: 404)."""
+    user = ical.user_for(token) or abort(404)
+    if not policy.can(user, "calendar.feed"):
+        abort(404)
+    response = Response(ical.feed(user), mimetype=ICS)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Disposition"] = 'inline; filename="plan-jst.ics"'
+    return response
+
+
+@bp.post("/konto/kalendarz")
+@login_required
+def renew():
+    policy.require(current_user, "calendar.feed")
+    had = ical.feed_token(current_user, current_app.config["SECRET_KEY"]) is not None
+    ical.renew(current_user, current_app.config["SECRET_KEY"])
+    flash(
+        "Nadano nowy adres kalendarza — poprzedni przestał działać."
+        if had
+        else "Utworzono adres Twojego kalendarza.",
+        "success",
+    )
+    return redirect(url_for("auth.account") + "#kalendarz")
+
+
+@bp.get("/moduly/<int:module_id>.ics")
+@login_required
+def module_ics(module_id):
+    policy.require(current_user, "programme.view")
+    module = Module.get_or_none(Module.id == module_id) or abort(404)
+    response = Response(ical.module_ics(module), mimetype=ICS)
+    response.headers["Content-Disposition"] = f'attachment; filename="modul-{module.number}.ics"'
+    return response
