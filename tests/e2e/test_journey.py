@@ -206,9 +206,8 @@ def _coordinator_downloads_agreements(page, journey):
     agreements = page.get_by_role("listitem").filter(has_text="Deklaracja współpracy")
     agreements.get_by_role("button", name="ZIP").click()
     # the batch is built by the worker; its page follows the progress, then offers the file
+    # (axe runs once the page is done: while it runs it reloads itself, which would cut axe off)
     expect(page.get_by_role("heading", level=1)).to_contain_text("ZIP: Deklaracja współpracy")
-    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
-    assert not violations, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
     download = page.get_by_role("link", name="Pobierz deklaracja.zip")
     expect(download).to_be_visible(timeout=60_000)
     violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
