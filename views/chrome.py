@@ -96,7 +96,7 @@ class _Token:
     def csrf_token(self):
         from flask_wtf.csrf import generate_csrf
 
-        return Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="{}">').format(
+        return Markup('<input name="csrf_token" type="hidden" value="{}">').format(
             escape(generate_csrf())
         )
 
