@@ -18,7 +18,6 @@ from . import (
     areas,
     auth,
     board,
-    chrome,
     documents,
     jobs,
     jst,
@@ -29,6 +28,8 @@ from . import (
     review,
     surveys,
 )
+from .chrome import menu as chrome_menu
+from .chrome import urls as chrome_urls
 from .hardening import UploadNotStored, error_page, untrusted_host
 
 AREAS = (
@@ -201,8 +202,8 @@ def _template_globals():
     config = current_app.config
     return {
         "policy": policy,
-        "chrome": chrome.urls(),  # issue 21: the chrome's links and menus built once per process
-        "chrome_menu": chrome.menu,
+        "chrome": chrome_urls(),  # issue 21: the chrome's links and menus built once per process
+        "chrome_menu": chrome_menu,
         "session_idle_seconds": config["SESSION_IDLE_MINUTES"] * 60,
         "session_warning_seconds": config["SESSION_WARNING_MINUTES"] * 60,
         "current_endpoint": request.endpoint,
