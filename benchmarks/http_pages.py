@@ -1,8 +1,13 @@
 """HTTP throughput and latency under gunicorn (2 workers) on a seeded SQLite database.
 
-Prints one JSON object: requests/s, p50 and p99 (ms) for /healthz, a small logged-in page
-(/konto), and the coordinator's JST list with 100 and with 1,000 JSTs, with ratios to /healthz
-measured in the same run. Usage: python benchmarks/http_pages.py [--seconds 5] [--connections 16]
+Prints one JSON object: requests/s, p50 and p99 (ms), in one run, of
+- the lean reference (benchmarks/lean_app.py: bare Flask + Flask-Login + CSRFProtect, a session
+  row in SQLite, one small layout): its /healthz and its /konto, the share konto/healthz;
+- Plan JST with 100 JSTs, signed in as the coordinator: /healthz, /konto, the JST list (/jst),
+  the progress board (/przeglad) and a plan wizard step, each as a share of /healthz, and
+  /konto's share against the lean reference's (`account_vs_lean`, the goal ≥ 1.0);
+- the JST list with 1,000 JSTs and its share of /healthz.
+Usage: python benchmarks/http_pages.py [--seconds 5] [--connections 16]
 """
 
 import argparse
@@ -18,6 +23,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -40,7 +46,7 @@ def flask(env, *args):
     )
 
 
-def start(env, port):
+def start(env, port, app="app:create_app()", cwd=ROOT):
     proc = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
@@ -48,9 +54,9 @@ def start(env, port):
             "2",
             "--bind",
             f"127.0.0.1:{port}",
-            "app:create_app()",
+            app,
         ],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -82,6 +88,20 @@ def login(port, email):
     response.read()
     assert response.status == 302, response.status
     return response.getheader("Set-Cookie").split(";")[0]
+
+
+def first_step(port, cookie):
+    """The wizard step the coordinator's plan of the first JST opens at."""
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("GET", "/jst/1/plan", headers={"Cookie": cookie})
+    response = conn.getresponse()
+    response.read()
+    assert response.status == 302, response.status
+    return urlsplit(response.getheader("Location")).path
+
+
+def warm(port, path, cookie):
+    load(port, path, cookie, 0.5, 2)
 
 
 def load(port, path, cookie, seconds, connections):
@@ -134,6 +154,23 @@ def main():
             "PLANJST_SECRET_KEY": "benchmark-only-key",
             "PLANJST_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
+        lean_env = {**os.environ, "LEAN_DATABASE": f"{tmp}/lean.sqlite3"}
+        subprocess.run(
+            [sys.executable, "lean_app.py", "init", lean_env["LEAN_DATABASE"]],
+            cwd=ROOT / "benchmarks",
+            check=True,
+        )
+        port = free_port()
+        server = start(lean_env, port, "lean_app:create_app()", ROOT / "benchmarks")
+        try:
+            cookie = login(port, "koordynator@example.org")
+            run = lambda path, c=cookie: load(port, path, c, args.seconds, args.connections)  # noqa: E731
+            warm(port, "/konto", cookie)
+            lean_healthz = run("/healthz", None)
+            lean_account = run("/konto")
+        finally:
+            server.terminate()
+            server.wait()
         flask(env, "init-db")
         flask(env, "seed-demo")
         flask(env, "seed-scale", "--jsts", "96")  # 4 demo + 96 = 100 JSTs
@@ -142,9 +179,14 @@ def main():
         try:
             cookie = login(port, "koordynator@example.org")
             run = lambda path, c=cookie: load(port, path, c, args.seconds, args.connections)  # noqa: E731
+            step = first_step(port, cookie)
+            for path in ("/konto", "/jst", "/przeglad", step):
+                warm(port, path, cookie)
             healthz = run("/healthz", None)
             account = run("/konto")
             jst_100 = run("/jst")
+            board = run("/przeglad")
+            wizard = run(step)
         finally:
             server.terminate()
             server.wait()
@@ -157,12 +199,22 @@ def main():
         finally:
             server.terminate()
             server.wait()
+    lean_ratio = lean_account["rps"] / lean_healthz["rps"]
+    account_ratio = account["rps"] / healthz["rps"]
     results.update(
+        lean_healthz=lean_healthz,
+        lean_account_page=lean_account,
+        lean_account_ratio=round(lean_ratio, 3),
         healthz=healthz,
         account_page=account,
-        account_ratio=round(account["rps"] / healthz["rps"], 3),
+        account_ratio=round(account_ratio, 3),
+        account_vs_lean=round(account_ratio / lean_ratio, 3),
         jst_list_100=jst_100,
         jst_list_100_ratio=round(jst_100["rps"] / healthz["rps"], 3),
+        board=board,
+        board_ratio=round(board["rps"] / healthz["rps"], 3),
+        wizard_step=wizard,
+        wizard_step_ratio=round(wizard["rps"] / healthz["rps"], 3),
         healthz_with_1000=healthz_1000,
         jst_list_1000=jst_1000,
         jst_list_1000_ratio=round(jst_1000["rps"] / healthz_1000["rps"], 3),

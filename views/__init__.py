@@ -32,6 +32,8 @@ from . import (
     review,
     surveys,
 )
+from .chrome import menu as chrome_menu
+from .chrome import urls as chrome_urls
 from .hardening import UploadNotStored, error_page, untrusted_host
 
 AREAS = (
@@ -208,14 +210,13 @@ def _template_globals():
     config = current_app.config
     return {
         "policy": policy,
-        "nav_items": NAV,
-        "grouped_menu": areas.grouped(current_user),
-        "main_menu": lambda: areas.menu(current_user, request.endpoint, request.view_args),
+        "chrome": chrome_urls(),  # issue 21: the chrome's links and menus built once per process
+        "chrome_menu": chrome_menu,
         "session_idle_seconds": config["SESSION_IDLE_MINUTES"] * 60,
         "session_warning_seconds": config["SESSION_WARNING_MINUTES"] * 60,
         "current_endpoint": request.endpoint,
         "session_expired": getattr(session, "expired", False),
-        "unread_notifications": lambda: review_service.unread_count(current_user),
+        "unread_notifications": review_service.unread_count,
     }
 
 

@@ -1,0 +1,104 @@
+"""The chrome every page shares (issue 21), cheap: built once per role and process, not per request.
+
+The menu's links depend only on the role (policy.can without an object looks at nothing else)
+and on the script root the app is served under, so each menu is rendered once per (role, root,
+current entry) — a handful of strings per process — and a request only looks up which entry is
+current (its area for the coordinator's grouped menu, its endpoint for the flat ones). The
+links of the rest of the chrome (brand, notifications, account, logout, session status,
+accessibility, CSS and JS) are built once per root. What varies per request stays in base.html:
+the unread count (one prepared query), the user's name and the CSRF token.
+"""
+
+from types import SimpleNamespace
+
+from flask import request, url_for
+from markupsafe import Markup, escape
+
+from services import policy
+
+from . import areas
+
+# name → (endpoint, url arguments) of the links every page has
+LINKS = {
+    "home": ("main.home", {}),
+    "notifications": ("review.notifications", {}),
+    "account": ("auth.account", {}),
+    "logout": ("auth.logout", {}),
+    "session_status": ("auth.session_status", {}),
+    "accessibility": ("main.accessibility", {}),
+    "css": ("static", {"filename": "app.css"}),
+    "js": ("static", {"filename": "app.js"}),
+}
+
+_URLS = {}  # script root → {name: url}
+_ENTRIES = {}  # (role, script root) → [(label, url, key)]
+_MENUS = {}  # (role, script root, current key) → Markup of the menu's <li>s
+
+
+def urls():
+    """{name: url} of the chrome's links (LINKS), built once per script root."""
+    root = request.script_root
+    built = _URLS.get(root)
+    if built is None:
+        built = _URLS[root] = {name: url_for(ep, **args) for name, (ep, args) in LINKS.items()}
+    return built
+
+
+def _entries(role):
+    """[(label, url, key)] of a role's menu: the coordinator's areas (key: the area) or the flat
+    menu of the other roles (key: the endpoint), only what the role may open."""
+    user = SimpleNamespace(role=role, is_authenticated=True)
+    if role == "coordinator":
+        return [
+            (label, url_for(direct) if direct else url_for("areas.landing", area=key), key)
+            for key, (label, direct, _) in areas.AREAS.items()
+            if areas._parts(user, key)
+        ]
+    from . import NAV
+
+    return [
+        (label, url_for(endpoint), endpoint)
+        for endpoint, label, action in NAV
+        if action is None or policy.can(user, action)
+    ]
+
+
+def menu(user):
+    """The <li>s of `user`'s menu with the current page's entry marked (aria-current)."""
+    root = request.script_root
+    entries = _ENTRIES.get((user.role, root))
+    if entries is None:
+        entries = _ENTRIES[user.role, root] = _entries(user.role)
+    if user.role == "coordinator":
+        current = areas.area_of(request.endpoint, request.view_args)
+    else:
+        current = request.endpoint
+    if current not in {key for _, _, key in entries}:
+        current = None
+    html = _MENUS.get((user.role, root, current))
+    if html is None:
+        html = _MENUS[user.role, root, current] = Markup("\n").join(
+            Markup(
+                '<li><a class="app-menu-link active" aria-current="page" href="{}">{}</a></li>'
+                if key == current
+                else '<li><a class="app-menu-link" href="{}">{}</a></li>'
+            ).format(url, label)
+            for label, url, key in entries
+        )
+    return html
+
+
+class _Token:
+    """A stand-in for a form on a page that only needs its CSRF token (e.g. a post_button):
+    `{{ form.csrf_token }}` renders the same hidden field as a FlaskForm's, without building one."""
+
+    @property
+    def csrf_token(self):
+        from flask_wtf.csrf import generate_csrf
+
+        return Markup('<input name="csrf_token" type="hidden" value="{}">').format(
+            escape(generate_csrf())
+        )
+
+
+TOKEN = _Token()
