@@ -16,7 +16,7 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 SKIP = ("/logout", "/static/", "/bootstrap/")
-DOWNLOADS = (".docx", ".csv", ".zip", ".xlsx", ".pdf", ".json", ".ics", "/plik")  # /plik: a job's file
+DOWNLOADS = (".docx", ".csv", ".zip", ".xlsx", ".pdf", ".json", ".ics", "/plik")  # plik: job
 MAX_PAGES = 150
 
 
