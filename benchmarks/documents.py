@@ -7,6 +7,12 @@ Prints JSON.
 
     python benchmarks/documents.py             # everything
     python benchmarks/documents.py --national  # only the national batches
+    python benchmarks/documents.py --consumer  # the national batches as jobs, real consumer
+
+--consumer starts `flask --app app worker` (huey, SQLite queue) and, per batch, starts the job as
+the start route does (jobs.start + tasks.enqueue_job), waits for it and prints the seconds from
+start to done (queue, build, storing the file encrypted in chunks), the worker's RSS sampled
+during the job, the stored bytes and how long starting the job took.
 """
 
 import argparse
@@ -264,14 +270,109 @@ def _peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
 
+# (name, job kind, params); the document counts are what seed-scale --jsts 1000 gives
+JOB_CASES = [
+    ("warm_up_empty_batch", "documents.zip", {"kind": "plan", "group": 99}),  # the consumer is up
+    ("job_zip_declarations", "documents.zip", {"kind": "oswiadczenie", "group": None}),
+    ("job_zip_plans", "documents.zip", {"kind": "plan", "group": None}),
+    ("job_merged_declarations", "documents.merged", {"kind": "oswiadczenie", "group": None}),
+    ("job_merged_plans", "documents.merged", {"kind": "plan", "group": None}),
+    ("job_pdf_plans_group_1", "documents.pdf", {"kind": "plan", "group": 1}),
+]
+
+
+def _rss_mb(pid):
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    line = next((x for x in status.splitlines() if x.startswith("VmRSS:")), "VmRSS: 0 kB")
+    return int(line.split()[1]) / 1024
+
+
+def through_consumer():
+    """The national batches as background jobs run by a real consumer process."""
+    from models import User
+    from models.jobs import Job
+    from services import jobs, tasks
+
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        config = dict(_config(tmp), QUEUE_URL=f"sqlite:///{tmp}/queue.sqlite3")
+        started = time.perf_counter()
+        _flask(config, "init-db")
+        _flask(config, "seed-scale", "--jsts", str(JSTS))
+        app = create_app(dict(config, QUEUE_IMMEDIATE=False))
+        with app.app_context():
+            db.connect(reuse_if_open=True)
+            _fill_participants()
+            actor = User.select().where(User.role == "coordinator").first() or User.create(
+                email="koordynator@example.org", full_name="Koordynator Testowy", role="coordinator"
+            )
+            db.close()
+        results["seed_seconds"] = round(time.perf_counter() - started, 1)
+        env = dict(os.environ, **{f"PLANJST_{k}": v for k, v in config.items()})
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "app", "worker", "--workers", "1"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            with app.app_context():
+                for name, kind, params in JOB_CASES:
+                    results[name] = _job(jobs, tasks, Job, actor, kind, params, worker.pid)
+                    print(name, json.dumps(results[name]), file=sys.stderr, flush=True)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+    results["load_average_at_end"] = os.getloadavg()[0]  # the machine is shared
+    return results
+
+
+def _job(jobs, tasks, Job, actor, kind, params, pid):
+    db.connect(reuse_if_open=True)
+    started = time.perf_counter()
+    job = jobs.start(kind, params, actor, tasks.enqueue_job)
+    start_ms = (time.perf_counter() - started) * 1000
+    db.close()
+    peak = 0.0
+    while True:
+        peak = max(peak, _rss_mb(pid))
+        db.connect(reuse_if_open=True)
+        job = Job.get_by_id(job.id)
+        db.close()
+        if job.state not in ("queued", "running"):
+            break
+        time.sleep(0.2)
+    seconds = time.perf_counter() - started
+    result = {
+        "state": job.state,
+        "documents": job.total,
+        "seconds": round(seconds, 2),
+        "documents_per_second": round(job.total / seconds, 1) if job.total else None,
+        "start_ms": round(start_ms, 1),
+        "worker_rss_peak_sampled_mb": round(peak, 1),
+        "bytes": job.result_size,
+    }
+    if job.state != "done":
+        result["error"] = job.error
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--national", action="store_true", help="only the national batches")
+    parser.add_argument("--consumer", action="store_true", help="the national batches as jobs")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--config", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
         print(json.dumps(case(args.case, json.loads(args.config))))
+        return
+    if args.consumer:
+        print(json.dumps({"national_jobs": through_consumer()}, indent=2))
         return
     results = {} if args.national else rendering()
     results["national"] = national()

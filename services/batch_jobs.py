@@ -1,14 +1,16 @@
-"""The batches built as background jobs (issue 16): ZIPs and merged .docx of every document of a
-kind, the certificates' ZIP, the participants' register export. Each builder is a generator of
-the file's bytes reporting progress through its JobContext (see services/jobs.py); another
-batch (PDF …) is one more `jobs.register(...)` here."""
+"""The batches built as background jobs (issue 16): ZIPs, ZIPs of PDFs and merged .docx of every
+document of a kind (built into a temporary file by services/batches, then streamed), the
+certificates' ZIP, the participants' register export. Each builder is a generator of the file's
+bytes reporting progress through its JobContext (see services/jobs.py); another batch is one more
+`jobs.register(...)` here."""
 
-from . import documents, jobs, participants, surveys
+from . import batches, documents, jobs, participants, pdf, surveys
 from .documents import KINDS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EMPTY = "Nie ma żadnego dokumentu do zbudowania: brak aktywnych JST lub członków ich zespołów."
+PDF_FAILED = "nie udało się utworzyć PDF (LibreOffice: błąd lub przekroczony czas)"
 CODE = "__KOD__"  # in the certificates' verification address, replaced by each one's code
 
 
@@ -16,24 +18,41 @@ def _group_suffix(params, sep="-grupa-"):
     return f"{sep}{params['group']}" if params.get("group") else ""
 
 
-def _documents(ctx):
-    """(kind, items) of the batch, and the index of incomplete documents in ctx.missing."""
+def _built(ctx, build):
+    """Build the batch into a temporary file with one of services/batches' builders (progress
+    and cancellation through ctx.progress), fill ctx.missing, then stream the file's bytes and
+    remove it — also when the job stops half-way through storing it."""
     kind, group = ctx.params["kind"], ctx.params.get("group")
-    items = documents.batch(kind, group, ctx.actor)
+    items = batches.load_items(kind, group, ctx.actor)
     if not items:
         raise jobs.JobRefused(EMPTY)
-    ctx.missing = [f"{name}: {', '.join(missing)}" for name, _context, missing in items if missing]
-    return kind, items
+    ctx.progress(0, len(items))
+    try:
+        built = build(kind, items, progress=ctx.progress)
+    except batches.EmptyBatch as exc:
+        raise jobs.JobRefused(EMPTY) from exc
+    except pdf.PdfUnavailable as exc:
+        raise jobs.JobRefused(str(exc)) from exc
+    ctx.missing = [f"{name}: {', '.join(missing)}" for name, missing in built.incomplete]
+    ctx.missing += [f"{name}: {PDF_FAILED}" for name in built.failed]
+    try:
+        with open(built.path, "rb") as file:
+            while data := file.read(jobs.CHUNK_BYTES):
+                yield data
+    finally:
+        built.path.unlink(missing_ok=True)
 
 
 def build_zip(ctx):
-    kind, items = _documents(ctx)
-    yield from documents.zip_stream(kind, ctx.counted(items), documents.template_bytes(kind))
+    yield from _built(ctx, batches.build_zip)
 
 
 def build_merged(ctx):
-    kind, items = _documents(ctx)
-    yield documents.merged(kind, ctx.counted(items))
+    yield from _built(ctx, batches.build_merged)
+
+
+def build_pdf(ctx):
+    yield from _built(ctx, batches.build_pdf_batch)
 
 
 def build_certificates(ctx):
@@ -81,6 +100,16 @@ jobs.register(
         build=build_merged,
         filename=lambda p: f"{p['kind']}-wszystkie{_group_suffix(p)}.docx",
         mimetype=DOCX,
+        personal=_personal,
+    ),
+)
+jobs.register(
+    "documents.pdf",
+    jobs.JobKind(
+        label=lambda p: f"ZIP plików PDF: {KINDS[p['kind']].label}{_group_suffix(p, ', grupa ')}",
+        build=build_pdf,
+        filename=lambda p: f"{p['kind']}-pdf{_group_suffix(p)}.zip",
+        mimetype="application/zip",
         personal=_personal,
     ),
 )

@@ -16,7 +16,15 @@ from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 from models import db, release
 
-from . import announcements, batch_jobs, jobs, mail, preferences, reminders  # noqa: F401 — batch_jobs registers the job kinds
+from . import (  # noqa: F401 — batch_jobs registers the job kinds
+    announcements,
+    batch_jobs,
+    jobs,
+    mail,
+    preferences,
+    reminders,
+    surveys,
+)
 
 # Until create_app configures it, a memory queue: importing this module touches no file.
 huey = Huey("planjst", results=False, storage_class=MemoryStorage)
@@ -51,6 +59,7 @@ def configure(app):
     _configured["mail_every"] = max(1, int(config["MAIL_EVERY_SECONDS"]))
     # created here (its key holds the queue's name), known to the consumer's flush_locks
     _configured["mail_lock"] = huey.lock_task("send-mail")
+    _configured["survey_lock"] = huey.lock_task("flush-survey-answers")
 
 
 def __getattr__(name):
@@ -101,6 +110,19 @@ def housekeeping():
     with _app() as config:
         jobs.fail_stale()
         jobs.expire(config["JOB_KEEP_DAYS"])
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+def flush_survey_answers():
+    """Every 5 minutes: waiting survey answers go into the results in shuffled batches (without
+    it they never reach the results). Outside any transaction (each batch is its own); one
+    consumer at a time (the next run finds what another moved gone)."""
+    with _app():
+        try:
+            with _configured["survey_lock"]:
+                surveys.flush_pending_answers()
+        except TaskLockedException:
+            pass  # another worker is flushing right now
 
 
 @huey.task(expires=60)  # sends scheduled while no worker ran are dropped, not piled up

@@ -80,6 +80,13 @@ def start_merged(kind):
     return _start("documents.merged", params, url_for("documents.overview"))
 
 
+@bp.post("/zadania-w-tle/dokumenty/<kind>/pdf")
+@login_required
+def start_pdf(kind):
+    params = {"kind": _batch_kind(kind), "group": _group()}
+    return _start("documents.pdf", params, url_for("documents.overview"))
+
+
 @bp.post("/zadania-w-tle/zaswiadczenia")
 @login_required
 def start_certificates():

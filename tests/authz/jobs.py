@@ -32,6 +32,14 @@ CASES = [
     Case("jobs.cancel", "/zadania-w-tle/{queued_job}/anuluj", _only({302}), method="POST"),
     Case("jobs.start_zip", "/zadania-w-tle/dokumenty/deklaracja/zip", _only(STARTED), "POST"),
     Case("jobs.start_merged", "/zadania-w-tle/dokumenty/plan/scalone", _only(STARTED), "POST"),
+    # group IV has no JST in the world: the job is refused at once, LibreOffice never starts
+    Case(
+        "jobs.start_pdf",
+        "/zadania-w-tle/dokumenty/oswiadczenie/pdf",
+        _only(STARTED),
+        "POST",
+        data={"grupa": "4"},
+    ),
     Case("jobs.start_certificates", "/zadania-w-tle/zaswiadczenia", _only(STARTED), "POST"),
     Case("jobs.start_register", "/zadania-w-tle/uczestnicy", _only(STARTED), "POST"),
 ]
