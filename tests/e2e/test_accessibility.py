@@ -17,7 +17,7 @@ AXE_OPTIONS = {
 }
 SKIP = ("/logout", "/static/", "/bootstrap/")
 DOWNLOADS = (".docx", ".csv", ".zip", ".xlsx", ".pdf", ".json", ".ics", "/plik")  # plik: job
-MAX_PAGES = 150
+MAX_PAGES = 220
 
 
 def _links(page, origin):
