@@ -20,31 +20,13 @@ from models.review import ExpertVisit
 from models.surveys import Certificate, SurveyDone
 
 from . import settings
+from .identifiers import VOIVODESHIPS
 from .text import fold
 
 PER_PAGE = 50
 NO_PLAN = "none"
 PLAN_STATUSES = {NO_PLAN: "Nierozpoczęty", **STATUS_LABELS}
 
-# TERYT: the first two digits are the voivodeship
-VOIVODESHIPS = {
-    "02": "dolnośląskie",
-    "04": "kujawsko-pomorskie",
-    "06": "lubelskie",
-    "08": "lubuskie",
-    "10": "łódzkie",
-    "12": "małopolskie",
-    "14": "mazowieckie",
-    "16": "opolskie",
-    "18": "podkarpackie",
-    "20": "podlaskie",
-    "22": "pomorskie",
-    "24": "śląskie",
-    "26": "świętokrzyskie",
-    "28": "warmińsko-mazurskie",
-    "30": "wielkopolskie",
-    "32": "zachodniopomorskie",
-}
 
 # ?brak=… : what a JST lacks
 MISSING = {
