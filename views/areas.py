@@ -209,23 +209,6 @@ def _parts(user, key):
     return [part for part in AREAS[key][2] if policy.can(user, part[4])]
 
 
-def grouped(user):
-    """Does this user get the grouped menu (a coordinator) rather than the flat one?"""
-    return user.is_authenticated and user.role == "coordinator"
-
-
-def menu(user, endpoint, view_args=None):
-    """[(label, url, current)] of the coordinator's areas that have a part for them."""
-    current = area_of(endpoint, view_args)
-    items = []
-    for key, (label, direct, _) in AREAS.items():
-        if not _parts(user, key):
-            continue
-        url = url_for(direct) if direct else url_for("areas.landing", area=key)
-        items.append((label, url, key == current))
-    return items
-
-
 @bp.get("/obszar/<any(" + ", ".join(AREAS) + "):area>")
 @login_required
 def landing(area):
