@@ -65,7 +65,7 @@ def _plan_status():
 
 @bp.record
 def _configure(state):
-    plans.HOLD_SAVE_FILE = state.app.config.get("TEST_HOLD_SAVE_FILE") or None
+    plans.saving.HOLD_SAVE_FILE = state.app.config.get("TEST_HOLD_SAVE_FILE") or None
 
 
 def _load(jst_id, action="plan.view"):

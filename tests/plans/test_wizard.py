@@ -5,7 +5,7 @@ import re
 from models import Jst
 from models.plans import Action, PendingInput, Plan, PlanVersion, StrategicGoal
 from services import plans
-from services.plans_demo import DIAGNOSIS
+from services.plans.demo import DIAGNOSIS
 from tests.conftest import browser_client, login, make_jst, make_user
 
 PROFILE = {

@@ -4,7 +4,7 @@ Wzorowo half-written, Powiat Testowy submitted twice (versions 1 and 2), Gmina P
 from models import Jst, TeamMembership, User
 from models.plans import PlanText
 
-from . import plans
+from .. import plans
 
 DIAGNOSIS = {
     "education_state": (
