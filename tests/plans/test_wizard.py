@@ -430,9 +430,9 @@ def test_expired_session_keeps_the_input_until_signed_in_again(csrf_app, world):
 
 
 def test_input_kept_for_signed_out_users_is_bounded(csrf_app, world, monkeypatch):
-    from views import plans as plan_views
+    from views.plans import rescue
 
-    monkeypatch.setattr(plan_views, "PENDING_MAX", 2)
+    monkeypatch.setattr(rescue, "PENDING_MAX", 2)
     path = f"/jst/{world.jst.id}/plan/wizja"
     for n in range(2):
         response = browser_client(csrf_app).post(path, data={"vision": f"Wizja {n}"})
