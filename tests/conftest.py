@@ -4,6 +4,7 @@ PLANJST_TEST_DATABASE_URL is set), factories and a login helper."""
 import os
 import re
 import shutil
+from contextlib import contextmanager
 from datetime import date
 from urllib.parse import urlparse, urlunparse
 
@@ -206,6 +207,32 @@ def csrf_token(client, path):
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
+
+
+@contextmanager
+def recorded_queries():
+    """The SQL statements run inside the block, in order: for tests that bound the number of
+    queries a page or a service needs."""
+    statements = []
+    original = db.obj.execute_sql
+
+    def recording(sql, *args, **kwargs):
+        statements.append(sql)
+        return original(sql, *args, **kwargs)
+
+    db.obj.execute_sql = recording
+    try:
+        yield statements
+    finally:
+        db.obj.execute_sql = original
+
+
+def page_queries(client, path):
+    """The SQL statements a GET of `path` runs; the page must answer 200."""
+    with recorded_queries() as statements:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return statements
 
 
 class World:

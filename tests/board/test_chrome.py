@@ -6,7 +6,7 @@ import re
 
 from models import db
 from models.review import Notification
-from tests.conftest import PASSWORD, csrf_token, login
+from tests.conftest import PASSWORD, csrf_token, login, page_queries
 
 
 def _menus(page):
@@ -78,22 +78,6 @@ def test_every_form_of_the_account_page_carries_the_token(csrf_app, client, worl
     assert response.status_code == 302
 
 
-def _queries(client, path):
-    statements = []
-    original = db.obj.execute_sql
-
-    def counting(sql, *args, **kwargs):
-        statements.append(sql)
-        return original(sql, *args, **kwargs)
-
-    db.obj.execute_sql = counting
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        db.obj.execute_sql = original
-    return statements
-
-
 STATIC = "/deklaracja-dostepnosci"
 
 
@@ -104,9 +88,9 @@ def test_the_chrome_costs_a_fixed_number_of_queries(client, world):
         (world.participant, [STATIC]),
     ]:
         login(client, user)
-        _queries(client, STATIC)  # the first request of a session also refreshes it
-        counts = {path: len(_queries(client, path)) for path in pages}
+        page_queries(client, STATIC)  # the first request of a session also refreshes it
+        counts = {path: len(page_queries(client, path)) for path in pages}
         assert set(counts.values()) == {2}, counts  # the session, the unread count
-        unread = [s for s in _queries(client, STATIC) if "notification" in s.lower()]
+        unread = [s for s in page_queries(client, STATIC) if "notification" in s.lower()]
         assert len(unread) == 1  # the badge: one query
         client.post("/logout")

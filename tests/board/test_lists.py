@@ -7,11 +7,10 @@ from datetime import date
 
 import pytest
 
-from models import db
 from models.plans import Plan
 from models.programme import Module, Task
 from services import crypto, participants, programme
-from tests.conftest import add_member, login, make_jst
+from tests.conftest import add_member, login, make_jst, page_queries
 from tests.participants.test_participant_data import BIRTH, _data
 
 LISTS = [
@@ -28,23 +27,6 @@ LISTS = [
     "/grupy",
     "/zaswiadczenia",
 ]
-
-
-def _count_queries(client, path):
-    statements = []
-    original = db.obj.execute_sql
-
-    def counting(sql, *args, **kwargs):
-        statements.append(sql)
-        return original(sql, *args, **kwargs)
-
-    db.obj.execute_sql = counting
-    try:
-        response = client.get(path)
-    finally:
-        db.obj.execute_sql = original
-    assert response.status_code == 200, path
-    return len(statements)
 
 
 def _more(n, start=0):
@@ -64,11 +46,11 @@ def programme_started(world):
 
 def test_query_counts_do_not_grow_with_the_number_of_jsts(client, world, programme_started):
     login(client, world.coordinator)
-    _count_queries(client, "/uczestnicy")  # the first request of a session also refreshes it
+    page_queries(client, "/uczestnicy")  # the first request of a session also refreshes it
     _more(3)
-    small = {path: _count_queries(client, path) for path in LISTS}
+    small = {path: len(page_queries(client, path)) for path in LISTS}
     _more(60, start=3)
-    assert {path: _count_queries(client, path) for path in LISTS} == small
+    assert {path: len(page_queries(client, path)) for path in LISTS} == small
 
 
 def _rows(page):

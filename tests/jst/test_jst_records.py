@@ -4,7 +4,7 @@ import pytest
 
 from models import Jst
 from services.identifiers import make_nip, make_regon
-from tests.conftest import login, make_jst, make_user
+from tests.conftest import login, make_jst, make_user, recorded_queries
 
 
 def _valid(**overrides):
@@ -136,21 +136,13 @@ def test_list_takes_two_queries_whatever_its_size(client, world, app):
     for n in range(15):
         make_jst(f"Gmina Zapytań {n}")
     _coordinator(client)
-    from models import db
-
-    statements = []
-    original = db.obj.execute_sql
-
-    def counting(sql, *args, **kwargs):
-        if "jst" in sql.lower() and sql.lstrip().upper().startswith("SELECT"):
-            statements.append(sql)
-        return original(sql, *args, **kwargs)
-
-    db.obj.execute_sql = counting
-    try:
+    with recorded_queries() as recorded:
         response = client.get("/jst")
-    finally:
-        db.obj.execute_sql = original
+    statements = [
+        sql
+        for sql in recorded
+        if "jst" in sql.lower() and sql.lstrip().upper().startswith("SELECT")
+    ]
     assert response.status_code == 200
     assert "Gmina Zapytań 14" in response.get_data(as_text=True)
     assert len(statements) == 2, statements  # the count and the page
