@@ -4,9 +4,10 @@ from datetime import date
 
 from models import JST_KINDS, ExpertAssignment, Jst, TeamMembership, User, write_tx
 
-from . import accounts, crypto, participants, plans, programme, review, settings, surveys
+from . import accounts, crypto, participants, programme, review, settings, surveys
 from . import jsts as jsts_service
 from .identifiers import TERYT_KIND_DIGIT, VOIVODESHIPS, make_nip, make_regon
+from .plans import demo as plans_demo
 from .text import fold
 
 STAFF = [
@@ -160,7 +161,7 @@ def seed(password, hash_method):
     current = settings.get_all()
     settings.save({k: v for k, v in ORE_DEMO.items() if not current.get(k)})
     ctx = {"users": users, "jsts": jsts, "password": password, "hash_method": hash_method}
-    for area in (plans, participants, review, programme, surveys):
+    for area in (plans_demo, participants, review, programme, surveys):
         with write_tx():
             area.seed_demo(ctx)
     surveys.flush_pending_answers()  # the closed demo survey's answers reach its results

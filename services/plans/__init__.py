@@ -3,7 +3,8 @@ life cycle, versions and their comparison. Plain Python: the views only call the
 
 steps: the steps, their text fields and kinds of rows; queries: loading; saving: texts, the JST
 profile and rows, without lost work; gaps: completeness and progress; content: what documents
-print and versions freeze; diff: comparing versions; demo: the fictitious demo plans.
+print and versions freeze; diff: comparing versions; demo: the fictitious demo plans, seeded by
+services.demo through the plan services (this module never imports it).
 
 The life cycle stays in this module: tests stand in a complete plan by patching
 `plans.blocking`, and `transition` must see the patch (it looks the name up here)."""
@@ -106,7 +107,6 @@ __all__ = [
     "FIELD_LABELS",
     "word_diff",
     "compare",
-    "seed_demo",
     "STATUS_LABELS",
 ]
 
@@ -160,10 +160,3 @@ def history(plan):
         .where(PlanEvent.plan == plan)
         .order_by(PlanEvent.at, PlanEvent.id)
     )
-
-
-def seed_demo(ctx):
-    """Add this area's fictitious demo data (idempotent); ctx: see services.demo.seed."""
-    from .demo import seed  # noqa: PLC0415 (the demo content is long; keep it apart)
-
-    seed(ctx)

@@ -158,7 +158,8 @@ def _member(jst):
     return row.user if row else None
 
 
-def seed(ctx):
+def seed_demo(ctx):
+    """Add this area's fictitious demo data (idempotent); ctx: see services.demo.seed."""
     by_name = {jst.name: jst for jst in ctx["jsts"]}
     coordinator = ctx["users"].get("koordynator@example.org")
     for name, mode in (
