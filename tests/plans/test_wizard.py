@@ -337,6 +337,21 @@ def test_demo_versions_diff_exactly(app):
     assert PlanVersion.select().where(PlanVersion.plan == plan).count() == 2
 
 
+def test_comparing_versions_offers_the_choice_shows_the_changes_or_answers_404(client, world):
+    from services import demo
+
+    demo.seed("demo-haslo-123", "pbkdf2:sha256:1")
+    jst = Jst.get(Jst.name == "Powiat Testowy")  # submitted twice: versions 1 and 2
+    login(client, world.coordinator)
+    path = f"/jst/{jst.id}/plan/porownaj"
+    assert client.get(path).status_code == 200
+    response = client.get(f"{path}?a=1&b=2")
+    assert response.status_code == 200
+    assert "Klub rozmów po angielsku" in response.get_data(as_text=True)
+    for query in ("?a=1", "?b=2", "?a=1&b=3", "?a=7&b=2"):
+        assert client.get(path + query).status_code == 404, query
+
+
 def test_wizard_page_query_count_does_not_grow_with_the_plan(client, world):
     plan = plans.get_plan(world.jst)
     goal = plans.save_row(

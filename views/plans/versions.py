@@ -37,17 +37,11 @@ def compare(jst_id):
             return plans.plan_content(plan)
         return plans.version_content(plan, number)
 
-    if a is None or b is None or content(a) is None or content(b) is None:
-        return render_template(
-            "plans/compare.html",
-            jst=jst,
-            plan=plan,
-            numbers=numbers,
-            draft=draft,
-            a=a,
-            b=b,
-            sections=None,
-        ), (200 if a is None and b is None else 404)
+    old = None if a is None else content(a)
+    new = None if b is None else content(b)
+    found = old is not None and new is not None
+    # nothing chosen yet: the page offers the choice; a version that does not exist: 404
+    status = 200 if found or (a is None and b is None) else 404
     return render_template(
         "plans/compare.html",
         jst=jst,
@@ -56,5 +50,5 @@ def compare(jst_id):
         draft=draft,
         a=a,
         b=b,
-        sections=plans.compare(content(a), content(b)),
-    )
+        sections=plans.compare(old, new) if found else None,
+    ), status
