@@ -299,6 +299,36 @@ def test_life_cycle_and_who_may_decide(app, world):
     assert "Zatwierdzony → Do poprawy" in page
 
 
+def test_a_submitted_plan_refuses_the_teams_changes_and_says_why(client, world):
+    plan = plans.get_plan(world.jst)
+    risks = [
+        plans.save_row(
+            plan,
+            "ryzyka",
+            plans.new_uid(),
+            {"risk": risk, "mitigation": "M"},
+            None,
+            world.participant,
+        ).uid
+        for risk in ("Pierwsze ryzyko", "Drugie ryzyko")
+    ]
+    Plan.update(status="submitted").where(Plan.id == plan.id).execute()
+    login(client, world.participant)
+    step = f"/jst/{world.jst.id}/plan/monitoring"
+    refused = "Plan ma status „Przekazany do opiniowania” — zespół nie może go teraz zmieniać."
+    for path, data, goes_to in (
+        (step, {"evaluation": "Nowy harmonogram"}, step),
+        (f"{step}/ryzyka/nowy", {"risk": "Trzecie ryzyko", "mitigation": "M"}, step),
+        (f"{step}/ryzyka/{risks[0]}/usun", {}, f"{step}#ryzyka"),
+        (f"{step}/ryzyka/{risks[0]}/przesun", {"kierunek": "dol"}, f"{step}#ryzyka"),
+    ):
+        response = client.post(path, data=data)
+        assert response.status_code == 302 and response.location == goes_to, path
+        assert refused in client.get(step).get_data(as_text=True), path
+    assert [r.uid for r in plans.rows(plan, "ryzyka")] == risks
+    assert "evaluation" not in plans.texts(plan)
+
+
 def test_expert_reads_drafts_but_cannot_edit(client, world):
     login(client, world.expert)
     page = client.get(f"/jst/{world.jst.id}/plan/diagnoza").get_data(as_text=True)

@@ -1,7 +1,7 @@
 """The plans blueprint and what all its pages share: loading the plan, checking the step
 and the row kind."""
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user
 
 from services import plan_status, plans, policy
@@ -49,3 +49,12 @@ def _kind_or_404(step, kind):
 
 def _can_edit(jst, plan):
     return policy.can(current_user, "plan.edit", jst) and plan.status in plans.EDITABLE
+
+
+def _read_only(jst, step, plan=None, anchor=""):
+    """The plan is submitted or accepted, perhaps since the form was opened: say so on the step's
+    page. `plan`: as loaded for this request; without it, read afresh (a save was refused)."""
+    if plan is None:
+        plan = plans.get_plan(jst)
+    flash(READ_ONLY.format(plan.status_label), "warning")
+    return redirect(url_for(".step", jst_id=jst.id, step=step) + anchor)

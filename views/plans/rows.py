@@ -11,7 +11,7 @@ from forms.review import CommentForm
 from services import plans, policy, review
 from services.plans import NotEditable, RowConflict
 
-from .common import READ_ONLY, _can_edit, _kind_or_404, _load, _step_or_404, bp
+from .common import _can_edit, _kind_or_404, _load, _read_only, _step_or_404, bp
 from .pending import _pending_formdata
 
 
@@ -68,8 +68,7 @@ def row(jst_id, step, kind, uid):
             form.uid.data = plans.new_uid()  # the same uid on a double click: created once
         return _render_row(jst, plan, step, spec, form, existing)
     if plan.status not in plans.EDITABLE:
-        flash(READ_ONLY.format(plan.status_label), "warning")
-        return redirect(url_for(".step", jst_id=jst.id, step=step))
+        return _read_only(jst, step, plan)
     if deleted:
         return _deleted_meanwhile(jst, plan, step, spec, form)
     if not form.validate_on_submit():
@@ -90,8 +89,7 @@ def row(jst_id, step, kind, uid):
             )
         # the user changed nothing: the row as saved now is what they want
     except NotEditable:
-        flash(READ_ONLY.format(plans.get_plan(jst).status_label), "warning")
-        return redirect(url_for(".step", jst_id=jst.id, step=step))
+        return _read_only(jst, step)
     except ValueError:
         abort(400)  # a reference to another plan's row: not something the form offers
     flash(f"Zapisano: {spec.singular}.", "success")
@@ -116,9 +114,8 @@ def row_delete(jst_id, step, kind, uid):
         try:
             plans.delete_row(plan, kind, uid, current_user)
         except NotEditable:
-            flash(READ_ONLY.format(plans.get_plan(jst).status_label), "warning")
-        else:
-            flash(f"Usunięto: {spec.singular}.", "success")
+            return _read_only(jst, step, anchor=f"#{kind}")
+        flash(f"Usunięto: {spec.singular}.", "success")
         return redirect(url_for(".step", jst_id=jst.id, step=step) + f"#{kind}")
     return render_template(
         "plans/row_delete.html",
@@ -149,5 +146,5 @@ def row_move(jst_id, step, kind, uid):
     try:
         plans.move_row(plan, kind, uid, direction, current_user)
     except NotEditable:
-        flash(READ_ONLY.format(plans.get_plan(jst).status_label), "warning")
+        return _read_only(jst, step, anchor=f"#{kind}")
     return redirect(url_for(".step", jst_id=jst.id, step=step) + f"#{kind}")

@@ -20,7 +20,7 @@ from services import plan_status, plans, policy, review
 from services.plans import NotEditable, ProfileRulesBroken
 
 from ..auth import client_address
-from .common import READ_ONLY, STEP_SLUGS, _can_edit, _load, _step_or_404, bp
+from .common import STEP_SLUGS, _can_edit, _load, _read_only, _step_or_404, bp
 from .pending import _pending_formdata
 
 
@@ -137,8 +137,7 @@ def save_step(jst_id, step):
     jst, plan = _load(jst_id, "plan.edit")
     _step_or_404(step)
     if plan.status not in plans.EDITABLE:
-        flash(READ_ONLY.format(plan.status_label), "warning")
-        return redirect(url_for(".step", jst_id=jst.id, step=step))
+        return _read_only(jst, step, plan)
     if step == "jst":
         return _save_profile(jst, plan)
     if step not in plans.TEXT_FIELDS:
@@ -150,8 +149,7 @@ def save_step(jst_id, step):
     try:
         conflicts = plans.save_texts(plan, step, submitted, current_user)
     except NotEditable:
-        flash(READ_ONLY.format(plans.get_plan(jst).status_label), "warning")
-        return redirect(url_for(".step", jst_id=jst.id, step=step))
+        return _read_only(jst, step)
     if conflicts:
         saved = plans.texts(plan)
         for field, _label, _value in conflicts:
@@ -185,8 +183,7 @@ def _save_profile(jst, plan):
             plan, jst, submitted, _int(form.version.data), current_user, client_address()
         )
     except NotEditable:
-        flash(READ_ONLY.format(plans.get_plan(jst).status_label), "warning")
-        return redirect(url_for(".step", jst_id=jst.id, step="jst"))
+        return _read_only(jst, "jst")
     except ProfileRulesBroken as exc:
         return _profile_rules_broken(plan, form, submitted, exc.errors)
     if conflicts:
