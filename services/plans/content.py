@@ -5,6 +5,7 @@ import json
 from models import Jst, User
 from models.plans import STATUS_LABELS, PlanVersion
 
+from .. import jsts
 from ..formatting import money_pl
 from .queries import current_team, goal_numbers, rows, texts
 from .steps import AREA_LABELS, SCHOOL_KIND_LABELS, TEXT_LABELS
@@ -52,27 +53,7 @@ def plan_content(plan):
     return {
         "jst": {
             name: getattr(jst, name) or ""
-            for name in (
-                "name",
-                "kind",
-                "teryt",
-                "nip",
-                "regon",
-                "street",
-                "postal_code",
-                "city",
-                "head_title",
-                "head_name",
-                "signatory1_name",
-                "signatory1_function",
-                "signatory2_name",
-                "signatory2_function",
-                "countersignatory_name",
-                "countersignatory_function",
-                "contact_name",
-                "contact_email",
-                "contact_phone",
-            )
+            for name in ("name", "kind", "teryt", "nip", "regon", *jsts.PROFILE_FIELDS)
         }
         | {"kind_label": jst.kind_label, "group": jst.group_label},
         "team": [{"name": m.user.full_name, "function": m.function} for m in current_team(jst)],
