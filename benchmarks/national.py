@@ -3,8 +3,12 @@ database seeded with `seed-scale --jsts 1000`; per page (the first page, a filte
 last page) requests/s, p50 and p99 (ms), the HTML size (kB) and the throughput as a share of
 /healthz measured in the same run. Prints one JSON object.
 
-Usage: python benchmarks/national.py [--seconds 3] [--connections 8]
-       [--database-url sqlite:////tmp/scale.sqlite3]  (an already seeded database: no seeding)
+The seeded database is filled with the programme's activity first (benchmarks/national_data.py:
+plans, attendance, documents, tasks, visits, certificates, 2,000 answers to the closed survey 1).
+
+Usage: python benchmarks/national.py [--seconds 3] [--connections 8] [--only REGEX]
+       [--database-url sqlite:////tmp/scale.sqlite3]  (an already seeded database: no seeding,
+       but filled by national_data.py if it has no activity yet)
 """
 
 import argparse
@@ -12,6 +16,7 @@ import http.client
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -25,6 +30,7 @@ PAGES = [
     "/przeglad?brak=wizyta&sort=-obecnosc",
     "/przeglad?strona={last}",
     "/raport",
+    "/raport?grupa=1",
     "/uczestnicy",
     "/uczestnicy?stan=brak&grupa=2",
     "/uczestnicy?strona={last}",
@@ -38,6 +44,9 @@ PAGES = [
     "/po-pilotazu",
     "/po-pilotazu?strona={last}",
     "/zaswiadczenia",
+    "/zaswiadczenia?q=skalowa+0999",
+    "/zaswiadczenia?strona={last}",
+    "/ankiety/1/wyniki",
     "/dokumenty",
     "/wizyty",
     "/wizyty?strona={last}",
@@ -59,8 +68,14 @@ def main():
     parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--only", default="", help="a regular expression: the pages to measure")
     args = parser.parse_args()
-    results = {"connections": args.connections, "seconds": args.seconds, "cpus": os.cpu_count()}
+    results = {
+        "connections": args.connections,
+        "seconds": args.seconds,
+        "cpus": os.cpu_count(),
+        "load_before": os.getloadavg()[0],
+    }
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             **os.environ,
@@ -72,6 +87,14 @@ def main():
             flask(env, "init-db")
             flask(env, "seed-demo")
             flask(env, "seed-scale", "--jsts", "1000")
+        here = Path(__file__).resolve().parent
+        subprocess.run(
+            [sys.executable, str(here / "national_data.py")],
+            cwd=here.parent,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         port = free_port()
         server = start(env, port)
         pages = {}
@@ -79,6 +102,8 @@ def main():
             cookie = login(port, "koordynator@example.org")
             healthz = load(port, "/healthz", None, args.seconds, args.connections)
             for template in PAGES:
+                if args.only and not re.search(args.only, template):
+                    continue
                 path = template
                 if "{last}" in template:
                     _status, body = fetch(
@@ -97,7 +122,7 @@ def main():
         finally:
             server.terminate()
             server.wait()
-    results.update(healthz=healthz, pages=pages)
+    results.update(healthz=healthz, pages=pages, load_after=os.getloadavg()[0])
     print(json.dumps(results, indent=2, ensure_ascii=False))
 
 
