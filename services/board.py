@@ -228,7 +228,7 @@ class Row:
         return self.visit_date is None  # "wizyta"
 
 
-def _days(begun, joined):
+def attendance_days(begun, joined):
     """SQL: the days of the begun modules a member who joined on `joined` (a date column) could
     attend, as services.programme.attendance_rates counts them — a CASE per module day, so no
     date arithmetic differs between SQLite and PostgreSQL."""
@@ -270,7 +270,7 @@ def _member_facts(begun, jst_ids, lean=False):
     )
     columns = [
         tm.jst.alias("jst_id"),
-        _days(begun, tm.joined_at).alias("days"),
+        attendance_days(begun, tm.joined_at).alias("days"),
         present.alias("present"),
         signed.alias("signed"),
     ]

@@ -45,6 +45,7 @@ from .certificates import (
     certificate_filename,
     issue_certificates,
     issued,
+    overview,
     rule,
     verify,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "issue_certificates",
     "issued",
     "load_draft",
+    "overview",
     "may_answer",
     "pending_count",
     "questions",

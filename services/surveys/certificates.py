@@ -1,20 +1,25 @@
 """Certificates of completion: the rule, who meets it, issuing, the verification page."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import date
 
-from peewee import JOIN, IntegrityError, fn
+from peewee import JOIN, SQL, Case, IntegrityError, Value, fn
 
 from models import Jst, TeamMembership, User, utcnow, write_tx
 from models.plans import STATUS_LABELS, Plan
+from models.programme import Attendance, Module
 from models.surveys import (
     Certificate,
     VerifyAttempt,
 )
 
 from .. import audit, programme, settings
+from ..board import attendance_days
 from ..documents import filename
 from ..formatting import today_local
+from ..lists import pages_for
+from ..text import fold
 from .base import VERIFY_MAX_FAILS, VERIFY_WINDOW, Locked, Throttled
 
 
@@ -62,6 +67,141 @@ def candidates():
             }
         )
     return out
+
+
+@dataclass
+class Overview:
+    """The certificates page: the totals, one page of the people who do not meet the rule yet
+    (dicts as candidates() gives them, without the certificate) and one page of the certificates
+    issued, each searched by `q`."""
+
+    people: int
+    qualifying: int
+    issued: int
+    waiting: list
+    waiting_total: int
+    waiting_page: int
+    waiting_pages: int
+    certificates: list
+    certificates_total: int
+    certificates_page: int
+    certificates_pages: int
+
+
+def _members():
+    """The current members of active JSTs (active accounts) with, per member, the days attended
+    and the days they could attend (every module's, from the day they joined, as
+    programme.attendance_rates(today=date.max) counts them) and the plan status."""
+    modules = list(Module.select())
+    present = fn.COALESCE(
+        Attendance.select(fn.COUNT(Attendance.id)).where(Attendance.user == TeamMembership.user),
+        0,
+    )
+    days = attendance_days(modules, TeamMembership.joined_at)
+    status = fn.COALESCE(Plan.status, "draft")
+    query = (
+        TeamMembership.select()
+        .join(User)
+        .switch(TeamMembership)
+        .join(Jst)
+        .join(Plan, JOIN.LEFT_OUTER, on=(Plan.jst == Jst.id))
+        .where(TeamMembership.left_at.is_null() & (Jst.status == "active") & User.active)
+    )
+    return query, present, days, status
+
+
+def _meets(present, days, status, min_rate, required):
+    """SQL: the member meets the rule. The share compares exactly, without division: days
+    present × 100 ≥ threshold × days expected (the share is capped at 100 %, the threshold
+    is at most 100)."""
+    attendance = Value(True) == Value(True)
+    if min_rate > 0:
+        attendance = (days > 0) & (present * 100 >= days * min_rate)
+    if required == "accepted":
+        return attendance & (status == "accepted")
+    if required == "submitted":
+        return attendance & status.in_(["submitted", "returned", "accepted"])
+    return attendance
+
+
+def _paged(query, page, per_page):
+    """(rows, total, page shown, pages) with the total as a window count; a page past the end
+    shows the first page (one more query)."""
+    rows = list(query.paginate(page, per_page))
+    if not rows and page > 1:
+        page = 1
+        rows = list(query.paginate(page, per_page))
+    total = rows[0]["total"] if rows else 0
+    return rows, total, page, pages_for(total, per_page)
+
+
+def overview(q="", page=1, issued_page=1, per_page=50):
+    """The certificates page (Overview) from a fixed number of queries whatever the number of
+    people: who meets the rule is decided in the database, and only the rows shown are read.
+    The search: a JST's name ignoring case and diacritics (as /jst), a person's name ignoring
+    case (as /uczestnicy)."""
+    min_rate, required = rule()
+    members, present, days, status = _members()
+    meets = _meets(present, days, status, min_rate, required)
+    people, qualifying, issued_count = (
+        members.select(
+            fn.COUNT(TeamMembership.id),
+            fn.COALESCE(fn.SUM(Case(None, [(meets, 1)], 0)), 0),
+            Certificate.select(fn.COUNT(Certificate.id)),
+        )
+        .tuples()
+        .get()
+    )
+    waiting = members.select(
+        User.full_name,
+        Jst.name.alias("jst_name"),
+        present.alias("present"),
+        days.alias("days"),
+        status.alias("status"),
+        fn.COUNT(SQL("*")).over().alias("total"),
+    ).where(~meets)
+    certificates = Certificate.select(
+        Certificate, fn.COUNT(SQL("*")).over().alias("total")
+    ).order_by(Certificate.number)
+    if q:
+        waiting = waiting.where(User.full_name.contains(q) | Jst.name_key.contains(fold(q)))
+        certificates = certificates.where(Certificate.full_name.contains(q))
+    rows, total, page, pages = _paged(
+        waiting.order_by(Jst.name_sort, User.full_name, TeamMembership.id).dicts(),
+        page,
+        per_page,
+    )
+    shown = []
+    for row in rows:
+        rate = min(100 * row["present"] / row["days"], 100) if row["days"] else 0
+        shown.append(
+            {
+                "full_name": row["full_name"],
+                "jst_name": row["jst_name"],
+                "rate": round(rate),
+                "plan_status": STATUS_LABELS.get(row["status"], row["status"]),
+                "attendance_ok": rate >= min_rate,
+                "plan_ok": _plan_ok(row["status"], required),
+            }
+        )
+    issued_rows = list(certificates.paginate(issued_page, per_page).objects())
+    if not issued_rows and issued_page > 1:
+        issued_page = 1
+        issued_rows = list(certificates.paginate(issued_page, per_page).objects())
+    issued_total = issued_rows[0].total if issued_rows else 0
+    return Overview(
+        people=people,
+        qualifying=int(qualifying),
+        issued=issued_count,
+        waiting=shown,
+        waiting_total=total,
+        waiting_page=page,
+        waiting_pages=pages,
+        certificates=issued_rows,
+        certificates_total=issued_total,
+        certificates_page=issued_page,
+        certificates_pages=pages_for(issued_total, per_page),
+    )
 
 
 def issue_certificates(actor, today=None):
