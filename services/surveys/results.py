@@ -3,8 +3,9 @@
 import statistics
 from collections import Counter, defaultdict
 
-from peewee import fn
+from peewee import JOIN, fn
 
+from models import Jst, TeamMembership, User
 from models.programme import GroupMember, WorkingGroup
 from models.surveys import (
     QUESTION_KINDS,
@@ -13,7 +14,6 @@ from models.surveys import (
 )
 
 from .. import exports, policy
-from .answering import _participants
 from .base import MIN_GROUP, RATING_LABELS
 from .building import questions
 
@@ -48,37 +48,60 @@ def _responses(survey, group):
 
 def results(survey, group=None):
     """{"count", "left_out", "hidden", "questions": [{question, rows [(label, n, %)], answered,
-    mean, median, texts}]}; hidden (nothing else) when fewer than MIN_GROUP answers."""
+    mean, median, texts}]}; hidden (nothing else) when fewer than MIN_GROUP answers.
+
+    Counted in the database (answers per question and value, respondents per question), so the
+    number of queries and the rows read do not grow with the number of answers — except the
+    free-text answers, which are the content."""
     responses, left_out = _responses(survey, group)
     count = responses.count()
     if count < MIN_GROUP:
         return {"count": count, "left_out": left_out, "hidden": True, "questions": []}
-    values = defaultdict(list)
-    respondents = defaultdict(set)
-    for question_id, response_id, value in (
-        SurveyAnswer.select(SurveyAnswer.question, SurveyAnswer.response, SurveyAnswer.value)
-        .where(SurveyAnswer.response.in_(responses))
+    asked = questions(survey)
+    # the answers to this survey's questions (the question index), of the responses counted
+    # when some are not (one group, the small groups left out)
+    mine = SurveyAnswer.question.in_([q.id for q in asked] or [0])
+    if group is not None or left_out:
+        mine &= SurveyAnswer.response.in_(responses)
+    respondents = dict(
+        SurveyAnswer.select(SurveyAnswer.question, fn.COUNT(fn.DISTINCT(SurveyAnswer.response)))
+        .where(mine)
+        .group_by(SurveyAnswer.question)
+        .tuples()
+    )
+    kinds = {q.id: q.kind for q in asked}
+    counts = defaultdict(Counter)
+    texts = defaultdict(list)
+    for question_id, value, n in (
+        SurveyAnswer.select(SurveyAnswer.question, SurveyAnswer.value, fn.COUNT(SurveyAnswer.id))
+        .where(mine)
+        .group_by(SurveyAnswer.question, SurveyAnswer.value)
         .tuples()
     ):
-        values[question_id].append(value)
-        respondents[question_id].add(response_id)
+        if kinds[question_id] == "text":
+            texts[question_id] += [value] * n
+        else:
+            counts[question_id][value] = n
     out = []
-    for question in questions(survey):
-        answered = len(respondents[question.id])
+    for question in asked:
+        answered = respondents.get(question.id, 0)
         item = {"question": question, "answered": answered, "rows": [], "texts": []}
         if question.kind == "text":
-            item["texts"] = sorted(values[question.id], key=str.lower)  # no order of arrival
+            item["texts"] = sorted(texts[question.id], key=str.lower)  # no order of arrival
         else:
             labels = (
                 RATING_LABELS if question.kind == "rating" else {c: c for c in question.choices}
             )
-            counts = Counter(values[question.id])
+            given = counts[question.id]
             item["rows"] = [
-                (label, counts[key], round(100 * counts[key] / answered) if answered else 0)
+                (label, given[key], round(100 * given[key] / answered) if answered else 0)
                 for key, label in labels.items()
             ]
-        if question.kind == "rating" and values[question.id]:
-            numbers = [int(v) for v in values[question.id]]
+        if question.kind == "rating" and counts[question.id]:
+            # at most five distinct values: the list they stand for, in order
+            numbers = sorted(
+                number for value, n in counts[question.id].items() for number in [int(value)] * n
+            )
             item["mean"] = _number(statistics.mean(numbers))
             item["median"] = _number(statistics.median(numbers))
         out.append(item)
@@ -91,11 +114,33 @@ def _number(value):
 
 
 def response_rates(survey):
-    """[(group number or None, eligible, answered)] and the total, per working group."""
-    eligible = Counter(_participants().values())
+    """[(group number or None, eligible, answered)] and the total, per working group: both
+    counted in the database."""
+    eligible = _eligible_per_group()
     answered = _answered(survey)
     groups = sorted(set(eligible) | set(answered), key=lambda g: (g is None, g or 0))
     return [(g, eligible.get(g, 0), answered.get(g, 0)) for g in groups]
+
+
+def _eligible_per_group():
+    """{working group number or None: participants who may answer} (as answering._participants
+    counts them, grouped in the database)."""
+    return dict(
+        TeamMembership.select(WorkingGroup.number, fn.COUNT(fn.DISTINCT(TeamMembership.user)))
+        .join(User)
+        .switch(TeamMembership)
+        .join(Jst)
+        .join(GroupMember, JOIN.LEFT_OUTER, on=GroupMember.jst == Jst.id)
+        .join(WorkingGroup, JOIN.LEFT_OUTER)
+        .where(
+            TeamMembership.left_at.is_null()
+            & (Jst.status == "active")
+            & User.active
+            & (User.role == "participant")
+        )
+        .group_by(WorkingGroup.number)
+        .tuples()
+    )
 
 
 def expert_groups(user):
