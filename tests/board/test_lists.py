@@ -27,6 +27,7 @@ LISTS = [
     "/dokumenty",
     "/grupy",
     "/zaswiadczenia",
+    "/zaswiadczenia?q=gmina",
 ]
 
 
