@@ -67,6 +67,10 @@ SORTS = (
     "zaswiadczenia",
 )
 
+# up to this many JSTs, the per-member facts are looked up member by member through the
+# indexes; above it, each table is grouped per person once and joined
+GROUPED_FROM = 100
+
 # the sorts and the missing-filters that need the per-member aggregates
 MEMBER_SORTS = {"zespol", "oswiadczenia", "obecnosc", "ankiety", "zaswiadczenia"}
 MEMBER_MISSING = {"oswiadczenia", "obecnosc"}
@@ -247,27 +251,66 @@ def _member_facts(begun, jst_ids, lean=False):
     (exact percent; NULL before the first module or for a team that joined after all of them).
     Each member's share is capped at 100 % as services.programme.attendance_rates caps it."""
     tm = TeamMembership.alias("bm")
-    present = (
-        Attendance.select(fn.COUNT(Attendance.id)).where(
-            (Attendance.user == tm.user) & Attendance.module.in_([m.id for m in begun])
+    module_ids = [m.id for m in begun] or [0]
+    member = tm.select().where(tm.left_at.is_null() & _in_scope(tm.jst, jst_ids))
+    if jst_ids is not None and len(jst_ids) <= GROUPED_FROM:
+        # a few JSTs (a page, an expert's): look each member up through the indexes
+        present = Attendance.select(fn.COUNT(Attendance.id)).where(
+            (Attendance.user == tm.user) & Attendance.module.in_(module_ids)
         )
-        if begun
-        else Value(0)
-    )
-    signed = Case(
-        None,
-        [
-            (
-                fn.EXISTS(
-                    SignedCopy.select(SignedCopy.id).where(
-                        (SignedCopy.participant == tm.user) & (SignedCopy.kind == "oswiadczenie")
-                    )
-                ),
-                1,
+        signed = Case(
+            None,
+            [
+                (
+                    fn.EXISTS(
+                        SignedCopy.select(SignedCopy.id).where(
+                            (SignedCopy.participant == tm.user)
+                            & (SignedCopy.kind == "oswiadczenie")
+                        )
+                    ),
+                    1,
+                )
+            ],
+            0,
+        )
+        surveys = SurveyDone.select(fn.COUNT(SurveyDone.id)).where(SurveyDone.user == tm.user)
+        certs = Certificate.select(fn.COUNT(Certificate.id)).where(Certificate.user == tm.user)
+    else:
+        # every JST: each table grouped per person once and joined (a hash join on
+        # PostgreSQL, which runs a correlated subquery once per member)
+        attended = (
+            Attendance.select(Attendance.user.alias("user_id"), fn.COUNT(Attendance.id).alias("n"))
+            .where(Attendance.module.in_(module_ids))
+            .group_by(Attendance.user)
+            .alias("bat")
+        )
+        signers = (
+            SignedCopy.select(SignedCopy.participant.alias("user_id"))
+            .where((SignedCopy.kind == "oswiadczenie") & SignedCopy.participant.is_null(False))
+            .group_by(SignedCopy.participant)
+            .alias("bsg")
+        )
+        member = member.join(attended, JOIN.LEFT_OUTER, on=attended.c.user_id == tm.user).switch(tm)
+        member = member.join(signers, JOIN.LEFT_OUTER, on=signers.c.user_id == tm.user).switch(tm)
+        present = fn.COALESCE(attended.c.n, 0)
+        signed = Case(None, [(signers.c.user_id.is_null(), 0)], 1)
+        if not lean:
+            answered = (
+                SurveyDone.select(
+                    SurveyDone.user.alias("user_id"), fn.COUNT(SurveyDone.id).alias("n")
+                )
+                .group_by(SurveyDone.user)
+                .alias("bsd")
             )
-        ],
-        0,
-    )
+            certificate = Certificate.alias("bce")  # one per person at most
+            member = member.join(
+                answered, JOIN.LEFT_OUTER, on=answered.c.user_id == tm.user
+            ).switch(tm)
+            member = member.join(
+                certificate, JOIN.LEFT_OUTER, on=certificate.user == tm.user
+            ).switch(tm)
+            surveys = fn.COALESCE(answered.c.n, 0)
+            certs = Case(None, [(certificate.id.is_null(), 0)], 1)
     columns = [
         tm.jst.alias("jst_id"),
         attendance_days(begun, tm.joined_at).alias("days"),
@@ -275,17 +318,8 @@ def _member_facts(begun, jst_ids, lean=False):
         signed.alias("signed"),
     ]
     if not lean:
-        columns += [
-            SurveyDone.select(fn.COUNT(SurveyDone.id))
-            .where(SurveyDone.user == tm.user)
-            .alias("surveys"),
-            Certificate.select(fn.COUNT(Certificate.id))
-            .where(Certificate.user == tm.user)
-            .alias("certs"),
-        ]
-    member = (
-        tm.select(*columns).where(tm.left_at.is_null() & _in_scope(tm.jst, jst_ids)).alias("bmf")
-    )
+        columns += [surveys.alias("surveys"), certs.alias("certs")]
+    member = member.select(*columns).alias("bmf")
     # the days present capped at the days expected; `present` named once, so the database
     # counts each member's attendance once (SQLite would copy a CASE's repeated subquery)
     least = fn.LEAST if is_postgres() else fn.MIN  # MIN(a, b) is SQLite's scalar minimum
@@ -360,25 +394,25 @@ class _Facts:
         self.attendance = members.c.attendance
         self.status = fn.COALESCE(Plan.status, NO_PLAN)
         self.voivodeship = fn.SUBSTR(Jst.teryt, 1, 2)
-        self.agreement = Case(
-            None,
-            [
-                (
-                    fn.EXISTS(
-                        SignedCopy.select(SignedCopy.id).where(
-                            (SignedCopy.jst == Jst.id) & (SignedCopy.kind == "deklaracja")
-                        )
-                    ),
-                    1,
+
+        def agreement():
+            return fn.EXISTS(
+                SignedCopy.select(SignedCopy.id).where(
+                    (SignedCopy.jst == Jst.id) & (SignedCopy.kind == "deklaracja")
                 )
-            ],
-            0,
-        )
+            )
+
+        self.agreement = Case(None, [(agreement(), 1)], 0)
         self.missing = {
-            "deklaracja": self.agreement == 0,
+            "deklaracja": ~agreement(),  # an anti join (as "wizyta" below)
             "oswiadczenia": (self.declarations < self.team_size) | (self.team_size == 0),
             "obecnosc": self.attendance.is_null(False) & (self.attendance < self.threshold),
-            "wizyta": ExpertVisit.visit_date.is_null(),
+            # NOT EXISTS rather than "the joined visit IS NULL": PostgreSQL estimates an anti
+            # join well, while the IS NULL of a left join's column it takes for one row (and
+            # then re-aggregates the member facts once per JST in a nested loop)
+            "wizyta": ~fn.EXISTS(
+                ExpertVisit.select(ExpertVisit.id).where(ExpertVisit.jst == Jst.id)
+            ),
         }
         order = {key: i for i, key in enumerate(PLAN_STATUSES)}
         kinds = _rank({key: spec[0] for key, spec in JST_KINDS.items()})

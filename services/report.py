@@ -13,7 +13,7 @@ from datetime import date
 from openpyxl import Workbook
 from peewee import JOIN, fn
 
-from models import JST_KINDS, PROGRAM_GROUPS, Jst, TeamMembership
+from models import JST_KINDS, PROGRAM_GROUPS, Jst, TeamMembership, is_postgres
 from models.participants import ParticipantData
 from models.plans import Plan, School
 from models.programme import REPORT_STATUS, Attendance, Module, Task, TaskReport
@@ -109,6 +109,43 @@ def _jsts(group):
         .group_by(Jst.kind, Jst.program_group, prefix, status)
         .tuples()
     )
+
+
+def _present(group, module_ids):
+    """{(module id, programme group): days present of the current members}. SQLite counts each
+    member's days of each module through the (module, user, day) index; PostgreSQL, which runs a
+    correlated subquery once per row, groups the attendance per module and person once and hash
+    joins it to the teams."""
+    module_ids = module_ids or [0]
+    if is_postgres():
+        days = (
+            Attendance.select(
+                Attendance.module.alias("module_id"),
+                Attendance.user.alias("user_id"),
+                fn.COUNT(Attendance.id).alias("n"),
+            )
+            .where(Attendance.module.in_(module_ids))
+            .group_by(Attendance.module, Attendance.user)
+            .alias("days")
+        )
+        query = (
+            _members(group)
+            .select(days.c.module_id, Jst.program_group, fn.SUM(days.c.n))
+            .join(days, on=days.c.user_id == TeamMembership.user)
+            .group_by(days.c.module_id, Jst.program_group)
+        )
+    else:
+        days = Attendance.select(fn.COUNT(Attendance.id)).where(
+            (Attendance.module == Module.id) & (Attendance.user == TeamMembership.user)
+        )
+        query = (
+            _members(group)
+            .select(Module.id, Jst.program_group, fn.SUM(days))
+            .join(Module, JOIN.CROSS)
+            .where(Module.id.in_(module_ids))
+            .group_by(Module.id, Jst.program_group)
+        )
+    return {(m, g): int(n or 0) for m, g, n in query.tuples()}
 
 
 def _labelled(counts, labels):
@@ -251,20 +288,7 @@ def build(group=None, today=None):
 
     modules = list(Module.select().where(Module.start_date <= today).order_by(Module.number))
     members_per_group = _sum_by(people_rows, 5)
-    # each current member's days of each begun module counted through the (module, user, day)
-    # index, summed per module and group: cheaper than joining every attendance row to a team
-    days = Attendance.select(fn.COUNT(Attendance.id)).where(
-        (Attendance.module == Module.id) & (Attendance.user == TeamMembership.user)
-    )
-    present = {
-        (m, g): int(n or 0)
-        for m, g, n in _members(group)
-        .select(Module.id, Jst.program_group, fn.SUM(days))
-        .join(Module, JOIN.CROSS)
-        .where(Module.id.in_([m.id for m in modules] or [0]))
-        .group_by(Module.id, Jst.program_group)
-        .tuples()
-    }
+    present = _present(group, [m.id for m in modules])
     rows = []
     for module in modules:
         days = (module.end_date - module.start_date).days + 1
