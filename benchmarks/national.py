@@ -1,14 +1,16 @@
 """The coordinator's pages at the national scale (issue 17): gunicorn with 2 workers on a
 database seeded with `seed-scale --jsts 1000`; per page (the first page, a filtered page, the
 last page) requests/s, p50 and p99 (ms), the HTML size (kB) and the throughput as a share of
-/healthz measured in the same run. Prints one JSON object.
+/healthz measured in the same run (at its start and its end: the ratio is against the mean).
+Prints one JSON object, with the machine's load average before and after.
 
 The seeded database is filled with the programme's activity first (benchmarks/national_data.py:
 plans, attendance, documents, tasks, visits, certificates, 2,000 answers to the closed survey 1).
 
 Usage: python benchmarks/national.py [--seconds 3] [--connections 8] [--only REGEX]
        [--database-url sqlite:////tmp/scale.sqlite3]  (an already seeded database: no seeding,
-       but filled by national_data.py if it has no activity yet)
+       but filled by national_data.py if it has no activity yet; on PostgreSQL set
+       PLANJST_PII_KEYS in the environment, as for the server)
 """
 
 import argparse
@@ -119,10 +121,18 @@ def main():
                     healthz_ratio=round(figures["rps"] / healthz["rps"], 3),
                 )
                 pages[path] = figures
+            # a shared machine's load drifts during the run: /healthz again at the end, and the
+            # ratios against the mean of both
+            healthz_end = load(port, "/healthz", None, args.seconds, args.connections)
+            mean = (healthz["rps"] + healthz_end["rps"]) / 2
+            for figures in pages.values():
+                figures["healthz_ratio"] = round(figures["rps"] / mean, 3)
         finally:
             server.terminate()
             server.wait()
-    results.update(healthz=healthz, pages=pages, load_after=os.getloadavg()[0])
+    results.update(
+        healthz=healthz, healthz_end=healthz_end, pages=pages, load_after=os.getloadavg()[0]
+    )
     print(json.dumps(results, indent=2, ensure_ascii=False))
 
 
