@@ -3,8 +3,6 @@ completion (the rule, issuing, the verification page) — a package by responsib
 public name is re-exported here, so `from services import surveys` keeps working."""
 
 from .answering import (
-    _participants,
-    _pend,
     answered_by,
     done,
     flush_pending_answers,
@@ -64,8 +62,6 @@ __all__ = [
     "AlreadyAnswered",
     "Locked",
     "Throttled",
-    "_participants",
-    "_pend",
     "add_question",
     "all_surveys",
     "answered_by",
