@@ -1,10 +1,16 @@
 """The coordinator's pages at the national scale (issue 17): gunicorn with 2 workers on a
 database seeded with `seed-scale --jsts 1000`; per page (the first page, a filtered page, the
 last page) requests/s, p50 and p99 (ms), the HTML size (kB) and the throughput as a share of
-/healthz measured in the same run. Prints one JSON object.
+/healthz measured in the same run (at its start and its end: the ratio is against the mean).
+Prints one JSON object, with the machine's load average before and after.
 
-Usage: python benchmarks/national.py [--seconds 3] [--connections 8]
-       [--database-url sqlite:////tmp/scale.sqlite3]  (an already seeded database: no seeding)
+The seeded database is filled with the programme's activity first (benchmarks/national_data.py:
+plans, attendance, documents, tasks, visits, certificates, 2,000 answers to the closed survey 1).
+
+Usage: python benchmarks/national.py [--seconds 3] [--connections 8] [--only REGEX]
+       [--database-url sqlite:////tmp/scale.sqlite3]  (an already seeded database: no seeding,
+       but filled by national_data.py if it has no activity yet; on PostgreSQL set
+       PLANJST_PII_KEYS in the environment, as for the server)
 """
 
 import argparse
@@ -12,6 +18,7 @@ import http.client
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -25,6 +32,7 @@ PAGES = [
     "/przeglad?brak=wizyta&sort=-obecnosc",
     "/przeglad?strona={last}",
     "/raport",
+    "/raport?grupa=1",
     "/uczestnicy",
     "/uczestnicy?stan=brak&grupa=2",
     "/uczestnicy?strona={last}",
@@ -38,6 +46,9 @@ PAGES = [
     "/po-pilotazu",
     "/po-pilotazu?strona={last}",
     "/zaswiadczenia",
+    "/zaswiadczenia?q=skalowa+0999",
+    "/zaswiadczenia?strona={last}",
+    "/ankiety/1/wyniki",
     "/dokumenty",
     "/wizyty",
     "/wizyty?strona={last}",
@@ -59,8 +70,14 @@ def main():
     parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--only", default="", help="a regular expression: the pages to measure")
     args = parser.parse_args()
-    results = {"connections": args.connections, "seconds": args.seconds, "cpus": os.cpu_count()}
+    results = {
+        "connections": args.connections,
+        "seconds": args.seconds,
+        "cpus": os.cpu_count(),
+        "load_before": os.getloadavg()[0],
+    }
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             **os.environ,
@@ -72,6 +89,14 @@ def main():
             flask(env, "init-db")
             flask(env, "seed-demo")
             flask(env, "seed-scale", "--jsts", "1000")
+        here = Path(__file__).resolve().parent
+        subprocess.run(
+            [sys.executable, str(here / "national_data.py")],
+            cwd=here.parent,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         port = free_port()
         server = start(env, port)
         pages = {}
@@ -79,6 +104,8 @@ def main():
             cookie = login(port, "koordynator@example.org")
             healthz = load(port, "/healthz", None, args.seconds, args.connections)
             for template in PAGES:
+                if args.only and not re.search(args.only, template):
+                    continue
                 path = template
                 if "{last}" in template:
                     _status, body = fetch(
@@ -94,10 +121,18 @@ def main():
                     healthz_ratio=round(figures["rps"] / healthz["rps"], 3),
                 )
                 pages[path] = figures
+            # a shared machine's load drifts during the run: /healthz again at the end, and the
+            # ratios against the mean of both
+            healthz_end = load(port, "/healthz", None, args.seconds, args.connections)
+            mean = (healthz["rps"] + healthz_end["rps"]) / 2
+            for figures in pages.values():
+                figures["healthz_ratio"] = round(figures["rps"] / mean, 3)
         finally:
             server.terminate()
             server.wait()
-    results.update(healthz=healthz, pages=pages)
+    results.update(
+        healthz=healthz, healthz_end=healthz_end, pages=pages, load_after=os.getloadavg()[0]
+    )
     print(json.dumps(results, indent=2, ensure_ascii=False))
 
 

@@ -1,18 +1,29 @@
 """The coordinator's progress board (issue 17): one row per active JST with the state of its plan,
 documents, attendance, tasks, visit, surveys and certificates.
 
-Built from a fixed number of queries whatever the number of JSTs: one query with the per-JST
-aggregates as correlated subqueries, one for the attendance sums per JST — then
-filtered, sorted and cut into pages in Python (1,000 rows are a few milliseconds; every filter
-value is checked against its allowed values first, so no SQL is ever built from user input).
+Built from a fixed number of queries whatever the number of JSTs, and the database does the
+work: the per-JST aggregates are derived tables grouped there (one row per current member with
+its attendance and documents, grouped per JST; the task reports grouped per JST), the filters
+are a WHERE, the sort an ORDER BY, the page a LIMIT/OFFSET with the number of matching rows as
+a window count, and the header counts one query of conditional sums — so a page reads 50 rows.
+Every filter value is checked against its allowed values first and reaches the query as a
+parameter: no SQL is ever built from user input.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, Case, Select, Value, fn
 
-from models import JST_KINDS, PROGRAM_GROUPS, ExpertAssignment, Jst, TeamMembership, User
+from models import (
+    JST_KINDS,
+    PROGRAM_GROUPS,
+    ExpertAssignment,
+    Jst,
+    TeamMembership,
+    User,
+    is_postgres,
+)
 from models.documents import SignedCopy
 from models.plans import STATUS_LABELS, Plan
 from models.programme import Attendance, Module, TaskReport
@@ -21,7 +32,7 @@ from models.surveys import Certificate, SurveyDone
 
 from . import settings
 from .identifiers import VOIVODESHIPS
-from .text import fold
+from .text import fold, sort_key
 
 PER_PAGE = 50
 NO_PLAN = "none"
@@ -36,24 +47,33 @@ MISSING = {
     "wizyta": "brak wizyty eksperta",
 }
 
-# ?sort=… (a leading "-" reverses): the column keys a user may sort by
-SORTS = {
-    "nazwa": "name_sort",
-    "rodzaj": "kind_label",
-    "grupa": "program_group",
-    "woj": "voivodeship",
-    "ekspert": "expert_name",
-    "zespol": "team_size",
-    "status": "status_order",
-    "zmiana": "plan_updated_at",
-    "deklaracja": "agreement_signed",
-    "oswiadczenia": "declarations_signed",
-    "obecnosc": "attendance",
-    "zadania": "tasks_reported",
-    "wizyta": "visit_date",
-    "ankiety": "surveys_done",
-    "zaswiadczenia": "certificates",
-}
+# ?sort=… (a leading "-" reverses): the column keys a user may sort by (the SQL of each is
+# _Facts.sorts; labelled columns sort by their label, empty values come last either way)
+SORTS = (
+    "nazwa",
+    "rodzaj",
+    "grupa",
+    "woj",
+    "ekspert",
+    "zespol",
+    "status",
+    "zmiana",
+    "deklaracja",
+    "oswiadczenia",
+    "obecnosc",
+    "zadania",
+    "wizyta",
+    "ankiety",
+    "zaswiadczenia",
+)
+
+# up to this many JSTs, the per-member facts are looked up member by member through the
+# indexes; above it, each table is grouped per person once and joined
+GROUPED_FROM = 100
+
+# the sorts and the missing-filters that need the per-member aggregates
+MEMBER_SORTS = {"zespol", "oswiadczenia", "obecnosc", "ankiety", "zaswiadczenia"}
+MEMBER_MISSING = {"oswiadczenia", "obecnosc"}
 
 # columns of the board and its exports
 COLUMNS = (
@@ -158,8 +178,6 @@ class Row:
     __slots__ = (
         "id",
         "name",
-        "name_key",
-        "name_sort",
         "kind",
         "kind_label",
         "program_group",
@@ -172,7 +190,6 @@ class Row:
         "team_size",
         "status",
         "status_label",
-        "status_order",
         "plan_updated_at",
         "agreement_signed",
         "declarations_signed",
@@ -215,135 +232,133 @@ class Row:
         return self.visit_date is None  # "wizyta"
 
 
-def _members():
-    member = TeamMembership.alias()
-    return member, (member.jst == Jst.id) & member.left_at.is_null()
+def attendance_days(begun, joined):
+    """SQL: the days of the begun modules a member who joined on `joined` (a date column) could
+    attend, as services.programme.attendance_rates counts them — a CASE per module day, so no
+    date arithmetic differs between SQLite and PostgreSQL."""
+    total = Value(0)
+    for module in begun:
+        days = (module.end_date - module.start_date).days + 1
+        whens = [(joined.is_null(), days)]
+        whens += [(joined <= module.start_date + timedelta(days=k), days - k) for k in range(days)]
+        total = total + Case(None, whens, 0)
+    return total
 
 
-def _query(jst_ids):
-    member, current = _members()
-    team_size = member.select(fn.COUNT(member.id)).where(current)
-    signed_member = TeamMembership.alias()
-    declarations = signed_member.select(fn.COUNT(signed_member.id)).where(
-        (signed_member.jst == Jst.id)
-        & signed_member.left_at.is_null()
-        & fn.EXISTS(
-            SignedCopy.select(SignedCopy.id).where(
-                (SignedCopy.participant == signed_member.user) & (SignedCopy.kind == "oswiadczenie")
+def _member_facts(begun, jst_ids, lean=False):
+    """A derived table, one row per JST with a current team: its size, members with a signed
+    declaration, survey answers and certificates of its members, and the mean attendance share
+    (exact percent; NULL before the first module or for a team that joined after all of them).
+    Each member's share is capped at 100 % as services.programme.attendance_rates caps it."""
+    tm = TeamMembership.alias("bm")
+    module_ids = [m.id for m in begun] or [0]
+    member = tm.select().where(tm.left_at.is_null() & _in_scope(tm.jst, jst_ids))
+    if jst_ids is not None and len(jst_ids) <= GROUPED_FROM:
+        # a few JSTs (a page, an expert's): look each member up through the indexes
+        present = Attendance.select(fn.COUNT(Attendance.id)).where(
+            (Attendance.user == tm.user) & Attendance.module.in_(module_ids)
+        )
+        signed = Case(
+            None,
+            [
+                (
+                    fn.EXISTS(
+                        SignedCopy.select(SignedCopy.id).where(
+                            (SignedCopy.participant == tm.user)
+                            & (SignedCopy.kind == "oswiadczenie")
+                        )
+                    ),
+                    1,
+                )
+            ],
+            0,
+        )
+        surveys = SurveyDone.select(fn.COUNT(SurveyDone.id)).where(SurveyDone.user == tm.user)
+        certs = Certificate.select(fn.COUNT(Certificate.id)).where(Certificate.user == tm.user)
+    else:
+        # every JST: each table grouped per person once and joined (a hash join on
+        # PostgreSQL, which runs a correlated subquery once per member)
+        attended = (
+            Attendance.select(Attendance.user.alias("user_id"), fn.COUNT(Attendance.id).alias("n"))
+            .where(Attendance.module.in_(module_ids))
+            .group_by(Attendance.user)
+            .alias("bat")
+        )
+        signers = (
+            SignedCopy.select(SignedCopy.participant.alias("user_id"))
+            .where((SignedCopy.kind == "oswiadczenie") & SignedCopy.participant.is_null(False))
+            .group_by(SignedCopy.participant)
+            .alias("bsg")
+        )
+        member = member.join(attended, JOIN.LEFT_OUTER, on=attended.c.user_id == tm.user).switch(tm)
+        member = member.join(signers, JOIN.LEFT_OUTER, on=signers.c.user_id == tm.user).switch(tm)
+        present = fn.COALESCE(attended.c.n, 0)
+        signed = Case(None, [(signers.c.user_id.is_null(), 0)], 1)
+        if not lean:
+            answered = (
+                SurveyDone.select(
+                    SurveyDone.user.alias("user_id"), fn.COUNT(SurveyDone.id).alias("n")
+                )
+                .group_by(SurveyDone.user)
+                .alias("bsd")
             )
-        )
+            certificate = Certificate.alias("bce")  # one per person at most
+            member = member.join(
+                answered, JOIN.LEFT_OUTER, on=answered.c.user_id == tm.user
+            ).switch(tm)
+            member = member.join(
+                certificate, JOIN.LEFT_OUTER, on=certificate.user == tm.user
+            ).switch(tm)
+            surveys = fn.COALESCE(answered.c.n, 0)
+            certs = Case(None, [(certificate.id.is_null(), 0)], 1)
+    columns = [
+        tm.jst.alias("jst_id"),
+        attendance_days(begun, tm.joined_at).alias("days"),
+        present.alias("present"),
+        signed.alias("signed"),
+    ]
+    if not lean:
+        columns += [surveys.alias("surveys"), certs.alias("certs")]
+    member = member.select(*columns).alias("bmf")
+    # the days present capped at the days expected; `present` named once, so the database
+    # counts each member's attendance once (SQLite would copy a CASE's repeated subquery)
+    least = fn.LEAST if is_postgres() else fn.MIN  # MIN(a, b) is SQLite's scalar minimum
+    share = Case(
+        None,
+        [(member.c.days <= 0, None)],
+        Value(100.0) * least(member.c.present, member.c.days) / member.c.days,
     )
-    agreement = SignedCopy.select(fn.COUNT(SignedCopy.id)).where(
-        (SignedCopy.jst == Jst.id) & (SignedCopy.kind == "deklaracja")
-    )
-    report = TaskReport.alias()
-    reported = report.select(fn.COUNT(report.id)).where(report.jst == Jst.id)
-    accepted = report.select(fn.COUNT(report.id)).where(
-        (report.jst == Jst.id) & (report.status == "accepted")
-    )
-    surveys = _survey_count()
-    certificates = _certificate_count()
-    expert = User.alias()
-    query = (
-        Jst.select(
-            Jst.id,
-            Jst.name,
-            Jst.name_key,
-            Jst.name_sort,
-            Jst.kind,
-            Jst.program_group,
-            Jst.teryt,
-            Plan.status.alias("plan_status"),
-            Plan.updated_at.alias("plan_updated_at"),
-            expert.id.alias("expert_id"),
-            expert.full_name.alias("expert_name"),
-            ExpertVisit.visit_date.alias("visit_date"),
-            team_size.alias("team_size"),
-            declarations.alias("declarations_signed"),
-            agreement.alias("agreements"),
-            reported.alias("tasks_reported"),
-            accepted.alias("tasks_accepted"),
-            surveys.alias("surveys_done"),
-            certificates.alias("certificates"),
-        )
-        .join(Plan, JOIN.LEFT_OUTER, on=Plan.jst == Jst.id)
-        .switch(Jst)
-        .join(
-            ExpertAssignment,
-            JOIN.LEFT_OUTER,
-            on=(ExpertAssignment.jst == Jst.id) & ExpertAssignment.ended_at.is_null(),
-        )
-        .join(expert, JOIN.LEFT_OUTER, on=ExpertAssignment.expert == expert.id)
-        .switch(Jst)
-        .join(ExpertVisit, JOIN.LEFT_OUTER, on=ExpertVisit.jst == Jst.id)
-        .where(Jst.status == "active")
-    )
-    if jst_ids is not None:
-        query = query.where(Jst.id.in_(sorted(jst_ids) or [0]))
-    return query.dicts()
+    columns = [
+        member.c.jst_id,
+        fn.COUNT(member.c.jst_id).alias("team_size"),
+        fn.SUM(member.c.signed).alias("signed"),
+        fn.AVG(share).alias("attendance"),
+    ]
+    if not lean:
+        columns += [
+            fn.SUM(member.c.surveys).alias("surveys"),
+            fn.SUM(member.c.certs).alias("certs"),
+        ]
+    return Select([member], columns).group_by(member.c.jst_id).alias("bmg")
 
 
-def _survey_count():
-    member, current = _members()
+def _task_facts(jst_ids):
+    report = TaskReport.alias("btr")
+    accepted = Case(None, [(report.status == "accepted", 1)], 0)
     return (
-        SurveyDone.select(fn.COUNT(SurveyDone.id))
-        .join(member, on=(member.user == SurveyDone.user))
-        .where(current)
+        report.select(
+            report.jst.alias("jst_id"),
+            fn.COUNT(report.id).alias("reported"),
+            fn.SUM(accepted).alias("accepted"),
+        )
+        .where(_in_scope(report.jst, jst_ids))
+        .group_by(report.jst)
+        .alias("btf")
     )
 
 
-def _certificate_count():
-    member, current = _members()
-    return (
-        Certificate.select(fn.COUNT(Certificate.id))
-        .join(member, on=(member.user == Certificate.user))
-        .where(current)
-    )
-
-
-def _attendance_by_jst(jst_ids=None):
-    """{jst id: the mean attendance share of its current team, in exact percent}: a member's share
-    is their days present over the days of the modules begun since they joined (as
-    services.programme.attendance_rates counts it), summed in the database per JST and joining
-    date. Empty before the first module. Two queries whatever the number of people."""
-    begun = list(Module.select().where(Module.start_date <= date.today()))
-    if not begun:
-        return {}
-    present = fn.COUNT(Attendance.id)
-    query = (
-        TeamMembership.select(
-            TeamMembership.jst,
-            TeamMembership.joined_at,
-            fn.COUNT(fn.DISTINCT(TeamMembership.id)),
-            present,
-        )
-        .join(
-            Attendance,
-            JOIN.LEFT_OUTER,
-            on=(Attendance.user == TeamMembership.user)
-            & Attendance.module.in_([m.id for m in begun]),
-        )
-        .where(
-            TeamMembership.left_at.is_null()
-            & (True if jst_ids is None else TeamMembership.jst.in_(sorted(jst_ids) or [0]))
-        )
-        .group_by(TeamMembership.jst, TeamMembership.joined_at)
-        .tuples()
-    )
-    days = {}
-    sums = {}
-    for jst_id, joined, members, attended in query:
-        if joined not in days:
-            start = joined or date.min
-            days[joined] = sum(
-                max((m.end_date - max(m.start_date, start)).days + 1, 0) for m in begun
-            )
-        if days[joined]:  # a member who joined after every module had nothing to attend
-            share = min(100 * attended / (days[joined] * members), 100) * members
-            total = sums.setdefault(jst_id, [0.0, 0])
-            total[0] += share
-            total[1] += members
-    return {jst_id: share / members for jst_id, (share, members) in sums.items()}
+def _in_scope(column, jst_ids):
+    return True if jst_ids is None else column.in_(sorted(jst_ids) or [0])
 
 
 def _threshold():
@@ -353,65 +368,240 @@ def _threshold():
         return 80.0
 
 
+def _rank(keys_by_label):
+    """{key: position} in the order of the labels (the board sorts labelled columns by label)."""
+    ordered = sorted(keys_by_label.items(), key=lambda item: (sort_key(item[1]), item[0]))
+    return {key: i for i, (key, _label) in enumerate(ordered)}
+
+
+class _Facts:
+    """The board's query: every active JST in scope joined to its per-JST aggregates (derived
+    tables grouped in the database), with an SQL expression per column, filter and sort key —
+    so the filters, the sort and the page run in the database and the header counts are one
+    aggregate query."""
+
+    def __init__(self, jst_ids, experts=(), begun=None, threshold=None, lean=False):
+        self.jst_ids = jst_ids
+        if begun is None:
+            begun = list(Module.select().where(Module.start_date <= date.today()))
+        self.begun = begun
+        self.threshold = _threshold() if threshold is None else threshold
+        self.members = members = _member_facts(begun, jst_ids, lean)
+        self.tasks = tasks = _task_facts(jst_ids)
+        self.expert = expert = User.alias("bex")
+        self.team_size = fn.COALESCE(members.c.team_size, 0)
+        self.declarations = fn.COALESCE(members.c.signed, 0)
+        self.attendance = members.c.attendance
+        self.status = fn.COALESCE(Plan.status, NO_PLAN)
+        self.voivodeship = fn.SUBSTR(Jst.teryt, 1, 2)
+
+        def agreement():
+            return fn.EXISTS(
+                SignedCopy.select(SignedCopy.id).where(
+                    (SignedCopy.jst == Jst.id) & (SignedCopy.kind == "deklaracja")
+                )
+            )
+
+        self.agreement = Case(None, [(agreement(), 1)], 0)
+        self.missing = {
+            "deklaracja": ~agreement(),  # an anti join (as "wizyta" below)
+            "oswiadczenia": (self.declarations < self.team_size) | (self.team_size == 0),
+            "obecnosc": self.attendance.is_null(False) & (self.attendance < self.threshold),
+            # NOT EXISTS rather than "the joined visit IS NULL": PostgreSQL estimates an anti
+            # join well, while the IS NULL of a left join's column it takes for one row (and
+            # then re-aggregates the member facts once per JST in a nested loop)
+            "wizyta": ~fn.EXISTS(
+                ExpertVisit.select(ExpertVisit.id).where(ExpertVisit.jst == Jst.id)
+            ),
+        }
+        order = {key: i for i, key in enumerate(PLAN_STATUSES)}
+        kinds = _rank({key: spec[0] for key, spec in JST_KINDS.items()})
+        voivodeships = _rank(VOIVODESHIPS)
+        experts = {expert_id: i for i, (expert_id, _name) in enumerate(experts)}
+        self.sorts = {
+            "nazwa": Jst.name_sort,
+            "rodzaj": Case(Jst.kind, list(kinds.items()), len(kinds)),
+            "grupa": Jst.program_group,
+            "woj": Case(self.voivodeship, list(voivodeships.items()), None),
+            "ekspert": Case(expert.id, list(experts.items()), None) if experts else expert.id,
+            "zespol": self.team_size,
+            "status": Case(self.status, list(order.items()), 0),
+            "zmiana": Plan.updated_at,
+            "deklaracja": self.agreement,
+            "oswiadczenia": self.declarations,
+            "obecnosc": self.attendance,
+            "zadania": fn.COALESCE(tasks.c.reported, 0),
+            "wizyta": ExpertVisit.visit_date,
+            "ankiety": fn.COALESCE(members.c.surveys, 0),
+            "zaswiadczenia": fn.COALESCE(members.c.certs, 0),
+        }
+
+    def select(self, *columns, members=True, tasks=True):
+        """The active JSTs in scope joined to what `columns` need: the per-member and per-task
+        derived tables only when asked (each is computed for every JST in scope)."""
+        expert = self.expert
+        query = (
+            Jst.select(*columns)
+            .join(Plan, JOIN.LEFT_OUTER, on=Plan.jst == Jst.id)
+            .switch(Jst)
+            .join(
+                ExpertAssignment,
+                JOIN.LEFT_OUTER,
+                on=(ExpertAssignment.jst == Jst.id) & ExpertAssignment.ended_at.is_null(),
+            )
+            .join(expert, JOIN.LEFT_OUTER, on=ExpertAssignment.expert == expert.id)
+            .switch(Jst)
+            .join(ExpertVisit, JOIN.LEFT_OUTER, on=ExpertVisit.jst == Jst.id)
+        )
+        if members:
+            query = query.switch(Jst).join(
+                self.members, JOIN.LEFT_OUTER, on=self.members.c.jst_id == Jst.id
+            )
+        if tasks:
+            query = query.switch(Jst).join(
+                self.tasks, JOIN.LEFT_OUTER, on=self.tasks.c.jst_id == Jst.id
+            )
+        return query.where((Jst.status == "active") & _in_scope(Jst.id, self.jst_ids))
+
+    def order(self, query, sort):
+        key = self.sorts[sort.lstrip("-")]
+        return query.order_by(
+            Case(None, [(key.is_null(), 1)], 0),  # empty values last in either direction
+            key.desc() if sort.startswith("-") else key.asc(),
+            Jst.name_sort,
+            Jst.id,
+        )
+
+    def page_ids(self, filters, page, per_page):
+        """[(JST id, number of matching rows)] of one page: the aggregates are joined only when
+        a filter or the sort needs them, so the default board reads the JST table and its
+        one-to-one neighbours only."""
+        sort = filters.sort.lstrip("-")
+        members = sort in MEMBER_SORTS or bool(set(filters.missing) & MEMBER_MISSING)
+        query = self.select(
+            Jst.id,
+            fn.COUNT(SQL("*")).over().alias("total"),
+            members=members,
+            tasks=sort == "zadania",
+        ).where(self.where(filters))
+        return list(self.order(query, filters.sort).paginate(page, per_page).tuples())
+
+    def rows(self, filters=None):
+        """The query of the board's rows (dicts), filtered and sorted by `filters` (None: all
+        in name order)."""
+        expert = self.expert
+        query = self.select(
+            Jst.id,
+            Jst.name,
+            Jst.kind,
+            Jst.program_group,
+            Jst.teryt,
+            Plan.status.alias("plan_status"),
+            Plan.updated_at.alias("plan_updated_at"),
+            expert.id.alias("expert_id"),
+            expert.full_name.alias("expert_name"),
+            ExpertVisit.visit_date.alias("visit_date"),
+            self.team_size.alias("team_size"),
+            self.declarations.alias("declarations_signed"),
+            self.agreement.alias("agreements"),
+            self.sorts["zadania"].alias("tasks_reported"),
+            fn.COALESCE(self.tasks.c.accepted, 0).alias("tasks_accepted"),
+            self.sorts["ankiety"].alias("surveys_done"),
+            self.sorts["zaswiadczenia"].alias("certificates"),
+            self.attendance.alias("attendance"),
+        )
+        sort = "nazwa"
+        if filters is not None:
+            query = query.where(self.where(filters))
+            sort = filters.sort
+        return self.order(query, sort).dicts()
+
+    def where(self, f):
+        where = Value(True) == Value(True)
+        if f.status:
+            where &= self.status == f.status
+        if f.group is not None:
+            where &= Jst.program_group == f.group
+        if f.kind:
+            where &= Jst.kind == f.kind
+        if f.voivodeship:
+            where &= self.voivodeship == f.voivodeship
+        if f.expert is not None:
+            where &= self.expert.id == f.expert
+        for what in f.missing:
+            where &= self.missing[what]
+        if f.q:
+            where &= Jst.name_key.contains(fold(f.q))
+        return where
+
+    def counts(self):
+        """{"status": {key: n}, "missing": {key: n}, "group": {n: count}} of every row: one
+        aggregate query (a lean _Facts suffices)."""
+
+        def count(condition):
+            return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
+
+        columns = {("status", key): self.status == key for key in PLAN_STATUSES}
+        columns.update({("missing", key): cond for key, cond in self.missing.items()})
+        columns.update({("group", g): Jst.program_group == g for g in PROGRAM_GROUPS})
+        values = self.select(*(count(c) for c in columns.values()), tasks=False).tuples().get()
+        out = {"status": {}, "missing": {}, "group": {}}
+        for (kind, key), n in zip(columns, values, strict=True):
+            out[kind][key] = int(n)
+        return out
+
+
+def _experts(jst_ids):
+    """[(id, name)] of the experts of the active JSTs in scope, in Polish name order."""
+    query = (
+        User.select(User.id, User.full_name)
+        .join(ExpertAssignment, on=ExpertAssignment.expert == User.id)
+        .join(Jst)
+        .where(
+            ExpertAssignment.ended_at.is_null()
+            & (Jst.status == "active")
+            & _in_scope(Jst.id, jst_ids)
+        )
+        .distinct()
+        .tuples()
+    )
+    return sorted(query, key=lambda item: (sort_key(item[1]), item[0]))
+
+
+def _row(data, threshold):
+    row = Row()
+    row.id = data["id"]
+    row.name = data["name"]
+    row.kind = data["kind"]
+    row.kind_label = JST_KINDS[row.kind][0] if row.kind in JST_KINDS else row.kind
+    row.program_group = data["program_group"]
+    row.group_label = PROGRAM_GROUPS.get(row.program_group, "")
+    row.teryt = data["teryt"] or ""
+    row.voivodeship_code = row.teryt[:2]
+    row.voivodeship = VOIVODESHIPS.get(row.voivodeship_code, "")
+    row.expert_id = data["expert_id"]
+    row.expert_name = data["expert_name"] or ""
+    row.team_size = int(data["team_size"] or 0)
+    row.status = data["plan_status"] or NO_PLAN
+    row.status_label = PLAN_STATUSES.get(row.status, row.status)
+    row.plan_updated_at = data["plan_updated_at"] if data["plan_status"] else None
+    row.agreement_signed = bool(data["agreements"])
+    row.declarations_signed = int(data["declarations_signed"] or 0)
+    attendance = data["attendance"]
+    row.attendance = None if attendance is None else float(attendance)
+    row.attendance_low = row.attendance is not None and row.attendance < threshold
+    row.tasks_reported = int(data["tasks_reported"] or 0)
+    row.tasks_accepted = int(data["tasks_accepted"] or 0)
+    row.visit_date = data["visit_date"]
+    row.surveys_done = int(data["surveys_done"] or 0)
+    row.certificates = int(data["certificates"] or 0)
+    return row
+
+
 def load_rows(jst_ids=None):
     """Every active JST (or those among `jst_ids`) as a Row, in Polish name order."""
-    attendance = _attendance_by_jst(jst_ids)
-    threshold = _threshold()
-    order = {key: i for i, key in enumerate(PLAN_STATUSES)}
-    rows = []
-    for data in _query(jst_ids):
-        row = Row()
-        row.id = data["id"]
-        row.name = data["name"]
-        row.name_key = data["name_key"]
-        row.name_sort = data["name_sort"]
-        row.kind = data["kind"]
-        row.kind_label = JST_KINDS[row.kind][0] if row.kind in JST_KINDS else row.kind
-        row.program_group = data["program_group"]
-        row.group_label = PROGRAM_GROUPS.get(row.program_group, "")
-        row.teryt = data["teryt"] or ""
-        row.voivodeship_code = row.teryt[:2]
-        row.voivodeship = VOIVODESHIPS.get(row.voivodeship_code, "")
-        row.expert_id = data["expert_id"]
-        row.expert_name = data["expert_name"] or ""
-        row.team_size = data["team_size"] or 0
-        row.status = data["plan_status"] or NO_PLAN
-        row.status_label = PLAN_STATUSES.get(row.status, row.status)
-        row.status_order = order.get(row.status, 0)
-        row.plan_updated_at = data["plan_updated_at"] if data["plan_status"] else None
-        row.agreement_signed = bool(data["agreements"])
-        row.declarations_signed = data["declarations_signed"] or 0
-        row.attendance = attendance.get(row.id) if attendance else None
-        row.attendance_low = row.attendance is not None and row.attendance < threshold
-        row.tasks_reported = data["tasks_reported"] or 0
-        row.tasks_accepted = data["tasks_accepted"] or 0
-        row.visit_date = data["visit_date"]
-        row.surveys_done = data["surveys_done"] or 0
-        row.certificates = data["certificates"] or 0
-        rows.append(row)
-    rows.sort(key=lambda r: (r.name_sort, r.id))
-    return rows
-
-
-def _matches(row, f, needle):
-    return (
-        (not f.status or row.status == f.status)
-        and (f.group is None or row.program_group == f.group)
-        and (not f.kind or row.kind == f.kind)
-        and (not f.voivodeship or row.voivodeship_code == f.voivodeship)
-        and (f.expert is None or row.expert_id == f.expert)
-        and all(row.missing(what) for what in f.missing)
-        and (not needle or needle in row.name_key)
-    )
-
-
-def _sorted(rows, sort):
-    attr = SORTS[sort.lstrip("-")]
-    reverse = sort.startswith("-")
-    present = [r for r in rows if getattr(r, attr) not in (None, "")]
-    absent = [r for r in rows if getattr(r, attr) in (None, "")]
-    present.sort(key=lambda r: getattr(r, attr), reverse=reverse)  # stable: ties in name order
-    return present + absent  # empty values last in either direction
+    facts = _Facts(jst_ids)
+    return [_row(data, facts.threshold) for data in facts.rows()]
 
 
 @dataclass
@@ -422,40 +612,43 @@ class Board:
     pages: int
     counts: dict  # {"status": {key: n}, "missing": {key: n}, "group": {n: count}}
     experts: list  # [(id, name)] of the experts on the board (the filter's choices)
-    filtered: list  # every row matching the filters (the exports)
 
 
 def board(filters, jst_ids=None, per_page=PER_PAGE):
-    """The board for `filters`; jst_ids: the JSTs the user may see (None: all)."""
-    everything = load_rows(jst_ids)
-    needle = fold(filters.q) if filters.q else ""
-    matching = _sorted([r for r in everything if _matches(r, filters, needle)], filters.sort)
-    pages = max((len(matching) + per_page - 1) // per_page, 1)
-    page = filters.page if filters.page <= pages else 1
-    start = (page - 1) * per_page
-    counts = {
-        "status": {key: 0 for key in PLAN_STATUSES},
-        "missing": {key: 0 for key in MISSING},
-        "group": {key: 0 for key in PROGRAM_GROUPS},
-    }
-    experts = {}
-    for row in everything:
-        counts["status"][row.status] = counts["status"].get(row.status, 0) + 1
-        if row.program_group in counts["group"]:
-            counts["group"][row.program_group] += 1
-        for what in MISSING:
-            counts["missing"][what] += row.missing(what)
-        if row.expert_id:
-            experts[row.expert_id] = row.expert_name
-    return Board(
-        rows=matching[start : start + per_page],
-        total=len(matching),
-        page=page,
-        pages=pages,
-        counts=counts,
-        experts=sorted(experts.items(), key=lambda item: (fold(item[1]), item[0])),
-        filtered=matching,
+    """The page of the board for `filters`; jst_ids: the JSTs the user may see (None: all).
+    A fixed number of queries: the experts, the page's ids (filtered, sorted and cut in the
+    database, with the number of matching rows), the page's rows (the aggregates of its 50
+    JSTs), the header counts (one aggregate query) — and the first page again for a page past
+    the end."""
+    experts = _experts(jst_ids)
+    facts = _Facts(jst_ids, experts)
+    page = filters.page
+    found = facts.page_ids(filters, page, per_page)
+    if not found and page > 1:  # past the end: the first page
+        page = 1
+        found = facts.page_ids(filters, page, per_page)
+    total = found[0][1] if found else 0
+    ids = [jst_id for jst_id, _total in found]
+    position = {jst_id: i for i, jst_id in enumerate(ids)}
+    shown = _Facts(set(ids), experts, facts.begun, facts.threshold) if ids else None
+    rows = sorted(
+        (_row(data, facts.threshold) for data in shown.rows()) if shown else (),
+        key=lambda row: position[row.id],
     )
+    return Board(
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max((total + per_page - 1) // per_page, 1),
+        counts=_Facts(jst_ids, (), facts.begun, facts.threshold, lean=True).counts(),
+        experts=experts,
+    )
+
+
+def filtered_rows(filters, jst_ids=None):
+    """Every row matching `filters`, in the board's order (the exports)."""
+    facts = _Facts(jst_ids, _experts(jst_ids) if filters.sort.lstrip("-") == "ekspert" else ())
+    return [_row(data, facts.threshold) for data in facts.rows(filters)]
 
 
 def export_rows(rows):

@@ -13,7 +13,7 @@ from datetime import date
 from openpyxl import Workbook
 from peewee import JOIN, fn
 
-from models import JST_KINDS, PROGRAM_GROUPS, Jst, TeamMembership
+from models import JST_KINDS, PROGRAM_GROUPS, Jst, TeamMembership, is_postgres
 from models.participants import ParticipantData
 from models.plans import Plan, School
 from models.programme import REPORT_STATUS, Attendance, Module, Task, TaskReport
@@ -65,19 +65,87 @@ def _members(group):
     return TeamMembership.select().join(Jst).where(TeamMembership.left_at.is_null() & _scope(group))
 
 
-def _by_participant_field(group, column):
-    query = (
+def _people(group):
+    """{(sex, age band, education, JST kind, voivodeship code, programme group): people} of the
+    current teams: one GROUP BY for the five tables about participants (a few hundred
+    combinations at most, summed per table in Python)."""
+    prefix = fn.SUBSTR(Jst.teryt, 1, 2)
+    columns = (
+        ParticipantData.sex,
+        ParticipantData.age_band,
+        ParticipantData.education,
+        Jst.kind,
+        prefix,
+        Jst.program_group,
+    )
+    return (
         _members(group)
-        .select(column, fn.COUNT(TeamMembership.id))
+        .select(*columns, fn.COUNT(TeamMembership.id))
         .switch(TeamMembership)
         .join(ParticipantData, JOIN.LEFT_OUTER, on=ParticipantData.user == TeamMembership.user)
-        .group_by(column)
+        .group_by(*columns)
         .tuples()
     )
+
+
+def _sum_by(rows, index):
+    """{value of column `index` ("" for none): the sum of the rows' last column}."""
     counts = {}
-    for value, n in query:
-        counts[value or ""] = counts.get(value or "", 0) + n
+    for row in rows:
+        key = "" if row[index] is None else row[index]
+        counts[key] = counts.get(key, 0) + row[-1]
     return counts
+
+
+def _jsts(group):
+    """{(kind, programme group, voivodeship code, plan status): JSTs}: one GROUP BY for the
+    tables about JSTs and plans."""
+    prefix = fn.SUBSTR(Jst.teryt, 1, 2)
+    status = fn.COALESCE(Plan.status, "none")
+    return (
+        Jst.select(Jst.kind, Jst.program_group, prefix, status, fn.COUNT(Jst.id))
+        .join(Plan, JOIN.LEFT_OUTER, on=Plan.jst == Jst.id)
+        .where(_scope(group))
+        .group_by(Jst.kind, Jst.program_group, prefix, status)
+        .tuples()
+    )
+
+
+def _present(group, module_ids):
+    """{(module id, programme group): days present of the current members}. SQLite counts each
+    member's days of each module through the (module, user, day) index; PostgreSQL, which runs a
+    correlated subquery once per row, groups the attendance per module and person once and hash
+    joins it to the teams."""
+    module_ids = module_ids or [0]
+    if is_postgres():
+        days = (
+            Attendance.select(
+                Attendance.module.alias("module_id"),
+                Attendance.user.alias("user_id"),
+                fn.COUNT(Attendance.id).alias("n"),
+            )
+            .where(Attendance.module.in_(module_ids))
+            .group_by(Attendance.module, Attendance.user)
+            .alias("days")
+        )
+        query = (
+            _members(group)
+            .select(days.c.module_id, Jst.program_group, fn.SUM(days.c.n))
+            .join(days, on=days.c.user_id == TeamMembership.user)
+            .group_by(days.c.module_id, Jst.program_group)
+        )
+    else:
+        days = Attendance.select(fn.COUNT(Attendance.id)).where(
+            (Attendance.module == Module.id) & (Attendance.user == TeamMembership.user)
+        )
+        query = (
+            _members(group)
+            .select(Module.id, Jst.program_group, fn.SUM(days))
+            .join(Module, JOIN.CROSS)
+            .where(Module.id.in_(module_ids))
+            .group_by(Module.id, Jst.program_group)
+        )
+    return {(m, g): int(n or 0) for m, g, n in query.tuples()}
 
 
 def _labelled(counts, labels):
@@ -94,12 +162,14 @@ def build(group=None, today=None):
     tables = []
     people = ["Uczestnicy"]
 
+    people_rows = list(_people(group))
+    jst_rows = list(_jsts(group))
     tables.append(
         Table(
             "plec",
             "Uczestnicy według płci",
             people,
-            _labelled(_by_participant_field(group, ParticipantData.sex), list(SEXES.items())),
+            _labelled(_sum_by(people_rows, 0), list(SEXES.items())),
             people=(0,),
         )
     )
@@ -108,10 +178,7 @@ def build(group=None, today=None):
             "wiek",
             "Uczestnicy według wieku",
             people,
-            _labelled(
-                _by_participant_field(group, ParticipantData.age_band),
-                [(band, f"{band} lat") for band in AGE_BANDS],
-            ),
+            _labelled(_sum_by(people_rows, 1), [(band, f"{band} lat") for band in AGE_BANDS]),
             people=(0,),
         )
     )
@@ -120,13 +187,11 @@ def build(group=None, today=None):
             "wyksztalcenie",
             "Uczestnicy według wykształcenia",
             people,
-            _labelled(_by_participant_field(group, ParticipantData.education), EDUCATION),
+            _labelled(_sum_by(people_rows, 2), EDUCATION),
             people=(0,),
         )
     )
-    by_kind = dict(
-        _members(group).select(Jst.kind, fn.COUNT(TeamMembership.id)).group_by(Jst.kind).tuples()
-    )
+    by_kind = _sum_by(people_rows, 3)
     tables.append(
         Table(
             "rodzaj",
@@ -136,13 +201,8 @@ def build(group=None, today=None):
             people=(0,),
         )
     )
-    prefix = fn.SUBSTR(Jst.teryt, 1, 2)
-    by_voivodeship = dict(
-        _members(group).select(prefix, fn.COUNT(TeamMembership.id)).group_by(prefix).tuples()
-    )
-    jsts_by_voivodeship = dict(
-        Jst.select(prefix, fn.COUNT(Jst.id)).where(_scope(group)).group_by(prefix).tuples()
-    )
+    by_voivodeship = _sum_by(people_rows, 4)
+    jsts_by_voivodeship = _sum_by(jst_rows, 2)
     rows = [
         (name, [by_voivodeship.get(code, 0), jsts_by_voivodeship.get(code, 0)])
         for code, name in VOIVODESHIPS.items()
@@ -166,13 +226,11 @@ def build(group=None, today=None):
     )
 
     groups = [g for g in PROGRAM_GROUPS if group in (None, g)]
-    kind_group = {
-        (kind, g): n
-        for kind, g, n in Jst.select(Jst.kind, Jst.program_group, fn.COUNT(Jst.id))
-        .where(_scope(group))
-        .group_by(Jst.kind, Jst.program_group)
-        .tuples()
-    }
+    kind_group = {}
+    plan_rows = {}
+    for kind, g, _prefix, status, n in jst_rows:
+        kind_group[kind, g] = kind_group.get((kind, g), 0) + n
+        plan_rows[status, g] = plan_rows.get((status, g), 0) + n
     tables.append(
         Table(
             "jst",
@@ -189,15 +247,6 @@ def build(group=None, today=None):
         )
     )
 
-    status = fn.COALESCE(Plan.status, "none")
-    plan_rows = {
-        (s, g): n
-        for s, g, n in Jst.select(status, Jst.program_group, fn.COUNT(Jst.id))
-        .join(Plan, JOIN.LEFT_OUTER, on=Plan.jst == Jst.id)
-        .where(_scope(group))
-        .group_by(status, Jst.program_group)
-        .tuples()
-    }
     tables.append(
         Table(
             "plany",
@@ -213,22 +262,18 @@ def build(group=None, today=None):
             ],
         )
     )
-    schools = dict(
-        School.select(Jst.program_group, fn.COUNT(School.id))
+    schools, accepted_schools = {}, {}
+    for g, status, n in (
+        School.select(Jst.program_group, Plan.status, fn.COUNT(School.id))
         .join(Plan)
         .join(Jst)
         .where(_scope(group))
-        .group_by(Jst.program_group)
+        .group_by(Jst.program_group, Plan.status)
         .tuples()
-    )
-    accepted_schools = dict(
-        School.select(Jst.program_group, fn.COUNT(School.id))
-        .join(Plan)
-        .join(Jst)
-        .where(_scope(group) & (Plan.status == "accepted"))
-        .group_by(Jst.program_group)
-        .tuples()
-    )
+    ):
+        schools[g] = schools.get(g, 0) + n
+        if status == "accepted":
+            accepted_schools[g] = accepted_schools.get(g, 0) + n
     tables.append(
         Table(
             "szkoly",
@@ -242,23 +287,8 @@ def build(group=None, today=None):
     )
 
     modules = list(Module.select().where(Module.start_date <= today).order_by(Module.number))
-    members_per_group = dict(
-        _members(group)
-        .select(Jst.program_group, fn.COUNT(TeamMembership.id))
-        .group_by(Jst.program_group)
-        .tuples()
-    )
-    present = {
-        (m, g): n
-        for m, g, n in Attendance.select(
-            Attendance.module, Jst.program_group, fn.COUNT(Attendance.id)
-        )
-        .join(TeamMembership, on=(TeamMembership.user == Attendance.user))
-        .join(Jst)
-        .where(TeamMembership.left_at.is_null() & _scope(group))
-        .group_by(Attendance.module, Jst.program_group)
-        .tuples()
-    }
+    members_per_group = _sum_by(people_rows, 5)
+    present = _present(group, [m.id for m in modules])
     rows = []
     for module in modules:
         days = (module.end_date - module.start_date).days + 1

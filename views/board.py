@@ -44,7 +44,7 @@ def overview():
 def export(fmt):
     scope = _scope()
     filters = board.parse_filters(request.args)
-    lines = board.export_rows(board.board(filters, scope).filtered)
+    lines = board.export_rows(board.filtered_rows(filters, scope))
     if fmt == "csv":
         data, mimetype = exports.csv_text(lines, inert=True), "text/csv; charset=utf-8"
     else:

@@ -21,7 +21,6 @@ from models.programme import Module, ModuleSession
 from models.surveys import QUESTION_KINDS, Certificate, Question, Survey
 from services import documents, lists, policy, programme, settings, surveys
 from services.surveys import AlreadyAnswered, Locked, Throttled
-from services.text import fold
 
 from .auth import client_address
 from .documents import PDF, send_document
@@ -380,29 +379,17 @@ def certificates():
             )
             flash("Zapisano warunki ukończenia szkolenia.", "success")
             return redirect(url_for(".certificates"))
-    people = surveys.candidates()
-    issued = surveys.issued()
     q = lists.text_arg(request.args.get("q"))
-    needle = fold(q)
-    waiting = [
-        p
-        for p in people
-        if not (p["attendance_ok"] and p["plan_ok"])
-        and (not q or needle in fold(p["user"].full_name) or needle in p["jst"].name_key)
-    ]
-    # a page of each table (?strona=, ?strona2=): 2,200 rows would not fit a page
-    waiting_page = lists.page_of(waiting, lists.int_arg(request.args.get("strona")) or 1)
-    shown = [c for c in issued if not q or needle in fold(c.full_name)]
-    issued_page = lists.page_of(shown, lists.int_arg(request.args.get("strona2")) or 1)
+    data = surveys.overview(
+        q,
+        lists.int_arg(request.args.get("strona")) or 1,  # a page of each table (?strona2=)
+        lists.int_arg(request.args.get("strona2")) or 1,
+        lists.PER_PAGE,
+    )
     return render_template(
         "surveys/certificates.html",
         form=form,
-        people=people,
-        qualifying=[p for p in people if p["attendance_ok"] and p["plan_ok"]],
-        waiting=waiting_page,
-        waiting_total=len(waiting),
-        issued=issued,
-        issued_page=issued_page,
+        data=data,
         args={"q": q} if q else {},
         empty=EmptyForm(),
         min_rate=min_rate,

@@ -147,6 +147,17 @@ def test_coordinator_home_is_the_board_with_counts(client, world, programme):
         ("sort=obecnosc", ["Miasto Łódź Testowe", "Gmina Obca", "Gmina Własna"]),
         ("sort=-zespol", ["Gmina Obca", "Gmina Własna", "Miasto Łódź Testowe"]),
         ("sort=wizyta", ["Gmina Obca", "Gmina Własna", "Miasto Łódź Testowe"]),
+        # labelled columns sort by their label, in Polish order (ł before m)
+        ("sort=rodzaj", ["Miasto Łódź Testowe", "Gmina Obca", "Gmina Własna"]),
+        ("sort=woj", ["Miasto Łódź Testowe", "Gmina Obca", "Gmina Własna"]),
+        ("sort=-woj", ["Gmina Obca", "Gmina Własna", "Miasto Łódź Testowe"]),
+        ("sort=ekspert", ["Gmina Własna", "Gmina Obca", "Miasto Łódź Testowe"]),
+        ("sort=status", ["Miasto Łódź Testowe", "Gmina Własna", "Gmina Obca"]),
+        ("sort=-status", ["Gmina Obca", "Gmina Własna", "Miasto Łódź Testowe"]),
+        ("sort=-zadania", ["Gmina Obca", "Gmina Własna", "Miasto Łódź Testowe"]),
+        ("sort=-deklaracja", ["Gmina Własna", "Gmina Obca", "Miasto Łódź Testowe"]),
+        ("brak=wizyta&sort=-ankiety", ["Gmina Własna", "Miasto Łódź Testowe"]),
+        ("q=lodz&brak=obecnosc&status=none", ["Miasto Łódź Testowe"]),
     ],
 )
 def test_filters_and_sorting(client, world, programme, query, expected):

@@ -26,6 +26,7 @@ LISTS = [
     "/dokumenty",
     "/grupy",
     "/zaswiadczenia",
+    "/zaswiadczenia?q=gmina",
 ]
 
 

@@ -108,8 +108,9 @@ def _physical_order():
 
 
 def test_the_stored_order_is_the_shuffled_batch_not_the_submission_order(app, world, monkeypatch):
-    assert isinstance(surveys._random, secrets.SystemRandom)  # what orders a batch for real
-    monkeypatch.setattr(surveys, "_random", _StoredOrder())
+    # what orders a batch for real
+    assert isinstance(surveys.answering._random, secrets.SystemRandom)
+    monkeypatch.setattr(surveys.answering, "_random", _StoredOrder())
     survey = _survey()
     _submit_texts(survey, _team(world, 4), SUBMITTED)  # one after the other
     assert surveys.flush_pending_answers() == (4, 0)

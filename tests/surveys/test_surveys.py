@@ -435,7 +435,7 @@ def test_certificate_numbers_continue_and_a_race_is_a_message(client, world, mon
     stale = surveys.candidates()
     for person in stale:
         person["certificate"] = None
-    monkeypatch.setattr(surveys, "candidates", lambda: stale)
+    monkeypatch.setattr(surveys.certificates, "candidates", lambda: stale)
     page = client.post("/zaswiadczenia/wystaw", follow_redirects=True).get_data(as_text=True)
     assert "Zaświadczenia są właśnie wystawiane" in page
     assert Certificate.select().count() == 4  # two teams of two: nothing new, nothing lost
