@@ -127,7 +127,7 @@ class Compiled:
         self.mergeable = self.fast and not types & NUMBERED_PARTS  # Merger joins bodies only
         if not self.fast:
             return
-        documents._set_properties(properties, kind, {})  # the kind's title, author, language
+        documents.set_properties(properties, kind, {})  # the kind's title, author, language
         self._template = template
         main = document.part
         self.main_name = main.partname.lstrip("/")

@@ -142,7 +142,7 @@ def _record(user):
     return ParticipantData.get_or_none(ParticipantData.user == user)
 
 
-def _decrypted(record, user):
+def decrypted(record, user):
     """The stored values as plain Python values (strings, dates); None when nothing is stored."""
     if record is None:
         return None
@@ -177,7 +177,7 @@ def _decrypted(record, user):
 
 def read(user, actor, address="", purpose="odczyt"):
     """The participant's data, decrypted; a read by anyone but the owner is audited."""
-    values = _decrypted(_record(user), user)
+    values = decrypted(_record(user), user)
     if actor.id != user.id and values is not None:
         audit.record(
             "pii_read", actor=actor, subject=f"user:{user.id}", address=address, details=purpose
@@ -254,7 +254,7 @@ def save_leaving(user, left_at, status, actor, address=""):
 
 def missing_fields(user):
     """Polish labels of what the declaration still needs; [] when the data is complete."""
-    return missing_in(_decrypted(_record(user), user))
+    return missing_in(decrypted(_record(user), user))
 
 
 def missing_in(values):
@@ -277,17 +277,18 @@ def declaration_data(user, actor, address=""):
     labour_status, labour_kind, occupation, employer, leaving_status, minority_label,
     disability_label, disadvantage_label, clause_accepted_at. The read is audited."""
     values = read(user, actor, address, purpose="deklaracja uczestnika")
-    return None if values is None else _printable(values)
+    return None if values is None else printable(values)
 
 
 def compared_declaration_data(user):
     """declaration_data for comparing with a signed copy only: nothing of it is shown, so the
     read is not audited (as missing_fields)."""
-    values = _decrypted(_record(user), user)
-    return None if values is None else _printable(values)
+    values = decrypted(_record(user), user)
+    return None if values is None else printable(values)
 
 
-def _printable(values):
+def printable(values):
+    """The decrypted values (decrypted) as a declaration prints them: labels, not codes."""
     answers = dict(SENSITIVE_ANSWERS)
     return {
         "country": values["country"],
@@ -327,7 +328,7 @@ def _printable(values):
 
 def own_export(user):
     """Everything stored about the participant (their own download, so not audited)."""
-    values = _decrypted(_record(user), user) or {}
+    values = decrypted(_record(user), user) or {}
     return {
         "konto": {"email": user.email, "imie_i_nazwisko": user.full_name, "rola": user.role},
         "dane_uczestnika": {key: _jsonable(value) for key, value in values.items()},
@@ -342,7 +343,7 @@ def export_xlsx(actor, address=""):
     """The EU register export: every cell written as text (no formulas); the export is audited."""
     rows = [[header for header, _key in EXPORT_COLUMNS]]
     for record in ParticipantData.select(ParticipantData, User).join(User).order_by(User.full_name):
-        row = _printable(_decrypted(record, record.user))
+        row = printable(decrypted(record, record.user))
         rows.append([_text(row.get(key)) for _header, key in EXPORT_COLUMNS])
     count = len(rows) - 1
     audit.record("pii_exported", actor=actor, address=address, details=f"XLSX, {count} osób")

@@ -39,7 +39,7 @@ from models.plans import (
     StrategicGoal,
 )
 
-from . import audit, jst_rules, jsts
+from . import audit, jst_rules, jsts, plan_rows
 from .formatting import money_pl
 
 STEPS = [
@@ -287,20 +287,21 @@ def choices(plan):
 
 def goal_numbers(plan):
     """operational goal id → "1.2" (strategic number . operational number)."""
-    numbers, strategic = {}, {}
-    for n, goal in enumerate(
-        StrategicGoal.select()
-        .where(StrategicGoal.plan == plan)
-        .order_by(StrategicGoal.position, StrategicGoal.id),
-        start=1,
-    ):
-        strategic[goal.id] = [n, 0]
-    for goal in (
-        OperationalGoal.select()
-        .where(OperationalGoal.plan == plan)
-        .order_by(OperationalGoal.position, OperationalGoal.id)
-    ):
-        entry = strategic.get(goal.strategic_goal_id)
+    strategic = StrategicGoal.select().where(StrategicGoal.plan == plan)
+    operational = OperationalGoal.select().where(OperationalGoal.plan == plan)
+    return _goal_numbers_of(
+        strategic.order_by(StrategicGoal.position, StrategicGoal.id),
+        operational.order_by(OperationalGoal.position, OperationalGoal.id),
+    )
+
+
+def _goal_numbers_of(strategic, operational):
+    """goal_numbers of the plan's goals, each in the wizard's order."""
+    numbers, by_id = {}, {}
+    for n, goal in enumerate(strategic, start=1):
+        by_id[goal.id] = [n, 0]
+    for goal in operational:
+        entry = by_id.get(goal.strategic_goal_id)
         if entry:
             entry[1] += 1
             numbers[goal.id] = f"{entry[0]}.{entry[1]}"
@@ -559,45 +560,33 @@ def profile_requirements(jst):
     )
 
 
-def missing_items(plan):
+def missing_items(plan, loaded=None):
     """Every gap before submission: [(step, anchor, message)]; anchors are field ids on the step
-    page or a row's edit link ("row:<kind>:<uid>")."""
-    jst = Jst.get_by_id(plan.jst_id)
+    page or a row's edit link ("row:<kind>:<uid>"). loaded: the plan's plan_rows.PlanRows (a
+    batch loads them in bulk), read here when not given."""
+    loaded = loaded if loaded is not None else plan_rows.load_one(plan)
     gaps = []
-    team = current_team(jst)
-    if len(team) < 2:
+    if len(loaded.team) < 2:
         gaps.append(
             ("jst", "team", "Zespół JST jest niekompletny (potrzebne co najmniej 2 osoby).")
         )
-    for field, label in jst_rules.missing_for_documents(jst):
+    for field, label in jst_rules.missing_for_documents(loaded.jst):
         gaps.append(("jst", field, f"Dane JST: brak — {label}."))
-    saved = texts(plan)
+    saved = loaded.texts
     for step, fields in TEXT_FIELDS.items():
         for field, label in fields:
             if not (saved.get(field) and saved[field].value.strip()):
                 gaps.append((step, field, f"{label}: pole jest puste."))
-    gaps += _row_gaps(plan)
-    return gaps
+    return gaps + _row_gaps(loaded) + _measurement_gaps(loaded)
 
 
-def _row_gaps(plan):
-    """The gaps among rows, found by the database (a fixed number of small queries however
-    large the plan is)."""
+def _row_gaps(loaded):
+    """The gaps among the plan's rows (PlanRows: no query)."""
     gaps = []
-    strategic = list(
-        StrategicGoal.select(StrategicGoal.id, StrategicGoal.uid)
-        .where(StrategicGoal.plan == plan)
-        .order_by(StrategicGoal.position, StrategicGoal.id)
-    )
-    if not strategic:
+    if not loaded.strategic:
         gaps.append(("wizja", "cele-strategiczne", "Dodaj co najmniej jeden cel strategiczny."))
-    with_operational = {
-        o.strategic_goal_id
-        for o in OperationalGoal.select(OperationalGoal.strategic_goal).where(
-            OperationalGoal.plan == plan
-        )
-    }
-    for n, goal in enumerate(strategic, start=1):
+    with_operational = {o.strategic_goal_id for o in loaded.operational}
+    for n, goal in enumerate(loaded.strategic, start=1):
         if goal.id not in with_operational:
             gaps.append(
                 (
@@ -606,20 +595,17 @@ def _row_gaps(plan):
                     f"Cel strategiczny {n} nie ma celu operacyjnego.",
                 )
             )
-    served = Action.select(Action.goal).where((Action.plan == plan) & Action.goal.is_null(False))
-    for goal in (
-        OperationalGoal.select(OperationalGoal.uid, OperationalGoal.title)
-        .where((OperationalGoal.plan == plan) & OperationalGoal.id.not_in(served))
-        .order_by(OperationalGoal.position, OperationalGoal.id)
-    ):
-        gaps.append(
-            (
-                "wizja",
-                f"row:cele-operacyjne:{goal.uid}",
-                f"Cel operacyjny „{goal.title[:60]}” nie ma żadnego działania.",
+    served = {a.goal_id for a in loaded.actions if a.goal_id is not None}
+    for goal in loaded.operational:
+        if goal.id not in served:
+            gaps.append(
+                (
+                    "wizja",
+                    f"row:cele-operacyjne:{goal.uid}",
+                    f"Cel operacyjny „{goal.title[:60]}” nie ma żadnego działania.",
+                )
             )
-        )
-    if not Partner.select().where(Partner.plan == plan).exists():
+    if not loaded.partners:
         gaps.append(
             (
                 "koalicja",
@@ -627,92 +613,68 @@ def _row_gaps(plan):
                 "Koalicja nie ma partnerów (dozwolone, ale warto ją zbudować).",
             )
         )
-    if not School.select().where(School.plan == plan).exists():
+    if not loaded.schools:
         gaps.append(("szkoly", "szkoly", "Dodaj szkoły lub przedszkola objęte wspomaganiem."))
-    covered = ActionSchool.select(ActionSchool.school).join(Action).where(Action.plan == plan)
-    for school in (
-        School.select(School.uid, School.name)
-        .where((School.plan == plan) & School.id.not_in(covered))
-        .order_by(School.position, School.id)
-    ):
-        gaps.append(
-            (
-                "szkoly",
-                f"row:szkoly:{school.uid}",
-                f"Szkoła „{school.name}” nie jest objęta żadnym działaniem.",
+    covered = {school_id for a in loaded.actions for school_id in a.school_ids}
+    for school in loaded.schools:
+        if school.id not in covered:
+            gaps.append(
+                (
+                    "szkoly",
+                    f"row:szkoly:{school.uid}",
+                    f"Szkoła „{school.name}” nie jest objęta żadnym działaniem.",
+                )
             )
-        )
-    if not Action.select().where(Action.plan == plan).exists():
+    if not loaded.actions:
         gaps.append(("dzialania", "dzialania", "Dodaj działania planu."))
     required = (
-        (Action.goal, "cel"),
-        (Action.responsible, "odpowiedzialny"),
-        (Action.start_month, "początek"),
-        (Action.end_month, "koniec"),
-        (Action.indicator, "wskaźnik"),
-        (Action.target, "wartość docelowa"),
+        ("goal_id", "cel"),
+        ("responsible", "odpowiedzialny"),
+        ("start_month", "początek"),
+        ("end_month", "koniec"),
+        ("indicator", "wskaźnik"),
+        ("target", "wartość docelowa"),
     )
-    incomplete = Action.goal.is_null()
-    for column, _label in required[1:]:
-        incomplete |= column == ""
-    for action in (
-        Action.select()
-        .where((Action.plan == plan) & incomplete)
-        .order_by(Action.position, Action.id)
-    ):
-        lacking = [
-            label
-            for column, label in required
-            if not getattr(action, column.name if column is not Action.goal else "goal_id")
-        ]
-        gaps.append(
-            (
-                "dzialania",
-                f"row:dzialania:{action.uid}",
-                f"Działanie „{action.title[:60]}”: brak — {', '.join(lacking)}.",
+    for action in loaded.actions:
+        lacking = [label for name, label in required if not getattr(action, name)]
+        if lacking:
+            gaps.append(
+                (
+                    "dzialania",
+                    f"row:dzialania:{action.uid}",
+                    f"Działanie „{action.title[:60]}”: brak — {', '.join(lacking)}.",
+                )
             )
-        )
-    measured = Measurement.select(Measurement.action).where(Measurement.plan == plan)
-    for action in (
-        Action.select(Action.title)
-        .where((Action.plan == plan) & (Action.indicator != "") & Action.id.not_in(measured))
-        .order_by(Action.position, Action.id)
-    ):
-        gaps.append(
-            (
-                "monitoring",
-                "pomiary",
-                f"Wskaźnik działania „{action.title[:60]}” nie ma planu pomiaru.",
+    measured = {m.action_id for m in loaded.measurements}
+    for action in loaded.actions:
+        if action.indicator != "" and action.id not in measured:
+            gaps.append(
+                (
+                    "monitoring",
+                    "pomiary",
+                    f"Wskaźnik działania „{action.title[:60]}” nie ma planu pomiaru.",
+                )
             )
-        )
-    return gaps + _measurement_gaps(plan)
+    return gaps
 
 
-def _measurement_gaps(plan):
+def _measurement_gaps(loaded):
     """A measurement plan says who measures, when and how: one gap per row that does not."""
-    required = (
-        (Measurement.who, "kto mierzy"),
-        (Measurement.timing, "kiedy"),
-        (Measurement.how, "jak"),
-    )
-    incomplete = (
-        (fn.TRIM(Measurement.who) == "")
-        | (fn.TRIM(Measurement.timing) == "")
-        | (fn.TRIM(Measurement.how) == "")
-    )
+    required = (("who", "kto mierzy"), ("timing", "kiedy"), ("how", "jak"))
+    titles = {a.id: a.title for a in loaded.actions}
     gaps = []
-    for row in (
-        Measurement.select(Measurement, Action.title)
-        .join(Action)
-        .where((Measurement.plan == plan) & incomplete)
-        .order_by(Measurement.position, Measurement.id)
-    ):
-        lacking = [label for column, label in required if not getattr(row, column.name).strip()]
+    for row in loaded.measurements:
+        if row.action_id not in titles:
+            continue
+        # SQL's TRIM, which decided this before: spaces only
+        if not any(getattr(row, name).strip(" ") == "" for name, _label in required):
+            continue
+        lacking = [label for name, label in required if not getattr(row, name).strip()]
         gaps.append(
             (
                 "monitoring",
                 f"row:pomiary:{row.uid}",
-                f"Pomiar wskaźnika działania „{row.action.title[:60]}”: brak — "
+                f"Pomiar wskaźnika działania „{titles[row.action_id][:60]}”: brak — "
                 f"{', '.join(lacking)}.",
             )
         )
@@ -759,7 +721,7 @@ def step_states(plan, gaps=None):
 # ---------- content (what documents print and versions freeze) ----------
 
 
-def plan_content(plan):
+def plan_content(plan, loaded=None):
     """The plan as plain values. Keys:
     jst: {name, kind, kind_label, group, teryt, nip, regon, street, postal_code, city, head_title,
           head_name, signatory1_name/_function, signatory2_name/_function, countersignatory_name/
@@ -775,12 +737,13 @@ def plan_content(plan):
                cost_grosze, funding, expected_result, indicator, target, verification}]
     measurements: [{uid, action (title), action_uid, indicator, who, timing, how}]
     risks: [{uid, risk, mitigation}]
+    loaded: the plan's plan_rows.PlanRows (a batch loads them in bulk), read here when not given.
     """
-    jst = Jst.get_by_id(plan.jst_id)
-    saved = texts(plan)
-    strategic = rows(plan, "cele-strategiczne")
-    operational = rows(plan, "cele-operacyjne")
-    numbers = goal_numbers(plan)
+    loaded = loaded if loaded is not None else plan_rows.load_one(plan)
+    jst = loaded.jst
+    saved = loaded.texts
+    strategic, operational = loaded.strategic, loaded.operational
+    numbers = _goal_numbers_of(strategic, operational)
     goals = []
     for n, goal in enumerate(strategic, start=1):
         goals.append(
@@ -796,7 +759,7 @@ def plan_content(plan):
             }
         )
     goal_by_id = {o.id: o for o in operational}
-    actions = rows(plan, "dzialania")
+    actions = loaded.actions
     action_by_id = {a.id: a for a in actions}
     return {
         "jst": {
@@ -824,7 +787,7 @@ def plan_content(plan):
             )
         }
         | {"kind_label": jst.kind_label, "group": jst.group_label},
-        "team": [{"name": m.user.full_name, "function": m.function} for m in current_team(jst)],
+        "team": [{"name": m.user.full_name, "function": m.function} for m in loaded.team],
         "status": plan.status,
         "status_label": STATUS_LABELS[plan.status],
         "texts": {field: (saved[field].value if field in saved else "") for field in TEXT_LABELS},
@@ -838,7 +801,7 @@ def plan_content(plan):
                 "contribution": p.contribution,
                 "contact": p.contact,
             }
-            for p in rows(plan, "partnerzy")
+            for p in loaded.partners
         ],
         "schools": [
             {
@@ -850,7 +813,7 @@ def plan_content(plan):
                 "address": s.address,
                 "headteacher": s.headteacher,
             }
-            for s in rows(plan, "szkoly")
+            for s in loaded.schools
         ],
         "actions": [
             {
@@ -860,8 +823,8 @@ def plan_content(plan):
                 "goal_uid": goal_by_id[a.goal_id].uid if a.goal_id in goal_by_id else "",
                 "area": a.area,
                 "area_label": AREA_LABELS.get(a.area, ""),
-                "schools": [link.school.name for link in a.school_links],
-                "partners": [link.partner.institution for link in a.partner_links],
+                "schools": list(a.school_names),
+                "partners": list(a.partner_names),
                 "responsible": a.responsible,
                 "start_month": a.start_month,
                 "end_month": a.end_month,
@@ -885,12 +848,10 @@ def plan_content(plan):
                 "timing": m.timing,
                 "how": m.how,
             }
-            for m in rows(plan, "pomiary")
+            for m in loaded.measurements
             if m.action_id in action_by_id
         ],
-        "risks": [
-            {"uid": r.uid, "risk": r.risk, "mitigation": r.mitigation} for r in rows(plan, "ryzyka")
-        ],
+        "risks": [{"uid": r.uid, "risk": r.risk, "mitigation": r.mitigation} for r in loaded.risks],
     }
 
 
