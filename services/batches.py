@@ -71,8 +71,8 @@ def build_merged(kind, items, path=None, progress=None, total=None, template=Non
     path = _target(path, ".docx")
     incomplete, done = [], 0
     try:
-        items = list(items)
-        if not compiled.mergeable or any(docx_batch.has_images(c) for _n, c, _m in items):
+        if not compiled.mergeable:  # footnotes …: composed document by document
+            items = list(items)
             path.write_bytes(documents.merged(kind, items, compiled.data))
             done = len(items)
             incomplete = [(name, missing) for name, _context, missing in items if missing]

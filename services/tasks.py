@@ -6,6 +6,7 @@ and immediate mode — each task run at once, in the caller — under TESTING. `
 worker` runs the consumer; `huey_consumer services.tasks.app_huey` does the same (it builds the
 app from instance/config.py and PLANJST_* first)."""
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -70,7 +71,16 @@ def __getattr__(name):
         from app import create_app  # noqa: PLC0415 — only huey_consumer comes this way
 
         create_app()
+        lower_priority()
     return huey
+
+
+def lower_priority():
+    """Lower this process's CPU priority by WORKER_NICE (its worker processes and LibreOffice
+    inherit it): a batch on both cores leaves the web workers answering in milliseconds."""
+    step = int(_configured["app"].config["WORKER_NICE"])
+    if step > 0 and hasattr(os, "nice"):
+        os.nice(step)
 
 
 @contextmanager
@@ -165,9 +175,11 @@ def send_reminders():
 
 
 def consumer(workers=2, worker_type="thread"):
-    """The huey consumer serving jobs, mail and housekeeping (flask --app app worker)."""
+    """The huey consumer serving jobs, mail and housekeeping (flask --app app worker), at a lower
+    CPU priority than the web workers."""
     if huey.immediate:
         raise RuntimeError("the queue runs in immediate mode (TESTING): nothing to consume")
+    lower_priority()
     return huey.create_consumer(
         workers=workers, worker_type=worker_type, periodic=True, flush_locks=True
     )
