@@ -466,6 +466,9 @@ def _job(jobs, tasks, Job, actor, kind, params, pid):
     result = {
         "state": job.state,
         "worker_cpu_seconds": round(cpu, 2),
+        "queued_seconds": round((job.started_at - job.created_at).total_seconds(), 2)
+        if job.started_at
+        else None,
         "documents": job.total,
         "seconds": round(seconds, 2),
         "documents_per_second": round(job.total / seconds, 1) if job.total else None,

@@ -128,22 +128,33 @@ def age_band(age):
 
 
 def _institution(user):
-    row = (
-        TeamMembership.select(TeamMembership, Jst)
-        .join(Jst)
-        .where(TeamMembership.user == user)
-        .order_by(TeamMembership.left_at.is_null(False), TeamMembership.id.desc())
-        .first()
-    )
-    return row.jst.name if row else ""
+    return institutions([user.id]).get(user.id, "")
+
+
+def institutions(user_ids):
+    """{user id: the name of the JST the person works for — their latest current team, else
+    their latest one} (a query per 500 people)."""
+    names = {}
+    user_ids = list(user_ids)
+    for start in range(0, len(user_ids), 500):  # SQLite's bound on parameters
+        for user_id, name in (
+            TeamMembership.select(TeamMembership.user, Jst.name)
+            .join(Jst)
+            .where(TeamMembership.user.in_(user_ids[start : start + 500]))
+            .order_by(TeamMembership.left_at.is_null(False), TeamMembership.id.desc())
+            .tuples()
+        ):
+            names.setdefault(user_id, name)
+    return names
 
 
 def _record(user):
     return ParticipantData.get_or_none(ParticipantData.user == user)
 
 
-def decrypted(record, user):
-    """The stored values as plain Python values (strings, dates); None when nothing is stored."""
+def decrypted(record, user, institution=None):
+    """The stored values as plain Python values (strings, dates); None when nothing is stored.
+    institution: the person's (institutions() gives a batch's in bulk), else read here."""
     if record is None:
         return None
     values = {name: crypto.decrypt(getattr(record, f"{name}_enc")) for name in ENCRYPTED}
@@ -166,7 +177,7 @@ def decrypted(record, user):
         "age_band",
     ):
         values[name] = getattr(record, name)
-    values["institution"] = _institution(user)
+    values["institution"] = _institution(user) if institution is None else institution
     values["age"] = (
         age_on(values["birth_date"], record.joined_at)
         if values["birth_date"] and record.joined_at

@@ -27,6 +27,8 @@ from . import (  # noqa: F401 — batch_jobs registers the job kinds
     surveys,
 )
 
+MAX_DELAY = 1.0  # seconds: the longest an idle consumer waits before looking at the queue again
+
 # Until create_app configures it, a memory queue: importing this module touches no file.
 huey = Huey("planjst", results=False, storage_class=MemoryStorage)
 _configured = {}
@@ -181,5 +183,11 @@ def consumer(workers=2, worker_type="thread"):
         raise RuntimeError("the queue runs in immediate mode (TESTING): nothing to consume")
     lower_priority()
     return huey.create_consumer(
-        workers=workers, worker_type=worker_type, periodic=True, flush_locks=True
+        workers=workers,
+        worker_type=worker_type,
+        periodic=True,
+        flush_locks=True,
+        # an idle worker looks at the queue at least every second (huey's default backs off to
+        # 10 s: a job started after a quiet spell waited that long before it began)
+        max_delay=MAX_DELAY,
     )

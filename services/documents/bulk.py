@@ -63,10 +63,11 @@ def _declarations(jsts):
         for record in ParticipantData.select().where(ParticipantData.user.in_(chunk)):
             records[record.user_id] = record
     commons = {draft: common_values(draft) for draft in (False, True)}
+    institutions = participants.institutions(ids)
     items = []
     for member in members:
         user = member.user
-        values = participants.decrypted(records.get(user.id), user)
+        values = participants.decrypted(records.get(user.id), user, institutions.get(user.id, ""))
         missing = participants.missing_in(values)
         data = participants.printable(values) if values is not None else None
         context = declaration_of(data, missing, commons[bool(missing)])
