@@ -102,7 +102,11 @@ class _Sink:
 
 def zip_stream(kind, items, template):
     """Yield the ZIP as it is built: one document at a time, then the index (spis.csv). Needs no
-    database: contexts and the template are loaded before streaming starts."""
+    database: contexts and the template are loaded before streaming starts. Rendered with the
+    template compiled once (services.docx_batch)."""
+    from .. import docx_batch  # noqa: PLC0415 (docx_batch builds on this package)
+
+    compiled = docx_batch.compiled(template, kind)
     sink = _Sink()
     index = io.StringIO()
     writer = csv.writer(index, delimiter=";", lineterminator="\r\n")
@@ -110,7 +114,7 @@ def zip_stream(kind, items, template):
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, context, missing in items:
             # a .docx is compressed already: store it
-            archive.writestr(name, render(kind, context, template), zipfile.ZIP_STORED)
+            archive.writestr(name, compiled.render(context), zipfile.ZIP_STORED)
             writer.writerow(
                 [name, KINDS[kind].label, "nie" if missing else "tak", ", ".join(missing)]
             )
