@@ -429,6 +429,11 @@ def through_consumer():
         port = _free_port()
         web = _gunicorn(env, port)
         try:
+            # the baseline: /healthz with no job running (the machine may be busy with others)
+            with _Pinger(f"http://127.0.0.1:{port}/healthz") as pinger:
+                time.sleep(15)
+            results["healthz_without_job"] = pinger.figures()
+            results["healthz_without_job"]["load_average"] = round(os.getloadavg()[0], 2)
             with app.app_context():
                 for name, kind, params in JOB_CASES:
                     with _Pinger(f"http://127.0.0.1:{port}/healthz") as pinger:

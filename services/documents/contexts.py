@@ -151,6 +151,8 @@ def agreement_contexts(jsts):
 
 
 def _agreement_context(jst, content, ore_missing, commons):
+    """(context, missing) of the agreement of the JST's plan content; ore_missing: what ORE's
+    settings lack; commons(draft) gives common_values."""
     missing = [label for _field, label in jst_rules.missing_for_documents(jst)]
     if not jst.agreement_date:
         missing.append("data zawarcia deklaracji (dane JST)")
@@ -237,6 +239,9 @@ def _current_plan_context(jst, plan, loaded, last, decision, commons):
 
 
 def _plan_context(jst, content, status_label, frozen, last, accepted, decision, editable, commons):
+    """The plan's context of its content (plans.plan_content, or a frozen version's): frozen is
+    the version it prints as (None: the current draft), last the latest version, decision the
+    acceptance that dates it; commons(draft) gives common_values."""
     if frozen is None:
         number, printed = "", date.today()
         version_label = (
