@@ -9,10 +9,14 @@ Prints JSON.
     python benchmarks/documents.py --national  # only the national batches
     python benchmarks/documents.py --consumer  # the national batches as jobs, real consumer
 
---consumer starts `flask --app app worker` (huey, SQLite queue) and, per batch, starts the job as
-the start route does (jobs.start + tasks.enqueue_job), waits for it and prints the seconds from
-start to done (queue, build, storing the file encrypted in chunks), the worker's RSS sampled
-during the job, the stored bytes and how long starting the job took.
+--consumer starts `flask --app app worker` (huey, SQLite queue) and gunicorn (as `make run`
+does), and, per batch, starts the job as the start route does (jobs.start + tasks.enqueue_job),
+waits for it and prints the seconds from start to done (queue, build, storing the file encrypted
+in chunks), the worker's CPU seconds for the job (its own and LibreOffice's: on a shared
+machine the wall time waits for the CPU too), the worker's RSS sampled during the job, the
+stored bytes, how long starting the job took, and /healthz asked of gunicorn every 50 ms during
+the job (p50, p99, max in ms: does the batch starve the site?). PLANJST_DATABASE_URL=postgresql://…
+runs it on PostgreSQL (the database is emptied first).
 """
 
 import argparse
@@ -24,8 +28,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
+import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -290,6 +296,103 @@ def _rss_mb(pid):
     return int(line.split()[1]) / 1024
 
 
+def _cpu_of(pid):
+    """CPU seconds of a process and its reaped children (/proc/<pid>/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    utime, stime, cutime, cstime = (int(f) for f in fields[11:15])
+    return (utime + stime + cutime + cstime) / os.sysconf("SC_CLK_TCK")
+
+
+class _Pinger:
+    """/healthz asked every `every` seconds in a thread; the latencies in ms."""
+
+    def __init__(self, url, every=0.05):
+        self.url, self.every = url, every
+        self.samples, self.errors = [], 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self.stop.is_set():
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(self.url, timeout=10) as response:
+                    response.read()
+                self.samples.append((time.perf_counter() - started) * 1000)
+            except OSError:
+                self.errors += 1
+            self.stop.wait(self.every)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+    def figures(self):
+        if not self.samples:
+            return {"errors": self.errors}
+        ordered = sorted(self.samples)
+        return {
+            "requests": len(ordered),
+            "p50_ms": round(ordered[len(ordered) // 2], 1),
+            "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 1),
+            "max_ms": round(ordered[-1], 1),
+            "errors": self.errors,
+        }
+
+
+def _gunicorn(env, port):
+    """gunicorn as `make run` starts it (3 workers), answering /healthz."""
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "--workers",
+            "3",
+            "--timeout",
+            "30",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "app:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def _free_port():
+    import socket  # noqa: PLC0415
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _emptied_postgres(url):
+    """Drop every table of the PostgreSQL database (a fresh init-db follows)."""
+    from playhouse.db_url import connect  # noqa: PLC0415
+
+    database = connect(url)
+    database.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    database.close()
+
+
 def through_consumer():
     """The national batches as background jobs run by a real consumer process."""
     from models import User
@@ -299,6 +402,10 @@ def through_consumer():
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         config = dict(_config(tmp), QUEUE_URL=f"sqlite:///{tmp}/queue.sqlite3")
+        if os.environ.get("PLANJST_DATABASE_URL", "").startswith("postgres"):
+            config["DATABASE_URL"] = os.environ["PLANJST_DATABASE_URL"]
+            _emptied_postgres(config["DATABASE_URL"])
+        results["database"] = config["DATABASE_URL"].split(":", 1)[0]
         started = time.perf_counter()
         _flask(config, "init-db")
         _flask(config, "seed-scale", "--jsts", str(JSTS))
@@ -319,20 +426,33 @@ def through_consumer():
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        port = _free_port()
+        web = _gunicorn(env, port)
         try:
+            # the baseline: /healthz with no job running (the machine may be busy with others)
+            with _Pinger(f"http://127.0.0.1:{port}/healthz") as pinger:
+                time.sleep(15)
+            results["healthz_without_job"] = pinger.figures()
+            results["healthz_without_job"]["load_average"] = round(os.getloadavg()[0], 2)
             with app.app_context():
                 for name, kind, params in JOB_CASES:
-                    results[name] = _job(jobs, tasks, Job, actor, kind, params, worker.pid)
+                    with _Pinger(f"http://127.0.0.1:{port}/healthz") as pinger:
+                        results[name] = _job(jobs, tasks, Job, actor, kind, params, worker.pid)
+                    results[name]["healthz_during_job"] = pinger.figures()
+                    results[name]["load_average"] = round(os.getloadavg()[0], 2)
                     print(name, json.dumps(results[name]), file=sys.stderr, flush=True)
         finally:
             worker.terminate()
             worker.wait(timeout=30)
+            web.terminate()
+            web.wait(timeout=30)
     results["load_average_at_end"] = os.getloadavg()[0]  # the machine is shared
     return results
 
 
 def _job(jobs, tasks, Job, actor, kind, params, pid):
     db.connect(reuse_if_open=True)
+    cpu = _cpu_of(pid)
     started = time.perf_counter()
     job = jobs.start(kind, params, actor, tasks.enqueue_job)
     start_ms = (time.perf_counter() - started) * 1000
@@ -347,8 +467,13 @@ def _job(jobs, tasks, Job, actor, kind, params, pid):
             break
         time.sleep(0.2)
     seconds = time.perf_counter() - started
+    cpu = _cpu_of(pid) - cpu
     result = {
         "state": job.state,
+        "worker_cpu_seconds": round(cpu, 2),
+        "queued_seconds": round((job.started_at - job.created_at).total_seconds(), 2)
+        if job.started_at
+        else None,
         "documents": job.total,
         "seconds": round(seconds, 2),
         "documents_per_second": round(job.total / seconds, 1) if job.total else None,

@@ -10,243 +10,30 @@ their own paragraph, as Word writes them). Tables repeat their header row on eve
 split a row of short cells; signature blocks are kept together with their heading.
 """
 
-from pathlib import Path
-
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
-
-HERE = Path(__file__).resolve().parent
-FONT = "Arial"
-TEXT_WIDTH = 17.0  # cm: A4 less two margins of 2 cm
-SIGNATURE_LINE = "……………………………………………"
-LINE = "……………………………………"  # a value to write in by hand
-
-# the JST's signature blocks, by the rules of its kind, with the treasurer's countersignature
-JST_SIGNATURES = (
-    "{% for s in signatories %}\n\n\n" + SIGNATURE_LINE + "\n{{ s.name }} — {{ s.function }}"
-    "{% else %}\n\n\n" + SIGNATURE_LINE + "{% endfor %}"
-    "{% if countersignatory %}\n\nKontrasygnata:\n\n\n" + SIGNATURE_LINE + "\n"
-    "{{ countersignatory.name }} — {{ countersignatory.function }}{% endif %}"
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+from page import (  # noqa: I001 — run as a script: doc_templates/ is on sys.path
+    HERE,
+    JST_SIGNATURES,
+    LINE,
+    SIGNATURE_LINE,
+    TEXT_WIDTH,
+    add_fields,
+    add_numbered,
+    add_page_break,
+    add_signature_table,
+    add_table,
+    keep_together,
+    new_document,
+    row_flags,
+    set_widths,
 )
-
-
-# ---------- the page: styles, header, footer ----------
-
-
-def _fonts(rpr):
-    """One font family for every script, no theme font (Word would prefer the theme's)."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attribute in list(fonts.attrib):
-        if attribute.endswith("Theme"):
-            del fonts.attrib[attribute]
-    for script in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(script), FONT)
-
-
-def _language(rpr):
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), "pl-PL")
-    lang.set(qn("w:eastAsia"), "pl-PL")
-    lang.set(qn("w:bidi"), "ar-SA")
-
-
-def _styles(doc):
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _fonts(rpr)
-    _language(rpr)
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(10.5)
-    normal.paragraph_format.space_after = Pt(4)
-    sizes = {"Title": 16, "Heading 1": 13, "Heading 2": 11, "Heading 3": 10.5}
-    for style in doc.styles:
-        if style.type not in (1, 2):  # paragraph and character styles; not tables, lists
-            continue
-        rpr = style.element.get_or_add_rPr()
-        _fonts(rpr)
-        _language(rpr)
-    for name, size in sizes.items():
-        style = doc.styles[name]
-        style.font.size = Pt(size)
-        style.font.bold = True
-        style.font.italic = False
-        style.font.color.rgb = RGBColor(0, 0, 0)
-        style.paragraph_format.keep_with_next = True
-        style.paragraph_format.space_before = Pt(12 if name != "Title" else 0)
-        style.paragraph_format.space_after = Pt(6)
-    title = doc.styles["Title"].element.get_or_add_pPr()
-    for border in title.findall(qn("w:pBdr")):  # python-docx's default underlines the title
-        title.remove(border)
-
-
-def _field(paragraph, instruction, size):
-    """A field (PAGE, NUMPAGES) as Word writes it: begin, instruction, separate, shown value,
-    end — each a run of the paragraph."""
-
-    def run(child):
-        r = paragraph.add_run()
-        r.font.size = Pt(size)
-        r._r.append(child)
-        return r
-
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    run(begin)
-    text = OxmlElement("w:instrText")
-    text.set(qn("xml:space"), "preserve")
-    text.text = f" {instruction} \\* MERGEFORMAT "
-    run(text)
-    separate = OxmlElement("w:fldChar")
-    separate.set(qn("w:fldCharType"), "separate")
-    run(separate)
-    paragraph.add_run("1").font.size = Pt(size)
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run(end)
-
-
-def _small(paragraph, text, size=7.5, bold=False):
-    run = paragraph.add_run(text)
-    run.font.size = Pt(size)
-    run.bold = bold
-    paragraph.paragraph_format.space_after = Pt(0)
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    return run
-
-
-def _document():
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    for side in ("left_margin", "right_margin", "bottom_margin"):
-        setattr(section, side, Cm(2))
-    section.top_margin = Cm(2.6)
-    section.header_distance = section.footer_distance = Cm(0.8)
-    _styles(doc)
-    header = section.header
-    logo = header.paragraphs[0]
-    logo.text = "{%p if logo %}"
-    header.add_paragraph("{{ logo }}").alignment = WD_ALIGN_PARAGRAPH.CENTER
-    header.add_paragraph("{%p endif %}")
-    _small(header.add_paragraph(), "{{ mark }}", size=9, bold=True)
-    footer = section.footer
-    _small(footer.paragraphs[0], "{{ programme }}")
-    _small(footer.add_paragraph(), "{{ footer }}")
-    pages = footer.add_paragraph()
-    _small(pages, "strona ", size=8)
-    _field(pages, "PAGE", 8)
-    _small(pages, " z ", size=8)
-    _field(pages, "NUMPAGES", 8)
-    return doc
-
-
-# ---------- building blocks ----------
-
-
-def _row_flags(row, header=False):
-    """A row never split across pages; a header row repeated on every page."""
-    properties = row._tr.get_or_add_trPr()
-    properties.append(OxmlElement("w:cantSplit"))
-    if header:
-        properties.append(OxmlElement("w:tblHeader"))
-
-
-def _widths(table, widths):
-    table.autofit = False
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=False):
-            cell.width = Cm(width)
-    grid = table._tbl.tblGrid
-    for column, width in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
-        column.set(qn("w:w"), str(int(width * 567)))
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    table._tbl.tblPr.append(layout)
-
-
-def _shade(cell, fill="E7E6E6"):
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shading)
-
-
-def _table(doc, headers, loop, cells, widths):
-    """A table with a header row (repeated on every page) and one row per item (docxtpl
-    {%tr %} rows) that is never split."""
-    table = doc.add_table(rows=4, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-        _shade(cell)
-    _row_flags(table.rows[0], header=True)
-    table.rows[1].cells[0].text = "{%tr for item in " + loop + " %}"
-    for cell, text in zip(table.rows[2].cells, cells, strict=True):
-        cell.text = text
-    _row_flags(table.rows[2])
-    table.rows[3].cells[0].text = "{%tr endfor %}"
-    _widths(table, widths)
-    return table
-
-
-def _fields(doc, pairs, label_width=5.0):
-    """A two-column table of labels and values (a value of any length flows on)."""
-    table = doc.add_table(rows=len(pairs), cols=2)
-    table.style = "Table Grid"
-    for row, (label, value) in zip(table.rows, pairs, strict=True):
-        row.cells[0].text = label
-        row.cells[0].paragraphs[0].runs[0].bold = True
-        _shade(row.cells[0], "F2F2F2")
-        row.cells[1].text = value
-    _widths(table, [label_width, TEXT_WIDTH - label_width])
-    return table
-
-
-def _keep_together(paragraph, with_next=False):
-    paragraph.paragraph_format.keep_together = True
-    paragraph.paragraph_format.keep_with_next = with_next
-    return paragraph
-
-
-def _numbered(doc, items):
-    for number, text in enumerate(items, start=1):
-        paragraph = doc.add_paragraph(f"{number}. {text}")
-        paragraph.paragraph_format.left_indent = Cm(0.6)
-        paragraph.paragraph_format.first_line_indent = Cm(-0.6)
-
-
-def _signature_table(doc, cells):
-    """Signature blocks side by side, one row that is never split across pages."""
-    table = doc.add_table(rows=1, cols=len(cells))
-    for cell, text in zip(table.rows[0].cells, cells, strict=True):
-        cell.text = text
-    _row_flags(table.rows[0])
-    _widths(table, [TEXT_WIDTH / len(cells)] * len(cells))
-    return table
-
-
-def _page_break(doc):
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-
 
 # ---------- the documents ----------
 
 
 def declaration():
-    doc = _document()
+    doc = new_document()
     doc.add_heading("Oświadczenie uczestnika projektu", level=0)
     doc.add_paragraph(
         "Projekt „{{ project.title }}”, nr {{ project.number }}, realizowany przez {{ ore.name }} "
@@ -257,7 +44,7 @@ def declaration():
         "Ja, {{ g.podpisany }} {{ p.first_name }} {{ p.last_name }}, deklaruję chęć udziału "
         "w projekcie „{{ project.title }}” nr {{ project.number }}. Oświadczam, że:"
     )
-    _numbered(
+    add_numbered(
         doc,
         [
             "spełniam kryteria kwalifikowalności uprawniające do udziału w projekcie — jestem "
@@ -271,7 +58,7 @@ def declaration():
         ],
     )
     doc.add_heading("Dane uczestnika", level=1)
-    _fields(
+    add_fields(
         doc,
         [
             ("Kraj", "{{ p.country }}"),
@@ -286,7 +73,7 @@ def declaration():
         ],
     )
     doc.add_heading("Adres zamieszkania i kontakt", level=1)
-    _fields(
+    add_fields(
         doc,
         [
             ("Województwo", "{{ p.voivodeship }}"),
@@ -304,7 +91,7 @@ def declaration():
         ],
     )
     doc.add_heading("Udział w projekcie", level=1)
-    _fields(
+    add_fields(
         doc,
         [
             ("Data rozpoczęcia udziału w projekcie", "{{ p.joined_at }}"),
@@ -320,7 +107,7 @@ def declaration():
     )
     doc.add_heading("Klauzula informacyjna", level=1)
     doc.add_paragraph("{{ clause }}")
-    _numbered(
+    add_numbered(
         doc,
         [
             "W zakresie danych przetwarzanych w centralnym systemie teleinformatycznym SL2014 "
@@ -337,14 +124,14 @@ def declaration():
         ],
     )
     # the statement and the signature lines on one page
-    _keep_together(
+    keep_together(
         doc.add_paragraph(
             "{{ g.zapoznalem|capitalize }} się z klauzulą informacyjną: {{ p.clause_accepted_at }}"
         ),
         with_next=True,
     )
-    _keep_together(doc.add_paragraph(""), with_next=True)
-    _signature_table(
+    keep_together(doc.add_paragraph(""), with_next=True)
+    add_signature_table(
         doc,
         [
             "\n\n" + SIGNATURE_LINE + "\nmiejscowość i data",
@@ -355,7 +142,7 @@ def declaration():
 
 
 def agreement():
-    doc = _document()
+    doc = new_document()
     doc.add_heading("Deklaracja współpracy między JST a ORE", level=0)
     doc.add_paragraph("Porozumienie o współpracy").runs[0].bold = True
     # a draft without the JST's date of the agreement leaves it to be written in by hand
@@ -380,7 +167,7 @@ def agreement():
     )
     doc.add_paragraph("zwanymi dalej łącznie „Stronami”.")
     doc.add_heading("§ 1. Przedmiot porozumienia", level=1)
-    _numbered(
+    add_numbered(
         doc,
         [
             "Przedmiotem porozumienia jest współpraca Stron przy realizacji projektu "
@@ -391,7 +178,7 @@ def agreement():
     )
     doc.add_heading("§ 2. Zobowiązania JST", level=1)
     doc.add_paragraph("JST zobowiązuje się:")
-    _numbered(
+    add_numbered(
         doc,
         [
             "oddelegować zespół liczący od 2 do 4 osób (skład poniżej);",
@@ -404,7 +191,7 @@ def agreement():
         ],
     )
     doc.add_heading("Zespół JST", level=2)
-    _table(
+    add_table(
         doc,
         ["Imię i nazwisko", "Stanowisko"],
         "team",
@@ -412,7 +199,7 @@ def agreement():
         [7, 10],
     )
     doc.add_heading("Szkoły i przedszkola objęte wspomaganiem", level=2)
-    _table(
+    add_table(
         doc,
         ["Nazwa", "Typ", "RSPO", "Adres"],
         "schools",
@@ -437,7 +224,7 @@ def agreement():
         "Stronę na piśmie lub pocztą elektroniczną."
     )
     doc.add_heading("§ 5. Dane osobowe", level=1)
-    _numbered(
+    add_numbered(
         doc,
         [
             "Każda ze Stron jest odrębnym administratorem danych osobowych swoich pracowników "
@@ -459,7 +246,7 @@ def agreement():
         "finansowych między Stronami."
     )
     doc.add_heading("§ 7. Postanowienia końcowe", level=1)
-    _numbered(
+    add_numbered(
         doc,
         [
             "Zmiany porozumienia wymagają formy pisemnej pod rygorem nieważności.",
@@ -472,8 +259,8 @@ def agreement():
             "ze Stron.",
         ],
     )
-    _keep_together(doc.add_heading("Podpisy Stron", level=2), with_next=True)
-    _signature_table(
+    keep_together(doc.add_heading("Podpisy Stron", level=2), with_next=True)
+    add_signature_table(
         doc,
         [
             "Za ORE:\n\nMiejscowość i data: "
@@ -491,7 +278,7 @@ def agreement():
 
 
 def plan():
-    doc = _document()
+    doc = new_document()
     doc.add_heading(
         "Plan podnoszenia jakości usług oświatowych oraz wspomagania szkół w zakresie "
         "rozwoju kompetencji kluczowych uczniów {{ jst.in_name }}",
@@ -503,7 +290,7 @@ def plan():
         "{% if accepted %}Plan zatwierdzony{% if accepted_by %} przez {{ accepted_by }}"
         "{% endif %}.{% endif %}"
     )
-    _fields(
+    add_fields(
         doc,
         [
             ("Jednostka samorządu terytorialnego", "{{ jst.name }}"),
@@ -518,9 +305,9 @@ def plan():
             ("Projekt", "„{{ project.title }}”, nr {{ project.number }}"),
         ],
     )
-    _page_break(doc)
+    add_page_break(doc)
     doc.add_heading("1. Zespół JST", level=1)
-    _table(
+    add_table(
         doc,
         ["Imię i nazwisko", "Stanowisko"],
         "team",
@@ -547,7 +334,7 @@ def plan():
     doc.add_paragraph("{%p endfor %}")
     doc.add_heading("5. Koalicja na rzecz rozwoju oświaty", level=1)
     # the contribution may be long: a full-width row under each partner, not a narrow column
-    table = _table(
+    table = add_table(
         doc,
         ["Instytucja", "Osoba", "Rola", "Kontakt"],
         "partners",
@@ -558,7 +345,7 @@ def plan():
     row.cells[0].merge(row.cells[3]).text = "Wkład w realizację planu: {{ item.contribution }}"
     table.rows[2]._tr.addnext(row._tr)  # moved into the loop, after the partner's row
     doc.add_heading("6. Szkoły i przedszkola objęte wspomaganiem", level=1)
-    _table(
+    add_table(
         doc,
         ["Nazwa", "Typ", "RSPO", "Adres", "Dyrektor"],
         "schools",
@@ -574,7 +361,7 @@ def plan():
     doc.add_heading("7. Działania", level=1)
     doc.add_paragraph("{%p for item in actions %}")
     doc.add_heading("Działanie {{ loop.index }}. {{ item.title }}", level=2)
-    _fields(
+    add_fields(
         doc,
         [
             ("Cel", "{{ item.goal }}"),
@@ -592,7 +379,7 @@ def plan():
     )
     doc.add_paragraph("{%p endfor %}")
     doc.add_heading("8. Monitoring i ewaluacja", level=1)
-    _table(
+    add_table(
         doc,
         ["Działanie", "Wskaźnik", "Kto mierzy", "Kiedy", "Jak"],
         "measurements",
@@ -607,7 +394,7 @@ def plan():
     )
     doc.add_paragraph("Harmonogram ewaluacji: {{ texts.evaluation }}")
     doc.add_heading("9. Ryzyka", level=1)
-    _table(
+    add_table(
         doc,
         ["Ryzyko", "Sposób zapobiegania"],
         "risks",
@@ -617,7 +404,7 @@ def plan():
     # signed as the agreement is (two for a powiat's zarząd) — only a version accepted
     doc.add_paragraph("{%p if accepted %}")
     doc.add_heading("Zatwierdzenie planu — za JST", level=1)
-    _keep_together(doc.add_paragraph("Miejscowość i data: " + SIGNATURE_LINE + JST_SIGNATURES))
+    keep_together(doc.add_paragraph("Miejscowość i data: " + SIGNATURE_LINE + JST_SIGNATURES))
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph(
         "Ta wersja planu nie jest zatwierdzona ({{ status_label }}) — nie podpisuje się jej."
@@ -628,7 +415,7 @@ def plan():
 
 def attendance_list():
     """A signature column per day of the module: {%tc %} repeats the cell between its tags."""
-    doc = _document()
+    doc = new_document()
     doc.add_heading("Lista obecności", level=0)
     doc.add_paragraph("{{ programme }}")
     doc.add_paragraph(
@@ -645,18 +432,18 @@ def attendance_list():
             cell.text = text
     for column in (0, 1, 3):  # the headings, not the loop's tags
         table.rows[0].cells[column].paragraphs[0].runs[0].bold = True
-    _row_flags(table.rows[0], header=True)
-    _row_flags(table.rows[2])
+    row_flags(table.rows[0], header=True)
+    row_flags(table.rows[2])
     table.rows[2].height = Cm(1.1)  # room for a signature
     # a module's three days: a column of 3 cm each (the grid has one column per cell)
-    _widths(table, [1.0, 7.0, 3.0, 3.0, 3.0])
+    set_widths(table, [1.0, 7.0, 3.0, 3.0, 3.0])
     table.rows[1].cells[0].text = "{%tr for person in people %}"
     table.rows[3].cells[0].text = "{%tr endfor %}"
     doc.save(HERE / "lista_obecnosci.docx")
 
 
 def certificate():
-    doc = _document()
+    doc = new_document()
     doc.add_paragraph("Nr {{ c.number }}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
     doc.add_heading("Zaświadczenie o ukończeniu szkolenia", level=0)
     doc.add_paragraph("Zaświadcza się, że")
@@ -668,7 +455,7 @@ def certificate():
         "{{ c.hours }} zajęć w ramach programu „{{ programme }}”, realizowanego przez "
         "{{ ore.name }} w okresie {{ c.period }}, obejmujące następujące moduły szkoleniowe:"
     )
-    _table(
+    add_table(
         doc,
         ["Moduł", "Termin", "Liczba godzin"],
         "c.modules",
@@ -678,14 +465,14 @@ def certificate():
     basis = doc.add_paragraph("{{ c.legal_basis }}")
     basis.runs[0].font.size = Pt(8.5)
     doc.add_paragraph("Data wystawienia: {{ c.issued_on }}")
-    signature = _keep_together(
+    signature = keep_together(
         doc.add_paragraph(
             "\n\n" + SIGNATURE_LINE + "\n{{ ore.representative }}\n{{ ore.function }} "
             "{{ ore.name_genitive }}"
         )
     )
     signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    table = _signature_table(
+    table = add_signature_table(
         doc,
         [
             "{{ c.qr }}",
@@ -693,7 +480,7 @@ def certificate():
             "(kod weryfikacyjny: {{ c.code }}) albo skanując kod QR.",
         ],
     )
-    _widths(table, [3.5, TEXT_WIDTH - 3.5])
+    set_widths(table, [3.5, TEXT_WIDTH - 3.5])
     table.rows[0].cells[1].paragraphs[0].runs[0].font.size = Pt(8)
     doc.save(HERE / "zaswiadczenie.docx")
 

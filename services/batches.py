@@ -17,10 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models import Jst, TeamMembership, User
-from models.participants import ParticipantData
-
-from . import audit, documents, docx_batch, participants, pdf
+from . import documents, docx_batch, pdf
 from .documents import KINDS
 
 PDF_CHUNK = 50  # documents per LibreOffice start: its start costs ~1 s, a document ~0.1–0.3 s
@@ -44,42 +41,8 @@ class Built:
 
 
 def load_items(kind, group=None, actor=None):
-    """documents.batch(kind, group, actor) — the same items, in the same order, with the same
-    audit — with a fixed number of queries for the declarations: their loading (a query or
-    two and every field decrypted twice per person) cost ten times their rendering."""
-    if kind != "oswiadczenie":
-        return documents.batch(kind, group, actor)
-    jsts = Jst.select(Jst.id).where(Jst.status == "active")
-    if group:
-        jsts = jsts.where(Jst.program_group == group)
-    members = list(
-        TeamMembership.select(TeamMembership, User, Jst)
-        .join(User)
-        .switch(TeamMembership)
-        .join(Jst)
-        .where(TeamMembership.jst.in_(jsts) & TeamMembership.left_at.is_null())
-        .order_by(Jst.name_sort, Jst.id, TeamMembership.id)
-    )
-    records = {}
-    ids = [member.user_id for member in members]
-    for start in range(0, len(ids), 500):  # SQLite's bound on parameters
-        chunk = ids[start : start + 500]
-        for record in ParticipantData.select().where(ParticipantData.user.in_(chunk)):
-            records[record.user_id] = record
-    common = {draft: documents._common(draft) for draft in (False, True)}
-    items = []
-    for member in members:
-        user = member.user
-        values = participants._decrypted(records.get(user.id), user)
-        missing = participants.missing_in(values)
-        data = participants._printable(values) if values is not None else None
-        context = documents.declaration_of(data, missing, common[bool(missing)])
-        name = documents.filename(kind, f"{member.jst.name} {user.full_name}")
-        items.append((name, context, missing))
-    if actor is not None:  # one row names the batch, as documents.batch writes it
-        named = f"{kind}, grupa {group}" if group else kind
-        audit.record("documents_batch", actor=actor, details=f"{named}: {len(items)}")
-    return items
+    """The batch's items: documents.batch(kind, group, actor) (loaded in bulk, audited there)."""
+    return documents.batch(kind, group, actor)
 
 
 def build_zip(kind, items, path=None, progress=None, total=None, template=None):
@@ -108,8 +71,8 @@ def build_merged(kind, items, path=None, progress=None, total=None, template=Non
     path = _target(path, ".docx")
     incomplete, done = [], 0
     try:
-        items = list(items)
-        if not compiled.mergeable or any(docx_batch.has_images(c) for _n, c, _m in items):
+        if not compiled.mergeable:  # footnotes …: composed document by document
+            items = list(items)
             path.write_bytes(documents.merged(kind, items, compiled.data))
             done = len(items)
             incomplete = [(name, missing) for name, _context, missing in items if missing]

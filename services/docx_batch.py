@@ -5,8 +5,10 @@ streamed to a file.
 
 The output is what services.documents.render writes (docxtpl over python-docx): the same
 patched sources, the same Jinja sandbox, the same post-processing — only the work that is the
-same for every document is done once. A template this module cannot render part by part
-(footnotes, tags in the document properties) is rendered the slow way, one DocxTemplate each."""
+same for every document is done once. Images (the logo strip, a certificate's QR code) are
+media parts named by their digest: the logo, the same in every document, is one part of a merged
+file. A template this module cannot render part by part (footnotes, tags in the document
+properties) is rendered the slow way, one DocxTemplate each."""
 
 import hashlib
 import io
@@ -20,9 +22,13 @@ from copy import deepcopy
 from dataclasses import dataclass
 from posixpath import dirname, relpath
 
+import segno
+from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import parse_xml, serialize_part_xml
 from docx.oxml.ns import qn
+from docx.oxml.shape import CT_Inline
+from docx.shared import Mm
 from docxtpl import DocxTemplate
 from lxml import etree
 
@@ -40,8 +46,13 @@ _TAG_IN = re.compile(r"\{[{%#]")
 _PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NAMESPACES = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+}
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _R_ID = qn("r:id")
+_PICTURE_ID = re.compile(rb'r:embed="(rIdPlanJstImage[0-9a-f]+)"')
 # what follows w:pgNumType in w:sectPr (the schema fixes the order)
 _AFTER_PG_NUM_TYPE = {
     qn(f"w:{name}")
@@ -127,7 +138,7 @@ class Compiled:
         self.mergeable = self.fast and not types & NUMBERED_PARTS  # Merger joins bodies only
         if not self.fast:
             return
-        documents._set_properties(properties, kind, {})  # the kind's title, author, language
+        documents.set_properties(properties, kind, {})  # the kind's title, author, language
         self._template = template
         main = document.part
         self.main_name = main.partname.lstrip("/")
@@ -170,27 +181,43 @@ class Compiled:
 
     def render(self, context):
         """The .docx bytes of one document."""
-        if not self.fast or has_images(context):
+        if not self.fast:
             return documents.render(self.kind, context, self.data)
-        body, stories = self.render_parts(context)
+        body, stories, pictures = self.render_parts(context)
         _number_drawings(body, 1000)
         parts = {self.main_name: self.head + etree.tostring(body, encoding="UTF-8") + self.tail}
         parts.update((self.stories[i].name, xml) for i, xml in enumerate(stories))
-        return package(
-            [
-                entry if entry is not None else Entry.of(name, parts[name])
-                for name, entry in zip(self.names, self.entries, strict=True)
-            ]
-        )
+        changed, media = {}, {}
+        for name, xml in parts.items():
+            used = _used(xml, pictures)
+            if used:
+                rels = _rels_name(name)
+                changed[rels] = _with_pictures(self.files.get(rels), name, used)
+                media.update((picture.name, picture) for picture in used)
+        if media:
+            changed["[Content_Types].xml"] = _types_with(
+                self.files["[Content_Types].xml"], media.values()
+            )
+        entries = [
+            Entry.of(name, changed.pop(name))
+            if name in changed
+            else entry or Entry.of(name, parts[name])
+            for name, entry in zip(self.names, self.entries, strict=True)
+        ]
+        entries += [Entry.of(name, content) for name, content in changed.items()]
+        entries += [picture.entry for picture in media.values()]
+        return package(entries)
 
     def render_parts(self, context):
-        """(the rendered w:body element, [each story's part bytes, in self.stories' order])."""
+        """(the rendered w:body element, [each story's part bytes, in self.stories' order],
+        {relationship id: Picture} of the context's images)."""
+        context, pictures = _with_pictures_in(context)
         body = self._template.fix_tables(self.body_source.render(context))
         stories = [
             serialize_part_xml(parse_xml(story.source.render(context).encode(story.encoding)))
             for story in self.stories
         ]
-        return body, stories
+        return body, stories, pictures
 
 
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
@@ -221,13 +248,110 @@ class _Source:
         return self.template.resolve_listing(paragraph) if _LISTING.search(paragraph) else paragraph
 
 
-def has_images(context):
-    """Whether the context prints images (the logo strip, a certificate's QR code): each adds
-    a part to the package, which only docxtpl's own rendering does (documents.render)."""
+class Picture:
+    """An image printed as docxtpl prints an InlineImage (the same drawing), its media part named
+    by the image's digest, so the same image is the same part in every document."""
+
+    def __init__(self, blob, width=None, height=None):
+        image = Image.from_blob(blob)
+        digest = hashlib.sha256(blob).hexdigest()[:20]
+        self.rel_id = f"rIdPlanJstImage{digest}"
+        self.name = f"word/media/planjst-{digest}.{image.ext}"
+        self.content_type = image.content_type
+        self.blob = blob
+        cx, cy = image.scaled_dimensions(width, height)
+        inline = CT_Inline.new_pic_inline(1, self.rel_id, image.filename, cx, cy)
+        self.xml = (
+            f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
+            '<w:t xml:space="preserve">'
+        )
+        self.entry = Entry.of(self.name, blob, level=1)  # PNG and JPEG are compressed already
+
+    def __html__(self):
+        return self.xml
+
+    __str__ = __html__
+
+
+_PICTURES = OrderedDict()
+_PICTURES_LOCK = threading.Lock()
+
+
+def _picture(blob, width=None, height=None):
+    """A Picture, the logo's made once per process (a few kept)."""
+    key = (hashlib.sha256(blob).digest(), width, height)
+    with _PICTURES_LOCK:
+        found = _PICTURES.pop(key, None)
+    found = found or Picture(blob, width, height)
+    with _PICTURES_LOCK:
+        _PICTURES[key] = found
+        while len(_PICTURES) > 4:
+            _PICTURES.popitem(last=False)
+    return found
+
+
+def _with_pictures_in(context):
+    """(the context with its images as Pictures, {relationship id: Picture}): the logo strip
+    (bytes) and a certificate's verification link (a QR code) — what documents.render prints
+    as InlineImages."""
+    pictures = {}
+    if context.get("logo"):
+        logo = _picture(context["logo"], height=Mm(14))
+        pictures[logo.rel_id] = logo
+        context = context | {"logo": logo}
     certificate = context.get("c")
-    return bool(context.get("logo")) or (
-        isinstance(certificate, dict) and bool(certificate.get("qr"))
-    )
+    if isinstance(certificate, dict) and certificate.get("qr"):
+        png = io.BytesIO()
+        segno.make(certificate["qr"], error="m").save(png, kind="png", scale=8, border=2)
+        qr = Picture(png.getvalue(), width=Mm(28))
+        pictures[qr.rel_id] = qr
+        context = context | {"c": certificate | {"qr": qr}}
+    return context, pictures
+
+
+def _used(xml, pictures):
+    """The Pictures a part's XML (bytes) draws."""
+    if not pictures:
+        return []
+    ids = dict.fromkeys(match.decode() for match in _PICTURE_ID.findall(xml))
+    return [pictures[rel_id] for rel_id in ids if rel_id in pictures]
+
+
+def _with_pictures(rels, part_name, pictures):
+    """A part's relationships (bytes, None when it has none) with those of its pictures."""
+    if rels is None:
+        root = etree.Element(f"{{{_PACKAGE_RELS}}}Relationships", nsmap={None: _PACKAGE_RELS})
+    else:
+        root = etree.fromstring(rels)
+    known = {rel.get("Id") for rel in root}
+    for picture in pictures:
+        if picture.rel_id not in known:
+            etree.SubElement(
+                root,
+                f"{{{_PACKAGE_RELS}}}Relationship",
+                Id=picture.rel_id,
+                Type=RT.IMAGE,
+                Target=relpath(picture.name, dirname(part_name)),
+            )
+    return serialize_part_xml(root)
+
+
+def _types_with(types, pictures, stories=()):
+    """[Content_Types].xml (bytes) naming the media parts and the new stories
+    ((part name, content type))."""
+    root = etree.fromstring(types)
+    known = {o.get("PartName") for o in root if o.get("PartName")}
+    named = [(p.name, p.content_type) for p in pictures] + list(stories)
+    for name, content_type in named:
+        if "/" + name not in known:
+            known.add("/" + name)
+            etree.SubElement(
+                root,
+                f"{{{_CONTENT_TYPES}}}Override",
+                PartName="/" + name,
+                ContentType=content_type,
+            )
+    return serialize_part_xml(root)
 
 
 def _number_drawings(body, last):
@@ -284,6 +408,9 @@ class Merger:
         self.new_stories = []  # (rel id, Story of the template, part name, content)
         self.numbers = {RT.HEADER: 0, RT.FOOTER: 0}  # of the last new header, footer part
         self.numbering = None  # _Lists, when a list is numbered anew
+        self.media = {}  # part name -> Picture: each image once, however many print it
+        self.body_pictures = {}  # rel id -> Picture drawn in the body
+        self.story_pictures = {}  # merged rel id -> [Picture] of a header or footer
 
     def __enter__(self):
         self.body = self.archive.open(self.template.main_name, "w", force_zip64=True)
@@ -298,16 +425,20 @@ class Merger:
         self.archive.close()
 
     def add(self, context):
-        if has_images(context):
-            raise ValueError("a document with images is merged by documents.merged")
-        body, stories = self.template.render_parts(context)
+        body, stories, pictures = self.template.render_parts(context)
+        if pictures:
+            for rel_id in body.xpath(".//a:blip/@r:embed", namespaces=_NAMESPACES):
+                if rel_id in pictures:
+                    self.body_pictures[rel_id] = self.media[pictures[rel_id].name] = pictures[
+                        rel_id
+                    ]
         self.drawings = _number_drawings(body, self.drawings)
         self._number_bookmarks(body)
         if self.count:
             self._restart_lists(body)
         sections = list(body.iter(qn("w:sectPr")))
         for sect_pr in sections:
-            self._relate_stories(sect_pr, stories)
+            self._relate_stories(sect_pr, stories, pictures)
         if sections:  # the document's first section
             _restart_page_numbers(sections[0])
         if self.pending is not None:
@@ -333,13 +464,20 @@ class Merger:
         self.body.close()
         template = self.template
         changed = {template.main_name}
-        for _rel_id, story, name, content in self.new_stories:
+        for rel_id, story, name, content in self.new_stories:
             self.archive.writestr(name, content)
             rels = template.files.get(_rels_name(story.name))
-            if rels is not None and name != story.name:  # a logo … of the template's part
+            drawn = self.story_pictures.get(rel_id)
+            if drawn:
+                rels = _with_pictures(rels, name, drawn)
+            if rels is not None and (drawn or name != story.name):  # a logo …
                 self.archive.writestr(_rels_name(name), rels)
+                changed.add(_rels_name(name))
             changed.add(name)
-        if self.new_stories:
+        for name, picture in self.media.items():
+            self.archive.writestr(name, picture.blob, zipfile.ZIP_STORED)  # compressed already
+            changed.add(name)
+        if self.new_stories or self.media:
             self.archive.writestr("[Content_Types].xml", self._content_types())
             self.archive.writestr(template.main_rels_name, self._main_rels())
             changed |= {"[Content_Types].xml", template.main_rels_name}
@@ -350,7 +488,7 @@ class Merger:
             if name not in changed:
                 self.archive.writestr(name, content)
 
-    def _relate_stories(self, sect_pr, stories):
+    def _relate_stories(self, sect_pr, stories, pictures):
         """Point the section's headers and footers at this document's own (parts with the same
         content are shared: drafts share one header)."""
         template = self.template
@@ -369,6 +507,10 @@ class Merger:
                     rel_id, name = f"rIdPlanJst{len(self.new_stories) + 1}", self._new_name(story)
                 self.new_stories.append((rel_id, story, name, content))
                 self.stories[key] = rel_id
+                drawn = _used(content, pictures)
+                if drawn:
+                    self.story_pictures[rel_id] = drawn
+                    self.media.update((picture.name, picture) for picture in drawn)
             reference.set(_R_ID, self.stories[key])
 
     def _new_name(self, story):
@@ -380,17 +522,8 @@ class Merger:
                 return name
 
     def _content_types(self):
-        types = etree.fromstring(self.template.files["[Content_Types].xml"])
-        known = {o.get("PartName") for o in types if o.get("PartName")}
-        for _rel_id, story, name, _content in self.new_stories:
-            if "/" + name not in known:
-                etree.SubElement(
-                    types,
-                    f"{{{_CONTENT_TYPES}}}Override",
-                    PartName="/" + name,
-                    ContentType=story.content_type,
-                )
-        return serialize_part_xml(types)
+        stories = [(name, story.content_type) for _r, story, name, _c in self.new_stories]
+        return _types_with(self.template.files["[Content_Types].xml"], self.media.values(), stories)
 
     def _main_rels(self):
         rels = etree.fromstring(self.template.files[self.template.main_rels_name])
@@ -405,7 +538,9 @@ class Merger:
                     Type=story.reltype,
                     Target=relpath(name, base),
                 )
-        return serialize_part_xml(rels)
+        xml = serialize_part_xml(rels)
+        drawn = list(self.body_pictures.values())
+        return _with_pictures(xml, self.template.main_name, drawn) if drawn else xml
 
     def _number_bookmarks(self, body):
         ids = {}

@@ -128,22 +128,33 @@ def age_band(age):
 
 
 def _institution(user):
-    row = (
-        TeamMembership.select(TeamMembership, Jst)
-        .join(Jst)
-        .where(TeamMembership.user == user)
-        .order_by(TeamMembership.left_at.is_null(False), TeamMembership.id.desc())
-        .first()
-    )
-    return row.jst.name if row else ""
+    return institutions([user.id]).get(user.id, "")
+
+
+def institutions(user_ids):
+    """{user id: the name of the JST the person works for — their latest current team, else
+    their latest one} (a query per 500 people)."""
+    names = {}
+    user_ids = list(user_ids)
+    for start in range(0, len(user_ids), 500):  # SQLite's bound on parameters
+        for user_id, name in (
+            TeamMembership.select(TeamMembership.user, Jst.name)
+            .join(Jst)
+            .where(TeamMembership.user.in_(user_ids[start : start + 500]))
+            .order_by(TeamMembership.left_at.is_null(False), TeamMembership.id.desc())
+            .tuples()
+        ):
+            names.setdefault(user_id, name)
+    return names
 
 
 def _record(user):
     return ParticipantData.get_or_none(ParticipantData.user == user)
 
 
-def _decrypted(record, user):
-    """The stored values as plain Python values (strings, dates); None when nothing is stored."""
+def decrypted(record, user, institution=None):
+    """The stored values as plain Python values (strings, dates); None when nothing is stored.
+    institution: the person's (institutions() gives a batch's in bulk), else read here."""
     if record is None:
         return None
     values = {name: crypto.decrypt(getattr(record, f"{name}_enc")) for name in ENCRYPTED}
@@ -166,7 +177,7 @@ def _decrypted(record, user):
         "age_band",
     ):
         values[name] = getattr(record, name)
-    values["institution"] = _institution(user)
+    values["institution"] = _institution(user) if institution is None else institution
     values["age"] = (
         age_on(values["birth_date"], record.joined_at)
         if values["birth_date"] and record.joined_at
@@ -177,7 +188,7 @@ def _decrypted(record, user):
 
 def read(user, actor, address="", purpose="odczyt"):
     """The participant's data, decrypted; a read by anyone but the owner is audited."""
-    values = _decrypted(_record(user), user)
+    values = decrypted(_record(user), user)
     if actor.id != user.id and values is not None:
         audit.record(
             "pii_read", actor=actor, subject=f"user:{user.id}", address=address, details=purpose
@@ -254,7 +265,7 @@ def save_leaving(user, left_at, status, actor, address=""):
 
 def missing_fields(user):
     """Polish labels of what the declaration still needs; [] when the data is complete."""
-    return missing_in(_decrypted(_record(user), user))
+    return missing_in(decrypted(_record(user), user))
 
 
 def missing_in(values):
@@ -277,17 +288,18 @@ def declaration_data(user, actor, address=""):
     labour_status, labour_kind, occupation, employer, leaving_status, minority_label,
     disability_label, disadvantage_label, clause_accepted_at. The read is audited."""
     values = read(user, actor, address, purpose="deklaracja uczestnika")
-    return None if values is None else _printable(values)
+    return None if values is None else printable(values)
 
 
 def compared_declaration_data(user):
     """declaration_data for comparing with a signed copy only: nothing of it is shown, so the
     read is not audited (as missing_fields)."""
-    values = _decrypted(_record(user), user)
-    return None if values is None else _printable(values)
+    values = decrypted(_record(user), user)
+    return None if values is None else printable(values)
 
 
-def _printable(values):
+def printable(values):
+    """The decrypted values (decrypted) as a declaration prints them: labels, not codes."""
     answers = dict(SENSITIVE_ANSWERS)
     return {
         "country": values["country"],
@@ -327,7 +339,7 @@ def _printable(values):
 
 def own_export(user):
     """Everything stored about the participant (their own download, so not audited)."""
-    values = _decrypted(_record(user), user) or {}
+    values = decrypted(_record(user), user) or {}
     return {
         "konto": {"email": user.email, "imie_i_nazwisko": user.full_name, "rola": user.role},
         "dane_uczestnika": {key: _jsonable(value) for key, value in values.items()},
@@ -342,7 +354,7 @@ def export_xlsx(actor, address=""):
     """The EU register export: every cell written as text (no formulas); the export is audited."""
     rows = [[header for header, _key in EXPORT_COLUMNS]]
     for record in ParticipantData.select(ParticipantData, User).join(User).order_by(User.full_name):
-        row = _printable(_decrypted(record, record.user))
+        row = printable(decrypted(record, record.user))
         rows.append([_text(row.get(key)) for _header, key in EXPORT_COLUMNS])
     count = len(rows) - 1
     audit.record("pii_exported", actor=actor, address=address, details=f"XLSX, {count} osób")

@@ -36,6 +36,9 @@ def available():
     return shutil.which("soffice") is not None
 
 
+# LibreOffice runs at a lower CPU priority than its caller: a PDF asked for in a web request
+# leaves the other requests their share, and the worker (niced already) lower still
+_NICE = ("nice", "-n", "10") if shutil.which("nice") else ()
 _LOCK = threading.Lock()  # one soffice per process at a time: they would share the profile
 _PROFILES = set()
 
@@ -98,6 +101,7 @@ def _run(soffice, sources, outputs, start, progress, limits):
     """Convert sources[start:] in one soffice; the index up to which it got: len(sources) when it
     finished, else the index of the document it was killed on."""
     command = [
+        *_NICE,
         soffice,
         f"-env:UserInstallation={_profile().as_uri()}",
         "--headless",

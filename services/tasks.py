@@ -6,6 +6,7 @@ and immediate mode — each task run at once, in the caller — under TESTING. `
 worker` runs the consumer; `huey_consumer services.tasks.app_huey` does the same (it builds the
 app from instance/config.py and PLANJST_* first)."""
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from . import (  # noqa: F401 — batch_jobs registers the job kinds
     reminders,
     surveys,
 )
+
+MAX_DELAY = 1.0  # seconds: the longest an idle consumer waits before looking at the queue again
 
 # Until create_app configures it, a memory queue: importing this module touches no file.
 huey = Huey("planjst", results=False, storage_class=MemoryStorage)
@@ -70,7 +73,16 @@ def __getattr__(name):
         from app import create_app  # noqa: PLC0415 — only huey_consumer comes this way
 
         create_app()
+        lower_priority()
     return huey
+
+
+def lower_priority():
+    """Lower this process's CPU priority by WORKER_NICE (its worker processes and LibreOffice
+    inherit it): a batch on both cores leaves the web workers answering in milliseconds."""
+    step = int(_configured["app"].config["WORKER_NICE"])
+    if step > 0 and hasattr(os, "nice"):
+        os.nice(step)
 
 
 @contextmanager
@@ -165,9 +177,17 @@ def send_reminders():
 
 
 def consumer(workers=2, worker_type="thread"):
-    """The huey consumer serving jobs, mail and housekeeping (flask --app app worker)."""
+    """The huey consumer serving jobs, mail and housekeeping (flask --app app worker), at a lower
+    CPU priority than the web workers."""
     if huey.immediate:
         raise RuntimeError("the queue runs in immediate mode (TESTING): nothing to consume")
+    lower_priority()
     return huey.create_consumer(
-        workers=workers, worker_type=worker_type, periodic=True, flush_locks=True
+        workers=workers,
+        worker_type=worker_type,
+        periodic=True,
+        flush_locks=True,
+        # an idle worker looks at the queue at least every second (huey's default backs off to
+        # 10 s: a job started after a quiet spell waited that long before it began)
+        max_delay=MAX_DELAY,
     )

@@ -35,7 +35,7 @@ def demo_documents(actor):
     from models import Jst  # noqa: PLC0415 (the app is created first)
     from models.programme import Module
     from models.surveys import Certificate
-    from services import documents, plans
+    from services import documents, plans, settings
     from services.text import slugify
 
     out = []
@@ -92,7 +92,7 @@ def demo_documents(actor):
         number="ZAS/2017/0001",
         code="demo-kod-weryfikacyjny",
         full_name=member.full_name,
-        programme=documents.settings.get("programme_name"),
+        programme=settings.get("programme_name"),
         issued_on=date(2017, 11, 17),
     )
     context = documents.certificate_context(

@@ -2,16 +2,16 @@
 
 import json
 
-from models import Jst, User
+from models import User
 from models.plans import STATUS_LABELS, PlanVersion
 
-from .. import jsts
+from .. import jsts, plan_rows
 from ..formatting import money_pl
-from .queries import current_team, goal_numbers, rows, texts
+from .queries import _goal_numbers_of
 from .steps import AREA_LABELS, SCHOOL_KIND_LABELS, TEXT_LABELS
 
 
-def plan_content(plan):
+def plan_content(plan, loaded=None):
     """The plan as plain values. Keys:
     jst: {name, kind, kind_label, group, teryt, nip, regon, street, postal_code, city, head_title,
           head_name, signatory1_name/_function, signatory2_name/_function, countersignatory_name/
@@ -27,12 +27,13 @@ def plan_content(plan):
                cost_grosze, funding, expected_result, indicator, target, verification}]
     measurements: [{uid, action (title), action_uid, indicator, who, timing, how}]
     risks: [{uid, risk, mitigation}]
+    loaded: the plan's plan_rows.PlanRows (a batch loads them in bulk), read here when not given.
     """
-    jst = Jst.get_by_id(plan.jst_id)
-    saved = texts(plan)
-    strategic = rows(plan, "cele-strategiczne")
-    operational = rows(plan, "cele-operacyjne")
-    numbers = goal_numbers(plan)
+    loaded = loaded if loaded is not None else plan_rows.load_one(plan)
+    jst = loaded.jst
+    saved = loaded.texts
+    strategic, operational = loaded.strategic, loaded.operational
+    numbers = _goal_numbers_of(strategic, operational)
     goals = []
     for n, goal in enumerate(strategic, start=1):
         goals.append(
@@ -48,7 +49,7 @@ def plan_content(plan):
             }
         )
     goal_by_id = {o.id: o for o in operational}
-    actions = rows(plan, "dzialania")
+    actions = loaded.actions
     action_by_id = {a.id: a for a in actions}
     return {
         "jst": {
@@ -56,7 +57,7 @@ def plan_content(plan):
             for name in ("name", "kind", "teryt", "nip", "regon", *jsts.PROFILE_FIELDS)
         }
         | {"kind_label": jst.kind_label, "group": jst.group_label},
-        "team": [{"name": m.user.full_name, "function": m.function} for m in current_team(jst)],
+        "team": [{"name": m.user.full_name, "function": m.function} for m in loaded.team],
         "status": plan.status,
         "status_label": STATUS_LABELS[plan.status],
         "texts": {field: (saved[field].value if field in saved else "") for field in TEXT_LABELS},
@@ -70,7 +71,7 @@ def plan_content(plan):
                 "contribution": p.contribution,
                 "contact": p.contact,
             }
-            for p in rows(plan, "partnerzy")
+            for p in loaded.partners
         ],
         "schools": [
             {
@@ -82,7 +83,7 @@ def plan_content(plan):
                 "address": s.address,
                 "headteacher": s.headteacher,
             }
-            for s in rows(plan, "szkoly")
+            for s in loaded.schools
         ],
         "actions": [
             {
@@ -92,8 +93,8 @@ def plan_content(plan):
                 "goal_uid": goal_by_id[a.goal_id].uid if a.goal_id in goal_by_id else "",
                 "area": a.area,
                 "area_label": AREA_LABELS.get(a.area, ""),
-                "schools": [link.school.name for link in a.school_links],
-                "partners": [link.partner.institution for link in a.partner_links],
+                "schools": list(a.school_names),
+                "partners": list(a.partner_names),
                 "responsible": a.responsible,
                 "start_month": a.start_month,
                 "end_month": a.end_month,
@@ -117,12 +118,10 @@ def plan_content(plan):
                 "timing": m.timing,
                 "how": m.how,
             }
-            for m in rows(plan, "pomiary")
+            for m in loaded.measurements
             if m.action_id in action_by_id
         ],
-        "risks": [
-            {"uid": r.uid, "risk": r.risk, "mitigation": r.mitigation} for r in rows(plan, "ryzyka")
-        ],
+        "risks": [{"uid": r.uid, "risk": r.risk, "mitigation": r.mitigation} for r in loaded.risks],
     }
 
 

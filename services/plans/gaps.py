@@ -1,20 +1,10 @@
 """Completeness and progress: what the plan still lacks, step by step."""
 
-from peewee import fn
 
 from models import Jst
-from models.plans import (
-    Action,
-    ActionSchool,
-    Measurement,
-    OperationalGoal,
-    Partner,
-    School,
-    StrategicGoal,
-)
 
-from .. import jst_rules
-from .queries import current_team, texts
+from .. import jst_rules, plan_rows
+from .queries import texts
 from .steps import ROW_KINDS, STEPS, TEXT_FIELDS
 
 PROFILE_BY_COORDINATOR = {"teryt", "nip", "regon"}
@@ -30,45 +20,33 @@ def profile_requirements(jst):
     )
 
 
-def missing_items(plan):
+def missing_items(plan, loaded=None):
     """Every gap before submission: [(step, anchor, message)]; anchors are field ids on the step
-    page or a row's edit link ("row:<kind>:<uid>")."""
-    jst = Jst.get_by_id(plan.jst_id)
+    page or a row's edit link ("row:<kind>:<uid>"). loaded: the plan's plan_rows.PlanRows (a
+    batch loads them in bulk), read here when not given."""
+    loaded = loaded if loaded is not None else plan_rows.load_one(plan)
     gaps = []
-    team = current_team(jst)
-    if len(team) < 2:
+    if len(loaded.team) < 2:
         gaps.append(
             ("jst", "team", "Zespół JST jest niekompletny (potrzebne co najmniej 2 osoby).")
         )
-    for field, label in jst_rules.missing_for_documents(jst):
+    for field, label in jst_rules.missing_for_documents(loaded.jst):
         gaps.append(("jst", field, f"Dane JST: brak — {label}."))
-    saved = texts(plan)
+    saved = loaded.texts
     for step, fields in TEXT_FIELDS.items():
         for field, label in fields:
             if not (saved.get(field) and saved[field].value.strip()):
                 gaps.append((step, field, f"{label}: pole jest puste."))
-    gaps += _row_gaps(plan)
-    return gaps
+    return gaps + _row_gaps(loaded) + _measurement_gaps(loaded)
 
 
-def _row_gaps(plan):
-    """The gaps among rows, found by the database (a fixed number of small queries however
-    large the plan is)."""
+def _row_gaps(loaded):
+    """The gaps among the plan's rows (PlanRows: no query)."""
     gaps = []
-    strategic = list(
-        StrategicGoal.select(StrategicGoal.id, StrategicGoal.uid)
-        .where(StrategicGoal.plan == plan)
-        .order_by(StrategicGoal.position, StrategicGoal.id)
-    )
-    if not strategic:
+    if not loaded.strategic:
         gaps.append(("wizja", "cele-strategiczne", "Dodaj co najmniej jeden cel strategiczny."))
-    with_operational = {
-        o.strategic_goal_id
-        for o in OperationalGoal.select(OperationalGoal.strategic_goal).where(
-            OperationalGoal.plan == plan
-        )
-    }
-    for n, goal in enumerate(strategic, start=1):
+    with_operational = {o.strategic_goal_id for o in loaded.operational}
+    for n, goal in enumerate(loaded.strategic, start=1):
         if goal.id not in with_operational:
             gaps.append(
                 (
@@ -77,20 +55,17 @@ def _row_gaps(plan):
                     f"Cel strategiczny {n} nie ma celu operacyjnego.",
                 )
             )
-    served = Action.select(Action.goal).where((Action.plan == plan) & Action.goal.is_null(False))
-    for goal in (
-        OperationalGoal.select(OperationalGoal.uid, OperationalGoal.title)
-        .where((OperationalGoal.plan == plan) & OperationalGoal.id.not_in(served))
-        .order_by(OperationalGoal.position, OperationalGoal.id)
-    ):
-        gaps.append(
-            (
-                "wizja",
-                f"row:cele-operacyjne:{goal.uid}",
-                f"Cel operacyjny „{goal.title[:60]}” nie ma żadnego działania.",
+    served = {a.goal_id for a in loaded.actions if a.goal_id is not None}
+    for goal in loaded.operational:
+        if goal.id not in served:
+            gaps.append(
+                (
+                    "wizja",
+                    f"row:cele-operacyjne:{goal.uid}",
+                    f"Cel operacyjny „{goal.title[:60]}” nie ma żadnego działania.",
+                )
             )
-        )
-    if not Partner.select().where(Partner.plan == plan).exists():
+    if not loaded.partners:
         gaps.append(
             (
                 "koalicja",
@@ -98,92 +73,68 @@ def _row_gaps(plan):
                 "Koalicja nie ma partnerów (dozwolone, ale warto ją zbudować).",
             )
         )
-    if not School.select().where(School.plan == plan).exists():
+    if not loaded.schools:
         gaps.append(("szkoly", "szkoly", "Dodaj szkoły lub przedszkola objęte wspomaganiem."))
-    covered = ActionSchool.select(ActionSchool.school).join(Action).where(Action.plan == plan)
-    for school in (
-        School.select(School.uid, School.name)
-        .where((School.plan == plan) & School.id.not_in(covered))
-        .order_by(School.position, School.id)
-    ):
-        gaps.append(
-            (
-                "szkoly",
-                f"row:szkoly:{school.uid}",
-                f"Szkoła „{school.name}” nie jest objęta żadnym działaniem.",
+    covered = {school_id for a in loaded.actions for school_id in a.school_ids}
+    for school in loaded.schools:
+        if school.id not in covered:
+            gaps.append(
+                (
+                    "szkoly",
+                    f"row:szkoly:{school.uid}",
+                    f"Szkoła „{school.name}” nie jest objęta żadnym działaniem.",
+                )
             )
-        )
-    if not Action.select().where(Action.plan == plan).exists():
+    if not loaded.actions:
         gaps.append(("dzialania", "dzialania", "Dodaj działania planu."))
     required = (
-        (Action.goal, "cel"),
-        (Action.responsible, "odpowiedzialny"),
-        (Action.start_month, "początek"),
-        (Action.end_month, "koniec"),
-        (Action.indicator, "wskaźnik"),
-        (Action.target, "wartość docelowa"),
+        ("goal_id", "cel"),
+        ("responsible", "odpowiedzialny"),
+        ("start_month", "początek"),
+        ("end_month", "koniec"),
+        ("indicator", "wskaźnik"),
+        ("target", "wartość docelowa"),
     )
-    incomplete = Action.goal.is_null()
-    for column, _label in required[1:]:
-        incomplete |= column == ""
-    for action in (
-        Action.select()
-        .where((Action.plan == plan) & incomplete)
-        .order_by(Action.position, Action.id)
-    ):
-        lacking = [
-            label
-            for column, label in required
-            if not getattr(action, column.name if column is not Action.goal else "goal_id")
-        ]
-        gaps.append(
-            (
-                "dzialania",
-                f"row:dzialania:{action.uid}",
-                f"Działanie „{action.title[:60]}”: brak — {', '.join(lacking)}.",
+    for action in loaded.actions:
+        lacking = [label for name, label in required if not getattr(action, name)]
+        if lacking:
+            gaps.append(
+                (
+                    "dzialania",
+                    f"row:dzialania:{action.uid}",
+                    f"Działanie „{action.title[:60]}”: brak — {', '.join(lacking)}.",
+                )
             )
-        )
-    measured = Measurement.select(Measurement.action).where(Measurement.plan == plan)
-    for action in (
-        Action.select(Action.title)
-        .where((Action.plan == plan) & (Action.indicator != "") & Action.id.not_in(measured))
-        .order_by(Action.position, Action.id)
-    ):
-        gaps.append(
-            (
-                "monitoring",
-                "pomiary",
-                f"Wskaźnik działania „{action.title[:60]}” nie ma planu pomiaru.",
+    measured = {m.action_id for m in loaded.measurements}
+    for action in loaded.actions:
+        if action.indicator != "" and action.id not in measured:
+            gaps.append(
+                (
+                    "monitoring",
+                    "pomiary",
+                    f"Wskaźnik działania „{action.title[:60]}” nie ma planu pomiaru.",
+                )
             )
-        )
-    return gaps + _measurement_gaps(plan)
+    return gaps
 
 
-def _measurement_gaps(plan):
+def _measurement_gaps(loaded):
     """A measurement plan says who measures, when and how: one gap per row that does not."""
-    required = (
-        (Measurement.who, "kto mierzy"),
-        (Measurement.timing, "kiedy"),
-        (Measurement.how, "jak"),
-    )
-    incomplete = (
-        (fn.TRIM(Measurement.who) == "")
-        | (fn.TRIM(Measurement.timing) == "")
-        | (fn.TRIM(Measurement.how) == "")
-    )
+    required = (("who", "kto mierzy"), ("timing", "kiedy"), ("how", "jak"))
+    titles = {a.id: a.title for a in loaded.actions}
     gaps = []
-    for row in (
-        Measurement.select(Measurement, Action.title)
-        .join(Action)
-        .where((Measurement.plan == plan) & incomplete)
-        .order_by(Measurement.position, Measurement.id)
-    ):
-        lacking = [label for column, label in required if not getattr(row, column.name).strip()]
+    for row in loaded.measurements:
+        if row.action_id not in titles:
+            continue
+        # SQL's TRIM, which decided this before: spaces only
+        if not any(getattr(row, name).strip(" ") == "" for name, _label in required):
+            continue
+        lacking = [label for name, label in required if not getattr(row, name).strip()]
         gaps.append(
             (
                 "monitoring",
                 f"row:pomiary:{row.uid}",
-                f"Pomiar wskaźnika działania „{row.action.title[:60]}”: brak — "
+                f"Pomiar wskaźnika działania „{titles[row.action_id][:60]}”: brak — "
                 f"{', '.join(lacking)}.",
             )
         )

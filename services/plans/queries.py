@@ -85,20 +85,21 @@ def choices(plan):
 
 def goal_numbers(plan):
     """operational goal id → "1.2" (strategic number . operational number)."""
-    numbers, strategic = {}, {}
-    for n, goal in enumerate(
-        StrategicGoal.select()
-        .where(StrategicGoal.plan == plan)
-        .order_by(StrategicGoal.position, StrategicGoal.id),
-        start=1,
-    ):
-        strategic[goal.id] = [n, 0]
-    for goal in (
-        OperationalGoal.select()
-        .where(OperationalGoal.plan == plan)
-        .order_by(OperationalGoal.position, OperationalGoal.id)
-    ):
-        entry = strategic.get(goal.strategic_goal_id)
+    strategic = StrategicGoal.select().where(StrategicGoal.plan == plan)
+    operational = OperationalGoal.select().where(OperationalGoal.plan == plan)
+    return _goal_numbers_of(
+        strategic.order_by(StrategicGoal.position, StrategicGoal.id),
+        operational.order_by(OperationalGoal.position, OperationalGoal.id),
+    )
+
+
+def _goal_numbers_of(strategic, operational):
+    """goal_numbers of the plan's goals, each in the wizard's order."""
+    numbers, by_id = {}, {}
+    for n, goal in enumerate(strategic, start=1):
+        by_id[goal.id] = [n, 0]
+    for goal in operational:
+        entry = by_id.get(goal.strategic_goal_id)
         if entry:
             entry[1] += 1
             numbers[goal.id] = f"{entry[0]}.{entry[1]}"

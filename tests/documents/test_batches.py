@@ -4,6 +4,8 @@
 import base64
 import csv
 import io
+import os
+import subprocess
 import zipfile
 from datetime import date
 
@@ -12,8 +14,8 @@ from docx import Document
 from docx.oxml.ns import qn
 from lxml import etree
 
-from models import AuditLog
-from services import batches, documents, docx_batch
+from models import AuditLog, Jst
+from services import batches, documents, docx_batch, pdf, plans, settings
 from services.documents import KINDS
 from services.identifiers import make_pesel
 from services.text import clean
@@ -61,6 +63,8 @@ def test_a_compiled_template_writes_what_docxtpl_writes(app, kind):
     context = documents.sample_context(kind)
     context["programme"] = clean(NASTY)  # escaped, lines kept as line breaks, a tab
     context["footer"] = "stopka\tz tabulatorem"
+    if kind == "zaswiadczenie":  # images: named apart (test_images_print_as_docxtpl_prints_them)
+        context["c"] = context["c"] | {"qr": ""}
     compiled = docx_batch.compiled(documents.template_bytes(kind), kind)
     assert compiled.fast
     once, again = compiled.render(context), compiled.render(context)
@@ -70,22 +74,29 @@ def test_a_compiled_template_writes_what_docxtpl_writes(app, kind):
 
 
 @pytest.mark.parametrize("kind", documents.BATCH_KINDS)
-def test_items_load_as_documents_batch_loads_them_with_the_same_audit(app, world, kind):
+def test_a_batch_loads_what_each_document_loaded_alone_prints(app, world, kind):
     _participant_data(world.participant)
     _participant_data(world.teammate, pesel=make_pesel(date(1980, 2, 3), True, 5), street="")
     add_member(make_jst("Gmina Trzecia", kind="powiat"))  # group 3
 
     def audited():
-        rows = AuditLog.select().order_by(AuditLog.id)
-        return [(r.action, r.actor_id, r.subject, r.details) for r in rows]
+        return AuditLog.select().where(AuditLog.action == "documents_batch").count()
 
     for group in (None, 1, 3):
-        before = len(audited())
-        expected = documents.batch(kind, group, world.coordinator)
-        expected_audit = audited()[before:]
-        assert batches.load_items(kind, group, world.coordinator) == expected
-        assert audited()[before + len(expected_audit) :] == expected_audit
-    assert batches.load_items(kind) == documents.batch(kind)
+        jsts = Jst.select().where(Jst.status == "active").order_by(Jst.name_sort, Jst.id)
+        jsts = [j for j in jsts if not group or j.program_group == group]
+        if kind == "oswiadczenie":
+            alone = [
+                documents.declaration_context(member.user)
+                for jst in jsts
+                for member in plans.current_team(jst)
+            ]
+        else:
+            alone = [documents.build_context(kind, jst) for jst in jsts]
+        before = audited()
+        items = batches.load_items(kind, group, world.coordinator)
+        assert [(context, missing) for _name, context, missing in items] == alone
+        assert audited() == before + (kind == "oswiadczenie")  # one row names the batch
 
 
 def test_zip_holds_every_declaration_as_rendered_alone_and_an_index(app, world, tmp_path):
@@ -252,3 +263,88 @@ def test_throttled_progress_passes_the_first_and_the_last(app):
     for done in range(1, 101):
         progress(done, 100)
     assert seen == [1, 100]
+
+
+def _pictures(data):
+    """[(where, image bytes, (cx, cy))] of every drawing of a .docx, in the order of its parts."""
+    document = Document(io.BytesIO(data))
+    found = []
+    parts = [("body", document.part)] + [
+        (kind, getattr(section, kind).part)
+        for section in document.sections
+        for kind in ("header", "footer")
+    ]
+    for where, part in parts:
+        for inline in part.element.iter(qn("wp:inline")):
+            (blip,) = inline.xpath(".//a:blip")
+            extent = inline.find(qn("wp:extent"))
+            found.append(
+                (
+                    where,
+                    part.related_parts[blip.get(qn("r:embed"))].blob,
+                    (extent.get("cx"), extent.get("cy")),
+                )
+            )
+    return found
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_images_print_as_docxtpl_prints_them(app, kind):
+    """The logo strip in the header and the certificate's QR code: the same image, the same
+    size, in the same part, rendered fast as by docxtpl."""
+    settings.save_logo(_logo())
+    context = documents.sample_context(kind)
+    assert context["logo"]
+    fast = docx_batch.compiled(documents.template_bytes(kind), kind).render(context)
+    single = documents.render(kind, context)
+    assert _pictures(fast) == _pictures(single)
+    assert [where for where, _blob, _size in _pictures(fast)].count("header") == 1
+    assert _text(fast) == _text(single)
+
+
+def _logo():
+    import segno  # noqa: PLC0415
+
+    out = io.BytesIO()
+    segno.make("logo ORE", error="h").save(out, kind="png", scale=6)
+    return out.getvalue()
+
+
+def test_merged_batch_with_a_logo_is_built_linearly_and_opens_in_libreoffice(app, world, tmp_path):
+    """A logo uploaded in settings: the merged agreements are joined by their bodies (no longer
+    composed document by document), the logo is one media part shared by every header, and
+    LibreOffice prints each JST's text and the image."""
+    logo = _logo()
+    settings.save_logo(logo)
+    for n in range(3):
+        add_member(make_jst(f"Gmina Logo {n}"))
+    items = documents.batch("deklaracja")
+    assert len(items) >= 4
+    built = batches.build_merged("deklaracja", items, tmp_path / "logo.docx")
+    archive = zipfile.ZipFile(built.path)
+    media = [name for name in archive.namelist() if name.startswith("word/media/")]
+    assert len([name for name in media if archive.read(name) == logo]) == 1  # shared
+    document = Document(str(built.path))
+    assert len(document.sections) == len(items)
+    for section in document.sections:
+        blobs = [
+            section.header.part.related_parts[blip.get(qn("r:embed"))].blob
+            for blip in section.header._element.iter(qn("a:blip"))
+        ]
+        assert blobs == [logo]
+    if not pdf.available():
+        if os.environ.get("PLANJST_REQUIRE_BROWSER"):
+            raise AssertionError("LibreOffice (soffice) is not installed")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    (converted,) = pdf.convert_files([built.path], tmp_path / "pdf")
+    assert converted is not None
+    text = subprocess.run(
+        ["pdftotext", str(converted), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for _name, context, _missing in items:
+        assert context["jst"]["name"] in text
+    listed = subprocess.run(
+        ["pdfimages", "-list", str(converted)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    pages = {int(line.split()[0]) for line in listed}
+    assert len(pages) >= len(items)  # the logo on the first page of every agreement at least

@@ -505,7 +505,7 @@ def test_demo_fills_ore_data_once_and_keeps_the_coordinators(app):
 
     demo.seed("demo-haslo-123", "pbkdf2:sha256:1")
     assert settings.get("ore_nip") == demo.ORE_DEMO["ore_nip"]
-    assert documents._missing_ore_settings() == []  # demo agreements are not drafts for ORE's sake
+    assert documents.missing_ore_settings() == []  # demo agreements are not drafts for ORE's sake
     settings.save({"ore_contact": "Zmieniony Kontakt, zmiana@example.org"})
     demo.seed("demo-haslo-123", "pbkdf2:sha256:1")
     assert settings.get("ore_contact") == "Zmieniony Kontakt, zmiana@example.org"
