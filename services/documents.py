@@ -830,7 +830,7 @@ def check_template(kind, data):
         except Exception as exc:  # the filled template is not a valid document
             raise TemplateRefused(
                 f"Szablon nie daje się wypełnić {which} — wypełniony nie jest poprawnym "
-                "dokumentem Word. Sprawdź znaczniki {%p %}, {%tr %} i {%tc %}: każdy musi "
+                "dokumentem Word. Proszę sprawdzić znaczniki {%p %}, {%tr %} i {%tc %}: każdy musi "
                 "stać sam w swoim akapicie, wierszu lub komórce tabeli."
             ) from exc
 
@@ -861,7 +861,13 @@ def _reason(exc, empty):
                 name,
             )
         if "has no element" in text:
-            return "odwołanie do elementu listy, która może być pusta — użyj pętli {% for %}.", ""
+            return (
+                (
+                    "odwołanie do elementu listy, która może być pusta — potrzebna jest pętla "
+                    "{% for %}."
+                ),
+                "",
+            )
         return "nieznana zmienna lub pole.", ""
     if isinstance(exc, TemplateSyntaxError):
         if text.startswith("Encountered unknown tag") and quoted:
@@ -961,7 +967,8 @@ def record_signed(kind, obj, received_on, actor, version=None):
     context, missing = build_context(kind, obj, actor, version)
     if missing or context["draft"]:
         raise DocumentIncomplete(
-            "dokument jest niekompletny i drukuje się jako „WERSJA ROBOCZA” — najpierw uzupełnij "
+            "dokument jest niekompletny i drukuje się jako „WERSJA ROBOCZA” — najpierw proszę "
+            "uzupełnić "
             "dane" + (f" (brakuje: {', '.join(missing)})." if missing else ".")
         )
     data = render(kind, context)

@@ -570,7 +570,7 @@ def issue_certificates(actor, today=None):
                 audit.record("certificates_issued", actor=actor, details=str(issued))
     except IntegrityError as exc:  # issued at the same moment by someone else (a double click)
         raise Locked(
-            "Zaświadczenia są właśnie wystawiane — odśwież stronę i sprawdź listę."
+            "Zaświadczenia są właśnie wystawiane — proszę odświeżyć stronę i sprawdzić listę."
         ) from exc
     return issued
 
@@ -614,7 +614,7 @@ def seed_demo(ctx):
         return
     survey = save_survey(None, "Ocena modułu 1", first, None, None, None, True)
     items = [
-        ("rating", "Jak oceniasz moduł jako całość?", True, ""),
+        ("rating", "Jak oceniają Państwo moduł jako całość?", True, ""),
         ("single", "Czy tempo zajęć było odpowiednie?", True, "za wolne\nodpowiednie\nza szybkie"),
         (
             "multiple",
