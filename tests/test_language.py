@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from forms.base import long, short
 from tests.conftest import login, make_user
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,3 +82,39 @@ def test_pages_speak_in_the_chosen_form(app, client):
     for page in (login_page, empty, forgot, home):
         text = re.sub(r"<[^>]+>", " ", page)
         assert not BANNED.search(text), BANNED.search(text).group(0)
+
+
+# a number written before a noun in a template, or a hand-made plural: services/plural.py decides
+NUMBER_AND_NOUN = re.compile(
+    r"(\}\}|~)\s*'?\s?(wierszy|wiersze|uwag|uwagi|znaków|znaki|osób|osoby|plików|dni|zadań|"
+    r"godzin|godziny|minut)\b|== 1 else|% 10 in"
+)
+
+
+def test_templates_leave_plurals_to_the_plural_function():
+    found = [
+        f"{path.relative_to(ROOT)}:{n}: {line.strip()[:100]}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for n, line in _template_text(path)
+        if NUMBER_AND_NOUN.search(line)
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_optional_fields_are_marked_one_way():
+    """ "(opcjonalne)" at the end of a label, never "nieobowiązkowy" or "opcjonalnie"."""
+    found = []
+    for path in sorted((ROOT / "forms").rglob("*.py")):
+        for n, s in _python_strings(path):
+            if re.search(r"nieobowiązkow|opcjonalnie|opcjonaln(?!e\))(?!e;)", s):
+                found.append(f"{path.relative_to(ROOT)}:{n}: {s}")
+    assert not found, "\n".join(found)
+
+
+def test_counts_and_limits_in_polish_plurals(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert "maks. 254 znaki" in page and "maks. 200 znaków" in page  # e-mail, password
+
+    assert short(254).message == "Najwyżej 254 znaki."
+    assert long(5000).message == "Najwyżej 5000 znaków."
+    assert short(1).message == "Najwyżej 1 znak."
