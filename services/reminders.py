@@ -316,7 +316,7 @@ def _send(kind, rows, config, now):
                         (
                             email,
                             f"Plan JST – przypomnienie: {text[:100]}",
-                            f"Dzień dobry,\n\n{text}\n\nPrzejdź do: {base}{url}\n",
+                            f"Dzień dobry,\n\n{text}\n\nSzczegóły: {base}{url}\n",
                             now,
                         )
                         for _, user, email, text, url in chunk

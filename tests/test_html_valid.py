@@ -18,15 +18,19 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 
-from services import demo
-from tests.conftest import CHEAP_HASH, PASSWORD
+from tests.conftest import PASSWORD
 from tests.pages import parse
+from tests.test_replay import _full_jst
 
 ROLES = {
     "coordinator": "koordynator@example.org",
     "admin": "admin@example.org",
     "expert": "ekspert1@example.org",
     "participant": "uczestnik1@example.org",
+    # Powiat Testowy's, given something in every area (a returned plan with a thread, a visit,
+    # a task report with an attachment, signed copies) as in tests/test_replay.py
+    "expert-powiat": "ekspert2@example.org",
+    "participant-powiat": "uczestnik5@example.org",
 }
 PUBLIC = [
     "/login",
@@ -136,7 +140,7 @@ def _run_vnu(folder):
 def test_every_crawled_page_is_valid_html(app, tmp_path):
     command = _vnu()  # skip (or fail in CI) before the crawl when there is no Java
     assert command
-    demo.seed(PASSWORD, CHEAP_HASH)
+    _full_jst(app)  # the demo data and more
     folder = tmp_path / "pages"
     folder.mkdir()
     pages = {}
