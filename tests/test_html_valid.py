@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -156,8 +157,9 @@ def test_every_crawled_page_is_valid_html(app, tmp_path):
         save("public", url, anonymous.get(url).get_data(as_text=True))
     counts = {role: _crawl(_sign_in(app, email), save, role) for role, email in ROLES.items()}
     _errors_shown(app, save)
+    started = time.monotonic()
     messages = _run_vnu(folder)
-    print(f"vnu: {len(pages)} stron ({counts})")
+    print(f"vnu: {len(pages)} stron ({counts}) w {time.monotonic() - started:.0f} s")
 
     def where(m):
         page = pages.get(m.get("url", "").rsplit("/", 1)[-1], m.get("url"))
