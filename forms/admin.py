@@ -16,13 +16,13 @@ class UserForm(BaseForm):
     email = EmailField(
         "Adres e-mail",
         validators=[
-            DataRequired("Podaj adres e-mail."),
+            DataRequired("Proszę podać adres e-mail."),
             Email("To nie jest poprawny adres e-mail."),
             short(254),
         ],
     )
     full_name = StringField(
-        "Imię i nazwisko", validators=[DataRequired("Podaj imię i nazwisko."), short()]
+        "Imię i nazwisko", validators=[DataRequired("Proszę podać imię i nazwisko."), short()]
     )
     role = SelectField("Rola", choices=list(ROLES.items()))
 
@@ -48,7 +48,9 @@ def _iso_date_or_empty(form, field):
 def _days_or_empty(form, field):
     value = (field.data or "").strip()
     if value and not (value.isascii() and value.isdigit() and int(value) <= 365):
-        raise ValidationError("Podaj liczbę dni od 0 do 365 albo zostaw puste (wyłączone).")
+        raise ValidationError(
+            "Proszę podać liczbę dni od 0 do 365 albo zostawić pole puste (wyłączone)."
+        )
     field.data = value
 
 
@@ -108,5 +110,5 @@ def settings_form_class():
 class LogoForm(BaseForm):
     file = FileField(
         "Pasek logotypów (PNG albo JPEG, do 1 MB)",
-        validators=[FileRequired("Wybierz plik z paskiem logotypów.")],
+        validators=[FileRequired("Proszę wybrać plik z paskiem logotypów.")],
     )

@@ -6,8 +6,10 @@ from .base import BaseForm, short
 
 
 class LoginForm(BaseForm):
-    email = EmailField("Adres e-mail", validators=[DataRequired("Podaj adres e-mail."), short(254)])
-    password = PasswordField("Hasło", validators=[DataRequired("Podaj hasło."), short(200)])
+    email = EmailField(
+        "Adres e-mail", validators=[DataRequired("Proszę podać adres e-mail."), short(254)]
+    )
+    password = PasswordField("Hasło", validators=[DataRequired("Proszę podać hasło."), short(200)])
 
 
 def _min_length(form, field):
@@ -18,7 +20,7 @@ def _min_length(form, field):
 
 class SetPasswordForm(BaseForm):
     password = PasswordField(
-        "Nowe hasło", validators=[DataRequired("Podaj nowe hasło."), _min_length, short(200)]
+        "Nowe hasło", validators=[DataRequired("Proszę podać nowe hasło."), _min_length, short(200)]
     )
     confirm = PasswordField(
         "Powtórz nowe hasło",
@@ -27,13 +29,15 @@ class SetPasswordForm(BaseForm):
 
 
 class ChangePasswordForm(SetPasswordForm):
-    current = PasswordField("Obecne hasło", validators=[DataRequired("Podaj obecne hasło.")])
+    current = PasswordField("Obecne hasło", validators=[DataRequired("Proszę podać obecne hasło.")])
 
     field_order = ("current", "password", "confirm")
 
 
 class ForgotPasswordForm(BaseForm):
-    email = EmailField("Adres e-mail", validators=[DataRequired("Podaj adres e-mail."), short(254)])
+    email = EmailField(
+        "Adres e-mail", validators=[DataRequired("Proszę podać adres e-mail."), short(254)]
+    )
 
 
 class EmptyForm(BaseForm):

@@ -7,6 +7,7 @@ from wtforms.i18n import get_translations
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import HiddenInput, TextInput
 
+from services.plural import count_pl
 from services.polish_input import DATE_MESSAGE as DATE_MESSAGE  # the forms' date message
 from services.polish_input import check_phone, date_input, parse_date
 from services.text import clean
@@ -71,11 +72,15 @@ def first_error(form):
 
 def short(max_length=SHORT):
     """A Length validator whose limit equals the column size (and is shown as “maks. N znaków”)."""
-    return Length(max=max_length, message=f"Najwyżej {max_length} znaków.")
+    return Length(max=max_length, message=f"Najwyżej {_characters(max_length)}.")
 
 
 def long(max_length=LONG):
-    return Length(max=max_length, message=f"Najwyżej {max_length} znaków.")
+    return Length(max=max_length, message=f"Najwyżej {_characters(max_length)}.")
+
+
+def _characters(n):
+    return count_pl(n, "znak", "znaki", "znaków")
 
 
 class PlDateField(DateField):

@@ -45,7 +45,9 @@ class SignedForm(BaseForm):
             return False
         # a plan is signed as one of its frozen versions, never as the draft of the moment
         if self.kind.data == "plan" and self.version.data is None:
-            self.version.errors.append("Podaj wersję planu, której podpisany egzemplarz wrócił.")
+            self.version.errors.append(
+                "Proszę podać wersję planu, której podpisany egzemplarz wrócił."
+            )
             return False
         if self.kind.data == "oswiadczenie" and self.participant.data is None:
             self.participant.errors.append(
@@ -56,4 +58,4 @@ class SignedForm(BaseForm):
 
 
 class TemplateForm(BaseForm):
-    file = FileField("Plik .docx", validators=[FileRequired("Wybierz plik .docx.")])
+    file = FileField("Plik .docx", validators=[FileRequired("Proszę wybrać plik .docx.")])

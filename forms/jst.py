@@ -29,7 +29,7 @@ class ProfileFields(BaseForm):
     city = StringField("Miejscowość", validators=[short()])
     head_title = SelectField(
         "Organ wykonawczy",
-        choices=[("", "— wybierz —")] + [(t, t) for t in HEAD_TITLES],
+        choices=[("", "— proszę wybrać —")] + [(t, t) for t in HEAD_TITLES],
         default="",
     )
     head_name = StringField("Imię i nazwisko organu wykonawczego", validators=[short()])
@@ -55,12 +55,12 @@ class ProfileFields(BaseForm):
 
 
 class JstForm(ProfileFields):
-    name = StringField("Nazwa JST", validators=[DataRequired("Podaj nazwę JST."), short()])
+    name = StringField("Nazwa JST", validators=[DataRequired("Proszę podać nazwę JST."), short()])
     kind = SelectField("Rodzaj JST", choices=KIND_CHOICES)
     name_genitive = StringField("Nazwa w dopełniaczu (kogo? czego?)", validators=[short()])
     name_locative = StringField("Nazwa w miejscowniku (w kim? w czym?)", validators=[short()])
     program_group = SelectField("Grupa programowa", choices=GROUP_CHOICES)
-    teryt = StringField("TERYT", validators=[DataRequired("Podaj kod TERYT."), short(7)])
+    teryt = StringField("TERYT", validators=[DataRequired("Proszę podać kod TERYT."), short(7)])
     nip = StringField("NIP", validators=[short(13)])
     regon = StringField("REGON", validators=[short(14)])
     agreement_date = _date_field("Data deklaracji współpracy")
@@ -87,16 +87,16 @@ class MemberForm(BaseForm):
     email = EmailField(
         "Adres e-mail",
         validators=[
-            DataRequired("Podaj adres e-mail."),
+            DataRequired("Proszę podać adres e-mail."),
             Email("To nie jest poprawny adres e-mail."),
             short(254),
         ],
     )
     full_name = StringField(
-        "Imię i nazwisko", validators=[DataRequired("Podaj imię i nazwisko."), short()]
+        "Imię i nazwisko", validators=[DataRequired("Proszę podać imię i nazwisko."), short()]
     )
     function = StringField(
-        "Stanowisko", validators=[DataRequired("Podaj stanowisko (funkcję) w JST."), short()]
+        "Stanowisko", validators=[DataRequired("Proszę podać stanowisko (funkcję) w JST."), short()]
     )
     phone = StringField("Telefon", validators=[short(40), phone_number])
 
@@ -104,7 +104,7 @@ class MemberForm(BaseForm):
 class LeaveForm(BaseForm):
     left_at = _date_field("Data odejścia z zespołu", required=True)
     left_reason = StringField(
-        "Powód odejścia", validators=[DataRequired("Podaj powód odejścia."), short()]
+        "Powód odejścia", validators=[DataRequired("Proszę podać powód odejścia."), short()]
     )
 
     def validate_left_at(self, field):
@@ -121,18 +121,18 @@ class ExpertForm(BaseForm):
 
     def validate_expert(self, field):
         if field.data not in {value for value, _label in field.choices}:
-            field.errors.append("Wybierz eksperta z listy.")
+            field.errors.append("Proszę wybrać eksperta z listy.")
 
 
 class WithdrawForm(BaseForm):
     withdrawn_at = _date_field("Data wycofania się z projektu", required=True)
     withdrawn_reason = TextAreaField(
-        "Powód", validators=[DataRequired("Podaj powód wycofania się."), long(2000)]
+        "Powód", validators=[DataRequired("Proszę podać powód wycofania się."), long(2000)]
     )
 
 
 class ImportForm(BaseForm):
-    file = FileField("Plik CSV", validators=[FileRequired("Wybierz plik CSV do wczytania.")])
+    file = FileField("Plik CSV", validators=[FileRequired("Proszę wybrać plik CSV do wczytania.")])
 
 
 class ImportConfirmForm(BaseForm):

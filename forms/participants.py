@@ -26,17 +26,17 @@ class ParticipantForm(BaseForm):
     last_name = StringField("Nazwisko", validators=[_required("Nazwisko"), short(100)])
     no_pesel = BooleanField("Nie mam numeru PESEL")
     pesel = StringField("PESEL", validators=[short(11)])
-    sex = SelectField("Płeć", choices=[("", "— wybierz —"), *p.SEXES], default="")
+    sex = SelectField("Płeć", choices=[("", "— proszę wybrać —"), *p.SEXES], default="")
     birth_date = PlDateField("Data urodzenia")
     education = SelectField(
         "Wykształcenie",
-        choices=[("", "— wybierz —"), *p.EDUCATION],
+        choices=[("", "— proszę wybrać —"), *p.EDUCATION],
         default="",
         validators=[_required("Wykształcenie")],
     )
     voivodeship = SelectField(
         "Województwo",
-        choices=[("", "— wybierz —"), *p.VOIVODESHIP_CHOICES],
+        choices=[("", "— proszę wybrać —"), *p.VOIVODESHIP_CHOICES],
         default="",
         validators=[_required("Województwo")],
     )
@@ -47,7 +47,9 @@ class ParticipantForm(BaseForm):
     house_no = StringField("Numer budynku", validators=[_required("Numer budynku"), short(10)])
     flat_no = StringField("Numer lokalu", validators=[short(10)])
     postal_code = StringField("Kod pocztowy", validators=[_required("Kod pocztowy"), short(6)])
-    area = RadioField("Obszar", choices=p.AREAS, validators=[InputRequired("Wybierz obszar.")])
+    area = RadioField(
+        "Obszar", choices=p.AREAS, validators=[InputRequired("Proszę wybrać obszar.")]
+    )
     phone = StringField(
         "Telefon kontaktowy", validators=[_required("Telefon"), short(40), phone_number]
     )
@@ -62,7 +64,7 @@ class ParticipantForm(BaseForm):
     occupation = StringField("Wykonywany zawód", validators=[_required("Zawód"), short(200)])
     joined_at = PlDateField(
         "Data rozpoczęcia udziału w projekcie",
-        validators=[InputRequired("Podaj datę rozpoczęcia udziału w projekcie.")],
+        validators=[InputRequired("Proszę podać datę rozpoczęcia udziału w projekcie.")],
     )
     minority = SelectField(
         p.SENSITIVE_QUESTIONS["minority"],
@@ -90,7 +92,7 @@ class ParticipantForm(BaseForm):
             field.data = ""
             return
         if not field.data:
-            raise ValidationError("Podaj PESEL albo zaznacz „Nie mam numeru PESEL”.")
+            raise ValidationError("Proszę podać PESEL albo zaznaczyć „Nie mam numeru PESEL”.")
         compact = pesel_compact(field.data)
         if compact is None:
             raise ValidationError("Nieprawidłowy PESEL (11 cyfr 0–9 z poprawną cyfrą kontrolną).")
@@ -98,7 +100,7 @@ class ParticipantForm(BaseForm):
 
     def validate_sex(self, field):
         if not field.data:
-            raise ValidationError("Wybierz płeć.")
+            raise ValidationError("Proszę wybrać płeć.")
         if self._pesel_ok() and field.data != self._pesel_sex():
             raise ValidationError("Płeć nie zgadza się z numerem PESEL.")
 
@@ -109,10 +111,10 @@ class ParticipantForm(BaseForm):
             field.errors.clear()  # left empty: one message, not "wrong format" as well
             if self.pesel.data and not self.no_pesel.data:
                 raise ValidationError(
-                    "Podaj datę urodzenia (DD.MM.RRRR) albo popraw PESEL — "
+                    "Proszę podać datę urodzenia (DD.MM.RRRR) albo poprawić PESEL — "
                     "z poprawnego numeru data zostanie odczytana."
                 )
-            raise ValidationError("Podaj datę urodzenia (DD.MM.RRRR).")
+            raise ValidationError("Proszę podać datę urodzenia (DD.MM.RRRR).")
         if field.data > today_local():
             raise ValidationError("Data urodzenia nie może być w przyszłości.")
         if field.data < EARLIEST_BIRTH:
@@ -150,7 +152,7 @@ class ParticipantForm(BaseForm):
 class LeavingForm(BaseForm):
     left_at = PlDateField(
         "Data zakończenia udziału w projekcie",
-        validators=[InputRequired("Podaj datę zakończenia udziału w projekcie.")],
+        validators=[InputRequired("Proszę podać datę zakończenia udziału w projekcie.")],
     )
     leaving_status = StringField(
         "Sytuacja uczestnika w chwili zakończenia udziału",

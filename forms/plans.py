@@ -129,7 +129,7 @@ class _OptionalSelect(SelectField):
 
     def pre_validate(self, form):
         if self.data is not None and self.data not in {v for v, _l in self.choices}:
-            raise ValidationError("Wybierz pozycję z listy.")
+            raise ValidationError("Proszę wybrać pozycję z listy.")
 
 
 def _int_or_none(value):
@@ -151,25 +151,27 @@ class _Checkboxes(SelectMultipleField):
     def pre_validate(self, form):
         allowed = {v for v, _l in self.choices}
         if any(v not in allowed for v in self.data or []):
-            raise ValidationError("Wybierz pozycje z listy.")
+            raise ValidationError("Proszę wybrać pozycje z listy.")
 
 
 class StrategicGoalForm(VersionedForm):
-    title = TextAreaField("Cel strategiczny", validators=[DataRequired("Opisz cel."), long()])
+    title = TextAreaField(
+        "Cel strategiczny", validators=[DataRequired("Proszę opisać cel."), long()]
+    )
 
 
 class OperationalGoalForm(VersionedForm):
     strategic_goal = _OptionalSelect("Cel strategiczny, któremu służy")
-    title = TextAreaField("Cel operacyjny", validators=[DataRequired("Opisz cel."), long()])
+    title = TextAreaField("Cel operacyjny", validators=[DataRequired("Proszę opisać cel."), long()])
 
     def validate_strategic_goal(self, field):
         if field.data is None:
-            raise ValidationError("Wybierz cel strategiczny.")
+            raise ValidationError("Proszę wybrać cel strategiczny.")
 
 
 class PartnerForm(VersionedForm):
     institution = StringField(
-        "Instytucja", validators=[DataRequired("Podaj nazwę instytucji."), short()]
+        "Instytucja", validators=[DataRequired("Proszę podać nazwę instytucji."), short()]
     )
     person = StringField("Osoba do kontaktu", validators=[short()])
     role = StringField("Rola w koalicji", validators=[short()])
@@ -179,9 +181,9 @@ class PartnerForm(VersionedForm):
 
 class SchoolForm(VersionedForm):
     name = StringField(
-        "Nazwa szkoły lub przedszkola", validators=[DataRequired("Podaj nazwę."), short()]
+        "Nazwa szkoły lub przedszkola", validators=[DataRequired("Proszę podać nazwę."), short()]
     )
-    kind = SelectField("Typ", choices=[("", "— wybierz —"), *plans.SCHOOL_KINDS], default="")
+    kind = SelectField("Typ", choices=[("", "— proszę wybrać —"), *plans.SCHOOL_KINDS], default="")
     rspo = StringField("Numer RSPO", validators=[short(10)])
     address = StringField("Adres", validators=[short()])
     headteacher = StringField("Dyrektor", validators=[short()])
@@ -192,10 +194,14 @@ class SchoolForm(VersionedForm):
 
 
 class ActionForm(VersionedForm):
-    title = StringField("Nazwa działania", validators=[DataRequired("Podaj nazwę."), short()])
+    title = StringField(
+        "Nazwa działania", validators=[DataRequired("Proszę podać nazwę."), short()]
+    )
     goal = _OptionalSelect("Cel operacyjny, któremu służy")
     area = SelectField(
-        "Obszar kompetencji", choices=[("", "— wybierz —"), *plans.COMPETENCE_AREAS], default=""
+        "Obszar kompetencji",
+        choices=[("", "— proszę wybrać —"), *plans.COMPETENCE_AREAS],
+        default="",
     )
     schools = _Checkboxes("Szkoły objęte działaniem")
     partners = _Checkboxes("Partnerzy z koalicji")
@@ -240,23 +246,26 @@ def _month(text):
 class MeasurementForm(VersionedForm):
     action = _OptionalSelect("Działanie (jego wskaźnik)")
     who = StringField(
-        "Kto mierzy", validators=[DataRequired("Podaj, kto mierzy wskaźnik."), short()]
+        "Kto mierzy", validators=[DataRequired("Proszę podać, kto mierzy wskaźnik."), short()]
     )
     timing = StringField(
-        "Kiedy", validators=[DataRequired("Podaj, kiedy wskaźnik jest mierzony."), short()]
+        "Kiedy", validators=[DataRequired("Proszę podać, kiedy wskaźnik jest mierzony."), short()]
     )
     how = TextAreaField(
         "Jak (metoda, narzędzie)",
-        validators=[DataRequired("Opisz, jak wskaźnik jest mierzony (metoda, narzędzie)."), long()],
+        validators=[
+            DataRequired("Proszę opisać, jak wskaźnik jest mierzony (metoda, narzędzie)."),
+            long(),
+        ],
     )
 
     def validate_action(self, field):
         if field.data is None:
-            raise ValidationError("Wybierz działanie.")
+            raise ValidationError("Proszę wybrać działanie.")
 
 
 class RiskForm(VersionedForm):
-    risk = TextAreaField("Ryzyko", validators=[DataRequired("Opisz ryzyko."), long()])
+    risk = TextAreaField("Ryzyko", validators=[DataRequired("Proszę opisać ryzyko."), long()])
     mitigation = TextAreaField("Sposób zapobiegania", validators=[long()])
 
 
@@ -382,7 +391,7 @@ def _limit_choices(form, plan_choices):
         if name in form._fields:
             options = list(plan_choices[key])
             if isinstance(form[name], _OptionalSelect):
-                options = [(None, "— wybierz —"), *options]
+                options = [(None, "— proszę wybrać —"), *options]
             form[name].choices = options
 
 

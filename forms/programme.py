@@ -16,7 +16,10 @@ TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 class ModuleForm(BaseForm):
     number = IntegerField(
         "Numer modułu",
-        validators=[InputRequired("Podaj numer modułu."), NumberRange(1, 20, "Numer od 1 do 20.")],
+        validators=[
+            InputRequired("Proszę podać numer modułu."),
+            NumberRange(1, 20, "Numer od 1 do 20."),
+        ],
     )
     start_date = PlDateField("Pierwszy dzień", validators=[InputRequired(DATE_MESSAGE)])
     end_date = PlDateField("Ostatni dzień", validators=[InputRequired(DATE_MESSAGE)])
@@ -25,7 +28,7 @@ class ModuleForm(BaseForm):
 
     def validate_start_date(self, field):
         if field.data and field.data.year < 2000:
-            raise ValidationError("Podaj datę z tego stulecia (DD.MM.RRRR).")
+            raise ValidationError("Proszę podać datę z tego stulecia (DD.MM.RRRR).")
 
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:
@@ -37,13 +40,13 @@ class ModuleForm(BaseForm):
 class SessionForm(BaseForm):
     day = IntegerField(
         "Dzień modułu",
-        validators=[InputRequired("Podaj dzień."), NumberRange(1, 7, "Dzień od 1 do 7.")],
+        validators=[InputRequired("Proszę podać dzień."), NumberRange(1, 7, "Dzień od 1 do 7.")],
     )
-    start = StringField("Od (GG:MM)", validators=[DataRequired("Podaj godzinę."), short(5)])
-    end = StringField("Do (GG:MM)", validators=[DataRequired("Podaj godzinę."), short(5)])
+    start = StringField("Od (GG:MM)", validators=[DataRequired("Proszę podać godzinę."), short(5)])
+    end = StringField("Do (GG:MM)", validators=[DataRequired("Proszę podać godzinę."), short(5)])
     # ids unique on the module page, which shows this form beside TaskForm (both have a title)
     title = StringField(
-        "Temat", validators=[DataRequired("Podaj temat."), short()], id="session-title"
+        "Temat", validators=[DataRequired("Proszę podać temat."), short()], id="session-title"
     )
     kind = SelectField("Rodzaj", choices=list(SESSION_KINDS.items()))
 
@@ -61,7 +64,7 @@ class SessionForm(BaseForm):
 class TaskForm(BaseForm):
     title = StringField(
         "Zadanie wdrożeniowe",
-        validators=[DataRequired("Podaj tytuł."), short()],
+        validators=[DataRequired("Proszę podać tytuł."), short()],
         id="task-title",
     )
     description = TextAreaField("Opis", validators=[long()])
@@ -70,7 +73,7 @@ class TaskForm(BaseForm):
 
 class ReportForm(BaseForm):
     text = TextAreaField(
-        "Sprawozdanie zespołu", validators=[DataRequired("Opisz wykonanie."), long()]
+        "Sprawozdanie zespołu", validators=[DataRequired("Proszę opisać wykonanie."), long()]
     )
 
 
@@ -82,12 +85,13 @@ class DecisionForm(BaseForm):
 
     def validate_comment(self, field):
         if self.decision.data == "more" and not (field.data or "").strip():
-            raise ValidationError("Napisz, co zespół ma uzupełnić.")
+            raise ValidationError("Proszę napisać, co zespół ma uzupełnić.")
 
 
 class AttachmentForm(BaseForm):
     file = FileField(
-        "Załącznik (PDF, DOCX, XLSX, PNG, JPG; do 5 MB)", validators=[FileRequired("Wybierz plik.")]
+        "Załącznik (PDF, DOCX, XLSX, PNG, JPG; do 5 MB)",
+        validators=[FileRequired("Proszę wybrać plik.")],
     )
 
 
@@ -98,7 +102,7 @@ class ConsultationForm(BaseForm):
 
     def validate_outcome(self, field):
         if not (field.data or "").strip() and not self.meeting_date.data:
-            raise ValidationError("Podaj datę spotkania albo jego wynik.")
+            raise ValidationError("Proszę podać datę spotkania albo jego wynik.")
 
 
 PROGRESS_CHOICES = list(PROGRESS_STATUS.items())

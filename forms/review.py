@@ -12,7 +12,7 @@ class CommentForm(BaseForm):
     step = HiddenField()
     row_kind = HiddenField()
     row_uid = HiddenField()
-    body = TextAreaField("Treść", validators=[DataRequired("Wpisz treść."), long(5000)])
+    body = TextAreaField("Treść", validators=[DataRequired("Proszę wpisać treść."), long(5000)])
 
 
 class VisitForm(BaseForm):

@@ -33,9 +33,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class SurveyForm(BaseForm):
-    title = StringField("Tytuł ankiety", validators=[DataRequired("Podaj tytuł."), short()])
-    module = SelectField("Moduł", coerce=int, validators=[InputRequired("Wybierz moduł.")])
-    session = SelectField("Zajęcia (opcjonalne; bez wyboru: cały moduł)", coerce=int)
+    title = StringField("Tytuł ankiety", validators=[DataRequired("Proszę podać tytuł."), short()])
+    module = SelectField("Moduł", coerce=int, validators=[InputRequired("Proszę wybrać moduł.")])
+    session = SelectField("Zajęcia (opcjonalne)", coerce=int)
     opens_on = PlDateField("Otwarta od", validators=[Optional()])
     closes_on = PlDateField("Otwarta do", validators=[Optional()])
     experts_see_results = BooleanField("Eksperci widzą wyniki grup roboczych swoich JST")
@@ -43,7 +43,9 @@ class SurveyForm(BaseForm):
 
 class QuestionForm(BaseForm):
     kind = SelectField("Rodzaj pytania", choices=list(QUESTION_KINDS.items()))
-    text = StringField("Treść pytania", validators=[DataRequired("Wpisz treść."), short(500)])
+    text = StringField(
+        "Treść pytania", validators=[DataRequired("Proszę wpisać treść."), short(500)]
+    )
     required = BooleanField("Odpowiedź obowiązkowa", default=True)
     options = TextAreaField(
         "Odpowiedzi do wyboru (po jednej w linii; dla pytań wyboru)",
@@ -59,8 +61,8 @@ class RuleForm(BaseForm):
     min_attendance = IntegerField(
         "Minimalna obecność (% dni modułów)",
         validators=[
-            InputRequired("Podaj liczbę od 0 do 100."),
-            NumberRange(0, 100, "Podaj liczbę od 0 do 100."),
+            InputRequired("Proszę podać liczbę od 0 do 100."),
+            NumberRange(0, 100, "Proszę podać liczbę od 0 do 100."),
         ],
     )
     plan_status = SelectField("Wymagany status planu JST", choices=list(PLAN_RULES.items()))

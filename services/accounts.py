@@ -29,8 +29,8 @@ class LoginRefused(Exception):
 
 BAD_CREDENTIALS = "Nieprawidłowy adres e-mail lub hasło."
 THROTTLED = (
-    "Zbyt wiele nieudanych prób logowania. Spróbuj ponownie za kilkanaście minut "
-    "albo skontaktuj się z koordynatorem."
+    "Zbyt wiele nieudanych prób logowania. Proszę spróbować ponownie za kilkanaście minut "
+    "albo skontaktować się z koordynatorem."
 )
 
 

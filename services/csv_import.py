@@ -11,6 +11,7 @@ from models import JST_KINDS, PROGRAM_GROUPS, TEAM_MAX, Jst, TeamMembership, Use
 from models.jst import PHONE_MAX_LENGTH
 
 from . import accounts, audit, crypto, exports, jst_rules, jsts
+from .plural import count_pl
 from .text import clean, fold
 
 MAX_BYTES = 256 * 1024
@@ -117,7 +118,9 @@ def _rows(text, columns):
     missing = [name for name in expected if name not in header]
     if missing:
         raise UnreadableFile(
-            "Brak kolumn: " + ", ".join(missing) + ". Pobierz wzór pliku i użyj jego nagłówka."
+            "Brak kolumn: "
+            + ", ".join(missing)
+            + ". Proszę pobrać wzór pliku i użyć jego nagłówka."
         )
     rows = []
     for number, values in enumerate(records[1:], start=2):
@@ -164,7 +167,7 @@ def check_jsts(text):
             if mismatch:
                 reasons.append(mismatch)
             elif not row["program_group"] and jsts.default_group(kind) is None:
-                reasons.append("dla miasta na prawach powiatu podaj grupę programową (I–IV)")
+                reasons.append("dla miasta na prawach powiatu proszę podać grupę programową (I–IV)")
             row["program_group"] = group or jsts.default_group(kind)
             identity = jst_rules.identity_errors(kind, row["teryt"], row["nip"], row["regon"])
             reasons += identity.values()
@@ -255,7 +258,12 @@ def import_members(checked, actor, hash_method, address=""):
                 phone_enc=crypto.encrypt(row["phone"]),
             )
             users.append(user)
-        audit.record("members_imported", actor=actor, address=address, details=f"{len(users)} osób")
+        audit.record(
+            "members_imported",
+            actor=actor,
+            address=address,
+            details=count_pl(len(users), "osoba", "osoby", "osób"),
+        )
     return users
 
 

@@ -129,7 +129,11 @@ def start(kind, params, actor, enqueue):
         enqueue(job.id)
     except Exception as exc:  # the queue's own errors (redis.ConnectionError, sqlite3 …)
         log.warning("queue refused job %s: %s", job.id, exc)
-        _end(job.id, "failed", error="Kolejka zadań jest niedostępna — spróbuj ponownie później.")
+        _end(
+            job.id,
+            "failed",
+            error="Kolejka zadań jest niedostępna — proszę spróbować ponownie później.",
+        )
         raise QueueUnavailable() from exc
     return Job.get_by_id(job.id)
 

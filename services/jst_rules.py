@@ -69,13 +69,13 @@ def profile_errors(kind, data):
     for n in ("1", "2"):
         name, function = get(f"signatory{n}_name"), get(f"signatory{n}_function")
         if name and not function:
-            errors[f"signatory{n}_function"] = "Podaj funkcję osoby podpisującej."
+            errors[f"signatory{n}_function"] = "Proszę podać funkcję osoby podpisującej."
         if function and not name:
-            errors[f"signatory{n}_name"] = "Podaj imię i nazwisko osoby podpisującej."
+            errors[f"signatory{n}_name"] = "Proszę podać imię i nazwisko osoby podpisującej."
     if (get("signatory2_name") or get("signatory2_function")) and not get("signatory1_name"):
         errors.setdefault(
             "signatory1_name",
-            "Podano drugą osobę podpisującą — podaj najpierw pierwszą (imię i nazwisko).",
+            "Podano drugą osobę podpisującą — proszę najpierw podać pierwszą (imię i nazwisko).",
         )
     if get("signatory2_name") and _same_person(get("signatory1_name"), get("signatory2_name")):
         errors.setdefault(
@@ -86,12 +86,14 @@ def profile_errors(kind, data):
         errors.setdefault(
             "signatory2_name",
             "W imieniu powiatu podpisują dwaj członkowie zarządu (albo członek zarządu "
-            "i osoba upoważniona przez zarząd) — podaj drugą osobę.",
+            "i osoba upoważniona przez zarząd) — proszę podać drugą osobę.",
         )
     if get("countersignatory_name") and not get("countersignatory_function"):
-        errors["countersignatory_function"] = "Podaj funkcję osoby kontrasygnującej (np. skarbnik)."
+        errors["countersignatory_function"] = (
+            "Proszę podać funkcję osoby kontrasygnującej (np. skarbnik)."
+        )
     if get("countersignatory_function") and not get("countersignatory_name"):
-        errors["countersignatory_name"] = "Podaj imię i nazwisko osoby kontrasygnującej."
+        errors["countersignatory_name"] = "Proszę podać imię i nazwisko osoby kontrasygnującej."
     if get("contact_email") and not _EMAIL.fullmatch(get("contact_email")):
         errors["contact_email"] = "To nie jest poprawny adres e-mail."
     return errors

@@ -250,7 +250,7 @@ def add_member(jst, email, full_name, function, phone, actor, hash_method, addre
         ):
             raise TeamRuleError(
                 f"Zespół liczy już {TEAM_MAX} osoby — to maksimum. Aby dodać kogoś nowego, "
-                "najpierw oznacz odejście jednego z członków (albo użyj „Zastąp”)."
+                "proszę najpierw oznaczyć odejście jednego z członków (albo użyć „Zastąp”)."
             )
         user = accounts.find_by_email(email)
         created = user is None
@@ -266,7 +266,7 @@ def add_member(jst, email, full_name, function, phone, actor, hash_method, addre
         elif user.role != "participant":
             raise TeamRuleError(
                 "To konto nie jest kontem uczestnika (członka zespołu JST) — "
-                "użyj innego adresu e-mail."
+                "proszę użyć innego adresu e-mail."
             )
         else:
             _lock(User, user.id)  # the same person added to two JSTs at once: one waits

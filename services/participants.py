@@ -10,6 +10,7 @@ from models.participants import ENCRYPTED, ParticipantData
 
 from . import audit, crypto, exports, jobs, pii_keys
 from .identifiers import VOIVODESHIPS
+from .plural import count_pl
 
 EDUCATION = [
     ("isced0", "niższe niż podstawowe (ISCED 0)"),
@@ -357,7 +358,12 @@ def export_xlsx(actor, address=""):
         row = printable(decrypted(record, record.user))
         rows.append([_text(row.get(key)) for _header, key in EXPORT_COLUMNS])
     count = len(rows) - 1
-    audit.record("pii_exported", actor=actor, address=address, details=f"XLSX, {count} osób")
+    audit.record(
+        "pii_exported",
+        actor=actor,
+        address=address,
+        details=f"XLSX, {count_pl(count, 'osoba', 'osoby', 'osób')}",
+    )
     return exports.xlsx_bytes("Uczestnicy", rows)
 
 

@@ -62,8 +62,8 @@ def convert(data, per_document=PER_DOCUMENT, startup=STARTUP):
         if result is None:
             raise PdfError(
                 "LibreOffice nie przekształcił dokumentu w PDF (błąd dokumentu albo przekroczony "
-                f"czas {startup + per_document:g} s). Pobierz plik .docx albo spróbuj ponownie "
-                "później."
+                f"czas {startup + per_document:g} s). Proszę pobrać plik .docx albo spróbować "
+                "ponownie później."
             )
         return result.read_bytes()
 

@@ -27,7 +27,7 @@ def parse_amount(text):
     A dot that is not a thousands separator (“12.50”) is refused with a question, not guessed."""
     raw = _CURRENCY.sub("", (text or "").strip())
     if not raw:
-        raise ValueError("Podaj kwotę.")
+        raise ValueError("Proszę podać kwotę.")
     group = get_group_symbol(LOCALE)  # U+00A0: Babel's Polish rules group with it
     compact = _SPACES.sub(group, raw).replace("\u2212", "-")
     if "." in compact:
@@ -60,8 +60,8 @@ def parse_money(text):
 
 _PL_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})(\s*r\.?)?")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-DATE_MESSAGE = "Podaj datę jako DD.MM.RRRR, np. 05.04.2017 (albo RRRR-MM-DD)."
-MONTH_MESSAGE = "Podaj miesiąc jako MM.RRRR, np. 09.2017 (albo RRRR-MM)."
+DATE_MESSAGE = "Proszę podać datę jako DD.MM.RRRR, np. 05.04.2017 (albo RRRR-MM-DD)."
+MONTH_MESSAGE = "Proszę podać miesiąc jako MM.RRRR, np. 09.2017 (albo RRRR-MM)."
 
 
 def parse_date(text):
@@ -107,7 +107,7 @@ def month_input(stored):
     return f"{match.group(2)}.{match.group(1)}" if match else (stored or "")
 
 
-PHONE_MESSAGE = "Podaj numer telefonu, np. 500 100 200, 22 123 45 67 albo +48 500 100 200."
+PHONE_MESSAGE = "Proszę podać numer telefonu, np. 500 100 200, 22 123 45 67 albo +48 500 100 200."
 
 
 def check_phone(text):

@@ -87,7 +87,7 @@ def footer(config):
     """The line every e-mail ends with."""
     base = config.get("BASE_URL", "").rstrip("/")
     return (
-        "\n-- \nJak chcesz dostawać powiadomienia (od razu, raz dziennie, tylko w serwisie): "
+        "\n-- \nJak dostawać powiadomienia (od razu, raz dziennie, tylko w serwisie): "
         f"{base}{PATH}\n"
     )
 

@@ -470,7 +470,7 @@ def seed_demo(ctx):
         Task.create(
             module=module,
             title=f"Zadanie wdrożeniowe po module {module.number}",
-            description="Omówcie w zespole wnioski z modułu i opiszcie pierwsze kroki.",
+            description="Proszę omówić w zespole wnioski z modułu i opisać pierwsze kroki.",
             due_date=following.start_date,
         )
     save_groups(propose_groups(ctx["jsts"], 4))

@@ -82,7 +82,7 @@ def _tasks(today, days):
             user_id,
             email,
             f"Termin zadania wdrożeniowego „{title}” mija {date_pl(due)}. "
-            f"Opisz jego wykonanie w sprawozdaniu JST {jst_name}.",
+            f"Proszę opisać jego wykonanie w sprawozdaniu JST {jst_name}.",
             f"/jst/{jst_id}/zadania/{task_id}",
         )
         for user_id, email, jst_id, jst_name, task_id, title, due in query
@@ -113,7 +113,8 @@ def _surveys(today, days):
             survey_id,
             user_id,
             email,
-            f"Ankieta „{title}” zamyka się {date_pl(closes)}. Wypełnij ją — zajmie kilka minut.",
+            f"Ankieta „{title}” zamyka się {date_pl(closes)}. "
+            "Proszę ją wypełnić — zajmie kilka minut.",
             f"/ankiety/{survey_id}/wypelnij",
         )
         for user_id, email, _jst_id, _jst_name, survey_id, title, closes in query
@@ -135,7 +136,8 @@ def _plan_drafts(today, days, deadline):
             user_id,
             email,
             f"Plan JST {jst_name} jest wciąż wersją roboczą, a termin przekazania go do "
-            f"opiniowania mija {date_pl(deadline)}. Dokończ plan i przekaż go ekspertowi.",
+            f"opiniowania mija {date_pl(deadline)}. "
+            "Proszę dokończyć plan i przekazać go ekspertowi.",
             f"/jst/{jst_id}/plan",
         )
         for user_id, email, jst_id, jst_name in query
@@ -170,7 +172,7 @@ def _returned(today, days):
             user_id,
             email,
             f"Plan JST {jst_name} czeka na poprawki zespołu od {date_pl(_local_day(at))}. "
-            "Przeczytaj uwagi eksperta, popraw plan i przekaż go ponownie.",
+            "Proszę przeczytać uwagi eksperta, poprawić plan i przekazać go ponownie.",
             f"/jst/{jst_id}/plan",
         )
         for user_id, email, jst_id, jst_name, event_id, at in query
@@ -199,7 +201,7 @@ def _agreements(today, days):
             user_id,
             email,
             f"ORE nie otrzymało jeszcze podpisanej deklaracji współpracy JST {jst_name}. "
-            "Pobierz ją, podpisz i odeślij do ORE.",
+            "Proszę ją pobrać, podpisać i odesłać do ORE.",
             f"/jst/{jst_id}/dokumenty",
         )
         for user_id, email, jst_id, jst_name in query
@@ -218,8 +220,8 @@ def _declarations(today, days):
             user_id,
             user_id,
             email,
-            "ORE nie otrzymało jeszcze Twojego podpisanego oświadczenia uczestnika projektu. "
-            "Pobierz je, podpisz i odeślij do ORE.",
+            "ORE nie otrzymało jeszcze podpisanego oświadczenia uczestnika projektu. "
+            "Proszę je pobrać, podpisać i odesłać do ORE.",
             f"/jst/{jst_id}/dokumenty",
         )
         for user_id, email, jst_id, _jst_name in query
@@ -251,8 +253,8 @@ def _expert_waiting(today, days):
             event_id,
             user_id,
             email,
-            f"Plan JST {jst_name} czeka na Twoją opinię od {date_pl(_local_day(at))}. "
-            "Przeczytaj go i zatwierdź albo zwróć z uwagami.",
+            f"Plan JST {jst_name} czeka na opinię od {date_pl(_local_day(at))}. "
+            "Proszę go przeczytać i zatwierdzić albo zwrócić z uwagami.",
             f"/jst/{jst_id}/plan/czytaj",
         )
         for event_id, user_id, email, jst_id, jst_name, at in query
@@ -314,7 +316,7 @@ def _send(kind, rows, config, now):
                         (
                             email,
                             f"Plan JST – przypomnienie: {text[:100]}",
-                            f"Dzień dobry,\n\n{text}\n\nPrzejdź do: {base}{url}\n",
+                            f"Dzień dobry,\n\n{text}\n\nSzczegóły: {base}{url}\n",
                             now,
                         )
                         for _, user, email, text, url in chunk

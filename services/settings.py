@@ -34,7 +34,8 @@ FIELDS = {
         "monitorowania, ewaluacji i kontroli projektu, na podstawie art. 6 ust. 1 lit. c RODO. "
         "Odbiorcami danych mogą być instytucje zarządzające programem i podmioty przez nie "
         "upoważnione. Dane będą przechowywane przez okres wynikający z przepisów o archiwizacji "
-        "dokumentacji projektu. Przysługuje Pani/Panu prawo dostępu do danych, ich sprostowania, "
+        "dokumentacji projektu. Osobie, której dane dotyczą, przysługuje prawo dostępu do nich, "
+        "ich sprostowania, "
         "ograniczenia przetwarzania oraz wniesienia skargi do Prezesa UODO. Podanie danych jest "
         "warunkiem udziału w projekcie.",
         True,
@@ -192,7 +193,7 @@ def check_logo(data):
     from docx.image.image import Image  # noqa: PLC0415 (python-docx reads the image header)
 
     if not data:
-        raise LogoRefused("Wybierz plik z logo (PNG albo JPEG).")
+        raise LogoRefused("Proszę wybrać plik z logo (PNG albo JPEG).")
     if len(data) > LOGO_MAX_BYTES:
         raise LogoRefused(f"Plik jest za duży (najwyżej {LOGO_MAX_BYTES // 1024} KB).")
     if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):

@@ -233,7 +233,9 @@ def test_an_upload_into_a_full_temporary_directory_says_so(client, app, world, m
             content_type="multipart/form-data; boundary=graniczna",
         )
     assert response.status_code == 503
-    assert "Nie udało się zapisać pliku, spróbuj później." in response.get_data(as_text=True)
+    assert "Nie udało się zapisać pliku, proszę spróbować później." in response.get_data(
+        as_text=True
+    )
     assert any("upload not stored" in r.getMessage() for r in caplog.records)
 
 

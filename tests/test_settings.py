@@ -73,5 +73,5 @@ def test_the_programme_cannot_end_before_it_starts(client):
 def test_a_malformed_date_gets_only_the_format_message(client):
     status, page = _post(client, programme_start="5 kwietnia", programme_end="2017-01-01")
     assert status == 422
-    assert 'id="programme_start-error">Podaj datę jako DD.MM.RRRR' in page
+    assert 'id="programme_start-error">Proszę podać datę jako DD.MM.RRRR' in page
     assert END_MESSAGE not in page

@@ -78,11 +78,11 @@ DRAIN_LIMIT = 64 * 1024 * 1024  # bytes of an oversized upload read and dropped 
 
 ERRORS = {
     400: ("Nieprawidłowe żądanie", "Serwer nie mógł przetworzyć tego żądania."),
-    403: ("Brak uprawnień", "Nie masz uprawnień do tej strony lub czynności."),
-    404: ("Nie znaleziono", "Nie ma takiej strony albo nie masz do niej dostępu."),
+    403: ("Brak uprawnień", "Brak uprawnień do tej strony lub czynności."),
+    404: ("Nie znaleziono", "Nie ma takiej strony albo brak do niej dostępu."),
     405: ("Niedozwolona metoda", "Ta strona nie obsługuje takiego żądania."),
     413: ("Za duży plik", "Przesłany plik lub formularz jest za duży."),
-    500: ("Błąd serwera", "Wystąpił nieoczekiwany błąd. Spróbuj ponownie za chwilę."),
+    500: ("Błąd serwera", "Wystąpił nieoczekiwany błąd. Proszę spróbować ponownie za chwilę."),
 }
 
 
@@ -156,7 +156,7 @@ def _personal_data_unavailable(exc):
     current_app.logger.error("Personal data unavailable on %s: %s", request.path, exc)
     message = (
         "Nie można teraz odczytać zaszyfrowanych danych osobowych. Nic nie zostało utracone "
-        "ani zmienione — spróbuj ponownie później, a jeśli to się powtarza, powiadom "
+        "ani zmienione — proszę spróbować ponownie później, a jeśli to się powtarza, powiadomić "
         "administratora systemu."
     )
     page = render_template(
@@ -175,7 +175,7 @@ def _csrf_error(exc):
             code=400,
             title="Formularz wygasł",
             message="Formularz był otwarty zbyt długo albo strona została wysłana ponownie. "
-            "Wróć, odśwież stronę i wyślij formularz jeszcze raz.",
+            "Proszę wrócić, odświeżyć stronę i wysłać formularz jeszcze raz.",
         ),
         400,
     )

@@ -141,7 +141,7 @@ def user_toggle_active(user_id):
     user = _user_or_404(user_id)
     _require_manage(user)
     if user.id == current_user.id:
-        flash("Nie możesz dezaktywować własnego konta.", "danger")
+        flash("Nie można dezaktywować własnego konta.", "danger")
         return redirect(url_for(".user_detail", user_id=user.id))
     with write_tx():
         user.active = not user.active
@@ -246,7 +246,7 @@ def settings_logo():
     policy.require(current_user, "settings.edit")
     form = LogoForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.file.errors) or "Wybierz plik z paskiem logotypów.", "danger")
+        flash(" ".join(form.file.errors) or "Proszę wybrać plik z paskiem logotypów.", "danger")
         return redirect(url_for(".settings_edit"))
     data = form.file.data.read(settings.LOGO_MAX_BYTES + 1)
     try:

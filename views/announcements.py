@@ -40,7 +40,7 @@ def overview():
 
 def _form():
     form = AnnouncementForm()
-    form.jst.choices = [("", "— wybierz —")] + [
+    form.jst.choices = [("", "— proszę wybrać —")] + [
         (str(jst_id), name)
         for jst_id, name in Jst.select(Jst.id, Jst.name)
         .where(Jst.status == "active")
@@ -78,7 +78,7 @@ def new():
         if announcements.count(form.audience.data, value) == 0:
             form.audience.errors = [
                 *form.audience.errors,
-                "Nikt nie otrzymałby tego ogłoszenia — wybierz innych odbiorców.",
+                "Nikt nie otrzymałby tego ogłoszenia — proszę wybrać innych odbiorców.",
             ]
         elif attachment is not False:
             item = announcements.create(

@@ -16,6 +16,7 @@ from forms.auth import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPas
 from models import write_tx
 from services import accounts, audit, mail
 from services.accounts import sha256
+from services.grammar import hours_pl
 
 from . import chrome
 from .hardening import safe_next
@@ -132,7 +133,7 @@ def set_password(token):
         accounts.use_token(token, form.password.data, client_address(), current_app.config)
         logout_user()
         session.clear()
-        flash("Hasło zostało ustawione. Zaloguj się nowym hasłem.", "success")
+        flash("Hasło zostało ustawione. Proszę zalogować się nowym hasłem.", "success")
         return redirect(url_for("auth.login"))
     status = 422 if form.errors else 200
     return render_template("auth/set_password.html", form=form, user=user), status
@@ -171,9 +172,9 @@ def send_password_link(user, token):
         mail.queue(
             config,
             user.email,
-            "Plan JST — ustaw hasło",
-            f"Dzień dobry,\n\nużyj tego linku, aby ustawić hasło w serwisie Plan JST "
-            f"(ważny {hours} godziny, jednorazowy):\n{password_link(token)}\n",
+            "Plan JST — ustawienie hasła",
+            f"Dzień dobry,\n\nproszę użyć tego linku, aby ustawić hasło w serwisie Plan JST "
+            f"(ważny {hours_pl(hours)}, jednorazowy):\n{password_link(token)}\n",
         )
 
 

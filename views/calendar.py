@@ -46,7 +46,7 @@ def renew():
     flash(
         "Nadano nowy adres kalendarza — poprzedni przestał działać."
         if had
-        else "Utworzono adres Twojego kalendarza.",
+        else "Utworzono adres kalendarza.",
         "success",
     )
     return redirect(url_for("auth.account") + "#kalendarz")

@@ -337,7 +337,7 @@ def template_upload(kind):
             documents.save_template(kind, data, upload.filename or "", current_user)
             flash(f"Przyjęto nową wersję szablonu „{KINDS[kind].label}”.", "success")
     else:
-        flash("Wybierz plik .docx z szablonem.", "danger")
+        flash("Proszę wybrać plik .docx z szablonem.", "danger")
     return redirect(url_for(".overview") + f"#szablon-{kind}")
 
 

@@ -65,7 +65,7 @@ class UploadNotStored(HTTPException):
     """The temporary directory could not take an upload (full disk, quota, I/O error)."""
 
     code = 503
-    description = "Nie udało się zapisać pliku, spróbuj później."
+    description = "Nie udało się zapisać pliku, proszę spróbować później."
 
 
 class _UploadSpool(SpooledTemporaryFile):

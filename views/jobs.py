@@ -47,7 +47,8 @@ def _start(kind, params, back):
     except jobs.QueueUnavailable:
         flash(
             "Nie udało się zlecić zadania: kolejka zadań jest chwilowo niedostępna. "
-            "Spróbuj ponownie za chwilę; jeśli to się powtarza, powiadom administratora.",
+            "Proszę spróbować ponownie za chwilę, a jeśli to się powtarza, "
+            "powiadomić administratora.",
             "danger",
         )
         return redirect(back)

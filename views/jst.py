@@ -118,7 +118,7 @@ def jst_new():
             program_group=int(data["program_group"]), agreement_date=form.agreement_date.data
         )
         jst = jsts.save_jst(None, data, current_user, client_address())
-        flash(f"Dodano JST „{jst.name}”. Teraz dodaj członków zespołu.", "success")
+        flash(f"Dodano JST „{jst.name}”. Teraz proszę dodać członków zespołu.", "success")
         return redirect(url_for(".jst_detail", jst_id=jst.id))
     status = 422 if form.errors else 200
     return render_template("jst/form.html", form=form, jst=None), status
@@ -274,7 +274,7 @@ def member_replace(jst_id, membership_id):
     jst = load_jst(jst_id, "jst.manage")
     membership = _membership(jst, membership_id)
     if membership.left_at is not None:
-        flash("Ta osoba już odeszła z zespołu — dodaj nowego członka.", "warning")
+        flash("Ta osoba już odeszła z zespołu — proszę dodać nowego członka.", "warning")
         return redirect(url_for(".member_add", jst_id=jst.id))
     form = ReplaceForm()
     if form.validate_on_submit():

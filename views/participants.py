@@ -72,7 +72,7 @@ def my_data():
         form.first_name.data, _sep, form.last_name.data = current_user.full_name.partition(" ")
         form.email.data = current_user.email
     if form.validate_on_submit() and _save(current_user, form, current_user):
-        flash("Zapisano Twoje dane.", "success")
+        flash("Zapisano dane.", "success")
         return redirect(url_for(".my_data"))
     return render_template(
         "participants/form.html",

@@ -163,7 +163,7 @@ def session_delete(module_id, session_id):
     except InUse:
         flash(
             "Nie można usunąć tych zajęć: jest do nich dołączona ankieta ewaluacyjna. "
-            "Najpierw usuń ankietę albo dołącz ją do całego modułu.",
+            "Proszę najpierw usunąć ankietę albo dołączyć ją do całego modułu.",
             "danger",
         )
         return redirect(url_for(".module_edit", module_id=module.id))
@@ -233,7 +233,7 @@ def groups():
                 continue
             number = request.form.get(f"jst-{jst.id}", type=db_int)
             if number is None or not 1 <= number <= count:
-                flash(f"Wybierz grupę dla JST {jst.name}.", "danger")
+                flash(f"Proszę wybrać grupę dla JST {jst.name}.", "danger")
                 return redirect(url_for(".groups", liczba=count))
             assignment[jst.id] = number
         programme.save_groups(assignment)
@@ -437,7 +437,7 @@ def attachment_add(jst_id, task_id):
     row = programme.report(task, jst)
     form = AttachmentForm()
     if row is None:
-        flash("Najpierw zapisz sprawozdanie, potem dodaj załączniki.", "warning")
+        flash("Proszę najpierw zapisać sprawozdanie, potem dodać załączniki.", "warning")
     elif form.validate_on_submit():
         upload = form.file.data
         try:
@@ -451,7 +451,7 @@ def attachment_add(jst_id, task_id):
         else:
             flash("Dodano załącznik.", "success")
     else:
-        flash("Wybierz plik.", "danger")
+        flash("Proszę wybrać plik.", "danger")
     return redirect(url_for(".report", jst_id=jst.id, task_id=task.id))
 
 

@@ -96,7 +96,7 @@ def comment(jst_id):
     form = CommentForm()
     step = form.step.data if form.step.data in plans.STEP_TITLES else None
     if not form.validate_on_submit() or step is None:
-        flash("Uwaga nie została dodana: wpisz jej treść.", "danger")
+        flash("Uwaga nie została dodana: proszę wpisać jej treść.", "danger")
         return redirect(_back(jst, step))
     kind = form.row_kind.data or ""
     if kind and kind not in plans.ROW_KINDS:
@@ -141,7 +141,7 @@ def answer(jst_id, comment_id):
         )
         flash("Dodano odpowiedź.", "success")
     else:
-        flash("Odpowiedź nie została dodana: wpisz jej treść.", "danger")
+        flash("Odpowiedź nie została dodana: proszę wpisać jej treść.", "danger")
     return redirect(f"{_back(jst, thread.step)}#comment-{thread.id}")
 
 

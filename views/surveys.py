@@ -185,10 +185,13 @@ def survey_copy(survey_id):
     form = CopyForm()
     form.module.choices = _module_choices()
     if not form.validate_on_submit():
-        flash("Wybierz moduł, do którego skopiować ankietę.", "danger")
+        flash("Proszę wybrać moduł, do którego skopiować ankietę.", "danger")
         return redirect(url_for(".survey_list"))
     copy = surveys.copy_survey(source, Module.get_by_id(form.module.data))
-    flash(f"Skopiowano ankietę do modułu {copy.module.number} — sprawdź daty i pytania.", "success")
+    flash(
+        f"Skopiowano ankietę do modułu {copy.module.number} — proszę sprawdzić daty i pytania.",
+        "success",
+    )
     return redirect(url_for(".survey_edit", survey_id=copy.id))
 
 
@@ -310,7 +313,7 @@ def answer(survey_id):
                 value = form[f"q{q.id}"].data
                 if q.required and (value is None or value == "" or value == []):
                     form[f"q{q.id}"].errors.append(
-                        "To pytanie jest obowiązkowe — odpowiedz na nie."
+                        "To pytanie jest obowiązkowe — proszę na nie odpowiedzieć."
                     )
         if not form.errors:
             try:
@@ -319,7 +322,7 @@ def answer(survey_id):
                     flash("Dziękujemy — ankieta została wysłana anonimowo.", "success")
                     return redirect(url_for(".my_surveys"))
                 surveys.save_draft(survey, current_user, _answers(form, questions))
-                flash("Zapisano wersję roboczą — możesz dokończyć ankietę później.", "success")
+                flash("Zapisano wersję roboczą — ankietę można dokończyć później.", "success")
                 return redirect(url_for(".answer", survey_id=survey.id))
             except AlreadyAnswered:
                 answered = True
@@ -344,7 +347,7 @@ def answer(survey_id):
 BASE_URL_MISSING = (
     "Zaświadczeń nie można jeszcze wydrukować: nie ustawiono publicznego adresu aplikacji "
     "(BASE_URL, zmienna PLANJST_BASE_URL) — adres weryfikacji na zaświadczeniu i jego kod QR "
-    "wskazywałyby „{url}”. Poproś administratora serwera o ustawienie adresu, pod którym "
+    "wskazywałyby „{url}”. Proszę poprosić administratora serwera o ustawienie adresu, pod którym "
     "aplikacja jest dostępna z zewnątrz."
 )
 

@@ -45,7 +45,8 @@ def record_signed(kind, obj, received_on, actor, version=None):
     context, missing = build_context(kind, obj, actor, version)
     if missing or context["draft"]:
         raise DocumentIncomplete(
-            "dokument jest niekompletny i drukuje się jako „WERSJA ROBOCZA” — najpierw uzupełnij "
+            "dokument jest niekompletny i drukuje się jako „WERSJA ROBOCZA” — najpierw proszę "
+            "uzupełnić "
             "dane" + (f" (brakuje: {', '.join(missing)})." if missing else ".")
         )
     data = render(kind, context)

@@ -256,7 +256,7 @@ def check_template(kind, data):
         except Exception as exc:  # the filled template is not a valid document
             raise TemplateRefused(
                 f"Szablon nie daje się wypełnić {which} — wypełniony nie jest poprawnym "
-                "dokumentem Word. Sprawdź znaczniki {%p %}, {%tr %} i {%tc %}: każdy musi "
+                "dokumentem Word. Proszę sprawdzić znaczniki {%p %}, {%tr %} i {%tc %}: każdy musi "
                 "stać sam w swoim akapicie, wierszu lub komórce tabeli."
             ) from exc
 
@@ -287,7 +287,13 @@ def _reason(exc, empty):
                 name,
             )
         if "has no element" in text:
-            return "odwołanie do elementu listy, która może być pusta — użyj pętli {% for %}.", ""
+            return (
+                (
+                    "odwołanie do elementu listy, która może być pusta — potrzebna jest pętla "
+                    "{% for %}."
+                ),
+                "",
+            )
         return "nieznana zmienna lub pole.", ""
     if isinstance(exc, TemplateSyntaxError):
         if text.startswith("Encountered unknown tag") and quoted:

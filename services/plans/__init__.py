@@ -131,7 +131,7 @@ def transition(plan, action, user, message=""):
         if action == "submit":
             gaps = blocking(missing_items(fresh))
             if gaps:
-                raise TransitionRefused("Plan nie jest kompletny — uzupełnij braki z listy.")
+                raise TransitionRefused("Plan nie jest kompletny — proszę uzupełnić braki z listy.")
             PlanVersion.create(
                 plan=fresh,
                 number=next_version_number(fresh),
@@ -142,7 +142,7 @@ def transition(plan, action, user, message=""):
                 submitted_by=user,
             )
         if action in ("return", "reopen") and not message.strip():
-            raise TransitionRefused("Podaj uzasadnienie.")
+            raise TransitionRefused("Proszę podać uzasadnienie.")
         PlanEvent.create(
             plan=fresh, actor=user, from_status=fresh.status, to_status=target, message=message
         )

@@ -1,6 +1,5 @@
 """Completeness and progress: what the plan still lacks, step by step."""
 
-
 from models import Jst
 
 from .. import jst_rules, plan_rows

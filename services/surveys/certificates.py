@@ -235,7 +235,7 @@ def issue_certificates(actor, today=None):
                 audit.record("certificates_issued", actor=actor, details=str(issued))
     except IntegrityError as exc:  # issued at the same moment by someone else (a double click)
         raise Locked(
-            "Zaświadczenia są właśnie wystawiane — odśwież stronę i sprawdź listę."
+            "Zaświadczenia są właśnie wystawiane — proszę odświeżyć stronę i sprawdzić listę."
         ) from exc
     return issued
 

@@ -23,7 +23,7 @@ def seed_demo(ctx):
         return
     survey = save_survey(None, "Ocena modułu 1", first, None, None, None, True)
     items = [
-        ("rating", "Jak oceniasz moduł jako całość?", True, ""),
+        ("rating", "Jak oceniają Państwo moduł jako całość?", True, ""),
         ("single", "Czy tempo zajęć było odpowiednie?", True, "za wolne\nodpowiednie\nza szybkie"),
         (
             "multiple",

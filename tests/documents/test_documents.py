@@ -628,7 +628,7 @@ def test_signed_plan_needs_a_version(client, world, monkeypatch):
         data={"kind": "plan", "received_on": "2017-05-20"},
         follow_redirects=True,
     )
-    assert "Wersja planu: Podaj wersję planu, której podpisany egzemplarz wrócił." in (
+    assert "Wersja planu: Proszę podać wersję planu, której podpisany egzemplarz wrócił." in (
         response.get_data(as_text=True)
     )
     assert SignedCopy.select().count() == 0

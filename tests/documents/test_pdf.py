@@ -225,7 +225,7 @@ def test_a_document_past_its_time_limit_is_killed_and_the_rest_converted(fake_so
 
 def test_a_single_pdf_past_its_time_limit_is_a_polish_message(fake_soffice, tmp_path):
     (fake_soffice.parent / "hang").touch()  # every document hangs
-    with pytest.raises(pdf.PdfError, match=r"przekroczony czas 1 s\)\. Pobierz plik .docx"):
+    with pytest.raises(pdf.PdfError, match=r"przekroczony czas 1 s\)\. Proszę pobrać plik .docx"):
         pdf.convert(b"docx", per_document=0.5, startup=0.5)
 
 

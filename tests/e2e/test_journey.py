@@ -160,7 +160,7 @@ def _coordinator_creates_jst(page, journey):
     page.get_by_label("Telefon osoby do kontaktu").fill("+48 500 200 300")
     page.get_by_label("Data deklaracji współpracy").fill("2017-03-20")
     page.get_by_role("button", name="Zapisz", exact=True).click()
-    _see(page, f"Dodano JST „{journey.jst_name}”. Teraz dodaj członków zespołu.")
+    _see(page, f"Dodano JST „{journey.jst_name}”. Teraz proszę dodać członków zespołu.")
     expect(page).to_have_url(re.compile(r"/jst/\d+$"))
 
     links = [_add_member(page, journey, *person) for person in (journey.leader, journey.teammate)]
@@ -233,7 +233,7 @@ def _participant_joins(page, journey, link):
     _field(page, "Nowe hasło").fill(PARTICIPANT_PASSWORD)
     page.get_by_label("Powtórz nowe hasło").fill(PARTICIPANT_PASSWORD)
     page.get_by_role("button", name="Ustaw hasło").click()
-    _see(page, "Hasło zostało ustawione. Zaloguj się nowym hasłem.")
+    _see(page, "Hasło zostało ustawione. Proszę zalogować się nowym hasłem.")
     _login(page, email, PARTICIPANT_PASSWORD)
     _see(page, full_name)
 
@@ -351,7 +351,7 @@ def _participant_fills_their_data(page, journey):
     page.get_by_label("Data rozpoczęcia udziału w projekcie").fill("2017-04-05")
     page.get_by_label("Zapoznałam/zapoznałem się z klauzulą informacyjną").check()
     page.get_by_role("button", name="Zapisz dane").click()
-    _see(page, "Zapisano Twoje dane.")
+    _see(page, "Zapisano dane.")
     _see(page, "Dane kompletne")
 
     _menu(page, "Start")
@@ -532,7 +532,7 @@ def test_a_form_with_errors_announces_them_in_a_summary_linked_to_the_fields(pag
     summary = page.get_by_role("alert").filter(has_text="Formularz zawiera błędy")
     expect(summary).to_be_focused()
     links = summary.get_by_role("link")
-    expect(links.first).to_contain_text("Nazwa JST: Podaj nazwę JST.")
+    expect(links.first).to_contain_text("Nazwa JST: Proszę podać nazwę JST.")
     for href in [links.nth(i).get_attribute("href") for i in range(links.count())]:
         assert re.fullmatch(r"#[\w-]+", href), href
         field = page.locator(href)

@@ -94,7 +94,7 @@ def test_unreadable_files_get_a_clear_message(client):
     assert response.status_code == 422 and "To nie jest plik CSV" in response.get_data(as_text=True)
     big = HEADER + "\n" + "x" * (300 * 1024)
     assert "Plik jest za duży" in _upload(client, "/jst/import", big).get_data(as_text=True)
-    assert "Wybierz plik CSV" in client.post("/jst/import", data={}).get_data(as_text=True)
+    assert "Proszę wybrać plik CSV" in client.post("/jst/import", data={}).get_data(as_text=True)
 
 
 def test_values_longer_than_their_columns_are_refused_in_the_preview(client):

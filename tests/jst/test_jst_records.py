@@ -215,4 +215,6 @@ def test_withdraw_needs_a_date_and_reason(client, world):
     response = client.post(f"/jst/{world.jst.id}/wycofanie", data={"withdrawn_at": "wczoraj"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Podaj datę jako DD.MM.RRRR" in page and "Podaj powód wycofania się" in page
+    assert (
+        "Proszę podać datę jako DD.MM.RRRR" in page and "Proszę podać powód wycofania się" in page
+    )

@@ -180,7 +180,7 @@ def test_import_applies_the_group_rule(client):
     )
     assert status == 422
     assert "gmina wiejska należy do grupy programowej I" in page
-    assert "dla miasta na prawach powiatu podaj grupę programową (I–IV)" in page
+    assert "dla miasta na prawach powiatu proszę podać grupę programową (I–IV)" in page
     assert not Jst.select().exists()
 
 
@@ -221,7 +221,7 @@ def test_a_second_signatory_needs_a_first(client):
     assert _next_to(
         page,
         "signatory1_name",
-        "Podano drugą osobę podpisującą — podaj najpierw pierwszą (imię i nazwisko).",
+        "Podano drugą osobę podpisującą — proszę najpierw podać pierwszą (imię i nazwisko).",
     )
     status, page = _post_new(
         client, signatory1_name="", signatory1_function="", signatory2_function="Zastępca Wójta"
@@ -235,13 +235,15 @@ def test_a_countersignature_needs_both_name_and_function(client):
     _coordinator(client)
     status, page = _post_new(client, countersignatory_function="Skarbnik Gminy")
     assert status == 422
-    assert _next_to(page, "countersignatory_name", "Podaj imię i nazwisko osoby kontrasygnującej.")
+    assert _next_to(
+        page, "countersignatory_name", "Proszę podać imię i nazwisko osoby kontrasygnującej."
+    )
     status, page = _post_new(client, countersignatory_name="Zofia Rachunkowa")
     assert status == 422
     assert _next_to(
         page,
         "countersignatory_function",
-        "Podaj funkcję osoby kontrasygnującej (np. skarbnik).",
+        "Proszę podać funkcję osoby kontrasygnującej (np. skarbnik).",
     )
     assert not Jst.select().exists()
     status, _page = _post_new(

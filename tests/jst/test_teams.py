@@ -114,7 +114,7 @@ def test_not_an_expert_is_refused(client, world):
     _coordinator(client)
     response = client.post(f"/jst/{world.jst.id}/ekspert", data={"expert": world.participant.id})
     assert response.status_code == 422
-    assert "Wybierz eksperta z listy" in response.get_data(as_text=True)
+    assert "Proszę wybrać eksperta z listy" in response.get_data(as_text=True)
 
 
 def test_an_expert_may_look_after_many_jsts(client, world):

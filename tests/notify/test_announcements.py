@@ -92,11 +92,11 @@ def test_fan_out_runs_once(app, world, coordinator):
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"title": ""}, "title", "Wpisz tytuł."),
-        ({"body": "  "}, "body", "Wpisz treść ogłoszenia."),
+        ({"title": ""}, "title", "Proszę wpisać tytuł."),
+        ({"body": "  "}, "body", "Proszę wpisać treść ogłoszenia."),
         ({"body": "x" * 10_001}, "body", "Najwyżej 10000 znaków."),
         ({"audience": "kind", "kind": "miasto_na_prawach_powiatu"}, "audience", "Nikt nie"),
-        ({"audience": "jst", "jst": ""}, "jst", "Wybierz JST."),
+        ({"audience": "jst", "jst": ""}, "jst", "Proszę wybrać JST."),
         ({"attachment": (io.BytesIO(b"MZ\x90"), "wirus.exe")}, "attachment", "Dozwolone pliki"),
         ({"attachment": (io.BytesIO(b"nie pdf"), "a.pdf")}, "attachment", "Zawartość pliku"),
     ],

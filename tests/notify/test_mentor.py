@@ -46,7 +46,7 @@ def test_html_is_shown_as_text_and_empty_or_too_long_is_refused_at_the_field(app
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
     empty = team.post(url, data={"body": "   "})
     assert empty.status_code == 422
-    assert 'id="body-error">Wpisz treść wiadomości.' in empty.get_data(as_text=True)
+    assert 'id="body-error">Proszę wpisać treść wiadomości.' in empty.get_data(as_text=True)
     long = team.post(url, data={"body": "x" * 5001})
     assert long.status_code == 422
     assert 'id="body-error">Najwyżej 5000 znaków.' in long.get_data(as_text=True)

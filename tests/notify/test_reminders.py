@@ -56,7 +56,7 @@ def test_task_due_in_n_days_reminds_the_team_from_polish_midnight_once(world, co
     assert len(mails) == 1 and f"https://plan.example.org{url}" in mails[0].body
     login(client, world.participant)
     page = client.get("/powiadomienia").get_data(as_text=True)
-    assert "Opisz jego wykonanie w sprawozdaniu JST Gmina Własna" in page
+    assert "Proszę opisać jego wykonanie w sprawozdaniu JST Gmina Własna" in page
 
 
 def test_task_past_its_due_date_or_far_ahead_is_not_reminded(world, config):
@@ -143,7 +143,7 @@ def test_missing_signed_agreement_and_declarations_after_the_first_module(world,
     texts = [t for t, _u in _texts(world.teammate)]
     assert texts == [
         "ORE nie otrzymało jeszcze podpisanej deklaracji współpracy JST Gmina Własna. "
-        "Pobierz ją, podpisz i odeślij do ORE."
+        "Proszę ją pobrać, podpisać i odesłać do ORE."
     ]
     assert len(_texts(world.participant)) == 2 and len(_texts(world.other_participant)) == 1
 
@@ -157,7 +157,7 @@ def test_expert_reminded_of_a_plan_waiting_for_the_opinion(world, config):
     assert reminders.send_due(config, BEFORE_MIDNIGHT)["expert_waiting"] == 0
     assert reminders.send_due(config, MIDNIGHT)["expert_waiting"] == 1
     ((text, url),) = _texts(world.expert)
-    assert "Plan JST Gmina Własna czeka na Twoją opinię od 2 grudnia 2026" in text
+    assert "Plan JST Gmina Własna czeka na opinię od 2 grudnia 2026" in text
     assert url == f"/jst/{world.jst.id}/plan/czytaj"
     assert _texts(world.other_expert) == [] and _texts(world.participant) == []
 
@@ -174,7 +174,7 @@ def test_settings_take_a_number_of_days_or_empty(world, client):
     response = client.post("/ustawienia", data=data)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert 'id="reminder_task_days-error">Podaj liczbę dni od 0 do 365' in page
+    assert 'id="reminder_task_days-error">Proszę podać liczbę dni od 0 do 365' in page
     data["reminder_task_days"] = " 4 "
     assert client.post("/ustawienia", data=data).status_code == 302
     assert (settings.get("reminder_task_days"), settings.get("reminder_survey_days")) == ("4", "")

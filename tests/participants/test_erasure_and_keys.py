@@ -35,12 +35,15 @@ def test_an_invalid_pesel_gives_the_birth_date_one_clear_message(client, world):
     cases = [
         (
             {"pesel": wrong_checksum, "birth_date": ""},
-            "Podaj datę urodzenia (DD.MM.RRRR) albo popraw PESEL",
+            "Proszę podać datę urodzenia (DD.MM.RRRR) albo poprawić PESEL",
         ),
-        ({"pesel": "", "no_pesel": "y", "sex": "K", "birth_date": ""}, "Podaj datę urodzenia"),
+        (
+            {"pesel": "", "no_pesel": "y", "sex": "K", "birth_date": ""},
+            "Proszę podać datę urodzenia",
+        ),
         (
             {"pesel": "", "no_pesel": "y", "sex": "K", "birth_date": "1980/03/15"},
-            "Podaj datę jako DD.MM.RRRR",
+            "Proszę podać datę jako DD.MM.RRRR",
         ),
     ]
     for change, message in cases:

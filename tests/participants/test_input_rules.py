@@ -76,8 +76,8 @@ def test_the_end_of_participation_is_checked_next_to_its_fields(client, world):
     cases = [
         ({"left_at": "2017-04-04", "leaving_status": status}, "left_at", "nie może być wcześn"),
         ({"left_at": "2099-01-01", "leaving_status": status}, "left_at", "nie może być w przysz"),
-        ({"left_at": "", "leaving_status": status}, "left_at", "Podaj datę zakończenia"),
-        ({"left_at": "17/11/2017", "leaving_status": status}, "left_at", "Podaj datę jako"),
+        ({"left_at": "", "leaving_status": status}, "left_at", "Proszę podać datę zakończenia"),
+        ({"left_at": "17/11/2017", "leaving_status": status}, "left_at", "Proszę podać datę jako"),
         ({"left_at": "2017-11-17", "leaving_status": "x" * 201}, "leaving_status", "Najwyżej 200"),
         ({"left_at": "2017-11-17", "leaving_status": ""}, "leaving_status", "Pole „Sytuacja"),
     ]

@@ -73,7 +73,7 @@ def test_each_bad_value_is_refused_next_to_its_field(client, world):
             "Data urodzenia nie może być w przyszłości",
         ),
         ({"pesel": make_pesel(date(2001, 1, 1), True, 5)}, "Uczestnik musi mieć ukończone 18 lat"),
-        ({"pesel": ""}, "Podaj PESEL albo zaznacz"),
+        ({"pesel": ""}, "Proszę podać PESEL albo zaznaczyć"),
         ({"clause": None}, "Potwierdź zapoznanie się z klauzulą"),
     ]
     for change, message in cases:

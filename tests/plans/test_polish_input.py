@@ -40,9 +40,9 @@ MONTHS = [
     ("09.2017", "2017-09"),
     ("9.2017", "2017-09"),
     ("2017-09", "2017-09"),
-    ("13.2017", "Podaj miesiąc jako MM.RRRR"),
-    ("wrzesień", "Podaj miesiąc jako MM.RRRR"),
-    ("2017-13", "Podaj miesiąc jako MM.RRRR"),
+    ("13.2017", "Proszę podać miesiąc jako MM.RRRR"),
+    ("wrzesień", "Proszę podać miesiąc jako MM.RRRR"),
+    ("2017-13", "Proszę podać miesiąc jako MM.RRRR"),
 ]
 
 
@@ -85,7 +85,7 @@ def test_a_cost_is_shown_back_the_polish_way(client, world):
 def test_a_month_is_read_as_mm_rrrr_or_iso(client, world, typed, expected):
     login(client, world.participant)
     response = _post_action(client, world, start_month=typed)
-    if expected.startswith("Podaj"):
+    if expected.startswith("Proszę podać"):
         assert response.status_code == 422
         assert expected in _error(response.get_data(as_text=True), "start_month")
     else:
@@ -113,9 +113,9 @@ DATES = [
     ("2.9.2017", date(2017, 9, 2)),
     ("12.09.2017 r.", date(2017, 9, 12)),
     ("2017-09-12", date(2017, 9, 12)),
-    ("31.02.2017", "Podaj datę jako DD.MM.RRRR"),
-    ("12/09/2017", "Podaj datę jako DD.MM.RRRR"),
-    ("jutro", "Podaj datę jako DD.MM.RRRR"),
+    ("31.02.2017", "Proszę podać datę jako DD.MM.RRRR"),
+    ("12/09/2017", "Proszę podać datę jako DD.MM.RRRR"),
+    ("jutro", "Proszę podać datę jako DD.MM.RRRR"),
 ]
 
 
@@ -144,7 +144,9 @@ def test_a_settings_date_typed_the_polish_way_is_stored_as_iso(client, world):
         "/ustawienia", data={**values, "programme_start": "05.04.2017", "programme_end": "x"}
     )
     assert response.status_code == 422
-    assert "Podaj datę jako DD.MM.RRRR" in _error(response.get_data(as_text=True), "programme_end")
+    assert "Proszę podać datę jako DD.MM.RRRR" in _error(
+        response.get_data(as_text=True), "programme_end"
+    )
     data = {**values, "programme_start": "05.04.2017", "programme_end": "17.11.2017"}
     assert client.post("/ustawienia", data=data).status_code == 302
     assert settings.get("programme_start") == "2017-04-05"
@@ -158,8 +160,8 @@ PHONES = [
     ("(22) 123 45 67", True),
     ("+44 20 7946 0958", True),
     ("+48 5OO 1OO 2OO", "zamiast zera nie wpisano litery O"),
-    ("123", "Podaj numer telefonu"),
-    ("+48 500 100 200 300", "Podaj numer telefonu"),
+    ("123", "Proszę podać numer telefonu"),
+    ("+48 500 100 200 300", "Proszę podać numer telefonu"),
 ]
 
 

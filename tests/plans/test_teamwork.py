@@ -194,9 +194,9 @@ def test_a_measurement_says_who_when_and_how(client, world):
     response = client.post(new, data={"uid": _uid(client, new), "action": action.id})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Podaj, kto mierzy wskaźnik." in page
-    assert "Podaj, kiedy wskaźnik jest mierzony." in page
-    assert "Opisz, jak wskaźnik jest mierzony (metoda, narzędzie)." in page
+    assert "Proszę podać, kto mierzy wskaźnik." in page
+    assert "Proszę podać, kiedy wskaźnik jest mierzony." in page
+    assert "Proszę opisać, jak wskaźnik jest mierzony (metoda, narzędzie)." in page
     measurement = plans.rows(plan, "pomiary")[0]
     plans.save_row(
         plan,

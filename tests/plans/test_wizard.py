@@ -235,7 +235,7 @@ def test_invalid_values_and_foreign_references_are_refused(client, world):
     login(client, world.participant)
     new = f"/jst/{world.jst.id}/plan/wizja/cele-operacyjne/nowy"
     response = client.post(new, data={"strategic_goal": foreign.id, "title": "Cel"})
-    assert response.status_code == 422 and "Wybierz pozycję z listy" in response.get_data(
+    assert response.status_code == 422 and "Proszę wybrać pozycję z listy" in response.get_data(
         as_text=True
     )
     new = f"/jst/{world.jst.id}/plan/dzialania/dzialania/nowy"
@@ -253,7 +253,7 @@ def test_invalid_values_and_foreign_references_are_refused(client, world):
     assert response.status_code == 422
     assert "Koniec nie może być wcześniejszy niż początek" in page
     assert "Kwota nie może być ujemna" in page
-    assert "Wybierz pozycje z listy" in page
+    assert "Proszę wybrać pozycje z listy" in page
     assert 'value="Działanie"' in page  # input kept
     response = client.post(
         f"/jst/{world.jst.id}/plan/szkoly/szkoly/nowy", data={"name": "S", "rspo": "12a"}

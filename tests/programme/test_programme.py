@@ -89,7 +89,7 @@ def test_coordinator_builds_a_module_and_its_schedule(client, world):
     assert bad.status_code == 422
     assert "W tych dniach trwa moduł 1 (05.04.2017 – 07.04.2017)." in bad.get_data(as_text=True)
     old = client.post("/moduly/nowy", data={**inside, "start_date": "1900-04-06"})
-    assert "Podaj datę z tego stulecia" in old.get_data(as_text=True)
+    assert "Proszę podać datę z tego stulecia" in old.get_data(as_text=True)
     client.post("/logout")
     login(client, world.participant)
     page = client.get("/moduly").get_data(as_text=True)
@@ -202,7 +202,7 @@ def test_task_report_expert_decision_loop(app, world):
     response = expert.post(
         f"{path}/decyzja", data={"decision": "more", "comment": ""}, follow_redirects=True
     )
-    assert "Napisz, co zespół ma uzupełnić" in response.get_data(as_text=True)
+    assert "Proszę napisać, co zespół ma uzupełnić" in response.get_data(as_text=True)
     expert.post(f"{path}/decyzja", data={"decision": "more", "comment": "Dodajcie wnioski."})
     assert "Dodajcie wnioski." in team.get(path).get_data(as_text=True)
     team.post(path, data={"text": "Zrobiliśmy diagnozę. Wnioski: …"})
@@ -286,7 +286,7 @@ def test_follow_up_consultations_progress_and_best_plans(app, world):
     empty = coordinator.post(
         f"/jst/{world.jst.id}/konsultacja", data={"expert": "0"}, follow_redirects=True
     ).get_data(as_text=True)
-    assert "Podaj datę spotkania albo jego wynik." in empty
+    assert "Proszę podać datę spotkania albo jego wynik." in empty
     forged = coordinator.post(
         f"/jst/{world.jst.id}/konsultacja",
         data={"meeting_date": "2018-01-16", "expert": "99999999999999999999"},

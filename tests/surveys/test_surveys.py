@@ -191,9 +191,9 @@ def test_participant_answers_once_with_a_draft_first(client, world):
     # once: a second submission (a double click, a replay) is refused
     again = client.post(path, data={**data, "wyslij": "1"})
     assert again.status_code == 409
-    assert "została już przez Ciebie wypełniona" in again.get_data(as_text=True)
+    assert "została już wypełniona z tego konta" in again.get_data(as_text=True)
     assert SurveyResponse.select().count() == 1
-    assert "Nie masz ankiet do wypełnienia" in client.get("/ankiety/moje").get_data(as_text=True)
+    assert "Brak ankiet do wypełnienia" in client.get("/ankiety/moje").get_data(as_text=True)
 
 
 def test_answers_are_stored_without_the_person(app, world):
@@ -246,7 +246,7 @@ def test_no_write_order_ties_an_answer_to_who_answered(app, world):
 def test_a_survey_opens_and_closes_on_its_dates(client, world):
     planned, closed = _survey(opens=1, closes=5), _survey(_module(2), opens=-20, closes=-1)
     login(client, world.participant)
-    assert "Nie masz ankiet do wypełnienia" in client.get("/ankiety/moje").get_data(as_text=True)
+    assert "Brak ankiet do wypełnienia" in client.get("/ankiety/moje").get_data(as_text=True)
     page = client.get(f"/ankiety/{planned.id}/wypelnij").get_data(as_text=True)
     assert "Ankieta będzie dostępna od" in page
     rating = _fields(closed)[0]
@@ -350,7 +350,9 @@ def test_certificate_rule_issue_document_and_zip(client, world):
     page = client.get("/zaswiadczenia").get_data(as_text=True)
     assert "Spełnia warunki: <strong>1</strong>" in page
     bad = client.post("/zaswiadczenia", data={"min_attendance": "120", "plan_status": "none"})
-    assert bad.status_code == 422 and "Podaj liczbę od 0 do 100" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Proszę podać liczbę od 0 do 100" in bad.get_data(
+        as_text=True
+    )
     client.post("/zaswiadczenia", data={"min_attendance": "50", "plan_status": "accepted"})
     page = client.get("/zaswiadczenia").get_data(as_text=True)
     assert "Spełnia warunki: <strong>0</strong>" in page and "plan JST zatwierdzony" in page

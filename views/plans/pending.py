@@ -29,7 +29,8 @@ def _pending_formdata(jst, plan, step):
             return None
         pending.delete_instance()
     flash(
-        "Przywrócono zmiany, których nie zapisano przed wygaśnięciem sesji — sprawdź je i zapisz.",
+        "Przywrócono zmiany, których nie zapisano przed wygaśnięciem sesji — "
+        "proszę je sprawdzić i zapisać.",
         "warning",
     )
     g.clear_pending_cookie = True

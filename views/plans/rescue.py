@@ -53,11 +53,11 @@ def rescue_input():
         except (policy.NotFound, policy.Forbidden):
             return None
         flash(
-            "Formularz był otwarty zbyt długo. Decyzji nie zapisano — Twoje uzasadnienie jest "
-            "poniżej; sprawdź je i wyślij ponownie."
+            "Formularz był otwarty zbyt długo. Decyzji nie zapisano — uzasadnienie jest "
+            "poniżej; proszę je sprawdzić i wysłać ponownie."
             if decision
-            else "Formularz był otwarty zbyt długo. Twoje zmiany nie zostały jeszcze zapisane — "
-            "są poniżej; sprawdź je i zapisz ponownie.",
+            else "Formularz był otwarty zbyt długo. Zmiany nie zostały jeszcze zapisane — "
+            "są poniżej; proszę je sprawdzić i zapisać ponownie.",
             "warning",
         )
         if decision:
@@ -85,7 +85,7 @@ def rescue_input():
             return None
         PendingInput.create(key_hash=_hash(key), path=page, data=data)
     flash(
-        "Sesja wygasła. Zaloguj się ponownie — Twoje niezapisane zmiany zostaną przywrócone.",
+        "Sesja wygasła. Proszę zalogować się ponownie — niezapisane zmiany zostaną przywrócone.",
         "warning",
     )
     response = redirect(url_for("auth.login", next=page))
