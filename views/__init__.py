@@ -110,7 +110,12 @@ def register(app):
     app.register_error_handler(crypto.KeysUnavailable, _personal_data_unavailable)
 
     app.after_request(_security_headers)
-    app.context_processor(_template_globals)
+    app.context_processor(_template_context)
+    # template helpers are jinja globals, set once, not context processors called on every
+    # render (issue 21; the areas' own helpers likewise: bp.add_app_template_global)
+    app.jinja_env.globals.update(
+        policy=policy, chrome_menu=chrome_menu, unread_notifications=review_service.unread_count
+    )
     app.add_template_filter(formatting.date_pl, "date_pl")
     app.add_template_filter(formatting.datetime_pl, "datetime_pl")
     app.add_template_filter(formatting.money_pl, "money_pl")
@@ -204,19 +209,15 @@ def _signed_in():
         return True
 
 
-def _template_globals():
-    from flask import current_app
-
+def _template_context():
+    """What a template reads that depends on the request or the configuration. The helpers
+    that do not are jinja globals (see register): a context processor runs on every render."""
     config = current_app.config
     return {
-        "policy": policy,
         "chrome": chrome_urls(),  # issue 21: the chrome's links and menus built once per process
-        "chrome_menu": chrome_menu,
         "session_idle_seconds": config["SESSION_IDLE_MINUTES"] * 60,
         "session_warning_seconds": config["SESSION_WARNING_MINUTES"] * 60,
-        "current_endpoint": request.endpoint,
         "session_expired": getattr(session, "expired", False),
-        "unread_notifications": review_service.unread_count,
     }
 
 

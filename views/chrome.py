@@ -5,13 +5,13 @@ and on the script root the app is served under, so each menu is rendered once pe
 current entry) — a handful of strings per process — and a request only looks up which entry is
 current (its area for the coordinator's grouped menu, its endpoint for the flat ones). The
 links of the rest of the chrome (brand, notifications, account, logout, session status,
-accessibility, CSS and JS) are built once per root. What varies per request stays in base.html:
-the unread count (one prepared query), the user's name and the CSRF token.
+accessibility, CSS and JS, Bootstrap's tags) are built once per root. What varies per request
+stays in base.html: the unread count (one prepared query), the user's name and the CSRF token.
 """
 
 from types import SimpleNamespace
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from markupsafe import Markup, escape
 
 from services import policy
@@ -36,11 +36,15 @@ _MENUS = {}  # (role, script root, current key) → Markup of the menu's <li>s
 
 
 def urls():
-    """{name: url} of the chrome's links (LINKS), built once per script root."""
+    """{name: url} of the chrome's links (LINKS), and Bootstrap's <link> and <script> tags
+    (bootstrap_css, bootstrap_js), built once per script root."""
     root = request.script_root
     built = _URLS.get(root)
     if built is None:
-        built = _URLS[root] = {name: url_for(ep, **args) for name, (ep, args) in LINKS.items()}
+        built = {name: url_for(ep, **args) for name, (ep, args) in LINKS.items()}
+        bootstrap = current_app.extensions["bootstrap"]
+        built.update(bootstrap_css=bootstrap.load_css(), bootstrap_js=bootstrap.load_js())
+        _URLS[root] = built
     return built
 
 
