@@ -32,6 +32,7 @@ from . import (
     review,
     surveys,
 )
+from .chrome import MacroTemplate
 from .chrome import menu as chrome_menu
 from .chrome import urls as chrome_urls
 from .hardening import UploadNotStored, error_page, untrusted_host
@@ -116,6 +117,7 @@ def register(app):
     app.jinja_env.globals.update(
         policy=policy, chrome_menu=chrome_menu, unread_notifications=review_service.unread_count
     )
+    app.jinja_env.template_class = MacroTemplate
     app.add_template_filter(formatting.date_pl, "date_pl")
     app.add_template_filter(formatting.datetime_pl, "datetime_pl")
     app.add_template_filter(formatting.money_pl, "money_pl")
