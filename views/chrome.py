@@ -9,10 +9,11 @@ accessibility, CSS and JS, Bootstrap's tags) are built once per root. What varie
 stays in base.html: the unread count (one prepared query), the user's name and the CSRF token.
 """
 
+from collections import ChainMap
 from types import SimpleNamespace
 
-from flask import current_app, request, url_for
-from jinja2 import Template
+from flask import current_app, has_request_context, request, url_for
+from jinja2 import Template, runtime
 from markupsafe import Markup, escape
 
 from services import policy
@@ -32,6 +33,7 @@ LINKS = {
 }
 
 _URLS = {}  # script root → {name: url}
+_PLAIN = {}  # (script root, endpoint) → url of an endpoint without arguments
 _ENTRIES = {}  # (role, script root) → [(label, url, key)]
 _MENUS = {}  # (role, script root, current key) → Markup of the menu's <li>s
 
@@ -47,6 +49,19 @@ def urls():
         built.update(bootstrap_css=bootstrap.load_css(), bootstrap_js=bootstrap.load_js())
         _URLS[root] = built
     return built
+
+
+def template_url_for(endpoint, **values):
+    """url_for as templates call it (the jinja global): a link without values — a third of the
+    templates' url_for calls — built once per script root (no route here has defaults or a
+    host); with values, relative to the blueprint or outside a request, flask's url_for."""
+    if values or endpoint[:1] == "." or not has_request_context():
+        return url_for(endpoint, **values)
+    key = (request.script_root, endpoint)
+    url = _PLAIN.get(key)
+    if url is None:
+        url = _PLAIN[key] = url_for(endpoint)
+    return url
 
 
 def _entries(role):
@@ -108,14 +123,26 @@ class _Token:
 TOKEN = _Token()
 
 
-class MacroTemplate(Template):
-    """A template whose `{% from … import … %}` costs a few calls, not some 6 per jinja global.
+class PageTemplate(Template):
+    """A jinja template that reads its globals as one dict (app.jinja_env.template_class).
 
-    An import hands the importing page's context to the imported template, which compares that
-    context's globals with its own key by key through a ChainMap (jinja 3.1) to find globals
-    it lacks — with ~30 globals, nearly 200 calls for each imported file on every page. The
-    same question as one set difference: nothing new, and the cached module is the answer, as
-    jinja's own comparison would find."""
+    Jinja 3.1 keeps a template's globals as a ChainMap over the environment's, and on every
+    render copies it key by key (a Python call per global: ~30 of them) into the new context;
+    a `{% from … import … %}` then compares the page's globals with the imported template's
+    the same way, to find globals it lacks — nearly 200 calls for each imported file. Here the
+    copy is one dict merge and the comparison one set difference; what they yield is the same
+    (a ChainMap's first mapping wins; no new globals: jinja's own cached module)."""
+
+    def new_context(self, vars=None, shared=False, locals=None):
+        names = self.globals
+        if isinstance(names, ChainMap):
+            flat = {}
+            for mapping in reversed(names.maps):
+                flat.update(mapping)
+            names = flat
+        return runtime.new_context(
+            self.environment, self.name, self.blocks, vars, shared, names, locals
+        )
 
     def _get_default_module(self, ctx=None):
         if ctx is not None and not ctx.globals_keys.difference(self.globals):
