@@ -119,9 +119,15 @@ def first_step(port, cookie):
     return urlsplit(response.getheader("Location")).path
 
 
+UNITS_MS = {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000}
+
+
 def _ms(text):
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
-    return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
+    """wrk's latency (`850.00us`, `12.31ms`, `1.02s`, `2.00m`) in ms."""
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if found is None:
+        raise ValueError(f"wrk latency not understood: {text!r}")
+    return round(float(found.group(1)) * UNITS_MS[found.group(2)], 2)
 
 
 def load_wrk(port, path, cookie, seconds, connections):
@@ -131,13 +137,15 @@ def load_wrk(port, path, cookie, seconds, connections):
     out = subprocess.run(
         [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
     ).stdout
+    if "Latency Distribution" not in out:
+        raise SystemExit(f"wrk printed no latencies for {path}:\n{out}")
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "requests": int(re.search(r"(\d+) requests in", out).group(1)),
         "errors": int(bad.group(1)) if bad else 0,
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50_ms": _ms(re.search(r"50%\s+(\S+)", out).group(1)),
-        "p99_ms": _ms(re.search(r"99%\s+(\S+)", out).group(1)),
+        "p50_ms": _ms(re.search(r"^\s+50%\s+(\S+)$", out, re.M).group(1)),
+        "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)$", out, re.M).group(1)),
     }
 
 
