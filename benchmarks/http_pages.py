@@ -139,13 +139,20 @@ def load_wrk(port, path, cookie, seconds, connections):
     ).stdout
     if "Latency Distribution" not in out:
         raise SystemExit(f"wrk printed no latencies for {path}:\n{out}")
+
+    def figure(pattern):
+        found = re.search(pattern, out, re.M)
+        if found is None:
+            raise SystemExit(f"wrk's output for {path} lacks {pattern!r}:\n{out}")
+        return found.group(1)
+
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
-        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "requests": int(figure(r"(\d+) requests in")),
         "errors": int(bad.group(1)) if bad else 0,
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50_ms": _ms(re.search(r"^\s+50%\s+(\S+)$", out, re.M).group(1)),
-        "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)$", out, re.M).group(1)),
+        "rps": float(figure(r"Requests/sec:\s+([\d.]+)")),
+        "p50_ms": _ms(figure(r"^\s+50%\s+(\S+)")),
+        "p99_ms": _ms(figure(r"^\s+99%\s+(\S+)")),
     }
 
 
