@@ -12,7 +12,7 @@ stays in base.html: the unread count (one prepared query), the user's name and t
 from collections import ChainMap
 from types import SimpleNamespace
 
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app, g, has_request_context, request, url_for
 from jinja2 import Template, runtime
 from markupsafe import Markup, escape
 
@@ -114,10 +114,16 @@ class _Token:
 
     @property
     def csrf_token(self):
-        from flask_wtf.csrf import generate_csrf
+        """The hidden field, built once per request (a page may have several such forms)."""
+        field = g.get("csrf_field")
+        if field is None:
+            from flask_wtf.csrf import generate_csrf
 
-        # an f-string of the escaped token, not Markup.format (string.Formatter: 60 calls)
-        return Markup(f'<input name="csrf_token" type="hidden" value="{escape(generate_csrf())}">')
+            # an f-string of the escaped token, not Markup.format (string.Formatter: 60 calls)
+            token = escape(generate_csrf())
+            field = Markup(f'<input name="csrf_token" type="hidden" value="{token}">')
+            g.csrf_field = field  # per request, like flask_wtf's own g.csrf_token
+        return field
 
 
 TOKEN = _Token()
