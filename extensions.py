@@ -5,6 +5,7 @@ import json
 import secrets
 from datetime import timedelta
 
+from flask import current_app
 from flask.sessions import SessionInterface, SessionMixin
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
@@ -15,7 +16,17 @@ from werkzeug.datastructures import CallbackDict
 from models import User, UserSession, prepared, utcnow
 from services.accounts import sha256
 
-login_manager = LoginManager()
+
+class _LoginManager(LoginManager):
+    def _session_protection_failed(self):
+        # Flask-Login hashes the client's address and user agent for this check on every
+        # request, before it looks whether the check is on; here it is off (see below)
+        if not current_app.config.get("SESSION_PROTECTION", self.session_protection):
+            return False
+        return super()._session_protection_failed()
+
+
+login_manager = _LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Zaloguj się, aby zobaczyć tę stronę."
 login_manager.login_message_category = "info"

@@ -1,13 +1,22 @@
-"""HTTP throughput and latency under gunicorn (2 workers) on a seeded SQLite database.
+"""HTTP throughput and latency under gunicorn (2 workers each) on a seeded SQLite database.
 
-Prints one JSON object: requests/s, p50 and p99 (ms), in one run, of
+Prints one JSON object: requests/s, p50 and p99 (ms) of
 - the lean reference (benchmarks/lean_app.py: bare Flask + Flask-Login + CSRFProtect, a session
   row in SQLite, one small layout): its /healthz and its /konto, the share konto/healthz;
 - Plan JST with 100 JSTs, signed in as the coordinator: /healthz, /konto, the JST list (/jst),
   the progress board (/przeglad) and a plan wizard step, each as a share of /healthz, and
   /konto's share against the lean reference's (`account_vs_lean`, the goal ≥ 1.0);
 - the JST list with 1,000 JSTs and its share of /healthz.
-Usage: python benchmarks/http_pages.py [--seconds 5] [--connections 16]
+
+Fair on a shared machine: both apps run at once under the same gunicorn settings (2 sync
+workers, each app's templates compiled and its heap frozen after the worker loads it: the
+project's gunicorn.conf.py, the lean app's post_worker_init), and are measured in interleaved
+rounds — lean /healthz, lean /konto, project /healthz, /konto, /jst, /przeglad, wizard step,
+then again — so whatever else the machine runs falls on both alike. Each figure is the median
+over the rounds; each share the median of the rounds' own shares. The load generator is wrk
+(2 threads) when it is installed, else a Python client (threads, one connection each), which
+itself takes much of the CPU: its figures are lower and only its shares compare.
+Usage: python benchmarks/http_pages.py [--seconds 3] [--connections 16] [--rounds 5]
 """
 
 import argparse
@@ -15,6 +24,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -28,6 +38,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PASSWORD = "demo-haslo-123"
+WRK = shutil.which("wrk")
 
 
 def free_port():
@@ -46,10 +57,13 @@ def flask(env, *args):
     )
 
 
-def start(env, port, app="app:create_app()", cwd=ROOT):
+def start(env, port, app, cwd, config):
+    """gunicorn as the project runs it (sync workers), with `config` (settle each worker)."""
     proc = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
+            "--config",
+            config,
             "--workers",
             "2",
             "--bind",
@@ -69,6 +83,11 @@ def start(env, port, app="app:create_app()", cwd=ROOT):
             time.sleep(0.1)
     proc.kill()
     raise SystemExit("gunicorn did not start")
+
+
+def stop(proc):
+    proc.terminate()
+    proc.wait()
 
 
 def login(port, email):
@@ -100,19 +119,52 @@ def first_step(port, cookie):
     return urlsplit(response.getheader("Location")).path
 
 
-def warm(port, path, cookie):
-    load(port, path, cookie, 0.5, 2)
+UNITS_MS = {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000}
 
 
-def load(port, path, cookie, seconds, connections):
+def _ms(text):
+    """wrk's latency (`850.00us`, `12.31ms`, `1.02s`, `2.00m`) in ms."""
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if found is None:
+        raise ValueError(f"wrk latency not understood: {text!r}")
+    return round(float(found.group(1)) * UNITS_MS[found.group(2)], 2)
+
+
+def load_wrk(port, path, cookie, seconds, connections):
+    command = [WRK, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    if "Latency Distribution" not in out:
+        raise SystemExit(f"wrk printed no latencies for {path}:\n{out}")
+
+    def figure(pattern):
+        found = re.search(pattern, out, re.M)
+        if found is None:
+            raise SystemExit(f"wrk's output for {path} lacks {pattern!r}:\n{out}")
+        return found.group(1)
+
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "requests": int(figure(r"(\d+) requests in")),
+        "errors": int(bad.group(1)) if bad else 0,
+        "rps": float(figure(r"Requests/sec:\s+([\d.]+)")),
+        "p50_ms": _ms(figure(r"^\s+50%\s+(\S+)")),
+        "p99_ms": _ms(figure(r"^\s+99%\s+(\S+)")),
+    }
+
+
+def load_python(port, path, cookie, seconds, connections):
     latencies, errors = [], [0]
-    stop = time.monotonic() + seconds
+    stop_at = time.monotonic() + seconds
     lock = threading.Lock()
 
     def worker():
         conn = http.client.HTTPConnection("127.0.0.1", port)
         mine = []
-        while time.monotonic() < stop:
+        while time.monotonic() < stop_at:
             started = time.perf_counter()
             conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
             response = conn.getresponse()
@@ -132,21 +184,61 @@ def load(port, path, cookie, seconds, connections):
     elapsed = time.monotonic() - begun
     latencies.sort()
     return {
-        "path": path,
         "requests": len(latencies),
         "errors": errors[0],
         "rps": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(statistics.median(latencies) * 1000, 1),
-        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2),
     }
+
+
+load = load_wrk if WRK else load_python
+
+
+def rounds(targets, n, seconds, connections):
+    """targets: {name: (port, path, cookie)}, measured in turn, n times over. Returns
+    {name: [figures of each round]}."""
+    for port, path, cookie in targets.values():  # warm-up
+        load(port, path, cookie, 1, 2)
+    runs = {name: [] for name in targets}
+    for _ in range(n):
+        for name, (port, path, cookie) in targets.items():
+            runs[name].append(load(port, path, cookie, seconds, connections))
+    return runs
+
+
+def median(runs, path):
+    """The median of each figure over the rounds; errors summed."""
+    return {
+        "path": path,
+        "requests": sum(r["requests"] for r in runs),
+        "errors": sum(r["errors"] for r in runs),
+        "rps": round(statistics.median(r["rps"] for r in runs), 1),
+        "p50_ms": round(statistics.median(r["p50_ms"] for r in runs), 2),
+        "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 2),
+    }
+
+
+def share(runs, base):
+    """The median over the rounds of a page's req/s over its /healthz's in the same round."""
+    return round(statistics.median(p["rps"] / h["rps"] for p, h in zip(runs, base, strict=True)), 3)
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    results = {"connections": args.connections, "seconds": args.seconds, "cpus": os.cpu_count()}
+    results = {
+        "client": "wrk -t2" if WRK else "python threads",
+        "connections": args.connections,
+        "seconds": args.seconds,
+        "rounds": args.rounds,
+        "cpus": os.cpu_count(),
+        "load_average_at_start": os.getloadavg(),
+    }
+    measure = lambda targets: rounds(targets, args.rounds, args.seconds, args.connections)  # noqa: E731
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             **os.environ,
@@ -160,65 +252,59 @@ def main():
             cwd=ROOT / "benchmarks",
             check=True,
         )
-        port = free_port()
-        server = start(lean_env, port, "lean_app:create_app()", ROOT / "benchmarks")
-        try:
-            cookie = login(port, "koordynator@example.org")
-            run = lambda path, c=cookie: load(port, path, c, args.seconds, args.connections)  # noqa: E731
-            warm(port, "/konto", cookie)
-            lean_healthz = run("/healthz", None)
-            lean_account = run("/konto")
-        finally:
-            server.terminate()
-            server.wait()
         flask(env, "init-db")
         flask(env, "seed-demo")
         flask(env, "seed-scale", "--jsts", "96")  # 4 demo + 96 = 100 JSTs
-        port = free_port()
-        server = start(env, port)
+        lean_port, port = free_port(), free_port()
+        project_config = str(ROOT / "gunicorn.conf.py")
+        lean_app = "lean_app:create_app()"
+        lean = start(lean_env, lean_port, lean_app, ROOT / "benchmarks", "python:lean_app")
+        server = start(env, port, "app:create_app()", ROOT, project_config)
         try:
+            lean_cookie = login(lean_port, "koordynator@example.org")
             cookie = login(port, "koordynator@example.org")
-            run = lambda path, c=cookie: load(port, path, c, args.seconds, args.connections)  # noqa: E731
             step = first_step(port, cookie)
-            for path in ("/konto", "/jst", "/przeglad", step):
-                warm(port, path, cookie)
-            healthz = run("/healthz", None)
-            account = run("/konto")
-            jst_100 = run("/jst")
-            board = run("/przeglad")
-            wizard = run(step)
+            paths = {
+                "lean_healthz": (lean_port, "/healthz", None),
+                "lean_account_page": (lean_port, "/konto", lean_cookie),
+                "healthz": (port, "/healthz", None),
+                "account_page": (port, "/konto", cookie),
+                "jst_list_100": (port, "/jst", cookie),
+                "board": (port, "/przeglad", cookie),
+                "wizard_step": (port, step, cookie),
+            }
+            runs = measure(paths)
         finally:
-            server.terminate()
-            server.wait()
+            stop(lean)
+            stop(server)
         flask(env, "seed-scale", "--jsts", "1000")
-        server = start(env, port)
+        server = start(env, port, "app:create_app()", ROOT, project_config)
         try:
             cookie = login(port, "koordynator@example.org")
-            healthz_1000 = run("/healthz", None)
-            jst_1000 = run("/jst", cookie)
+            paths_1000 = {
+                "healthz_with_1000": (port, "/healthz", None),
+                "jst_list_1000": (port, "/jst", cookie),
+            }
+            runs.update(measure(paths_1000))
         finally:
-            server.terminate()
-            server.wait()
-    lean_ratio = lean_account["rps"] / lean_healthz["rps"]
-    account_ratio = account["rps"] / healthz["rps"]
-    results.update(
-        lean_healthz=lean_healthz,
-        lean_account_page=lean_account,
-        lean_account_ratio=round(lean_ratio, 3),
-        healthz=healthz,
-        account_page=account,
-        account_ratio=round(account_ratio, 3),
-        account_vs_lean=round(account_ratio / lean_ratio, 3),
-        jst_list_100=jst_100,
-        jst_list_100_ratio=round(jst_100["rps"] / healthz["rps"], 3),
-        board=board,
-        board_ratio=round(board["rps"] / healthz["rps"], 3),
-        wizard_step=wizard,
-        wizard_step_ratio=round(wizard["rps"] / healthz["rps"], 3),
-        healthz_with_1000=healthz_1000,
-        jst_list_1000=jst_1000,
-        jst_list_1000_ratio=round(jst_1000["rps"] / healthz_1000["rps"], 3),
+            stop(server)
+    for name, (_, path, _) in {**paths, **paths_1000}.items():
+        results[name] = median(runs[name], path)
+    results["lean_account_ratio"] = share(runs["lean_account_page"], runs["lean_healthz"])
+    results["account_ratio"] = share(runs["account_page"], runs["healthz"])
+    project = zip(runs["account_page"], runs["healthz"], strict=True)
+    reference = zip(runs["lean_account_page"], runs["lean_healthz"], strict=True)
+    results["account_vs_lean"] = round(  # the median of the rounds' own comparisons
+        statistics.median(
+            (a["rps"] / h["rps"]) / (la["rps"] / lh["rps"])
+            for (a, h), (la, lh) in zip(project, reference, strict=True)
+        ),
+        3,
     )
+    for name in ("jst_list_100", "board", "wizard_step"):
+        results[f"{name}_ratio"] = share(runs[name], runs["healthz"])
+    results["jst_list_1000_ratio"] = share(runs["jst_list_1000"], runs["healthz_with_1000"])
+    results["load_average_at_end"] = os.getloadavg()
     print(json.dumps(results, indent=2))
 
 

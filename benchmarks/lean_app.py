@@ -6,11 +6,16 @@ Plan JST's server-side sessions), one cached Jinja template with a small layout:
 links, a logout form, a definition list and a form. Served by gunicorn like the project:
 
     python benchmarks/lean_app.py init /tmp/lean.sqlite3
-    LEAN_DATABASE=/tmp/lean.sqlite3 gunicorn --chdir benchmarks 'lean_app:create_app()'
+    cd benchmarks
+    LEAN_DATABASE=/tmp/lean.sqlite3 gunicorn -c python:lean_app 'lean_app:create_app()'
+
+This module is also that gunicorn's configuration (`-c python:lean_app`): post_worker_init
+settles each worker as the project's gunicorn.conf.py does (templates compiled, heap frozen).
 
 Its /login takes the same form as Plan JST's (csrf_token, email, password; 302 when signed in).
 """
 
+import gc
 import os
 import secrets
 import sqlite3
@@ -160,6 +165,15 @@ def create_app():
         return render_template("konto.html")
 
     return app
+
+
+def post_worker_init(worker):
+    """gunicorn: as extensions.settle does for Plan JST — every template compiled, then the
+    long-lived heap moved out of the garbage collector's way."""
+    app = worker.wsgi
+    for name in app.jinja_env.list_templates():
+        app.jinja_env.get_template(name)
+    gc.freeze()
 
 
 if __name__ == "__main__":

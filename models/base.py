@@ -117,16 +117,29 @@ def prepared(key, build, params):
     SQLite runs it in a few µs. `key` names the query's shape — anything that changes its SQL
     must be in it; `params` are this call's values in the order the SQL takes them, checked
     against peewee's own when the SQL is built (a query edited without its params fails at once).
-    Rows come back as that query would return them (models, joined models, tuples)."""
+    Rows come back as that query would return them (models, joined models, tuples).
+
+    The cursor wrapper's set-up (which column goes to which model and converter, worked out
+    from the cursor's description: the same for the same SQL) is kept from the first execution
+    that returned rows too — for the session row and its user that was half of the lookup."""
     entry = _PREPARED.get((key, type(db.obj)))
     if entry is None:
         query = build()
         sql, built = query.sql()
         if list(built) != list(params):
             raise AssertionError(f"prepared({key!r}): the SQL takes {built!r}, given {params!r}")
-        entry = _PREPARED[key, type(db.obj)] = (query, sql)
-    query, sql = entry
-    return list(query._get_cursor_wrapper(db.execute_sql(sql, params)))
+        entry = _PREPARED[key, type(db.obj)] = [query, sql, None]
+    query, sql, setup = entry
+    wrapper = query._get_cursor_wrapper(db.execute_sql(sql, params))
+    if setup is not None:
+        wrapper.__dict__.update(setup)
+        return list(wrapper)
+    before = set(wrapper.__dict__)
+    rows = list(wrapper)
+    if wrapper.initialized:  # what initialize() added to the wrapper, and the flag itself
+        entry[2] = {name: wrapper.__dict__[name] for name in wrapper.__dict__.keys() - before}
+        entry[2]["initialized"] = True
+    return rows
 
 
 class BaseModel(Model):

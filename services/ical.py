@@ -13,7 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 from icalendar import Calendar, Event
 from peewee import fn
 
-from models import User, utcnow, write_tx
+from models import User, prepared, utcnow, write_tx
 from models.notify import CalendarFeed
 from models.programme import Module, ModuleSession, Task
 from models.surveys import Question, Survey
@@ -36,9 +36,18 @@ def _hash(token):
 
 
 def feed_token(user, secret):
-    """The user's current token, or None before the feed was first created."""
-    row = CalendarFeed.get_or_none(CalendarFeed.user == user.id)
-    return _token(secret, user.id, row.generation) if row else None
+    """The user's current token, or None before the feed was first created. The account page
+    shows it, so a prepared query (issue 21)."""
+    rows = prepared(
+        "calendar feed generation",
+        lambda: (
+            CalendarFeed.select(CalendarFeed.generation)
+            .where(CalendarFeed.user == user.id)
+            .tuples()
+        ),
+        [user.id],
+    )
+    return _token(secret, user.id, rows[0][0]) if rows else None
 
 
 def renew(user, secret):

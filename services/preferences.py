@@ -7,7 +7,7 @@ from uuid import uuid4
 
 from peewee import fn
 
-from models import User, utcnow, write_tx
+from models import User, prepared, utcnow, write_tx
 from models.mail import OutboxMessage
 from models.notify import MailBounce, NotifyPreference, ReminderSent
 from models.review import Notification
@@ -24,8 +24,17 @@ DIGEST_FROM_HOUR = 6  # the digest of yesterday goes out from 6:00 Polish time
 
 
 def mode(user):
-    row = NotifyPreference.get_or_none(NotifyPreference.user == user.id)
-    return row.mode if row else "immediate"
+    """The user's mode — shown on the account page, so a prepared query (issue 21)."""
+    rows = prepared(
+        "notify mode",
+        lambda: (
+            NotifyPreference.select(NotifyPreference.mode)
+            .where(NotifyPreference.user == user.id)
+            .tuples()
+        ),
+        [user.id],
+    )
+    return rows[0][0] if rows else "immediate"
 
 
 def set_mode(user, value):

@@ -32,6 +32,7 @@ from . import (
     review,
     surveys,
 )
+from .chrome import PageTemplate, template_url_for
 from .chrome import menu as chrome_menu
 from .chrome import urls as chrome_urls
 from .hardening import UploadNotStored, error_page, untrusted_host
@@ -110,7 +111,19 @@ def register(app):
     app.register_error_handler(crypto.KeysUnavailable, _personal_data_unavailable)
 
     app.after_request(_security_headers)
-    app.context_processor(_template_globals)
+    app.context_processor(_template_context)
+    # template helpers are jinja globals, set once, not context processors called on every
+    # render (issue 21; the areas' own helpers likewise: bp.add_app_template_global)
+    app.jinja_env.globals.update(
+        policy=policy,
+        chrome_menu=chrome_menu,
+        unread_notifications=review_service.unread_count,
+        url_for=template_url_for,
+    )
+    app.jinja_env.template_class = PageTemplate
+    # every template stays compiled, in a plain dict: the set is fixed (some 130), and jinja's
+    # default LRU cache scans its whole queue on each lookup — three a page (page, layout, macros)
+    app.jinja_env.cache = {}
     app.add_template_filter(formatting.date_pl, "date_pl")
     app.add_template_filter(formatting.datetime_pl, "datetime_pl")
     app.add_template_filter(formatting.money_pl, "money_pl")
@@ -181,42 +194,45 @@ def _csrf_error(exc):
     )
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+)
+
+
 def _security_headers(response):
-    response.headers["Content-Security-Policy"] = CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "same-origin"
+    headers = response.headers
+    headers.extend(SECURITY_HEADERS)  # added, not set one by one: nothing else sets them
     if current_app.config["SESSION_COOKIE_SECURE"]:  # served over HTTPS only: browsers keep to it
-        response.headers["Strict-Transport-Security"] = "max-age=31536000"
-    if "Content-Disposition" in response.headers:
+        headers["Strict-Transport-Security"] = "max-age=31536000"
+    if "Content-Disposition" in headers:
         # a download (documents, exports, attachments: personal data) is kept in no cache;
         # send_file's own "no-cache" would let the browser store it
-        response.headers["Cache-Control"] = "no-store"
-    elif _signed_in():
-        response.headers.setdefault("Cache-Control", "no-store")
+        headers["Cache-Control"] = "no-store"
+    elif "Cache-Control" not in headers and _signed_in():
+        headers.add("Cache-Control", "no-store")
     return response
 
 
 def _signed_in():
     try:
-        return bool(current_user) and current_user.is_authenticated
+        user = current_user._get_current_object()
+        return user is not None and user.is_authenticated
     except Exception:  # the user could not be loaded (the database failed): the page is private
         return True
 
 
-def _template_globals():
-    from flask import current_app
-
+def _template_context():
+    """What a template reads that depends on the request or the configuration. The helpers
+    that do not are jinja globals (see register): a context processor runs on every render."""
     config = current_app.config
     return {
-        "policy": policy,
         "chrome": chrome_urls(),  # issue 21: the chrome's links and menus built once per process
-        "chrome_menu": chrome_menu,
         "session_idle_seconds": config["SESSION_IDLE_MINUTES"] * 60,
         "session_warning_seconds": config["SESSION_WARNING_MINUTES"] * 60,
-        "current_endpoint": request.endpoint,
         "session_expired": getattr(session, "expired", False),
-        "unread_notifications": review_service.unread_count,
     }
 
 

@@ -26,9 +26,7 @@ bp = Blueprint("announcements", __name__)
 NAV = [("announcements.overview", "Ogłoszenia", "announcement.manage")]
 
 
-@bp.app_context_processor
-def _helpers():
-    return {"announcements_unread": announcements.unread_for}
+bp.add_app_template_global(announcements.unread_for, "announcements_unread")
 
 
 @bp.get("/ogloszenia")

@@ -20,9 +20,7 @@ def feed_url(user):
     return current_app.config["BASE_URL"].rstrip("/") + url_for("calendar.feed", token=token)
 
 
-@bp.app_context_processor
-def _helpers():
-    return {"calendar_feed_url": feed_url}
+bp.add_app_template_global(feed_url, "calendar_feed_url")
 
 
 @bp.get("/kalendarz/<token>.ics")

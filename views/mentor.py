@@ -11,9 +11,7 @@ from .jst import load_jst
 bp = Blueprint("mentor", __name__)
 
 
-@bp.app_context_processor
-def _helpers():
-    return {"mentor_unread_threads": mentor.unread_threads}
+bp.add_app_template_global(mentor.unread_threads, "mentor_unread_threads")
 
 
 def _page(jst, form, status=200):

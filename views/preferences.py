@@ -9,12 +9,12 @@ from services import preferences
 bp = Blueprint("preferences", __name__)
 
 
-@bp.app_context_processor
-def _helpers():
-    return {
-        "notify_mode_label": lambda user: preferences.MODES[preferences.mode(user)],
-        "mail_bounce": preferences.bounce,
-    }
+@bp.app_template_global()
+def notify_mode_label(user):
+    return preferences.MODES[preferences.mode(user)]
+
+
+bp.add_app_template_global(preferences.bounce, "mail_bounce")
 
 
 @bp.route(preferences.PATH, methods=["GET", "POST"])

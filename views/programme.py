@@ -44,9 +44,7 @@ NAV = [
 ]
 
 
-@bp.app_context_processor
-def _next_module():
-    return {"programme_next_module": programme.next_module}
+bp.add_app_template_global(programme.next_module, "programme_next_module")
 
 
 def _module(module_id):

@@ -36,9 +36,7 @@ NAV = [
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@bp.app_context_processor
-def _waiting():
-    return {"surveys_waiting": surveys.waiting_for}
+bp.add_app_template_global(surveys.waiting_for, "surveys_waiting")
 
 
 def _survey(survey_id):

@@ -18,10 +18,10 @@ PENDING_COOKIE = "planjst_niezapisane"
 READ_ONLY = "Plan ma status „{}” — zespół nie może go teraz zmieniać."
 
 
-@bp.app_context_processor
-def _plan_status():
-    """plan_status_of(jst): the team's status block on home and /jst/<id> (plans/_status.html)."""
-    return {"plan_status_of": lambda jst: plan_status.plan_status(plans.get_plan(jst))}
+@bp.app_template_global()
+def plan_status_of(jst):
+    """The team's status block on home and /jst/<id> (plans/_status.html)."""
+    return plan_status.plan_status(plans.get_plan(jst))
 
 
 @bp.record
