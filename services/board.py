@@ -655,6 +655,44 @@ def _page_and_counts(filters, jst_ids, experts, begun, threshold, page, per_page
     return list(cursor.fetchall())
 
 
+# stand-ins for the page's JST ids while its statement is compiled (one per row of a page; no
+# JST has a negative id), swapped for the real ids when it runs
+_ID_STAND_INS = tuple(-(2**31) + 1 + i for i in range(PER_PAGE * 4))
+# the columns a raw cursor gives as text on SQLite (peewee converts them for a model query)
+_CONVERT = {
+    "plan_updated_at": Plan.updated_at.python_value,
+    "visit_date": ExpertVisit.visit_date.python_value,
+}
+
+
+def _page_rows(ids, begun, threshold):
+    """The board's rows (dicts) of the JSTs `ids` (a page): the statement is compiled once per
+    process for each number of ids, with stand-ins bound in place of the ids."""
+    if not ids:
+        return []
+    if len(ids) > len(_ID_STAND_INS):
+        return list(_Facts(set(ids), (), begun, threshold).rows())
+    stand_ins = _ID_STAND_INS[: len(ids)]
+    shape = (
+        "rows",
+        is_postgres(),
+        len(ids),
+        tuple((m.id, m.start_date, m.end_date) for m in begun),
+        threshold,
+    )
+    sql, params = _compiled(shape, lambda: _Facts(set(stand_ins), (), begun, threshold).rows())
+    real = dict(zip(stand_ins, ids, strict=True))
+    cursor = db.execute_sql(sql, [real.get(p, p) if isinstance(p, int) else p for p in params])
+    names = [column[0] for column in cursor.description]
+    rows = []
+    for values in cursor.fetchall():
+        data = dict(zip(names, values, strict=True))
+        for name, convert in _CONVERT.items():
+            data[name] = convert(data[name])
+        rows.append(data)
+    return rows
+
+
 def _heads():
     heads = [("status", k) for k in PLAN_STATUSES]
     heads += [("missing", k) for k in MISSING]
@@ -691,9 +729,8 @@ def board(filters, jst_ids=None, per_page=PER_PAGE):
         counts[kind][key] = int(found[0][3 + i] or 0) if found else 0
     ids = [row[0] for row in found if row[2]]
     position = {jst_id: i for i, jst_id in enumerate(ids)}
-    shown = _Facts(set(ids), experts, begun, threshold) if ids else None
     rows = sorted(
-        (_row(data, threshold) for data in shown.rows()) if shown else (),
+        (_row(data, threshold) for data in _page_rows(ids, begun, threshold)),
         key=lambda row: position[row.id],
     )
     return Board(
