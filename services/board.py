@@ -3,17 +3,20 @@ documents, attendance, tasks, visit, surveys and certificates.
 
 Built from a fixed number of queries whatever the number of JSTs, and the database does the
 work: the per-JST aggregates are derived tables grouped there (one row per current member with
-its attendance and documents, grouped per JST; the task reports grouped per JST), the filters
-are a WHERE, the sort an ORDER BY, the page a LIMIT/OFFSET with the number of matching rows as
-a window count, and the header counts one query of conditional sums — so a page reads 50 rows.
+its attendance and documents, grouped per JST; the task reports grouped per JST). One statement
+gives the page's ids, the number of matching rows and the header counts from the same
+aggregates: the filters a 0/1 column, the counts window sums, the sort an ORDER BY that puts the
+matching rows first, the page a LIMIT/OFFSET; a second statement reads the page's 50 rows.
 Every filter value is checked against its allowed values first and reaches the query as a
-parameter: no SQL is ever built from user input.
+parameter: no SQL is ever built from user input. The compiled SQL text is kept per process by
+the shape of the request (filters, sort, begun modules, threshold), so a request only binds
+its parameters instead of building and compiling the nested query again.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from peewee import JOIN, SQL, Case, Select, Value, fn
+from peewee import JOIN, Case, Select, Value, fn
 
 from models import (
     JST_KINDS,
@@ -22,6 +25,7 @@ from models import (
     Jst,
     TeamMembership,
     User,
+    db,
     is_postgres,
 )
 from models.documents import SignedCopy
@@ -70,10 +74,6 @@ SORTS = (
 # up to this many JSTs, the per-member facts are looked up member by member through the
 # indexes; above it, each table is grouped per person once and joined
 GROUPED_FROM = 100
-
-# the sorts and the missing-filters that need the per-member aggregates
-MEMBER_SORTS = {"zespol", "oswiadczenia", "obecnosc", "ankiety", "zaswiadczenia"}
-MEMBER_MISSING = {"oswiadczenia", "obecnosc"}
 
 # columns of the board and its exports
 COLUMNS = (
@@ -472,19 +472,45 @@ class _Facts:
             Jst.id,
         )
 
-    def page_ids(self, filters, page, per_page):
-        """[(JST id, number of matching rows)] of one page: the aggregates are joined only when
-        a filter or the sort needs them, so the default board reads the JST table and its
-        one-to-one neighbours only."""
+    def page_and_counts(self, filters):
+        """The query (without its LIMIT) of every JST in scope in the page's order — those
+        matching `filters` first — with the number of matching rows and the header counts as
+        window sums: one statement reads the page's ids and the counts from the same derived
+        aggregates. The sums are taken in a subquery and the rows sorted outside it, so
+        PostgreSQL plans the joins for every row (it would plan them for the first 50)."""
         sort = filters.sort.lstrip("-")
-        members = sort in MEMBER_SORTS or bool(set(filters.missing) & MEMBER_MISSING)
-        query = self.select(
+        key = self.sorts[sort]
+
+        def count(condition):
+            return fn.SUM(Case(None, [(condition, 1)], 0)).over()
+
+        heads = {
+            "status": lambda key: self.status == key,
+            "missing": lambda key: self.missing[key],
+            "group": lambda key: Jst.program_group == key,
+        }
+        conditions = [heads[kind](key) for kind, key in _heads()]
+        inner = self.select(
             Jst.id,
-            fn.COUNT(SQL("*")).over().alias("total"),
-            members=members,
+            Jst.name_sort,
+            Case(None, [(key.is_null(), 1)], 0).alias("nulls_last"),
+            key.alias("sort_key"),
+            Case(None, [(self.where(filters), 1)], 0).alias("matches"),
+            *(count(cond).alias(f"h{i}") for i, cond in enumerate(conditions)),
             tasks=sort == "zadania",
-        ).where(self.where(filters))
-        return list(self.order(query, filters.sort).paginate(page, per_page).tuples())
+        ).alias("bpc")
+        c = inner.c
+        heads_columns = [getattr(c, f"h{i}") for i in range(len(conditions))]
+        return Select(
+            [inner],
+            [c.id, fn.SUM(c.matches).over().alias("total"), c.matches, *heads_columns],
+        ).order_by(
+            c.matches.desc(),
+            c.nulls_last,
+            c.sort_key.desc() if filters.sort.startswith("-") else c.sort_key.asc(),
+            c.name_sort,
+            c.id,
+        )
 
     def rows(self, filters=None):
         """The query of the board's rows (dicts), filtered and sorted by `filters` (None: all
@@ -533,22 +559,6 @@ class _Facts:
         if f.q:
             where &= Jst.name_key.contains(fold(f.q))
         return where
-
-    def counts(self):
-        """{"status": {key: n}, "missing": {key: n}, "group": {n: count}} of every row: one
-        aggregate query (a lean _Facts suffices)."""
-
-        def count(condition):
-            return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
-
-        columns = {("status", key): self.status == key for key in PLAN_STATUSES}
-        columns.update({("missing", key): cond for key, cond in self.missing.items()})
-        columns.update({("group", g): Jst.program_group == g for g in PROGRAM_GROUPS})
-        values = self.select(*(count(c) for c in columns.values()), tasks=False).tuples().get()
-        out = {"status": {}, "missing": {}, "group": {}}
-        for (kind, key), n in zip(columns, values, strict=True):
-            out[kind][key] = int(n)
-        return out
 
 
 def _experts(jst_ids):
@@ -604,6 +614,91 @@ def load_rows(jst_ids=None):
     return [_row(data, facts.threshold) for data in facts.rows()]
 
 
+# compiled statements of the board ((sql, params) by everything that shapes them), so a request
+# does not build and compile the nested query again; a few hundred entries at most
+_COMPILED = {}
+_COMPILED_MAX = 256
+
+
+def _compiled(key, build):
+    found = _COMPILED.get(key)
+    if found is None:
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        found = _COMPILED[key] = db.get_sql_context().sql(build()).query()
+    return found
+
+
+def _page_and_counts(filters, jst_ids, experts, begun, threshold, page, per_page):
+    """[(id, total, matches, *header counts)] of one page (rows not matching the filters come
+    after the matching ones: they only carry the counts)."""
+    sort = filters.sort.lstrip("-")
+    shape = (
+        is_postgres(),
+        None if jst_ids is None else tuple(sorted(jst_ids)),
+        tuple(experts) if sort == "ekspert" else (),
+        tuple((m.id, m.start_date, m.end_date) for m in begun),
+        threshold,
+        (filters.q, filters.status, filters.group, filters.kind, filters.voivodeship),
+        (filters.expert, tuple(filters.missing), filters.sort),
+    )
+
+    def build():
+        lean = sort not in ("ankiety", "zaswiadczenia")
+        return _Facts(jst_ids, experts, begun, threshold, lean=lean).page_and_counts(filters)
+
+    sql, params = _compiled(shape, build)
+    param = db.param
+    cursor = db.execute_sql(
+        f"{sql} LIMIT {param} OFFSET {param}", [*params, per_page, (page - 1) * per_page]
+    )
+    return list(cursor.fetchall())
+
+
+# stand-ins for the page's JST ids while its statement is compiled (one per row of a page; no
+# JST has a negative id), swapped for the real ids when it runs
+_ID_STAND_INS = tuple(-(2**31) + 1 + i for i in range(PER_PAGE * 4))
+# the columns a raw cursor gives as text on SQLite (peewee converts them for a model query)
+_CONVERT = {
+    "plan_updated_at": Plan.updated_at.python_value,
+    "visit_date": ExpertVisit.visit_date.python_value,
+}
+
+
+def _page_rows(ids, begun, threshold):
+    """The board's rows (dicts) of the JSTs `ids` (a page): the statement is compiled once per
+    process for each number of ids, with stand-ins bound in place of the ids."""
+    if not ids:
+        return []
+    if len(ids) > len(_ID_STAND_INS):
+        return list(_Facts(set(ids), (), begun, threshold).rows())
+    stand_ins = _ID_STAND_INS[: len(ids)]
+    shape = (
+        "rows",
+        is_postgres(),
+        len(ids),
+        tuple((m.id, m.start_date, m.end_date) for m in begun),
+        threshold,
+    )
+    sql, params = _compiled(shape, lambda: _Facts(set(stand_ins), (), begun, threshold).rows())
+    real = dict(zip(stand_ins, ids, strict=True))
+    cursor = db.execute_sql(sql, [real.get(p, p) if isinstance(p, int) else p for p in params])
+    names = [column[0] for column in cursor.description]
+    rows = []
+    for values in cursor.fetchall():
+        data = dict(zip(names, values, strict=True))
+        for name, convert in _CONVERT.items():
+            data[name] = convert(data[name])
+        rows.append(data)
+    return rows
+
+
+def _heads():
+    heads = [("status", k) for k in PLAN_STATUSES]
+    heads += [("missing", k) for k in MISSING]
+    return heads + [("group", g) for g in PROGRAM_GROUPS]
+
+
 @dataclass
 class Board:
     rows: list  # the rows of the page
@@ -616,23 +711,26 @@ class Board:
 
 def board(filters, jst_ids=None, per_page=PER_PAGE):
     """The page of the board for `filters`; jst_ids: the JSTs the user may see (None: all).
-    A fixed number of queries: the experts, the page's ids (filtered, sorted and cut in the
-    database, with the number of matching rows), the page's rows (the aggregates of its 50
-    JSTs), the header counts (one aggregate query) — and the first page again for a page past
-    the end."""
+    A fixed number of queries: the experts, the begun modules and the threshold, one statement
+    for the page's ids, the number of matching rows and the header counts (filtered, sorted and
+    cut in the database), the page's rows (the aggregates of its 50 JSTs) — and the first page
+    again for a page past the end."""
     experts = _experts(jst_ids)
-    facts = _Facts(jst_ids, experts)
+    begun = list(Module.select().where(Module.start_date <= date.today()))
+    threshold = _threshold()
     page = filters.page
-    found = facts.page_ids(filters, page, per_page)
-    if not found and page > 1:  # past the end: the first page
+    found = _page_and_counts(filters, jst_ids, experts, begun, threshold, page, per_page)
+    if page > 1 and not any(row[2] for row in found):  # past the end: the first page
         page = 1
-        found = facts.page_ids(filters, page, per_page)
-    total = found[0][1] if found else 0
-    ids = [jst_id for jst_id, _total in found]
+        found = _page_and_counts(filters, jst_ids, experts, begun, threshold, page, per_page)
+    total = int(found[0][1] or 0) if found else 0
+    counts = {"status": {}, "missing": {}, "group": {}}
+    for i, (kind, key) in enumerate(_heads()):
+        counts[kind][key] = int(found[0][3 + i] or 0) if found else 0
+    ids = [row[0] for row in found if row[2]]
     position = {jst_id: i for i, jst_id in enumerate(ids)}
-    shown = _Facts(set(ids), experts, facts.begun, facts.threshold) if ids else None
     rows = sorted(
-        (_row(data, facts.threshold) for data in shown.rows()) if shown else (),
+        (_row(data, threshold) for data in _page_rows(ids, begun, threshold)),
         key=lambda row: position[row.id],
     )
     return Board(
@@ -640,7 +738,7 @@ def board(filters, jst_ids=None, per_page=PER_PAGE):
         total=total,
         page=page,
         pages=max((total + per_page - 1) // per_page, 1),
-        counts=_Facts(jst_ids, (), facts.begun, facts.threshold, lean=True).counts(),
+        counts=counts,
         experts=experts,
     )
 

@@ -4,11 +4,12 @@ for the rows shown."""
 
 from datetime import date, datetime
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, SQL, Case, Select, fn
 
-from models import PROGRAM_GROUPS, Jst, TeamMembership, User
+from models import PROGRAM_GROUPS, Jst, TeamMembership, User, db
+from models.documents import SignedCopy
 from models.participants import ENCRYPTED, ParticipantData
-from models.plans import STATUS_LABELS, Plan, PlanEvent
+from models.plans import STATUS_LABELS, Plan, PlanEvent, PlanVersion
 from models.programme import (
     REPORT_STATUS,
     Attendance,
@@ -364,3 +365,125 @@ def visit_page(page=1):
         .tuples()
     )
     return rows, page, pages_for(total), total, without
+
+
+# ---------- signed copies not back yet (/dokumenty) ----------
+
+
+def _declaration_missing(member):
+    """SQL: the member (a TeamMembership) has no signed declaration (an anti join)."""
+    return ~fn.EXISTS(
+        SignedCopy.select(SignedCopy.id).where(
+            (SignedCopy.participant == member.user) & (SignedCopy.kind == "oswiadczenie")
+        )
+    )
+
+
+def unsigned_page(q="", group=None, page=1):
+    """One page of the active JSTs that still lack a signed copy (the agreement, a current
+    member's declaration, the plan's latest version): ([{"id", "name", "agreement" (missing),
+    "members" (names of members without a declaration), "plan_version" (missing, or None)}],
+    page, pages, totals {"jsts", "agreements", "declarations", "plans"}). Two queries whatever
+    the number of JSTs (three for a page past the end): the page with the totals as window sums,
+    then the names of its members; names only, no personal data."""
+    tm = TeamMembership.alias("utm")
+    missing_members = (
+        tm.select(tm.jst.alias("jst_id"), fn.COUNT(tm.id).alias("n"))
+        .where(tm.left_at.is_null() & _declaration_missing(tm))
+        .group_by(tm.jst)
+        .alias("umm")
+    )
+    latest = (
+        PlanVersion.select(Plan.jst.alias("jst_id"), fn.MAX(PlanVersion.number).alias("version"))
+        .join(Plan)
+        .group_by(Plan.jst)
+        .alias("ulv")
+    )
+    agreement = Case(
+        None,
+        [
+            (
+                fn.EXISTS(
+                    SignedCopy.select(SignedCopy.id).where(
+                        (SignedCopy.jst == Jst.id) & (SignedCopy.kind == "deklaracja")
+                    )
+                ),
+                0,
+            )
+        ],
+        1,
+    )
+    plan_version = Case(
+        None,
+        [
+            (
+                fn.EXISTS(
+                    SignedCopy.select(SignedCopy.id).where(
+                        (SignedCopy.jst == Jst.id)
+                        & (SignedCopy.kind == "plan")
+                        & (SignedCopy.plan_version == latest.c.version)
+                    )
+                ),
+                None,
+            )
+        ],
+        latest.c.version,
+    )
+    members = fn.COALESCE(missing_members.c.n, 0)
+    # the page is cut outside the subquery that counts: PostgreSQL otherwise plans the joins
+    # for the first 50 rows in name order (a nested loop over every JST × every team) although
+    # the window sums need every row
+    lacking = (agreement == 1) | (members > 0) | plan_version.is_null(False)
+    found = (
+        Jst.select(
+            Jst.id,
+            Jst.name,
+            Jst.name_sort,
+            agreement.alias("agreement"),
+            members.alias("members"),
+            plan_version.alias("plan_version"),
+            fn.COUNT(SQL("*")).over().alias("jsts"),
+            fn.SUM(agreement).over().alias("agreements"),
+            fn.SUM(members).over().alias("declarations"),
+            fn.COUNT(plan_version).over().alias("plans"),
+        )
+        .join(missing_members, JOIN.LEFT_OUTER, on=missing_members.c.jst_id == Jst.id)
+        .switch(Jst)
+        .join(latest, JOIN.LEFT_OUTER, on=latest.c.jst_id == Jst.id)
+        .where(jst_filter(q, group) & lacking)
+        .alias("uns")
+    )
+    query = Select([found], [SQL('"uns".*')]).order_by(found.c.name_sort, found.c.id).bind(db)
+    rows = list(query.paginate(page, PER_PAGE).dicts())
+    if not rows and page > 1:  # past the end: the first page
+        page = 1
+        rows = list(query.paginate(page, PER_PAGE).dicts())
+    first = rows[0] if rows else {}
+    totals = {
+        key: int(first.get(key) or 0) for key in ("jsts", "agreements", "declarations", "plans")
+    }
+    names = {}
+    if rows:
+        for jst_id, name in (
+            tm.select(tm.jst, User.full_name)
+            .join(User, on=tm.user == User.id)
+            .where(
+                tm.jst.in_([row["id"] for row in rows])
+                & tm.left_at.is_null()
+                & _declaration_missing(tm)
+            )
+            .order_by(tm.id)
+            .tuples()
+        ):
+            names.setdefault(jst_id, []).append(name)
+    items = [
+        {
+            "id": row["id"],
+            "name": row["name"],
+            "agreement": bool(row["agreement"]),
+            "members": names.get(row["id"], []),
+            "plan_version": row["plan_version"],
+        }
+        for row in rows
+    ]
+    return items, page, pages_for(totals["jsts"]), totals

@@ -20,7 +20,7 @@ from flask_login import current_user, login_required
 from forms.auth import EmptyForm
 from forms.base import first_error
 from forms.documents import SignedForm, TemplateForm
-from models import PROGRAM_GROUPS, Jst, TeamMembership, User, db_int
+from models import PROGRAM_GROUPS, TeamMembership, User, db_int
 from models.documents import SignedCopy
 from services import audit, documents, lists, participants, pdf, plans, policy
 from services.documents import KINDS, DocumentIncomplete, TemplateRefused
@@ -277,18 +277,22 @@ def signed_file(copy_id):
 @login_required
 def overview():
     _require_manage()
-    # the id and name are all the list shows: whole 30-column rows cost more than the query
-    jsts = list(Jst.select(Jst.id, Jst.name).where(Jst.status == "active").order_by(Jst.name_sort))
-    unsigned = documents.unsigned(jsts)
+    group = lists.int_arg(request.args.get("grupa"), PROGRAM_GROUPS)
+    q = lists.text_arg(request.args.get("q"))
+    rows, page, pages, totals = lists.unsigned_page(
+        q, group, lists.int_arg(request.args.get("strona")) or 1
+    )
     return render_template(
         "documents/overview.html",
         kinds=KINDS,
         batch_kinds=documents.BATCH_KINDS,
         groups=PROGRAM_GROUPS,
-        group=request.args.get("grupa", type=db_int),
-        templates={kind: documents.template_history(kind) for kind in KINDS},
-        unsigned=unsigned,
-        unsigned_page=lists.page_of(unsigned, lists.int_arg(request.args.get("strona")) or 1),
+        group=group,
+        q=q,
+        templates=documents.template_histories(),
+        unsigned=rows,
+        unsigned_page=(page, pages),
+        totals=totals,
         form=TemplateForm(formdata=None),
         empty=EmptyForm(),
     )

@@ -44,14 +44,14 @@ from .rendering import (
     set_properties,
     template_bytes,
 )
-from .signed import Unsigned, record_signed, signed_copies, signed_file, unsigned
+from .signed import record_signed, signed_copies, signed_file
 from .templates import (
     check_template,
     empty_sample_context,
     restore_template,
     sample_context,
     save_template,
-    template_history,
+    template_histories,
 )
 
 __all__ = [
@@ -70,7 +70,6 @@ __all__ = [
     "DocumentIncomplete",
     "Kind",
     "TemplateRefused",
-    "Unsigned",
     "agreement_context",
     "agreement_contexts",
     "attendance_context",
@@ -101,7 +100,6 @@ __all__ = [
     "signed_copies",
     "signed_file",
     "template_bytes",
-    "template_history",
-    "unsigned",
+    "template_histories",
     "zip_stream",
 ]

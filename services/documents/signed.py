@@ -1,12 +1,9 @@
 """Signed copies: the exact file that was signed, and what each JST has not sent back."""
 
-from dataclasses import dataclass
+from peewee import JOIN
 
-from peewee import JOIN, fn
-
-from models import Jst, TeamMembership, User, write_tx
+from models import Jst, User, write_tx
 from models.documents import SignedCopy
-from models.plans import Plan, PlanVersion
 
 from .. import (
     audit,
@@ -80,49 +77,3 @@ def record_signed(kind, obj, received_on, actor, version=None):
 def signed_file(copy):
     """The bytes of a stored signed copy."""
     return crypto.decrypt_bytes(copy.data)
-
-
-@dataclass
-class Unsigned:
-    """What an active JST has not sent back signed: names only, no personal data."""
-
-    jst: Jst
-    agreement: bool  # the agreement is still missing
-    members: list  # names of current team members whose declaration is missing
-    plan_version: int | None  # the plan's latest version, when it is missing
-
-
-def unsigned(jsts):
-    """[Unsigned] of the given JSTs, in their order (a fixed number of queries)."""
-    ids = [jst.id for jst in jsts]
-    copies = signed_copies()
-    agreements = {c.jst_id for c in copies if c.kind == "deklaracja"}
-    declarations = {c.participant_id for c in copies if c.kind == "oswiadczenie"}
-    signed_plans = {(c.jst_id, c.plan_version) for c in copies if c.kind == "plan"}
-    members = {}
-    for row in (
-        TeamMembership.select(TeamMembership.jst, User.id, User.full_name)
-        .join(User)
-        .where(TeamMembership.jst.in_(ids) & TeamMembership.left_at.is_null())
-        .order_by(TeamMembership.id)
-        .tuples()
-    ):
-        jst_id, user_id, name = row
-        if user_id not in declarations:
-            members.setdefault(jst_id, []).append(name)
-    latest = dict(
-        PlanVersion.select(Plan.jst, fn.MAX(PlanVersion.number))
-        .join(Plan)
-        .where(Plan.jst.in_(ids))
-        .group_by(Plan.jst)
-        .tuples()
-    )
-    result = []
-    for jst in jsts:
-        version = latest.get(jst.id)
-        if (jst.id, version) in signed_plans:
-            version = None
-        entry = Unsigned(jst, jst.id not in agreements, members.get(jst.id, []), version)
-        if entry.agreement or entry.members or entry.plan_version:
-            result.append(entry)
-    return result

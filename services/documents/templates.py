@@ -334,18 +334,18 @@ def save_template(kind, data, name, actor):
     return row
 
 
-def template_history(kind):
-    return list(
-        DocumentTemplate.select(
-            DocumentTemplate.id,
-            DocumentTemplate.kind,
-            DocumentTemplate.filename,
-            DocumentTemplate.uploaded_at,
-            DocumentTemplate.uploaded_by,
-        )
-        .where(DocumentTemplate.kind == kind)
-        .order_by(DocumentTemplate.id.desc())
-    )
+def template_histories():
+    """{kind: [the uploaded versions, newest first]} of every kind, from one query (no file)."""
+    history = {kind: [] for kind in KINDS}
+    for row in DocumentTemplate.select(
+        DocumentTemplate.id,
+        DocumentTemplate.kind,
+        DocumentTemplate.filename,
+        DocumentTemplate.uploaded_at,
+        DocumentTemplate.uploaded_by,
+    ).order_by(DocumentTemplate.id.desc()):
+        history.setdefault(row.kind, []).append(row)
+    return history
 
 
 def restore_template(kind, template_id, actor):

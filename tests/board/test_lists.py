@@ -7,10 +7,12 @@ from datetime import date
 
 import pytest
 
+from models import TeamMembership
+from models.documents import SignedCopy
 from models.plans import Plan
 from models.programme import Module, Task
 from services import crypto, participants, programme
-from tests.conftest import add_member, login, make_jst, page_queries
+from tests.conftest import add_member, login, make_jst, make_user, page_queries
 from tests.participants.test_participant_data import BIRTH, _data
 
 LISTS = [
@@ -24,6 +26,7 @@ LISTS = [
     "/po-pilotazu",
     "/wizyty",
     "/dokumenty",
+    "/dokumenty?grupa=1&q=gmina",
     "/grupy",
     "/zaswiadczenia",
     "/zaswiadczenia?q=gmina",
@@ -61,7 +64,16 @@ def _rows(page):
 
 
 @pytest.mark.parametrize(
-    "path", ["/uczestnicy", "/opiniowanie", "/obecnosc", "/zadania", "/wizyty", "/po-pilotazu"]
+    "path",
+    [
+        "/uczestnicy",
+        "/opiniowanie",
+        "/obecnosc",
+        "/zadania",
+        "/wizyty",
+        "/po-pilotazu",
+        "/dokumenty",
+    ],
 )
 def test_lists_show_fifty_rows_a_page_and_a_page_past_the_end_is_the_first(
     client, world, programme_started, path
@@ -128,3 +140,60 @@ def test_a_page_of_the_group_split_saves_the_whole_split(client, world, programm
     saved = {jst.id: n for n, members in programme.groups() for jst in members}
     assert len(saved) == 62 and saved[int(names[0][4:])] == 2
     assert saved[world.jst.id] == 1 and saved[world.other_jst.id] == 2  # not on that page
+
+
+def _signed(kind, jst=None, participant=None, version=None):
+    SignedCopy.create(
+        kind=kind,
+        jst=jst,
+        participant=participant,
+        plan_version=version,
+        received_on=date(2017, 4, 20),
+        fingerprint="x",
+        filename="a.docx",
+        data=b"",
+    )
+
+
+def test_documents_overview_counts_every_jst_and_shows_a_page_of_them(client, world):
+    """/dokumenty: the totals count every JST the filters match, the table shows a page of them,
+    with the names of the members whose declaration is missing; the JST search ignores case and
+    Polish characters; the group filters the list as it does the batches."""
+    jsts = []
+    for i in range(60):
+        jst = make_jst(f"Gmina Seryjna {i:03}")
+        add_member(jst, make_user(name=f"Członek Seryjny {i:03}"))
+        jsts.append(jst)
+    _signed("deklaracja", jst=jsts[0])
+    _signed("oswiadczenie", jst=jsts[1], participant=TeamMembership.get(jst=jsts[1]).user)
+    lodz = make_jst("Miasto Łódź Testowe", kind="gmina_miejska")  # group 2
+    add_member(lodz, make_user(name="Członkini Łódzka"))
+    login(client, world.coordinator)
+
+    page = client.get("/dokumenty?q=S%C4%98RYJNA+00").get_data(as_text=True)  # "SĘRYJNA 00"
+    assert _rows(page) == 10 and "(10)</caption>" in page
+    assert "Deklaracje współpracy bez podpisanego egzemplarza (9)" in page
+    assert "Oświadczenia uczestników bez podpisanego egzemplarza (9)" in page
+    assert "Plany bez podpisanego egzemplarza ostatniej wersji (0)" in page
+    assert "<td>Członek Seryjny 002</td>" in page and "Członek Seryjny 001" not in page
+    assert re.search(r"Gmina Seryjna 000</a></td><td>jest</td>", page)
+    assert re.search(r"Gmina Seryjna 002</a></td><td>brak</td>", page)
+
+    page = client.get("/dokumenty?q=seryjna").get_data(as_text=True)
+    assert _rows(page) == 50 and "Strona 1 z 2" in page and "(60)</caption>" in page
+    assert "Oświadczenia uczestników bez podpisanego egzemplarza (59)" in page
+    assert "Członek Seryjny 049" in page and "Członek Seryjny 050" not in page
+    page = client.get("/dokumenty?q=seryjna&strona=2").get_data(as_text=True)
+    assert _rows(page) == 10 and "Członek Seryjny 050" in page and "Strona 2 z 2" in page
+    assert client.get("/dokumenty?q=seryjna&strona=9").get_data(as_text=True) == client.get(
+        "/dokumenty?q=seryjna"
+    ).get_data(as_text=True)  # a page past the end is the first page
+
+    page = client.get("/dokumenty?grupa=2&q=lodz").get_data(as_text=True)
+    assert _rows(page) == 1 and "Miasto Łódź Testowe" in page and "Członkini Łódzka" in page
+    assert "Podpisane egzemplarze, które jeszcze nie wróciły (grupa" in page
+    assert 'name="grupa" value="2"' in page  # the search keeps the group
+    page = client.get("/dokumenty?q=nie+ma+takiej").get_data(as_text=True)
+    assert "Żadna JST o tej nazwie nie czeka na podpisane egzemplarze." in page
+    for bad in ("grupa=xyz", "grupa=99", "strona=-1", "q=" + "x" * 500):
+        assert client.get(f"/dokumenty?{bad}").status_code == 200, bad
