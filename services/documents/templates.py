@@ -16,6 +16,7 @@ from models.documents import DocumentTemplate
 from .. import (
     audit,
     grammar,
+    jsts,
     plans,
     template_sandbox,
     uploads,
@@ -37,30 +38,7 @@ def sample_context(kind):
         "address": "ul. Szkolna 1",
         "headteacher": "Jan Dyrektorski",
     }
-    jst = {
-        name: ""
-        for name in (
-            "kind",
-            "teryt",
-            "nip",
-            "regon",
-            "street",
-            "postal_code",
-            "city",
-            "head_title",
-            "head_name",
-            "signatory1_name",
-            "signatory1_function",
-            "signatory2_name",
-            "signatory2_function",
-            "countersignatory_name",
-            "countersignatory_function",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "group",
-        )
-    }
+    jst = {name: "" for name in ("kind", "teryt", "nip", "regon", *jsts.PROFILE_FIELDS, "group")}
     jst.update(
         name="Gmina Przykładowo",
         kind_label="gmina wiejska",

@@ -7,30 +7,17 @@ from datetime import date
 
 import pytest
 
-from models import TeamMembership, db
+from models import TeamMembership
 from models.plans import Plan
 from models.programme import Attendance, Module
 from models.surveys import SurveyAnswer, SurveyResponse
 from services import settings, surveys
-from tests.conftest import add_member, login, make_jst, make_user
+from tests.conftest import add_member, login, make_jst, make_user, page_queries
 from tests.surveys.test_surveys import _survey
 
 
 def _count_queries(client, path):
-    statements = []
-    original = db.obj.execute_sql
-
-    def counting(sql, *args, **kwargs):
-        statements.append(sql)
-        return original(sql, *args, **kwargs)
-
-    db.obj.execute_sql = counting
-    try:
-        response = client.get(path)
-    finally:
-        db.obj.execute_sql = original
-    assert response.status_code == 200, path
-    return len(statements)
+    return len(page_queries(client, path))
 
 
 def _attend(module, user, days):

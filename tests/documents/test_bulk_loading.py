@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from models import db
 from models.plans import (
     Action,
     ActionPartner,
@@ -22,7 +21,7 @@ from models.plans import (
     StrategicGoal,
 )
 from services import documents, plans
-from tests.conftest import add_member, make_jst, make_user
+from tests.conftest import add_member, make_jst, make_user, recorded_queries
 from tests.documents.test_documents import _ore_settings
 
 
@@ -76,18 +75,8 @@ def _plan_with_rows(n, status="draft"):
 
 
 def _count_queries(call):
-    statements = []
-    original = db.obj.execute_sql
-
-    def counting(sql, *args, **kwargs):
-        statements.append(sql)
-        return original(sql, *args, **kwargs)
-
-    db.obj.execute_sql = counting
-    try:
+    with recorded_queries() as statements:
         call()
-    finally:
-        db.obj.execute_sql = original
     return len(statements)
 
 
