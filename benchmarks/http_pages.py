@@ -57,8 +57,9 @@ def flask(env, *args):
     )
 
 
-def start(env, port, app, cwd, config):
-    """gunicorn as the project runs it (sync workers), with `config` (settle each worker)."""
+def start(env, port, app="app:create_app()", cwd=ROOT, config=str(ROOT / "gunicorn.conf.py")):
+    """gunicorn as the project runs it (2 sync workers), with `config` (settle each worker);
+    by default Plan JST itself."""
     proc = subprocess.Popen(
         [
             str(BIN / "gunicorn"),

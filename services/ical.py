@@ -24,7 +24,8 @@ from .formatting import TZ
 PRODID = "-//ORE//Plan JST//PL"
 
 
-def _token(secret, user_id, generation):
+def token_of(secret, user_id, generation):
+    """The feed token of that generation."""
     digest = hmac.new(
         secret.encode(), f"calendar-feed:{user_id}:{generation}".encode(), hashlib.sha256
     ).digest()
@@ -36,8 +37,7 @@ def _hash(token):
 
 
 def feed_token(user, secret):
-    """The user's current token, or None before the feed was first created. The account page
-    shows it, so a prepared query (issue 21)."""
+    """The user's current token, or None before the feed was first created."""
     rows = prepared(
         "calendar feed generation",
         lambda: (
@@ -47,7 +47,7 @@ def feed_token(user, secret):
         ),
         [user.id],
     )
-    return _token(secret, user.id, rows[0][0]) if rows else None
+    return token_of(secret, user.id, rows[0][0]) if rows else None
 
 
 def renew(user, secret):
@@ -55,7 +55,7 @@ def renew(user, secret):
     with write_tx():
         row = CalendarFeed.get_or_none(CalendarFeed.user == user.id)
         generation = row.generation + 1 if row else 1
-        token = _token(secret, user.id, generation)
+        token = token_of(secret, user.id, generation)
         values = {"generation": generation, "token_hash": _hash(token), "renewed_at": utcnow()}
         if row:
             CalendarFeed.update(values).where(CalendarFeed.id == row.id).execute()

@@ -9,7 +9,7 @@ from peewee import fn
 
 from models import User, prepared, utcnow, write_tx
 from models.mail import OutboxMessage
-from models.notify import MailBounce, NotifyPreference, ReminderSent
+from models.notify import CalendarFeed, MailBounce, NotifyPreference, ReminderSent
 from models.review import Notification
 
 from .formatting import TZ
@@ -21,6 +21,26 @@ MODES = {
 }
 PATH = "/konto/powiadomienia"
 DIGEST_FROM_HOUR = 6  # the digest of yesterday goes out from 6:00 Polish time
+
+
+def account_settings(user):
+    """(mode, calendar feed generation or None): what the account page shows of the user's
+    settings, in one prepared query (issue 21: the page is the chrome's yardstick)."""
+    mode_sql = NotifyPreference.select(NotifyPreference.mode).where(
+        NotifyPreference.user == user.id
+    )
+    feed_sql = CalendarFeed.select(CalendarFeed.generation).where(CalendarFeed.user == user.id)
+    rows = prepared(
+        "account settings",
+        lambda: (
+            User.select(mode_sql.alias("mode"), feed_sql.alias("generation"))
+            .where(User.id == user.id)
+            .tuples()
+        ),
+        [user.id, user.id, user.id],
+    )
+    mode, generation = rows[0] if rows else (None, None)
+    return mode or "immediate", generation
 
 
 def mode(user):

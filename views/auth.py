@@ -14,11 +14,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.auth import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from models import write_tx
-from services import accounts, audit, mail
+from services import accounts, audit, mail, preferences
 from services.accounts import sha256
 from services.grammar import hours_pl
 
-from . import chrome
+from . import calendar, chrome
 from .hardening import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -76,7 +76,13 @@ def logout():
 @bp.route("/konto", methods=["GET"])
 @login_required
 def account():
-    return render_template("auth/account.html", form=chrome.TOKEN)  # a token, no form (issue 21)
+    mode, generation = preferences.account_settings(current_user)  # one query (issue 21)
+    return render_template(
+        "auth/account.html",
+        form=chrome.TOKEN,  # a token, no form
+        mode_label=preferences.MODES[mode],
+        feed=calendar.feed_url(current_user, generation),
+    )
 
 
 @bp.post("/konto/wyloguj-wszedzie")

@@ -12,15 +12,13 @@ bp = Blueprint("calendar", __name__)
 ICS = "text/calendar; charset=utf-8"
 
 
-def feed_url(user):
-    """The absolute (BASE_URL) address of the user's feed, or None before it is created."""
-    token = ical.feed_token(user, current_app.config["SECRET_KEY"])
-    if token is None:
+def feed_url(user, generation):
+    """The absolute (BASE_URL) address of the user's feed of that generation, or None before
+    the feed is created (generation None)."""
+    if generation is None:
         return None
+    token = ical.token_of(current_app.config["SECRET_KEY"], user.id, generation)
     return current_app.config["BASE_URL"].rstrip("/") + url_for("calendar.feed", token=token)
-
-
-bp.add_app_template_global(feed_url, "calendar_feed_url")
 
 
 @bp.get("/kalendarz/<token>.ics")

@@ -9,11 +9,6 @@ from services import preferences
 bp = Blueprint("preferences", __name__)
 
 
-@bp.app_template_global()
-def notify_mode_label(user):
-    return preferences.MODES[preferences.mode(user)]
-
-
 bp.add_app_template_global(preferences.bounce, "mail_bounce")
 
 
