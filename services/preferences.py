@@ -26,14 +26,17 @@ DIGEST_FROM_HOUR = 6  # the digest of yesterday goes out from 6:00 Polish time
 def account_settings(user):
     """(mode, calendar feed generation or None): what the account page shows of the user's
     settings, in one prepared query (issue 21: the page is the chrome's yardstick)."""
-    mode_sql = NotifyPreference.select(NotifyPreference.mode).where(
-        NotifyPreference.user == user.id
-    )
-    feed_sql = CalendarFeed.select(CalendarFeed.generation).where(CalendarFeed.user == user.id)
     rows = prepared(
         "account settings",
         lambda: (
-            User.select(mode_sql.alias("mode"), feed_sql.alias("generation"))
+            User.select(
+                NotifyPreference.select(NotifyPreference.mode)
+                .where(NotifyPreference.user == user.id)
+                .alias("mode"),
+                CalendarFeed.select(CalendarFeed.generation)
+                .where(CalendarFeed.user == user.id)
+                .alias("generation"),
+            )
             .where(User.id == user.id)
             .tuples()
         ),
