@@ -135,19 +135,17 @@ def propose_groups(jsts, count):
     return {jst.id: i % count + 1 for i, jst in enumerate(order)}
 
 
-def groups():
-    """[(group number, [jst])] as saved."""
-    result = {}
-    for member in (
-        GroupMember.select(GroupMember, WorkingGroup, Jst)
+def group_numbers():
+    """{jst id: group number} of the active JSTs, as saved: two columns a row (the groups page
+    reads every JST of the programme)."""
+    return dict(
+        GroupMember.select(GroupMember.jst, WorkingGroup.number)
         .join(WorkingGroup)
         .switch(GroupMember)
         .join(Jst)
         .where(Jst.status == "active")
-        .order_by(WorkingGroup.number, Jst.name_sort)
-    ):
-        result.setdefault(member.group.number, []).append(member.jst)
-    return sorted(result.items())
+        .tuples()
+    )
 
 
 def save_groups(assignment):

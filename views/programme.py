@@ -115,7 +115,7 @@ def module_edit(module_id):
         module=module,
         form=form,
         sessions=programme.sessions(module) if module else [],
-        group_numbers=[number for number, _jsts in programme.groups()],
+        group_numbers=sorted(set(programme.group_numbers().values())),
         session_form=SessionForm(formdata=None),
         task_form=task_form,
         kinds=SESSION_KINDS,
@@ -215,8 +215,12 @@ def task_save(module_id):
 @login_required
 def groups():
     _manage()
-    active = list(Jst.select().where(Jst.status == "active").order_by(Jst.name_sort))
-    saved = {jst.id: number for number, members in programme.groups() for jst in members}
+    active = list(  # the columns the page and the proposal use: it reads every active JST
+        Jst.select(Jst.id, Jst.name, Jst.name_sort, Jst.kind)
+        .where(Jst.status == "active")
+        .order_by(Jst.name_sort)
+    )
+    saved = programme.group_numbers()
     default = max(saved.values(), default=4)
     count = min(max(request.values.get("liczba", default, type=db_int), 1), 12)
     proposal = programme.propose_groups(active, count)
@@ -260,7 +264,7 @@ def groups():
 
 
 def _group_or_404(group):
-    if group not in {number for number, _jsts in programme.groups()}:
+    if group not in set(programme.group_numbers().values()):
         abort(404)
     return group
 

@@ -137,7 +137,7 @@ def test_a_page_of_the_group_split_saves_the_whole_split(client, world, programm
     names = re.findall(r'name="(jst-\d+)"', page)
     assert len(names) == 12
     client.post("/grupy", data={"liczba": "4", names[0]: "2"})
-    saved = {jst.id: n for n, members in programme.groups() for jst in members}
+    saved = programme.group_numbers()
     assert len(saved) == 62 and saved[int(names[0][4:])] == 2
     assert saved[world.jst.id] == 1 and saved[world.other_jst.id] == 2  # not on that page
 
