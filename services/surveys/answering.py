@@ -25,11 +25,11 @@ from .building import questions, state
 _random = secrets.SystemRandom()  # the order answers are stored in (flush_pending_answers)
 
 
-def _participants(user=None):
-    """{user id: working group number or None} of the current teams of active JSTs (only
-    `user`'s entry, when given)."""
-    query = (
-        TeamMembership.select(TeamMembership.user, WorkingGroup.number)
+def eligible_members(*columns):
+    """A select of `columns` over the current team members who may answer: participants of
+    active JSTs, joined to their working group (None when the JST has none)."""
+    return (
+        TeamMembership.select(*columns)
         .join(User)
         .switch(TeamMembership)
         .join(Jst)
@@ -41,8 +41,13 @@ def _participants(user=None):
             & User.active
             & (User.role == "participant")
         )
-        .tuples()
     )
+
+
+def _participants(user=None):
+    """{user id: working group number or None} of the current teams of active JSTs (only
+    `user`'s entry, when given)."""
+    query = eligible_members(TeamMembership.user, WorkingGroup.number).tuples()
     return dict(query.where(TeamMembership.user == user.id) if user else query)
 
 

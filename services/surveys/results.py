@@ -3,9 +3,9 @@
 import statistics
 from collections import Counter, defaultdict
 
-from peewee import JOIN, fn
+from peewee import fn
 
-from models import Jst, TeamMembership, User
+from models import TeamMembership
 from models.programme import GroupMember, WorkingGroup
 from models.surveys import (
     QUESTION_KINDS,
@@ -14,6 +14,7 @@ from models.surveys import (
 )
 
 from .. import exports, policy
+from .answering import eligible_members
 from .base import MIN_GROUP, RATING_LABELS
 from .building import questions
 
@@ -123,21 +124,10 @@ def response_rates(survey):
 
 
 def _eligible_per_group():
-    """{working group number or None: participants who may answer} (as answering._participants
-    counts them, grouped in the database)."""
+    """{working group number or None: participants who may answer} (answering's
+    eligible_members, counted in the database)."""
     return dict(
-        TeamMembership.select(WorkingGroup.number, fn.COUNT(fn.DISTINCT(TeamMembership.user)))
-        .join(User)
-        .switch(TeamMembership)
-        .join(Jst)
-        .join(GroupMember, JOIN.LEFT_OUTER, on=GroupMember.jst == Jst.id)
-        .join(WorkingGroup, JOIN.LEFT_OUTER)
-        .where(
-            TeamMembership.left_at.is_null()
-            & (Jst.status == "active")
-            & User.active
-            & (User.role == "participant")
-        )
+        eligible_members(WorkingGroup.number, fn.COUNT(fn.DISTINCT(TeamMembership.user)))
         .group_by(WorkingGroup.number)
         .tuples()
     )
