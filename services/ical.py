@@ -13,7 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 from icalendar import Calendar, Event
 from peewee import fn
 
-from models import User, prepared, utcnow, write_tx
+from models import User, utcnow, write_tx
 from models.notify import CalendarFeed
 from models.programme import Module, ModuleSession, Task
 from models.surveys import Question, Survey
@@ -36,18 +36,9 @@ def _hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def feed_token(user, secret):
-    """The user's current token, or None before the feed was first created."""
-    rows = prepared(
-        "calendar feed generation",
-        lambda: (
-            CalendarFeed.select(CalendarFeed.generation)
-            .where(CalendarFeed.user == user.id)
-            .tuples()
-        ),
-        [user.id],
-    )
-    return token_of(secret, user.id, rows[0][0]) if rows else None
+def has_feed(user):
+    """Whether the user's feed was created (the renew button says what it did)."""
+    return CalendarFeed.select().where(CalendarFeed.user == user.id).exists()
 
 
 def renew(user, secret):

@@ -37,7 +37,7 @@ def feed(token):
 @login_required
 def renew():
     policy.require(current_user, "calendar.feed")
-    had = ical.feed_token(current_user, current_app.config["SECRET_KEY"]) is not None
+    had = ical.has_feed(current_user)
     ical.renew(current_user, current_app.config["SECRET_KEY"])
     flash(
         "Nadano nowy adres kalendarza — poprzedni przestał działać."
