@@ -107,13 +107,9 @@ def test_form_controls_have_visible_borders(browser, live_server):
         page.goto(path)
         if path == "/":
             page.get_by_role("link", name="Plan JST: przejdź do kreatora").click()
-            page.get_by_role("navigation", name="Kroki planu").get_by_role(
-                "link", name=re.compile(r"^2\. ")
-            ).or_(
-                page.get_by_role("navigation", name="Kroki planu").get_by_role(
-                    "button", name=re.compile(r"^2\. ")
-                )
-            ).click()
+            _open_step(page, 2)
+        # the step page's stylesheets must be applied before their colours are read
+        page.wait_for_load_state("load")
         controls = page.evaluate(CONTRAST)
         assert controls, f"no form controls on {page.url}"
         checked += controls
