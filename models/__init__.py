@@ -1,4 +1,4 @@
-from . import documents, jobs, notify, participants, plans, programme, review, surveys
+from . import documents, jobs, notify, participants, plans, programme, review, surveys, versions
 from .accounts import ROLES, LoginAttempt, PasswordLinkRequest, PasswordToken, User, UserSession
 from .audit import AuditLog
 from .base import (
@@ -44,7 +44,7 @@ ALL_MODELS = [
     SchemaMigration,
 ]
 # each later area lists its own tables in models/<area>.py
-AREAS = (plans, participants, documents, review, programme, surveys, jobs, notify)
+AREAS = (plans, participants, documents, review, programme, surveys, jobs, notify, versions)
 ALL_MODELS += [model for area in AREAS for model in area.MODELS]
 
 __all__ = [

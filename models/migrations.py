@@ -7,7 +7,18 @@ first migration already created the current shape) and an old one both end the s
 
 from peewee import CharField, DateTimeField, IntegerField
 
-from . import documents, jobs, jst, notify, participants, plans, programme, review, surveys
+from . import (
+    documents,
+    jobs,
+    jst,
+    notify,
+    participants,
+    plans,
+    programme,
+    review,
+    surveys,
+    versions,
+)
 from .accounts import LoginAttempt, PasswordLinkRequest, PasswordToken, User, UserSession
 from .audit import AuditLog
 from .base import BaseModel, db, utcnow, write_tx
@@ -59,6 +70,7 @@ MIGRATIONS = sorted(
     + surveys.MIGRATIONS
     + jobs.MIGRATIONS
     + notify.MIGRATIONS
+    + versions.MIGRATIONS
 )
 
 
@@ -74,4 +86,6 @@ def migrate():
             func()
             SchemaMigration.create(number=number, name=func.__name__)
         applied.append(func.__name__)
+    with write_tx():
+        versions.install_triggers()
     return applied

@@ -13,7 +13,7 @@ from cryptography.fernet import Fernet
 
 from app import create_app
 from models import ALL_MODELS, ExpertAssignment, Jst, TeamMembership, db, migrate, open_database
-from services import accounts, crypto
+from services import accounts, crypto, kept
 from services.identifiers import make_nip, make_regon
 from services.text import fold
 
@@ -63,7 +63,9 @@ def database_template(tmp_path_factory):
 
 def _truncate_postgres():
     tables = ", ".join(
-        f'"{m._meta.table_name}"' for m in ALL_MODELS if m._meta.table_name != "schema_migration"
+        f'"{m._meta.table_name}"'
+        for m in ALL_MODELS
+        if m._meta.table_name not in ("schema_migration", "data_version")
     )
     db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 
@@ -227,8 +229,11 @@ def recorded_queries():
         db.obj.execute_sql = original
 
 
-def page_queries(client, path):
-    """The SQL statements a GET of `path` runs; the page must answer 200."""
+def page_queries(client, path, warm=False):
+    """The SQL statements a GET of `path` runs; the page must answer 200. The page is built
+    afresh (nothing kept by services.kept) unless `warm`."""
+    if not warm:
+        kept.forget()
     with recorded_queries() as statements:
         response = client.get(path)
     assert response.status_code == 200, path

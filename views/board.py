@@ -7,6 +7,8 @@ from models import JST_KINDS, PROGRAM_GROUPS
 from services import board, exports, policy, report
 from services.lists import int_arg
 
+from . import kept
+
 bp = Blueprint("board", __name__)
 
 NAV = [("board.overview", "Przegląd", "board.view")]
@@ -24,19 +26,23 @@ def _scope():
 def overview():
     scope = _scope()
     filters = board.parse_filters(request.args)
-    result = board.board(filters, scope)
-    return render_template(
-        "board/overview.html",
-        board=result,
-        filters=filters,
-        statuses=board.PLAN_STATUSES,
-        missing=board.MISSING,
-        groups=PROGRAM_GROUPS,
-        kinds={key: spec[0] for key, spec in JST_KINDS.items()},
-        voivodeships=board.VOIVODESHIPS,
-        sorts=board.SORTS,
-        columns=board.COLUMNS,
+    body = kept.body(
+        "przeglad",
+        (None if scope is None else tuple(sorted(scope)), filters.key()),
+        "board/_overview.html",
+        lambda: dict(
+            board=board.board(filters, scope),
+            filters=filters,
+            statuses=board.PLAN_STATUSES,
+            missing=board.MISSING,
+            groups=PROGRAM_GROUPS,
+            kinds={key: spec[0] for key, spec in JST_KINDS.items()},
+            voivodeships=board.VOIVODESHIPS,
+            sorts=board.SORTS,
+            columns=board.COLUMNS,
+        ),
     )
+    return render_template("board/overview.html", body=body)
 
 
 @bp.get("/przeglad.<any(csv, xlsx):fmt>")
@@ -65,13 +71,13 @@ def _report_group():
 @login_required
 def programme_report():
     group = _report_group()
-    return render_template(
-        "board/report.html",
-        tables=report.build(group),
-        group=group,
-        groups=PROGRAM_GROUPS,
-        small=report.SMALL,
+    body = kept.body(
+        "raport",
+        group,
+        "board/_report.html",
+        lambda: dict(tables=report.build(group), group=group, small=report.SMALL),
     )
+    return render_template("board/report.html", body=body, group=group, groups=PROGRAM_GROUPS)
 
 
 @bp.get("/raport.xlsx")

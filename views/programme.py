@@ -28,7 +28,7 @@ from models.programme import (
     Module,
     Task,
 )
-from services import documents, jsts, lists, plans, policy, programme
+from services import documents, jsts, kept, lists, plans, policy, programme
 from services.programme import AttachmentRefused, InUse
 
 from .documents import PDF, send_document
@@ -211,19 +211,24 @@ def task_save(module_id):
 # ---------- working groups and attendance ----------
 
 
-@bp.route("/grupy", methods=["GET", "POST"])
-@login_required
-def groups():
-    _manage()
-    active = list(  # the columns the page and the proposal use: it reads every active JST
+def _groups_data():
+    """Every active JST (the columns the page and the proposal use) and the saved split."""
+    active = list(
         Jst.select(Jst.id, Jst.name, Jst.name_sort, Jst.kind)
         .where(Jst.status == "active")
         .order_by(Jst.name_sort)
     )
-    saved = programme.group_numbers()
+    return active, programme.group_numbers()
+
+
+@bp.route("/grupy", methods=["GET", "POST"])
+@login_required
+def groups():
+    _manage()
+    active, saved = kept.kept(("grupy",), _groups_data)
     default = max(saved.values(), default=4)
     count = min(max(request.values.get("liczba", default, type=db_int), 1), 12)
-    proposal = programme.propose_groups(active, count)
+    proposal = dict(kept.kept(("grupy", count), lambda: programme.propose_groups(active, count)))
     if request.method == "POST":
         # the form shows one page of JSTs: the others keep the split it was showing (a new
         # proposal, or the saved split)

@@ -19,7 +19,7 @@ from forms.surveys import CopyForm, QuestionForm, RuleForm, SurveyForm, answer_f
 from models import db_int
 from models.programme import Module, ModuleSession
 from models.surveys import QUESTION_KINDS, Certificate, Question, Survey
-from services import documents, lists, policy, programme, settings, surveys
+from services import documents, kept, lists, policy, programme, settings, surveys
 from services.surveys import AlreadyAnswered, Locked, Throttled
 
 from .auth import client_address
@@ -230,13 +230,20 @@ def results(survey_id):
     survey = _survey(survey_id)
     group = _results_scope(survey)
     manage = policy.can(current_user, "survey.manage")
-    rates = surveys.response_rates(survey) if manage else None
+    data, pending, rates = kept.kept(
+        ("wyniki", survey.id, group, manage),
+        lambda: (
+            surveys.results(survey, group),
+            surveys.pending_count(survey),
+            surveys.response_rates(survey) if manage else None,
+        ),
+    )
     return render_template(
         "surveys/results.html",
         survey=survey,
         group=group,
-        data=surveys.results(survey, group),
-        pending=surveys.pending_count(survey),
+        data=data,
+        pending=pending,
         rates=rates,
         groups=[g for g, *_ in rates if g is not None]
         if manage
@@ -381,11 +388,12 @@ def certificates():
             flash("Zapisano warunki ukończenia szkolenia.", "success")
             return redirect(url_for(".certificates"))
     q = lists.text_arg(request.args.get("q"))
-    data = surveys.overview(
-        q,
-        lists.int_arg(request.args.get("strona")) or 1,  # a page of each table (?strona2=)
+    pages = (  # a page of each table (?strona2=)
+        lists.int_arg(request.args.get("strona")) or 1,
         lists.int_arg(request.args.get("strona2")) or 1,
-        lists.PER_PAGE,
+    )
+    data = kept.kept(
+        ("zaswiadczenia", q, pages), lambda: surveys.overview(q, *pages, lists.PER_PAGE)
     )
     return render_template(
         "surveys/certificates.html",

@@ -8,7 +8,6 @@ from openpyxl import load_workbook
 
 from models.participants import ParticipantData
 from models.plans import School
-from tests.board.test_board import programme  # noqa: F401 (fixture)
 from tests.conftest import add_member, login, make_jst
 
 

@@ -1,0 +1,45 @@
+"""What the coordinator's summaries compute, kept per process while the data is unchanged
+(issue 17). The board, the programme report, the certificates' overview and the survey results
+aggregate every JST, participant and answer — tens of milliseconds at the national size — and
+are read far more often than the programme's data changes. A kept value is tagged with the data
+version (models.versions: a counter every committed write to the tracked tables raises, from
+any process) and today's date; a request reads the version (one single-row query) and takes the
+kept value only if both still match, so a change is seen by the very next request.
+
+The version is read before the value is built: what is built is at least as new as its tag, and
+a value built from older data can never be stored under a newer tag.
+"""
+
+from datetime import date
+
+from models import versions
+
+LIMIT = 1000  # values per process; the oldest goes first
+
+_kept = {}  # key → (tag, value)
+
+
+def kept(key, build):
+    """build() or the value kept for `key` (a hashable naming everything the value depends on
+    besides the tracked tables and the date: the page, its filters, the user's role and scope)."""
+    version = versions.current()
+    if version is None:
+        return build()
+    tag = (version, date.today())
+    found = _kept.get(key)
+    if found is not None and found[0] == tag:
+        return found[1]
+    value = build()
+    _kept.pop(key, None)
+    if len(_kept) >= LIMIT:
+        try:
+            _kept.pop(next(iter(_kept)), None)
+        except (RuntimeError, StopIteration):  # another thread changed it meanwhile
+            _kept.clear()
+    _kept[key] = (tag, value)
+    return value
+
+
+def forget():
+    """Drop every kept value (a new app in this process: another database)."""
+    _kept.clear()

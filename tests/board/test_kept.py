@@ -1,0 +1,128 @@
+"""What the national summaries keep per process (services.kept, models.versions): a kept page
+is served from one query past the chrome, any committed write to what it shows — from this
+process or any other, through the app or straight into the database — is seen by the next
+request, and every table a kept page reads moves the data version."""
+
+import re
+
+import pytest
+
+from models import Jst, db, is_postgres, versions
+from models.audit import AuditLog
+from models.surveys import Survey
+from services import kept
+from tests.conftest import login, page_queries, recorded_queries
+
+KEPT_PAGES = [
+    "/przeglad",
+    "/przeglad?brak=wizyta&sort=-obecnosc",
+    "/raport",
+    "/raport?grupa=1",
+    "/zaswiadczenia",
+    "/zaswiadczenia?q=Ob",
+    "/ankiety/{survey}/wyniki",
+    "/dokumenty",
+    "/grupy",
+]
+# queries a page runs besides the kept part: the certificate rule's settings (its form), the
+# survey and its module (the 404 check and the heading), the uploaded templates, the groups'
+# proposal (kept apart, by the number of groups: a second version read)
+OWN_QUERIES = {"zaswiadczenia": 1, "ankiety": 2, "dokumenty": 1, "grupy": 1}
+TABLE = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"', re.IGNORECASE)
+
+
+def _paths():
+    survey = Survey.select().first()
+    return [p.format(survey=survey.id) for p in KEPT_PAGES]
+
+
+def test_every_table_a_kept_page_reads_moves_the_version(
+    client,
+    world,
+    programme,
+    monkeypatch,
+):
+    """The SQL run while a kept value is built reads tracked tables only."""
+    login(client, world.coordinator)
+    built = []
+    keep = kept.kept
+
+    def recording(key, build):
+        def recorded():
+            with recorded_queries() as statements:
+                value = build()
+            built.extend(statements)
+            return value
+
+        return keep(key, recorded)
+
+    monkeypatch.setattr(kept, "kept", recording)
+    for path in _paths():
+        built.clear()
+        page_queries(client, path)
+        tables = {t for sql in built for t in TABLE.findall(sql)}
+        assert tables, path
+        assert tables <= set(versions.TRACKED), path
+
+
+def test_a_kept_page_costs_one_query_past_the_chrome(client, world, programme):
+    """Warm: the session, the unread count (the chrome) and the data version."""
+    login(client, world.coordinator)
+    page_queries(client, "/konto")  # the first request of a session also refreshes it
+    for path in _paths():
+        cold = page_queries(client, path)
+        warm = page_queries(client, path, warm=True)
+        own = OWN_QUERIES.get(path.split("?")[0].split("/")[1], 0)
+        assert len(warm) == 3 + own < len(cold), path
+        assert any("data_version" in sql for sql in warm), path
+
+
+def test_a_write_from_anywhere_is_seen_by_the_next_request(client, world, programme):
+    login(client, world.coordinator)
+    assert "Gmina Własna" in client.get("/przeglad").get_data(as_text=True)
+    assert "Gmina Własna" in client.get("/przeglad").get_data(as_text=True)  # kept
+    # as psql or another server would: straight into the database, past the app's models
+    db.execute_sql(
+        f"UPDATE jst SET name = {db.param} WHERE id = {db.param}",
+        ("Gmina Przemianowana", world.jst.id),
+    )
+    page = client.get("/przeglad").get_data(as_text=True)
+    assert "Gmina Przemianowana" in page and "Gmina Własna" not in page
+    # a page of the report too: a JST withdrawn leaves the count of active ones
+    before = client.get("/raport").get_data(as_text=True)
+    Jst.update(status="withdrawn").where(Jst.id == world.other_jst.id).execute()
+    assert client.get("/raport").get_data(as_text=True) != before
+
+
+def test_the_version_moves_on_commit_and_not_for_untracked_tables(world):
+    start = versions.current()
+    AuditLog.create(action="test", details="")
+    assert versions.current() == start  # the audit log is not tracked
+    with db.atomic():
+        Jst.update(name="Gmina A").where(Jst.id == world.jst.id).execute()
+        Jst.update(name="Gmina B").where(Jst.id == world.other_jst.id).execute()
+    after = versions.current()
+    assert after[0] == start[0] and after[1] > start[1]
+    if is_postgres():
+        assert after[1] == start[1] + 1  # once per transaction, at its commit
+
+
+def test_nothing_is_kept_without_the_version_row(world):
+    calls = []
+    db.execute_sql("DELETE FROM data_version")
+    try:
+        for _ in range(2):
+            kept.kept(("test",), lambda: calls.append(1))
+    finally:
+        versions.install_triggers()
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize("path", ["/przeglad", "/raport"])
+def test_an_expert_never_gets_the_coordinators_kept_page(client, world, programme, path):
+    login(client, world.coordinator)
+    assert "Miasto Łódź Testowe" in client.get("/przeglad").get_data(as_text=True)
+    client.post("/logout")
+    login(client, world.expert)
+    response = client.get(path)
+    assert "Miasto Łódź Testowe" not in response.get_data(as_text=True)
