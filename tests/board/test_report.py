@@ -20,7 +20,7 @@ def _table(page, key):
     return rows
 
 
-def test_report_tables_with_small_counts_hidden(client, world, programme):  # noqa: F811
+def test_report_tables_with_small_counts_hidden(client, world, programme):
     lodz, _member = programme
     for user, sex in ((world.participant, "K"), (world.teammate, "K")):
         ParticipantData.create(user=user, sex=sex, age_band="25-54", education="isced5_8")
