@@ -2,9 +2,10 @@
 number of queries, filters checked against their allowed values, personal data decrypted only
 for the rows shown."""
 
+from collections import namedtuple
 from datetime import date, datetime
 
-from peewee import JOIN, SQL, Case, Select, fn
+from peewee import JOIN, SQL, Case, DateField, Select, fn
 
 from models import PROGRAM_GROUPS, Jst, TeamMembership, User, db
 from models.documents import SignedCopy
@@ -20,7 +21,6 @@ from models.programme import (
 )
 from models.review import Comment, ExpertVisit, Notification
 
-from . import crypto
 from .participants import REQUIRED
 from .text import fold
 
@@ -73,26 +73,27 @@ def jst_filter(q="", group=None):
 PARTICIPANT_STATES = {"brak": "bez danych lub bez zgody", "sa": "z danymi i zgodą"}
 
 
-def _complete(record):
-    """Whether the record has what the declaration needs (services.participants.missing_fields
-    for one already loaded record: no query)."""
-    if record is None or not record.clause_accepted_at:
-        return False
+def _complete():
+    """SQL: whether the participant's record has what the declaration needs (as
+    services.participants.missing_fields decides for one record) — without decrypting anything:
+    an empty value is stored empty (services.crypto.encrypt), a given one as a non-empty token."""
+    data = ParticipantData
+    complete = data.id.is_null(False) & data.clause_accepted_at.is_null(False)
     for name in REQUIRED:
-        value = (
-            crypto.decrypt(getattr(record, f"{name}_enc"))
-            if name in ENCRYPTED
-            else getattr(record, name)
-        )
-        if not value:
-            return False
-    return bool(record.no_pesel or crypto.decrypt(record.pesel_enc))
+        column = getattr(data, f"{name}_enc" if name in ENCRYPTED else name)
+        complete &= column.is_null(False)
+        if not isinstance(column, DateField):
+            complete &= column != ""
+    return complete & (data.no_pesel | (data.pesel_enc != ""))
+
+
+Person = namedtuple("Person", "id full_name")
 
 
 def participant_page(q="", group=None, state="", page=1):
-    """One page of the current participants: ([(user, jst name, complete)], page, pages, total,
-    without_data). Three queries whatever the number of participants; only the page's records
-    are decrypted."""
+    """One page of the current participants: ([(person, jst name, complete)], page, pages,
+    total, without_data). Three queries whatever the number of participants; nothing is
+    decrypted (whether a record is complete is decided in the database)."""
     where = TeamMembership.left_at.is_null() & jst_filter(group=group)
     if q:
         where &= Jst.name_key.contains(fold(q)) | User.full_name.contains(q)
@@ -118,17 +119,15 @@ def participant_page(q="", group=None, state="", page=1):
     total = base.select(fn.COUNT(TeamMembership.id)).where(where).scalar()
     page = clamp_page(page, total)
     query = (
-        base.select(TeamMembership, User, Jst.name, ParticipantData)
+        base.select(User.id, User.full_name, Jst.name, Case(None, [(_complete(), 1)], 0))
         .where(where)
         .order_by(Jst.name_sort, User.full_name, TeamMembership.id)
         .paginate(page, PER_PAGE)
+        .tuples()
     )
-    rows = []
-    for member in query:
-        record = getattr(member, "data", None)
-        rows.append(
-            (member.user, member.jst.name, _complete(record if record and record.id else None))
-        )
+    rows = [
+        (Person(user_id, name), jst_name, bool(done)) for user_id, name, jst_name, done in query
+    ]
     return rows, page, pages_for(total), total, without_data
 
 

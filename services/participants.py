@@ -225,9 +225,9 @@ def save(user, data, actor, address=""):
             "education",
             "email",
             "occupation",
-            "joined_at",
         ):
             setattr(record, name, data.get(name) if data.get(name) is not None else "")
+        record.joined_at = data.get("joined_at") or None  # a date column: empty is NULL
         if data.get("clause"):
             record.clause_accepted_at = record.clause_accepted_at or utcnow()
         birth, joined = data.get("birth_date"), data.get("joined_at")
