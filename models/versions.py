@@ -50,6 +50,8 @@ TRACKED = (
     "survey_done",
     "survey_pending",
     "certificate",
+    "consultation",
+    "best_plan",
 )
 TRIGGER = "data_version_bump"
 

@@ -10,7 +10,10 @@ The version is read before the value is built: what is built is at least as new 
 a value built from older data can never be stored under a newer tag.
 """
 
+import functools
 from datetime import date
+
+from peewee import Model
 
 from models import versions
 
@@ -43,3 +46,30 @@ def kept(key, build):
 def forget():
     """Drop every kept value (a new app in this process: another database)."""
     _kept.clear()
+
+
+def _frozen(value):
+    """A hashable stand-in for an argument: a set as a sorted tuple, a list as a tuple, a model
+    by its table and id."""
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(map(_frozen, value)))
+    if isinstance(value, (list, tuple)):
+        return tuple(map(_frozen, value))
+    if isinstance(value, Model):
+        return (value._meta.table_name, value._pk)
+    return value
+
+
+def keeps(name):
+    """A decorator: the function's result kept by its arguments (services.lists' pages: they
+    depend on their arguments and the tracked tables only)."""
+
+    def wrap(func):
+        @functools.wraps(func)
+        def kept_call(*args, **kwargs):
+            key = (name, _frozen(args), _frozen(sorted(kwargs.items())))
+            return kept(key, lambda: func(*args, **kwargs))
+
+        return kept_call
+
+    return wrap

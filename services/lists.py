@@ -21,6 +21,7 @@ from models.programme import (
 )
 from models.review import Comment, ExpertVisit, Notification
 
+from . import kept
 from .participants import REQUIRED
 from .text import fold
 
@@ -90,6 +91,7 @@ def _complete():
 Person = namedtuple("Person", "id full_name")
 
 
+@kept.keeps("participant_page")
 def participant_page(q="", group=None, state="", page=1):
     """One page of the current participants: ([(person, jst name, complete)], page, pages,
     total, without_data). Three queries whatever the number of participants; nothing is
@@ -205,6 +207,7 @@ def review_page(user, jst_ids, q="", group=None, status="", page=1):
 # ---------- attendance (/obecnosc) ----------
 
 
+@kept.keeps("attendance_page")
 def attendance_page(q="", group=None, page=1, today=None):
     """One page of the current participants with their attendance share (as
     services.programme.attendance_rates counts it, for the page's people only): ([(name, jst name,
@@ -246,6 +249,7 @@ def attendance_page(q="", group=None, page=1, today=None):
 TASK_STATES = {"brak": "brak sprawozdania", **REPORT_STATUS}
 
 
+@kept.keeps("task_counts")
 def task_counts(jst_ids):
     """{task id: {state: number of JSTs}} of the active JSTs (ids; None = all): one query."""
     where = Jst.status == "active"
@@ -267,6 +271,7 @@ def task_counts(jst_ids):
     return counts, jst_total
 
 
+@kept.keeps("task_page")
 def task_page(task, jst_ids, q="", group=None, state="", page=1):
     """One page of the JSTs (ids; None = all) with their report on `task`: ([(jst id, name,
     report status or None)], page, pages, total). Two queries."""
@@ -297,6 +302,7 @@ def task_page(task, jst_ids, q="", group=None, state="", page=1):
 # ---------- follow-up after the pilot (/po-pilotazu) ----------
 
 
+@kept.keeps("follow_up_page")
 def follow_up_page(q="", group=None, accepted=False, page=1):
     """One page of the JSTs whose plan is (not) accepted, with the consultation (pending) or the
     best-plan mark (accepted): ([(jst id, name, consultation or None, best)], page, pages, total).
@@ -346,6 +352,7 @@ def follow_up_page(q="", group=None, accepted=False, page=1):
 # ---------- expert visits (/wizyty) ----------
 
 
+@kept.keeps("visit_page")
 def visit_page(page=1):
     """One page of the active JSTs with their expert visit, those without one first: ([(jst id,
     name, visit date or None, form)], page, pages, total, without). Three queries."""
@@ -378,6 +385,7 @@ def _declaration_missing(member):
     )
 
 
+@kept.keeps("unsigned_page")
 def unsigned_page(q="", group=None, page=1):
     """One page of the active JSTs that still lack a signed copy (the agreement, a current
     member's declaration, the plan's latest version): ([{"id", "name", "agreement" (missing),

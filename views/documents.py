@@ -22,7 +22,7 @@ from forms.base import first_error
 from forms.documents import SignedForm, TemplateForm
 from models import PROGRAM_GROUPS, TeamMembership, User, db_int
 from models.documents import SignedCopy
-from services import audit, documents, kept, lists, participants, pdf, plans, policy
+from services import audit, documents, lists, participants, pdf, plans, policy
 from services.documents import KINDS, DocumentIncomplete, TemplateRefused
 from services.formatting import today_local
 
@@ -279,9 +279,8 @@ def overview():
     _require_manage()
     group = lists.int_arg(request.args.get("grupa"), PROGRAM_GROUPS)
     q = lists.text_arg(request.args.get("q"))
-    page = lists.int_arg(request.args.get("strona")) or 1
-    rows, page, pages, totals = kept.kept(
-        ("dokumenty", q, group, page), lambda: lists.unsigned_page(q, group, page)
+    rows, page, pages, totals = lists.unsigned_page(
+        q, group, lists.int_arg(request.args.get("strona")) or 1
     )
     return render_template(
         "documents/overview.html",

@@ -23,11 +23,17 @@ KEPT_PAGES = [
     "/ankiety/{survey}/wyniki",
     "/dokumenty",
     "/grupy",
+    "/uczestnicy",
+    "/uczestnicy?stan=brak&grupa=1",
+    "/obecnosc",
+    "/zadania",
+    "/po-pilotazu",
+    "/wizyty",
 ]
-# queries a page runs besides the kept part: the certificate rule's settings (its form), the
-# survey and its module (the 404 check and the heading), the uploaded templates, the groups'
-# proposal (kept apart, by the number of groups: a second version read)
-OWN_QUERIES = {"zaswiadczenia": 1, "ankiety": 2, "dokumenty": 1, "grupy": 1}
+# queries a page runs besides the chrome and its kept parts: the certificate rule's settings (its
+# form), the survey and its module (the 404 check and the heading), the uploaded templates, the
+# list of tasks (the task picker), the progress reports' periods and counts
+OWN_QUERIES = {"zaswiadczenia": 1, "ankiety": 2, "dokumenty": 1, "zadania": 1, "po-pilotazu": 2}
 TABLE = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"', re.IGNORECASE)
 
 
@@ -73,8 +79,9 @@ def test_a_kept_page_costs_one_query_past_the_chrome(client, world, programme):
         cold = page_queries(client, path)
         warm = page_queries(client, path, warm=True)
         own = OWN_QUERIES.get(path.split("?")[0].split("/")[1], 0)
-        assert len(warm) == 3 + own < len(cold), path
-        assert any("data_version" in sql for sql in warm), path
+        version_reads = sum("data_version" in sql for sql in warm)
+        assert 1 <= version_reads <= 2, path  # one per kept part
+        assert len(warm) - version_reads == 2 + own < len(cold), path
 
 
 def test_a_write_from_anywhere_is_seen_by_the_next_request(client, world, programme):
