@@ -30,6 +30,8 @@ TRACKED = (
     "team_membership",
     "expert_assignment",
     "plan",
+    "plan_event",
+    "comment",
     "school",
     "action_school",
     "participant_data",

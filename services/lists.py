@@ -141,6 +141,27 @@ def review_page(user, jst_ids, q="", group=None, status="", page=1):
     days waiting, unresolved comments and the user's unread replies; the oldest waiting plan
     first. Three queries whatever the number of JSTs; a JST without a plan yet is a draft (a
     read page creates no plans). Returns (items, page, pages, total)."""
+    items, page, pages, total = _review_rows(jst_ids, q, group, status, page)
+    unread = {}
+    for (url,) in (
+        Notification.select(Notification.url)
+        .where(
+            (Notification.user == user)
+            & Notification.read_at.is_null()
+            & (Notification.kind == "reply")
+        )
+        .tuples()
+    ):
+        parts = url.split("/")
+        if len(parts) > 2 and parts[1] == "jst" and parts[2].isdigit():
+            unread[int(parts[2])] = unread.get(int(parts[2]), 0) + 1
+    items = [{**item, "unread": unread.get(item["jst_id"], 0)} for item in items]
+    return items, page, pages, total
+
+
+@kept.keeps("review_rows")
+def _review_rows(jst_ids, q, group, status, page):
+    """review_page without the user's unread replies (kept: the same for every reviewer)."""
     where = jst_filter(q, group)
     if jst_ids is not None:
         where &= Jst.id.in_(sorted(jst_ids) or [0])
@@ -169,19 +190,6 @@ def review_page(user, jst_ids, q="", group=None, status="", page=1):
         .paginate(page, PER_PAGE)
         .dicts()
     )
-    unread = {}
-    for (url,) in (
-        Notification.select(Notification.url)
-        .where(
-            (Notification.user == user)
-            & Notification.read_at.is_null()
-            & (Notification.kind == "reply")
-        )
-        .tuples()
-    ):
-        parts = url.split("/")
-        if len(parts) > 2 and parts[1] == "jst" and parts[2].isdigit():
-            unread[int(parts[2])] = unread.get(int(parts[2]), 0) + 1
     today = date.today()
     items = []
     for row in rows:
@@ -198,7 +206,6 @@ def review_page(user, jst_ids, q="", group=None, status="", page=1):
                 if at and row["status"] == "submitted"
                 else None,
                 "unresolved": row["unresolved"] or 0,
-                "unread": unread.get(row["id"], 0),
             }
         )
     return items, page, pages_for(total), total

@@ -29,11 +29,21 @@ KEPT_PAGES = [
     "/zadania",
     "/po-pilotazu",
     "/wizyty",
+    "/opiniowanie",
+    "/opiniowanie?status=submitted",
 ]
 # queries a page runs besides the chrome and its kept parts: the certificate rule's settings (its
 # form), the survey and its module (the 404 check and the heading), the uploaded templates, the
-# list of tasks (the task picker), the progress reports' periods and counts
-OWN_QUERIES = {"zaswiadczenia": 1, "ankiety": 2, "dokumenty": 1, "zadania": 1, "po-pilotazu": 2}
+# list of tasks (the task picker), the progress reports' periods and counts, the reviewer's own
+# unread replies
+OWN_QUERIES = {
+    "zaswiadczenia": 1,
+    "ankiety": 2,
+    "dokumenty": 1,
+    "zadania": 1,
+    "po-pilotazu": 2,
+    "opiniowanie": 1,
+}
 TABLE = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"', re.IGNORECASE)
 
 
