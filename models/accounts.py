@@ -3,6 +3,8 @@
 from flask_login import UserMixin
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, TextField
 
+from services.text import fold
+
 from .base import BaseModel, TimestampedModel, utcnow
 
 ROLES = {
@@ -16,10 +18,21 @@ ROLES = {
 class User(UserMixin, TimestampedModel):
     email = CharField(max_length=254, unique=True)  # stored lower-case
     full_name = CharField(max_length=200)
+    name_key = CharField(max_length=200, default="")  # folded for search (as Jst.name_key)
     role = CharField(max_length=20, index=True)
     active = BooleanField(default=True)
     password_hash = CharField(max_length=255, default="")
     password_changed_at = DateTimeField(null=True)
+
+    def save(self, *args, **kwargs):
+        if self.full_name is not None:
+            self.name_key = User.key_for(self.full_name)
+        return super().save(*args, **kwargs)
+
+    @staticmethod
+    def key_for(name):
+        """fold(name) cut to the column (a search key needs no more)."""
+        return fold(name)[: User.name_key.max_length]
 
     @property
     def is_active(self):

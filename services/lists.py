@@ -98,7 +98,7 @@ def participant_page(q="", group=None, state="", page=1):
     decrypted (whether a record is complete is decided in the database)."""
     where = TeamMembership.left_at.is_null() & jst_filter(group=group)
     if q:
-        where &= Jst.name_key.contains(fold(q)) | User.full_name.contains(q)
+        where &= Jst.name_key.contains(fold(q)) | User.name_key.contains(fold(q))
     no_data = ParticipantData.id.is_null() | ParticipantData.clause_accepted_at.is_null()
     base = (
         TeamMembership.select()

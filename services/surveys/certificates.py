@@ -138,8 +138,7 @@ def _paged(query, page, per_page):
 def overview(q="", page=1, issued_page=1, per_page=50):
     """The certificates page (Overview) from a fixed number of queries whatever the number of
     people: who meets the rule is decided in the database, and only the rows shown are read.
-    The search: a JST's name ignoring case and diacritics (as /jst), a person's name ignoring
-    case (as /uczestnicy)."""
+    The search: a JST's or a person's name, ignoring case and diacritics (as /jst)."""
     min_rate, required = rule()
     members, present, days, status = _members()
     meets = _meets(present, days, status, min_rate, required)
@@ -164,8 +163,12 @@ def overview(q="", page=1, issued_page=1, per_page=50):
         Certificate, fn.COUNT(SQL("*")).over().alias("total")
     ).order_by(Certificate.number)
     if q:
-        waiting = waiting.where(User.full_name.contains(q) | Jst.name_key.contains(fold(q)))
-        certificates = certificates.where(Certificate.full_name.contains(q))
+        key = fold(q)
+        waiting = waiting.where(User.name_key.contains(key) | Jst.name_key.contains(key))
+        named = User.select(User.id).where(User.name_key.contains(key))
+        certificates = certificates.where(
+            Certificate.user.in_(named) | Certificate.full_name.contains(q)
+        )
     rows, total, page, pages = _paged(
         waiting.order_by(Jst.name_sort, User.full_name, TeamMembership.id).dicts(),
         page,

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from models import Jst, db, is_postgres, versions
+from models import Jst, SchemaMigration, User, db, is_postgres, migrate, versions
 from models.audit import AuditLog
 from models.surveys import Survey
 from services import kept
@@ -143,3 +143,17 @@ def test_an_expert_never_gets_the_coordinators_kept_page(client, world, programm
     login(client, world.expert)
     response = client.get(path)
     assert "Miasto Łódź Testowe" not in response.get_data(as_text=True)
+
+
+def test_a_migration_of_a_tracked_table_runs_once_the_triggers_exist(world):
+    """An upgrade: a migration that fills a new column of a tracked table (an UPDATE firing
+    the data version's trigger) and then alters the table (PostgreSQL refuses an ALTER TABLE
+    while deferred trigger events are pending)."""
+    db.execute_sql('ALTER TABLE "user" DROP COLUMN name_key')
+    SchemaMigration.delete().where(SchemaMigration.number == 7).execute()
+    start = versions.current()
+    assert migrate() == ["m0007_user_name_key"]
+    assert User.get_by_id(world.participant.id).name_key == User.key_for(
+        world.participant.full_name
+    )
+    assert versions.current() != start

@@ -219,3 +219,23 @@ def test_documents_overview_counts_every_jst_and_shows_a_page_of_them(client, wo
     assert "Żadna JST o tej nazwie nie czeka na podpisane egzemplarze." in page
     for bad in ("grupa=xyz", "grupa=99", "strona=-1", "q=" + "x" * 500):
         assert client.get(f"/dokumenty?{bad}").status_code == 200, bad
+
+
+@pytest.mark.parametrize("query", ["ŻANETA", "zaneta", "Źdźbło", "zdzblo"])
+def test_person_search_ignores_case_and_diacritics(client, world, query):
+    """/uczestnicy and /zaswiadczenia find a person as /jst finds a JST."""
+    jst = make_jst("Gmina Szukana")
+    add_member(jst, make_user(name="Żaneta Źdźbło"))
+    add_member(jst, make_user(name="Inna Osoba"))
+    login(client, world.coordinator)
+    for path in ("/uczestnicy", "/zaswiadczenia"):
+        page = client.get(f"{path}?q={query}").get_data(as_text=True)
+        assert "Żaneta Źdźbło" in page and "Inna Osoba" not in page, path
+
+
+def test_a_renamed_person_is_found_by_the_new_name(client, world):
+    user = world.participant
+    user.full_name = "Łucja Nowakowska"
+    user.save()
+    login(client, world.coordinator)
+    assert "Łucja Nowakowska" in client.get("/uczestnicy?q=lucja").get_data(as_text=True)
