@@ -18,7 +18,7 @@ from models.mail import OutboxMessage
 from services import crypto, jobs, mail, participants, tasks
 from tests.batches import job_file, start
 from tests.conftest import PII_KEY, login, make_user
-from tests.documents.test_documents import _participant_data, _text
+from tests.documents.conftest import _participant_data, _text
 
 
 @pytest.fixture

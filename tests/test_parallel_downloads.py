@@ -13,7 +13,7 @@ import pytest
 from models import User, db, release
 from tests.batches import start
 from tests.conftest import PASSWORD, login, make_user
-from tests.documents.test_documents import _participant_data
+from tests.documents.conftest import _participant_data
 from tests.servers import login as server_login
 from tests.servers import server_env, servers
 

@@ -20,7 +20,7 @@ from services.documents import KINDS
 from services.identifiers import make_pesel
 from services.text import clean
 from tests.conftest import add_member, make_jst, make_user
-from tests.documents.test_documents import (
+from tests.documents.conftest import (
     NASTY,
     _add_school,
     _ore_settings,

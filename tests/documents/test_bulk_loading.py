@@ -22,7 +22,7 @@ from models.plans import (
 )
 from services import documents, plans
 from tests.conftest import add_member, make_jst, make_user, recorded_queries
-from tests.documents.test_documents import _ore_settings
+from tests.documents.conftest import _ore_settings
 
 
 def _plan_with_rows(n, status="draft"):

@@ -1,117 +1,26 @@
-"""Word documents: content checked with python-docx, templates, batches, signed copies."""
+"""Word documents: what they print (agreements, declarations, plans), their names, batches."""
 
 import csv
 import io
 import zipfile
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
-from docx import Document
-from docxtpl import DocxTemplate
 
 from models import AuditLog, Jst
-from models.documents import SignedCopy
 from models.plans import PlanEvent, PlanVersion
-from services import documents, participants, plans, settings
-from services.documents import KINDS, TemplateRefused
-from services.identifiers import make_nip, make_pesel, make_regon
+from services import documents, plans, settings
+from services.identifiers import make_nip, make_regon
 from tests.batches import job_file, start
 from tests.conftest import add_member, login, make_jst
-
-NASTY = "A & B < C > D \" ' {{ 7*7 }} {% if x %} 😀 Łódź\nnowa linia\x01"
-
-
-def _text(data):
-    doc = Document(io.BytesIO(data))
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        parts += [" | ".join(c.text for c in row.cells) for row in table.rows]
-    parts += [p.text for s in doc.sections for p in s.header.paragraphs]
-    parts += [p.text for s in doc.sections for p in s.footer.paragraphs]
-    return "\n".join(parts)
-
-
-def _ore_settings():
-    settings.save(
-        {
-            "ore_nip": make_nip(901),
-            "ore_regon": make_regon(901),
-            "ore_contact": "Jan Kontaktowy, ore@example.org, +48 22 000 00 00",
-        }
-    )
-
-
-def _add_school(jst, user, name="Szkoła Podstawowa w Testowie"):
-    plans.save_row(
-        plans.get_plan(jst),
-        "szkoly",
-        plans.new_uid(),
-        {"name": name, "rspo": "1234", "kind": "szkola_podstawowa"},
-        None,
-        user,
-    )
-
-
-def _sections(data):
-    """[(header text, body text)] of each section of a .docx."""
-    doc = Document(io.BytesIO(data))
-    return [
-        (
-            "\n".join(p.text for p in section.header.paragraphs),
-            "\n".join(
-                block.text
-                if hasattr(block, "text")
-                else "\n".join(c.text for row in block.rows for c in row.cells)
-                for block in section.iter_inner_content()
-            ),
-        )
-        for section in doc.sections
-    ]
-
-
-def _participant_data(user, **overrides):
-    birth = date(1975, 6, 1)
-    data = {
-        "country": "Polska",
-        "first_name": "Ewa",
-        "last_name": "Dokumentowa",
-        "pesel": make_pesel(birth, False, 77),
-        "sex": "K",
-        "birth_date": birth,
-        "education": "isced5_8",
-        "voivodeship": "mazowieckie",
-        "powiat": "testowy",
-        "gmina": "Testowo",
-        "town": "Testowo",
-        "street": "ul. Zmyślona",
-        "house_no": "1",
-        "flat_no": "",
-        "postal_code": "00-950",
-        "area": "wiejski",
-        "phone": "+48 600 1",
-        "email": "ewa@example.org",
-        "occupation": "urzędnik",
-        "joined_at": date(2017, 4, 5),
-        "minority": "nie",
-        "disability": "nie",
-        "disadvantage": "nie",
-        "clause": True,
-    }
-    data.update(overrides)
-    participants.save(user, data, user)
-
-
-@pytest.mark.parametrize("kind", sorted(KINDS))
-def test_every_template_renders_the_full_context_and_declares_nothing_else(app, kind):
-    context = documents.sample_context(kind)
-    template = DocxTemplate(documents.TEMPLATES / KINDS[kind].filename)
-    used = template.get_undeclared_template_variables(jinja_env=documents.sandbox())
-    assert used <= set(context), f"unknown variables: {used - set(context)}"
-    assert "Przykładow" in _text(documents.render(kind, context))
-    for key in used:
-        broken = {k: v for k, v in context.items() if k != key}
-        with pytest.raises(Exception, match="undefined"):
-            documents.render(kind, broken)
+from tests.documents.conftest import (
+    NASTY,
+    _add_school,
+    _ore_settings,
+    _participant_data,
+    _sections,
+    _text,
+)
 
 
 def test_agreement_of_a_powiat_has_both_board_signatures_team_and_schools(client, world):
@@ -270,87 +179,6 @@ def test_merged_batch_keeps_each_documents_own_draft_mark(client, world):
     assert ["WERSJA ROBOCZA" in header for header, _body in sections] == [True, False, True]
 
 
-def _docx_with(text, split=False):
-    doc = Document()
-    paragraph = doc.add_paragraph()
-    if split:  # Word often splits a tag across runs
-        for piece in ("{{ jst", ".na", "me }}"):
-            paragraph.add_run(piece)
-    else:
-        paragraph.add_run(text)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
-
-
-@pytest.mark.parametrize(
-    "data,message",
-    [
-        (b"PK\x03\x04 broken", "uszkodzone archiwum"),
-        (b"%PDF-1.4 not a docx", "uszkodzone archiwum"),
-        ("zip-without-document", "To nie jest dokument Word"),
-        (_docx_with("{{ nieznana }}"), "nieznana zmienna"),
-        (_docx_with("{{ jst.nipp }}"), "jst.nipp"),
-        (_docx_with("{{ ''.__class__.__mro__ }}"), "niedozwolone"),
-        (_docx_with("{{ jst.name.__class__.__subclasses__() }}"), "niedozwolone"),
-    ],
-)
-def test_bad_templates_are_refused_with_a_reason(app, data, message):
-    if data == "zip-without-document":
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w") as archive:
-            archive.writestr("hello.txt", "x")
-        data = out.getvalue()
-    with pytest.raises(TemplateRefused) as refused:
-        documents.check_template("deklaracja", data)
-    assert message in str(refused.value) or "nipp" in str(refused.value)
-
-
-def test_upload_uses_the_new_template_and_restore_goes_back(client, world):
-    login(client, world.coordinator)
-    data = {"file": (io.BytesIO(_docx_with("", split=True)), "moj-szablon.docx")}
-    response = client.post(
-        "/dokumenty/szablony/deklaracja",
-        data=data,
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    )
-    assert "Przyjęto nową wersję szablonu" in response.get_data(as_text=True)
-    text = _text(client.get(f"/jst/{world.jst.id}/dokumenty/deklaracja.docx").data)
-    assert text.strip().startswith("Gmina Własna")  # the split tag rendered
-    bad = {"file": (io.BytesIO(_docx_with("{{ jst.nipp }}")), "zly.docx")}
-    page = client.post(
-        "/dokumenty/szablony/deklaracja",
-        data=bad,
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    )
-    assert "Nie przyjęto szablonu" in page.get_data(as_text=True)
-    client.post("/dokumenty/szablony/deklaracja/przywroc/0")
-    text = _text(client.get(f"/jst/{world.jst.id}/dokumenty/deklaracja.docx").data)
-    assert "Deklaracja współpracy między JST a ORE" in text
-
-
-def test_signed_copy_is_kept_and_a_later_change_is_flagged(client, world):
-    _ore_settings()
-    _add_school(world.jst, world.participant)
-    login(client, world.coordinator)
-    for _ in range(2):  # a double click records it once
-        client.post(
-            f"/jst/{world.jst.id}/dokumenty/podpisane",
-            data={"kind": "deklaracja", "received_on": "2017-04-20"},
-        )
-    assert SignedCopy.select().count() == 1
-    page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
-    assert "Podpisany egzemplarz otrzymano 20 kwietnia 2017" in page
-    assert "nie odpowiada podpisanemu" not in page
-    assert "Gmina Własna" in _text(client.get("/dokumenty/podpisane/1.docx").data)
-    Jst.update(city="Inne Miasto").where(Jst.id == world.jst.id).execute()
-    page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
-    assert "nie odpowiada podpisanemu egzemplarzowi" in page
-    assert "Testowo" in _text(client.get("/dokumenty/podpisane/1.docx").data)  # the exact file
-
-
 def test_team_member_sees_only_their_own_declaration(client, world):
     login(client, world.participant)
     page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
@@ -387,49 +215,6 @@ def test_plan_past_its_draft_prints_its_last_version_date_and_decider(client, wo
     assert "Plan zatwierdzony" not in text
     text = _text(client.get(f"{url}?wersja=2").data)
     assert "Wersja 2 · status: Zatwierdzony · 12 maja 2017 r." in text
-
-
-@pytest.mark.parametrize("kind", ["lista_obecnosci", "zaswiadczenie", "nieznany"])
-def test_signed_copy_of_a_kind_that_is_not_signed_is_refused_in_polish(client, world, kind):
-    login(client, world.coordinator)
-    response = client.post(
-        f"/jst/{world.jst.id}/dokumenty/podpisane",
-        data={"kind": kind, "received_on": "2017-04-20"},
-        follow_redirects=True,
-    )
-    assert response.status_code == 200
-    assert "Podpisany egzemplarz zapisuje się tylko dla oświadczenia uczestnika" in (
-        response.get_data(as_text=True)
-    )
-    assert SignedCopy.select().count() == 0
-
-
-def test_signed_declaration_shows_who_recorded_it_warns_on_change_and_is_audited(client, world):
-    _participant_data(world.participant)
-    login(client, world.coordinator)
-    client.post(
-        f"/jst/{world.jst.id}/dokumenty/podpisane",
-        data={
-            "kind": "oswiadczenie",
-            "participant": world.participant.id,
-            "received_on": "2017-04-20",
-        },
-    )
-    page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
-    assert f"otrzymano 20 kwietnia 2017 (zapisał(a): {world.coordinator.full_name}," in page
-    assert "nie odpowiada podpisanemu" not in page
-    _participant_data(world.participant, street="ul. Nowa")
-    page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
-    assert "obecne oświadczenie nie odpowiada podpisanemu egzemplarzowi" in page
-    copy = SignedCopy.get()
-    downloads = AuditLog.select().where(AuditLog.action == "document_download")
-    assert downloads.count() == 0
-    response = client.get(f"/dokumenty/podpisane/{copy.id}.docx")
-    assert "ul. Zmyślona" in _text(response.data)  # the exact file that was signed
-    entry = downloads.get()
-    assert (
-        entry.subject == f"user:{world.participant.id}" and entry.actor_id == world.coordinator.id
-    )
 
 
 def test_agreement_is_incomplete_until_ores_data_is_set(client, world):
@@ -474,34 +259,8 @@ def test_downloads_carry_the_polish_name_and_an_ascii_fallback(client, world):
     assert response.headers["Content-Disposition"] == "attachment; filename=deklaracja-grupa-1.zip"
 
 
-@pytest.mark.parametrize(
-    "tag,fragment",
-    [
-        ("{{ countersignatory.name }}", "{{ countersignatory.name }}"),
-        ("{{ signatories[0].name }}", ""),
-        ("{{ team[0].name }}", ""),
-    ],
-)
-def test_template_must_render_a_jst_without_the_optional_parts(client, world, tag, fragment):
-    with pytest.raises(TemplateRefused) as refused:
-        documents.check_template("deklaracja", _docx_with(tag))
-    message = str(refused.value)
-    assert "bez części nieobowiązkowych" in message
-    assert "has no" not in message and "undefined" not in message  # Polish, not Jinja's English
-    assert f"Fragment: „{fragment}”" in message if fragment else "pusta" in message
-    login(client, world.coordinator)
-    page = client.post(
-        "/dokumenty/szablony/deklaracja",
-        data={"file": (io.BytesIO(_docx_with(tag)), "szablon.docx")},
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    )
-    assert page.status_code == 200 and "Nie przyjęto szablonu" in page.get_data(as_text=True)
-    assert client.get(f"/jst/{world.jst.id}/dokumenty/deklaracja.docx").status_code == 200
-
-
 def test_demo_fills_ore_data_once_and_keeps_the_coordinators(app):
-    from services import demo, documents, settings
+    from services import demo
 
     demo.seed("demo-haslo-123", "pbkdf2:sha256:1")
     assert settings.get("ore_nip") == demo.ORE_DEMO["ore_nip"]
@@ -509,55 +268,6 @@ def test_demo_fills_ore_data_once_and_keeps_the_coordinators(app):
     settings.save({"ore_contact": "Zmieniony Kontakt, zmiana@example.org"})
     demo.seed("demo-haslo-123", "pbkdf2:sha256:1")
     assert settings.get("ore_contact") == "Zmieniony Kontakt, zmiana@example.org"
-
-
-def test_signed_declaration_is_stored_encrypted_erased_and_rotated(client, world, app):
-    from services import crypto
-
-    _participant_data(world.participant)
-    login(client, world.coordinator)
-    client.post(
-        f"/jst/{world.jst.id}/dokumenty/podpisane",
-        data={
-            "kind": "oswiadczenie",
-            "participant": world.participant.id,
-            "received_on": "2017-04-20",
-        },
-    )
-    copy = SignedCopy.get()
-    raw = bytes(copy.data)
-    assert crypto.is_token(raw) and not raw.startswith(b"PK")  # not a readable .docx at rest
-    assert "ul. Zmyślona" in _text(client.get(f"/dokumenty/podpisane/{copy.id}.docx").data)
-    # a key rotation re-encrypts it; the new key alone reads it
-    old_keys = app.config["PII_KEYS"]
-    new_key = crypto.new_key()
-    crypto.configure(new_key + "," + old_keys)
-    participants.rotate_keys()
-    crypto.configure(new_key)
-    assert "ul. Zmyślona" in _text(documents.signed_file(SignedCopy.get()))
-    crypto.configure(old_keys + "," + new_key)
-    # erasure removes the stored signed declaration with the rest of the data
-    participants.erase(world.participant, world.coordinator)
-    assert SignedCopy.select().where(SignedCopy.participant == world.participant.id).count() == 0
-
-
-def test_migration_encrypts_signed_copies_stored_before(app, world):
-    from models.documents import m0041_encrypt_signed_copies
-    from services import crypto
-
-    plain = b"PK\x03\x04 a signed copy stored before encryption"
-    copy = SignedCopy.create(
-        kind="deklaracja",
-        jst=world.jst,
-        received_on=date(2017, 4, 20),
-        fingerprint="0" * 64,
-        filename="deklaracja.docx",
-        data=plain,
-    )
-    m0041_encrypt_signed_copies()
-    m0041_encrypt_signed_copies()  # twice: a token is not encrypted again
-    stored = SignedCopy.get_by_id(copy.id)
-    assert crypto.is_token(stored.data) and documents.signed_file(stored) == plain
 
 
 def test_agreement_prints_the_jsts_agreement_date_and_without_it_is_a_draft(client, world):
@@ -575,91 +285,6 @@ def test_agreement_prints_the_jsts_agreement_date_and_without_it_is_a_draft(clie
     assert "WERSJA ROBOCZA" in text
     assert "zawarte w Warszawie dnia …………………………………… r." in text
     assert "20 marca 2017" not in text
-
-
-def _submitted_plan(world, monkeypatch):
-    monkeypatch.setattr(plans, "blocking", lambda gaps: [])  # a complete plan, whatever it holds
-    plan = plans.get_plan(world.jst)
-    plans.transition(plan, "submit", world.participant)
-    return plan
-
-
-def test_signed_plan_is_recorded_per_version_kept_and_a_change_is_flagged(
-    client, world, monkeypatch
-):
-    plan = _submitted_plan(world, monkeypatch)
-    login(client, world.coordinator)
-    page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
-    assert "Zapisz: podpisany plan w wersji 1 wrócił" in page
-    assert 'for="received_on-plan-1">Data otrzymania podpisanego planu (wersja 1)' in page
-    response = client.post(
-        f"/jst/{world.jst.id}/dokumenty/podpisane",
-        data={"kind": "plan", "version": "1", "received_on": "2017-05-20"},
-    )
-    assert response.status_code == 302
-    page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
-    assert (
-        f"Podpisany egzemplarz: otrzymano 20 maja 2017 (zapisał(a): {world.coordinator.full_name},"
-        in page
-    )
-    assert "nie odpowiada podpisanemu" not in page
-    copy = SignedCopy.get(SignedCopy.kind == "plan")
-    assert f"/dokumenty/podpisane/{copy.id}.docx" in page
-    signed = _text(client.get(f"/dokumenty/podpisane/{copy.id}.docx").data)
-    assert "Wersja 1 · status: Przekazany do opiniowania" in signed
-    plans.transition(plan, "accept", world.coordinator)  # the decision is not a data change
-    page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
-    assert "nie odpowiada podpisanemu" not in page
-    settings.save({"programme_name": "Inny program"})
-    page = client.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
-    assert "obecny plan w wersji 1 nie odpowiada podpisanemu egzemplarzowi" in page
-    participant = client.application.test_client()
-    login(participant, world.participant)
-    page = participant.get(f"/jst/{world.jst.id}/dokumenty").get_data(as_text=True)
-    assert "Podpisany egzemplarz: otrzymano 20 maja 2017" in page
-    assert "podpisane/" not in page and "Zapisz: podpisany plan" not in page
-
-
-def test_signed_plan_needs_a_version(client, world, monkeypatch):
-    _submitted_plan(world, monkeypatch)
-    login(client, world.coordinator)
-    response = client.post(
-        f"/jst/{world.jst.id}/dokumenty/podpisane",
-        data={"kind": "plan", "received_on": "2017-05-20"},
-        follow_redirects=True,
-    )
-    assert "Wersja planu: Proszę podać wersję planu, której podpisany egzemplarz wrócił." in (
-        response.get_data(as_text=True)
-    )
-    assert SignedCopy.select().count() == 0
-
-
-def test_overview_lists_agreements_declarations_and_plans_not_back_signed(
-    client, world, monkeypatch
-):
-    _participant_data(world.participant)
-    _ore_settings()
-    _add_school(world.jst, world.participant)
-    _submitted_plan(world, monkeypatch)
-    login(client, world.coordinator)
-    page = client.get("/dokumenty").get_data(as_text=True)
-    assert "Oświadczenia uczestników bez podpisanego egzemplarza (4)" in page
-    assert f"{world.participant.full_name}, {world.teammate.full_name}" in page
-    assert "Gmina Własna</a>" in page and "<td>wersja 1</td>" in page
-    assert "Plany bez podpisanego egzemplarza ostatniej wersji (1)" in page
-    url = f"/jst/{world.jst.id}/dokumenty/podpisane"
-    for data in (
-        {"kind": "deklaracja"},
-        {"kind": "plan", "version": "1"},
-        {"kind": "oswiadczenie", "participant": world.participant.id},
-    ):
-        client.post(url, data=data | {"received_on": "2017-05-20"})
-    page = client.get("/dokumenty").get_data(as_text=True)
-    assert "Deklaracje współpracy bez podpisanego egzemplarza (1)" in page
-    assert "Oświadczenia uczestników bez podpisanego egzemplarza (3)" in page
-    assert world.participant.full_name not in page and world.teammate.full_name in page
-    assert "Plany bez podpisanego egzemplarza ostatniej wersji (0)" in page
-    assert world.participant.email not in page and "Zmyślona" not in page  # names only
 
 
 def test_plan_prints_each_actions_expected_result(client, world):
@@ -681,50 +306,6 @@ def test_plan_prints_each_actions_expected_result(client, world):
     text = _text(client.get(f"/jst/{world.jst.id}/dokumenty/plan.docx").data)
     assert "Działanie 1. Warsztaty TIK" in text
     assert "Oczekiwany rezultat | Nauczyciele prowadzą zajęcia z robotami\nraz w tygodniu." in text
-
-
-def _record_signed(client, jst, **data):
-    """Post a signed copy; the page it redirects to."""
-    response = client.post(
-        f"/jst/{jst.id}/dokumenty/podpisane",
-        data={"received_on": "2017-04-20"} | data,
-        follow_redirects=True,
-    )
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
-
-
-def test_signed_copy_of_an_incomplete_document_is_refused(client, world):
-    _ore_settings()  # the agreement still lacks its schools; the teammate typed no data
-    login(client, world.coordinator)
-    page = _record_signed(client, world.jst, kind="deklaracja")
-    assert "Nie zapisano podpisanego egzemplarza — dokument jest niekompletny" in page
-    assert "brakuje: szkoły objęte wspomaganiem" in page
-    page = _record_signed(client, world.jst, kind="oswiadczenie", participant=world.teammate.id)
-    assert "Nie zapisano podpisanego egzemplarza — dokument jest niekompletny" in page
-    assert SignedCopy.select().count() == 0
-    page = client.get("/dokumenty").get_data(as_text=True)
-    assert "Deklaracje współpracy bez podpisanego egzemplarza (2)" in page
-    _add_school(world.jst, world.participant)
-    page = _record_signed(client, world.jst, kind="deklaracja")
-    assert "Zapisano podpisany egzemplarz" in page
-    assert "WERSJA ROBOCZA" not in _text(documents.signed_file(SignedCopy.get()))
-
-
-def test_signed_copy_needs_a_past_date_and_a_participant(client, world):
-    _participant_data(world.participant)
-    login(client, world.coordinator)
-    page = _record_signed(
-        client,
-        world.jst,
-        kind="oswiadczenie",
-        participant=world.participant.id,
-        received_on="2099-01-01",
-    )
-    assert "Data otrzymania nie może być późniejsza niż dziś" in page
-    page = _record_signed(client, world.jst, kind="oswiadczenie")
-    assert "Wskaż uczestnika, którego podpisane oświadczenie wróciło." in page
-    assert SignedCopy.select().count() == 0
 
 
 def _accept(jst, world, monkeypatch):

@@ -19,7 +19,7 @@ from models.programme import BestPlan, Module
 from models.surveys import Certificate
 from services import batches, documents, pdf, plans, programme
 from tests.conftest import login
-from tests.documents.test_documents import _add_school, _ore_settings, _participant_data
+from tests.documents.conftest import _add_school, _ore_settings, _participant_data
 
 LIBREOFFICE = pytest.mark.skipif(
     not shutil.which("soffice") and not os.environ.get("PLANJST_REQUIRE_BROWSER"),

@@ -9,7 +9,7 @@ from models.jobs import Job
 from services import pdf
 from tests.batches import job_file, start
 from tests.conftest import login
-from tests.documents.test_documents import _participant_data
+from tests.documents.conftest import _participant_data
 from tests.documents.test_pdf import LIBREOFFICE, _first_page
 
 

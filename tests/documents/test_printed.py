@@ -21,7 +21,7 @@ from services import documents, grammar, plans, settings
 from services.identifiers import make_pesel
 from tests.batches import job_file
 from tests.conftest import add_member, login, make_jst
-from tests.documents.test_documents import _ore_settings, _participant_data, _text
+from tests.documents.conftest import _ore_settings, _participant_data, _text
 from tools import check_docs
 
 # JST kind, name → the words that agree with it: participle, "zwana", the plan's locative, the
