@@ -4,6 +4,11 @@ last page) requests/s, p50 and p99 (ms), the HTML size (kB) and the throughput a
 /healthz measured in the same run (at its start and its end: the ratio is against the mean).
 Prints one JSON object, with the machine's load average before and after.
 
+The summaries are kept per process while the data is unchanged (services.kept), so the load
+figures are of a programme at rest. `after_write_ms` is what a page costs when it must be built
+again: 7 times, a committed write to a tracked table (the data version's counter raised, as any
+write raises it) and then one request alone; the median and the worst, in ms.
+
 The seeded database is filled with the programme's activity first (benchmarks/national_data.py:
 plans, attendance, documents, tasks, visits, certificates, 2,000 answers to the closed survey 1).
 
@@ -18,9 +23,11 @@ import http.client
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -63,6 +70,34 @@ def fetch(port, path, cookie):
     conn.request("GET", path, headers={"Cookie": cookie})
     response = conn.getresponse()
     return response.status, response.read()
+
+
+def bump(database_url):
+    """A committed write that moves the data version, as any write to a tracked table does."""
+    if database_url.startswith("postgresql"):
+        import psycopg2
+
+        connection = psycopg2.connect(database_url)
+        with connection, connection.cursor() as cursor:
+            cursor.execute("UPDATE data_version SET counter = counter + 1")
+        connection.close()
+        return
+    import sqlite3
+
+    connection = sqlite3.connect(database_url.split("sqlite:///", 1)[1], timeout=10)
+    with connection:
+        connection.execute("UPDATE data_version SET counter = counter + 1")
+    connection.close()
+
+
+def after_write(port, path, cookie, database_url, rounds=7):
+    times = []
+    for _ in range(rounds):
+        bump(database_url)
+        started = time.perf_counter()
+        fetch(port, path, cookie)
+        times.append((time.perf_counter() - started) * 1000)
+    return {"median": round(statistics.median(times), 1), "max": round(max(times), 1)}
 
 
 def main():
@@ -119,6 +154,7 @@ def main():
                     status=status,
                     html_kb=round(len(body) / 1024, 1),
                     healthz_ratio=round(figures["rps"] / healthz["rps"], 3),
+                    after_write_ms=after_write(port, path, cookie, env["PLANJST_DATABASE_URL"]),
                 )
                 pages[path] = figures
             # a shared machine's load drifts during the run: /healthz again at the end, and the

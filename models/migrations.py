@@ -22,7 +22,7 @@ from . import (
 )
 from .accounts import LoginAttempt, PasswordLinkRequest, PasswordToken, User, UserSession
 from .audit import AuditLog
-from .base import BaseModel, db, is_postgres, utcnow, write_tx
+from .base import BaseModel, db, is_sqlite, utcnow, write_tx
 from .jst import ExpertAssignment, Jst, TeamMembership
 from .mail import OutboxMessage
 from .settings import Setting
@@ -86,20 +86,35 @@ MIGRATIONS = sorted(
 
 
 def migrate():
-    """Apply what is missing; returns the names applied."""
+    """Apply what is missing; returns the names applied.
+
+    SQLite changes a column's constraints by copying the table and dropping the old one
+    (playhouse.migrate), and dropping a table deletes its rows first — with foreign keys on,
+    every row that refers to them goes too (a NOT NULL column added to "user" emptied the teams,
+    the participants' data and the attendance). So foreign keys are off while migrations run, as
+    SQLite's own procedure for altering a table asks, and checked before they are back on."""
     db.create_tables([SchemaMigration], safe=True)
     done = {m.number for m in SchemaMigration.select(SchemaMigration.number)}
     applied = []
-    for number, func in MIGRATIONS:
-        if number in done:
-            continue
-        with write_tx():
-            if is_postgres():  # the data version's deferred triggers fire as rows change, so
-                # an ALTER TABLE after an UPDATE of a tracked table finds no pending events
-                db.execute_sql("SET CONSTRAINTS ALL IMMEDIATE")
-            func()
-            SchemaMigration.create(number=number, name=func.__name__)
-        applied.append(func.__name__)
+    sqlite = is_sqlite()
+    if sqlite:
+        db.execute_sql("PRAGMA foreign_keys = OFF")  # outside a transaction, or it is ignored
+    try:
+        for number, func in MIGRATIONS:
+            if number in done:
+                continue
+            with write_tx():
+                if not sqlite:  # the data version's deferred triggers fire as rows change,
+                    # so an ALTER TABLE after an UPDATE of a tracked table finds nothing pending
+                    db.execute_sql("SET CONSTRAINTS ALL IMMEDIATE")
+                func()
+                SchemaMigration.create(number=number, name=func.__name__)
+                if sqlite and db.execute_sql("PRAGMA foreign_key_check").fetchone():
+                    raise RuntimeError(f"{func.__name__}: the foreign keys no longer hold")
+            applied.append(func.__name__)
+    finally:
+        if sqlite:
+            db.execute_sql("PRAGMA foreign_keys = ON")
     with write_tx():
-        versions.install_triggers()
+        versions.install_triggers()  # a table copied by a migration lost its triggers
     return applied
