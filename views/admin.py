@@ -10,6 +10,7 @@ from models import AuditLog, User, db_int, write_tx
 from services import accounts, audit, mail, policy, settings
 from services.text import fold
 
+from . import chrome
 from .auth import client_address, password_link, send_password_link
 
 bp = Blueprint("admin", __name__)
@@ -226,7 +227,7 @@ def settings_edit():
         fields=settings.FIELDS,
         logo_form=LogoForm(),
         logo=_logo_summary(),
-        empty=EmptyForm(),
+        empty=chrome.TOKEN,  # a token, no form
     ), status
 
 

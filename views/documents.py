@@ -17,7 +17,6 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from forms.auth import EmptyForm
 from forms.base import first_error
 from forms.documents import SignedForm, TemplateForm
 from models import PROGRAM_GROUPS, TeamMembership, User, db_int
@@ -26,6 +25,7 @@ from services import audit, documents, lists, participants, pdf, plans, policy
 from services.documents import KINDS, DocumentIncomplete, TemplateRefused
 from services.formatting import today_local
 
+from . import chrome
 from .auth import client_address
 from .jst import load_jst
 
@@ -294,7 +294,7 @@ def overview():
         unsigned_page=(page, pages),
         totals=totals,
         form=TemplateForm(formdata=None),
-        empty=EmptyForm(),
+        empty=chrome.TOKEN,  # a token, no form
     )
 
 

@@ -14,7 +14,6 @@ from flask import (
 from flask_login import current_user, login_required
 
 from config import Defaults
-from forms.auth import EmptyForm
 from forms.surveys import CopyForm, QuestionForm, RuleForm, SurveyForm, answer_form_class
 from models import db_int
 from models.programme import Module, ModuleSession
@@ -22,6 +21,7 @@ from models.surveys import QUESTION_KINDS, Certificate, Question, Survey
 from services import documents, kept, lists, policy, programme, settings, surveys
 from services.surveys import AlreadyAnswered, Locked, Throttled
 
+from . import chrome
 from .auth import client_address
 from .documents import PDF, send_document
 
@@ -135,7 +135,7 @@ def _edit_page(survey, form, question_form):
         answered=bool(survey) and surveys.has_answers(survey),
         question_form=question_form,
         kinds=QUESTION_KINDS,
-        empty=EmptyForm(),
+        empty=chrome.TOKEN,  # a token, no form
         open_days=surveys.OPEN_DAYS,
     ), (422 if form.errors or question_form.errors else 200)
 
@@ -400,7 +400,7 @@ def certificates():
         form=form,
         data=data,
         args={"q": q} if q else {},
-        empty=EmptyForm(),
+        empty=chrome.TOKEN,  # a token, no form
         min_rate=min_rate,
         rule_label=surveys.PLAN_RULES[required],
     ), (422 if form.errors else 200)

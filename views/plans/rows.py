@@ -11,6 +11,7 @@ from forms.review import CommentForm
 from services import plans, policy, review
 from services.plans import NotEditable, RowConflict
 
+from .. import chrome
 from .common import _can_edit, _kind_or_404, _load, _read_only, _step_or_404, bp
 from .pending import _pending_formdata
 
@@ -37,7 +38,7 @@ def _render_row(
         comment_form=CommentForm(formdata=None),
         can_comment=policy.can(current_user, "review.comment", jst),
         can_reply=policy.can(current_user, "review.reply", jst),
-        form_empty=EmptyForm(),
+        form_empty=chrome.TOKEN,  # a token, no form
     ), status
 
 

@@ -10,6 +10,7 @@ from models import PROGRAM_GROUPS, Jst, User
 from models.programme import PROGRESS_STATUS, Consultation
 from services import jsts, lists, plans, policy, programme
 
+from .. import chrome
 from ..jst import load_jst
 from .common import _list_args, _manage, bp
 
@@ -57,7 +58,7 @@ def follow_up():
         network=programme.network_progress(period),
         statuses=PROGRESS_STATUS,
         form=form,
-        empty=EmptyForm(),
+        empty=chrome.TOKEN,  # a token, no form
     )
 
 

@@ -10,6 +10,7 @@ from models.programme import SESSION_KINDS, Module, Task
 from services import policy, programme
 from services.programme import InUse
 
+from .. import chrome
 from .common import _manage, _module, bp
 
 
@@ -70,7 +71,7 @@ def module_edit(module_id):
         session_form=SessionForm(formdata=None),
         task_form=task_form,
         kinds=SESSION_KINDS,
-        empty=EmptyForm(),
+        empty=chrome.TOKEN,  # a token, no form
     ), (422 if form.errors else 200)
 
 
