@@ -7,8 +7,9 @@ The counter moves once per transaction that wrote to a tracked table. On Postgre
 is deferred to the commit (a constraint trigger that raises the counter once per transaction):
 the row is locked only while the transaction commits, not from its first write, and one lock
 can never deadlock with another. SQLite has one writer at a time anyway; its triggers raise the
-counter per written row. `epoch` is random per database, so a copy of another database (a
-test's, a restored backup) never shares a version with it.
+counter per written row. `epoch` is random per database and drawn again at every init-db, so
+neither a copy of another database (a test's) nor a restored backup (whose counter goes back)
+shares a version with what a process kept before.
 
 MODELS: the tables of this area (exported through models.ALL_MODELS).
 MIGRATIONS: [(number, function)], numbers 90–99 belong to this area.
@@ -78,9 +79,12 @@ END $$"""
 
 def install_triggers():
     """Triggers on every tracked table that has none yet (run by migrate() every time, so a
-    table added to TRACKED gets them on the next init-db)."""
+    table added to TRACKED gets them on the next init-db), and a new epoch: what any process
+    kept is stale after an init-db (a restored backup brings back an old counter)."""
     if DataVersion.select().count() == 0:
         DataVersion.create(epoch=secrets.randbits(62))
+    else:
+        DataVersion.update(epoch=secrets.randbits(62)).execute()
     if is_postgres():
         db.execute_sql(_PG_FUNCTION)
         present = {

@@ -17,7 +17,7 @@ from peewee import Model
 
 from models import versions
 
-LIMIT = 1000  # values per process; the oldest goes first
+LIMIT = 300  # values per process (a kept page is up to ~40 kB); the oldest goes first
 
 _kept = {}  # key → (tag, value)
 
