@@ -10,6 +10,7 @@ The version is read before the value is built: what is built is at least as new 
 a value built from older data can never be stored under a newer tag.
 """
 
+import dataclasses
 import functools
 from datetime import date
 
@@ -23,8 +24,10 @@ _kept = {}  # key → (tag, value)
 
 
 def kept(key, build):
-    """build() or the value kept for `key` (a hashable naming everything the value depends on
-    besides the tracked tables and the date: the page, its filters, the user's role and scope)."""
+    """build() or the value kept for `key` (naming everything the value depends on besides the
+    tracked tables and the date: the page, its filters, the user's role and scope; sets, lists,
+    models and dataclasses in it are made hashable by _frozen)."""
+    key = _frozen(key)
     version = versions.current()
     if version is None:
         return build()
@@ -49,8 +52,10 @@ def forget():
 
 
 def _frozen(value):
-    """A hashable stand-in for an argument: a set as a sorted tuple, a list as a tuple, a model
-    by its table and id."""
+    """A hashable stand-in for a key's part: a set as a sorted tuple, a list as a tuple, a model
+    by its table and id, a dataclass by its fields."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _frozen(dataclasses.astuple(value))
     if isinstance(value, (set, frozenset)):
         return tuple(sorted(map(_frozen, value)))
     if isinstance(value, (list, tuple)):
@@ -67,8 +72,7 @@ def keeps(name):
     def wrap(func):
         @functools.wraps(func)
         def kept_call(*args, **kwargs):
-            key = (name, _frozen(args), _frozen(sorted(kwargs.items())))
-            return kept(key, lambda: func(*args, **kwargs))
+            return kept((name, args, sorted(kwargs.items())), lambda: func(*args, **kwargs))
 
         return kept_call
 

@@ -28,7 +28,7 @@ def overview():
     filters = board.parse_filters(request.args)
     body = kept.body(
         "przeglad",
-        (None if scope is None else tuple(sorted(scope)), filters.key()),
+        (scope, filters),
         "board/_overview.html",
         lambda: dict(
             board=board.board(filters, scope),

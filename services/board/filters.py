@@ -54,21 +54,6 @@ class Filters:
     page: int = 1
     ignored: list = field(default_factory=list)  # names of the values that were not understood
 
-    def key(self):
-        """Everything the board's page depends on, hashable (services.kept)."""
-        return (
-            self.q,
-            self.status,
-            self.group,
-            self.kind,
-            self.voivodeship,
-            self.expert,
-            tuple(self.missing),
-            self.sort,
-            self.page,
-            tuple(self.ignored),
-        )
-
     def query_args(self, **changes):
         """The URL parameters of this view (with `changes`), without the empty ones."""
         args = {
