@@ -3,9 +3,16 @@
 Each process uses a LibreOffice user profile of its own (two soffice sharing one would hand the
 work to each other or fail), one soffice at a time; many documents go to one soffice start (the
 start costs more than a document); every document has a time limit, past which the whole
-process group is killed and the rest go to a new start."""
+process group is killed and the rest go to a new start.
+
+A document may name addresses (a picture only linked, not embedded, fetched for every PDF of
+that kind: second audit). The conversion reaches nothing, twice over: the profile tells
+LibreOffice to load no link from a document (BlockUntrustedRefererLinks, which stopped the fetch
+in Debian's LibreOffice 7.4), and soffice runs in a network namespace of its own with no
+interface (`unshare --net --map-root-user`) where the system allows it."""
 
 import atexit
+import logging
 import os
 import shutil
 import signal
@@ -41,15 +48,54 @@ def available():
 _NICE = ("nice", "-n", "10") if shutil.which("nice") else ()
 _LOCK = threading.Lock()  # one soffice per process at a time: they would share the profile
 _PROFILES = set()
+_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" \
+xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">\
+<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+</oor:items>
+"""
 
 
 def _profile():
-    """This process's LibreOffice profile (removed when the process ends)."""
+    """This process's LibreOffice profile (removed when the process ends), made to load no
+    link a document names."""
     path = Path(tempfile.gettempdir()) / f"planjst-lo-{os.getpid()}"
     if path not in _PROFILES:
         _PROFILES.add(path)
         atexit.register(shutil.rmtree, path, True)
+    return blocking_links(path)
+
+
+def blocking_links(path):
+    """`path`, a LibreOffice profile that loads no link a document names."""
+    settings = path / "user" / "registrymodifications.xcu"
+    if not settings.exists():  # LibreOffice keeps the setting when it rewrites the file
+        settings.parent.mkdir(parents=True, exist_ok=True)
+        settings.write_text(_SETTINGS, encoding="utf-8")
     return path
+
+
+_OFFLINE = ("unshare", "--net", "--map-root-user")
+_offline_works = None
+
+
+def _offline():
+    """The command prefix that runs soffice without a network, () where the system forbids new
+    namespaces (then the profile's setting alone keeps the links unloaded)."""
+    global _offline_works
+    if _offline_works is None:
+        try:
+            result = subprocess.run([*_OFFLINE, "true"], capture_output=True, timeout=10)
+            _offline_works = result.returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            _offline_works = False
+        if not _offline_works:
+            logging.getLogger(__name__).warning(
+                "LibreOffice runs with the network (unshare --net is not allowed here); "
+                "links in documents stay unloaded by its setting only"
+            )
+    return _OFFLINE if _offline_works else ()
 
 
 def convert(data, per_document=PER_DOCUMENT, startup=STARTUP):
@@ -102,6 +148,7 @@ def _run(soffice, sources, outputs, start, progress, limits):
     finished, else the index of the document it was killed on."""
     command = [
         *_NICE,
+        *_offline(),
         soffice,
         f"-env:UserInstallation={_profile().as_uri()}",
         "--headless",

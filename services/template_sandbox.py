@@ -7,23 +7,39 @@ per render (one part of a document; or, under `limits`, all renders of an upload
 - no text, list or number bigger than MAX_VALUE characters / items (MAX_BITS bits): checked
   before it is built where its size follows from the operands — `*`, `**`, `~`, `+`,
   center/ljust/indent widths, join, replace, format widths — and after every call and filter;
+- a list, tuple or dict counts everything it holds, however deep and however often the same
+  list is held (`[a]*100` with a list `a` of 10 000 items is 10⁶), when it is written in the
+  template and after every operator, call and filter;
 - range() of at most MAX_RANGE numbers; no lipsum(); no str.translate / expandtabs;
 - at most MAX_OUTPUT characters of output; endless recursion (a macro or a recursive loop
   calling itself) is reported as such.
 A breach raises TemplateLimitExceeded (a SecurityError, so a TemplateError) saying in Polish
 which limit was reached.
+
+What a template may touch is an allow-list, not a deny-list: the data methods of plain values
+(str, dict, list, tuple) and of Jinja's own loop helpers, nothing of any other object — a
+docxtpl InlineImage's `.tpl` was the whole DocxTemplate, whose methods read and wrote server
+files (audit finding). Images reach a template as `Image`, which prints itself and has no
+attribute a template can read.
 """
 
 import inspect
+import json
+import os
 import re
+import resource
+import select
+import signal
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 
 from jinja2 import nodes, pass_context
-from jinja2.runtime import markup_join, str_join
+from jinja2.filters import _GroupTuple
+from jinja2.runtime import LoopContext, markup_join, str_join
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.utils import Cycler, Namespace
 from jinja2.visitor import NodeTransformer
 from markupsafe import soft_str
 
@@ -34,7 +50,9 @@ MAX_WIDTH = 10_000
 MAX_RANGE = 10_000
 MAX_OUTPUT = 20_000_000
 RENDER_SECONDS = 10  # one render of a document
-UPLOAD_SECONDS = 5  # all test renders of an uploaded template
+UPLOAD_SECONDS = 4  # all test renders of an uploaded template (the budget it reports)
+UPLOAD_KILL_SECONDS = 5  # … and when the process that runs them is killed, whatever it does
+UPLOAD_MEMORY = 512 * 1024 * 1024  # bytes of memory the test renders may take
 
 
 def _n(number):
@@ -99,6 +117,52 @@ def _check_size(size):
         raise _too_big()
 
 
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def _members(value):
+    return [*value.keys(), *value.values()] if isinstance(value, dict) else value
+
+
+def _leaf_size(value):
+    return len(value) if isinstance(value, str) else 1
+
+
+def deep_size(root):
+    """The items and characters `root` holds, counted as it prints: a list that holds the same
+    list 100 times counts it 100 times (`[a]*100` copies references only, but prints — and
+    costs — a hundred copies). Counted without recursion (a template can nest deeply), each
+    container once; a container that holds itself counts once. TemplateLimitExceeded as soon as
+    the count passes MAX_VALUE."""
+    if not isinstance(root, _CONTAINERS):
+        return _leaf_size(root)
+    sizes = {}
+    stack = [(root, False)]
+    while stack:
+        value, children_done = stack.pop()
+        key = id(value)
+        if children_done:
+            members = _members(value)
+            total = len(members)
+            for member in members:
+                total += (
+                    sizes.get(id(member), 0)
+                    if isinstance(member, _CONTAINERS)
+                    else _leaf_size(member)
+                )
+            _check_size(total)
+            sizes[key] = total
+        elif key not in sizes:
+            sizes[key] = 0  # being counted: a container inside itself adds nothing more
+            stack.append((value, True))
+            stack.extend(
+                (member, False)
+                for member in _members(value)
+                if isinstance(member, _CONTAINERS) and id(member) not in sizes
+            )
+    return sizes[id(root)]
+
+
 def _checked(value):
     """`value`, unless it is too big."""
     if isinstance(value, bool):
@@ -106,8 +170,10 @@ def _checked(value):
     if isinstance(value, int):
         if value.bit_length() > MAX_BITS:
             raise TemplateLimitExceeded("szablon tworzy zbyt dużą liczbę")
-    elif isinstance(value, (str, list, tuple, dict, set)):
+    elif isinstance(value, str):
         _check_size(len(value))
+    elif isinstance(value, _CONTAINERS):
+        deep_size(value)
     return value
 
 
@@ -163,14 +229,21 @@ def _before_filter(name, args):
 
 def _limited_filter(name, func):
     signature = inspect.signature(func)
+    # Jinja's async variants (list, first, sum, map …) take the environment first although the
+    # function they wrap, whose signature this is, does not
+    first = next(iter(signature.parameters), "")
+    extra = int(
+        getattr(func, "jinja_pass_arg", None) is not None
+        and first not in ("environment", "context", "eval_ctx")
+    )
 
     @wraps(func)
     def limited(*args, **kwargs):
         _current().step()
-        bound = signature.bind(*args, **kwargs)
+        bound = signature.bind(*args[extra:], **kwargs)
         bound.apply_defaults()
         _before_filter(name, bound.arguments)
-        return _checked(func(*bound.args, **bound.kwargs))
+        return _checked(func(*args[:extra], *bound.args, **bound.kwargs))
 
     return limited
 
@@ -182,6 +255,11 @@ def _counted(_context, iterable):
     for item in iterable:
         budget.step()
         yield item
+
+
+def _sized(value):
+    """A list, tuple or dict written in the template (`[a, a]` in a loop doubles)."""
+    return _checked(value)
 
 
 @pass_context
@@ -200,7 +278,8 @@ def _range(*args):
 
 
 class _Limiter(NodeTransformer):
-    """Every `for` loop counts its iterations; every `~` checks its length."""
+    """Every `for` loop counts its iterations; every `~` checks its length; every list, tuple
+    and dict written in the template checks what it holds."""
 
     def visit_For(self, node):
         node = self.generic_visit(node)
@@ -212,9 +291,69 @@ class _Limiter(NodeTransformer):
         joined = nodes.List(node.nodes, lineno=node.lineno)
         return nodes.Filter(joined, "_joined", [], [], None, None, lineno=node.lineno)
 
+    def _sized(self, node):
+        node = self.generic_visit(node)
+        if getattr(node, "ctx", "load") != "load":  # `for a, b in …`: a target, not a value
+            return node
+        return nodes.Filter(node, "_sized", [], [], None, None, lineno=node.lineno)
 
-_STR_BLOCKED = {"translate", "maketrans", "expandtabs"}  # output unbounded by their arguments
+    visit_List = visit_Tuple = visit_Dict = _sized
+
+
 _STR_WIDTH = {"center", "ljust", "rjust", "zfill"}
+# what a template may read of a value, by its type (the first that matches); nothing of any other
+# type. No str.translate / maketrans / expandtabs: their output is unbounded by their arguments;
+# no list or dict method that changes it (`l.extend(l)` doubles it).
+_ALLOWED = (
+    (
+        str,
+        frozenset(
+            "capitalize casefold center count endswith find format format_map index isalnum "
+            "isalpha isdecimal isdigit islower isnumeric isspace istitle isupper join ljust "
+            "lower lstrip partition removeprefix removesuffix replace rfind rindex rjust "
+            "rpartition rsplit rstrip split splitlines startswith strip swapcase title upper "
+            "zfill".split()
+        ),
+    ),
+    (dict, frozenset({"get", "items", "keys", "values"})),
+    (_GroupTuple, frozenset({"grouper", "list", "count", "index"})),
+    ((list, tuple), frozenset({"count", "index"})),
+    (
+        LoopContext,
+        frozenset(
+            "index index0 revindex revindex0 first last length depth depth0 previtem nextitem "
+            "cycle changed".split()
+        ),
+    ),
+    (Cycler, frozenset({"next", "current", "reset"})),
+)
+
+
+def is_allowed_attribute(obj, attr):
+    """May a template read `attr` of `obj`? (an allow-list by type; see the module's doc)"""
+    if attr.startswith("_"):
+        return False
+    if isinstance(obj, Namespace):  # {% set ns = namespace(…) %}: what the template put there
+        return True
+    for kinds, names in _ALLOWED:
+        if isinstance(obj, kinds):
+            return attr in names
+    return False
+
+
+class Image:
+    """An image as a template sees it: it prints its drawing and has nothing else to read.
+    `drawing` (kept out of the template's reach) gives the XML when the template prints it."""
+
+    __slots__ = ("_drawing",)
+
+    def __init__(self, drawing):
+        self._drawing = drawing
+
+    def __html__(self):
+        return self._drawing()
+
+    __str__ = __html__
 
 
 class LimitedSandbox(SandboxedEnvironment):
@@ -227,6 +366,7 @@ class LimitedSandbox(SandboxedEnvironment):
         self.filters = {name: _limited_filter(name, f) for name, f in self.filters.items()}
         self.filters["_counted"] = _counted
         self.filters["_joined"] = _joined
+        self.filters["_sized"] = _sized
 
     def _parse(self, source, name, filename):
         tree = _Limiter().visit(super()._parse(source, name, filename))
@@ -258,16 +398,14 @@ class LimitedSandbox(SandboxedEnvironment):
                 _budget.reset(token)
 
     def is_safe_attribute(self, obj, attr, value):
-        if isinstance(obj, str) and attr in _STR_BLOCKED:
-            return False
-        return super().is_safe_attribute(obj, attr, value)
+        return is_allowed_attribute(obj, attr)
 
     def call_binop(self, context, operator, left, right):
         _current().step()
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
-                    _check_size(len(seq) * times)
+                    _check_size(max(len(seq), deep_size(seq)) * times)
         elif operator == "**":
             if isinstance(left, int) and isinstance(right, int) and right > 0:
                 if abs(left) > 1 and abs(left).bit_length() * right > MAX_BITS:
@@ -279,8 +417,7 @@ class LimitedSandbox(SandboxedEnvironment):
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
         _current().step()
         for value in (*args, *kwargs.values()):
-            if isinstance(value, (str, list, tuple, dict, set)):
-                _check_size(len(value))
+            _checked(value)
         method = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped by the sandbox
         owner, name = getattr(method, "__self__", None), getattr(method, "__name__", "")
         if isinstance(owner, (list, dict, set)):
@@ -297,3 +434,72 @@ class LimitedSandbox(SandboxedEnvironment):
             elif name in ("format", "format_map"):
                 _check_format(owner)
         return _checked(super().call(__context, __obj, *args, **kwargs))
+
+
+# ---------- a check run where it can be killed ----------
+
+
+class IsolatedFailure(Exception):
+    """The isolated check was stopped; the message (Polish) says why."""
+
+
+def _limit_memory(extra):
+    """This process may take `extra` bytes of address space more than it has now."""
+    with open("/proc/self/status") as status:
+        size = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = size + extra
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def isolated(func):
+    """func() (returning a str or None) run in a forked child process that is killed after
+    UPLOAD_KILL_SECONDS and may take UPLOAD_MEMORY bytes more: what the limits above miss (an
+    interpreter that never returns to the sandbox, memory they do not count) cannot take the web
+    worker with it. Forked, not started afresh: a new interpreter's imports alone cost about 1 s
+    of CPU, a fifth of the budget; the child only renders in memory and touches no connection of
+    its parent (it leaves by os._exit). IsolatedFailure when the child is killed or dies."""
+    seconds, memory = UPLOAD_KILL_SECONDS, UPLOAD_MEMORY
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        try:
+            os.close(read_end)
+            _limit_memory(memory)
+            try:
+                result = {"value": func()}
+            except MemoryError:
+                result = {"memory": True}
+            os.write(write_end, json.dumps(result).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    deadline = time.monotonic() + seconds
+    chunks, finished = [], False
+    try:
+        while not finished:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([read_end], [], [], left)[0]:
+                break
+            chunk = os.read(read_end, 65536)
+            chunks.append(chunk)
+            finished = not chunk
+    finally:
+        os.close(read_end)
+        if not finished:
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    if not finished:
+        raise IsolatedFailure(f"wypełnianie szablonu trwa zbyt długo (ponad {_n(seconds)} s)")
+    try:
+        result = json.loads(b"".join(chunks))
+    except ValueError:
+        result = {"memory": True}  # died without a word: the allocator could not go on
+    if result.get("memory"):
+        raise IsolatedFailure(
+            "wypełnianie szablonu zajmuje zbyt dużo pamięci "
+            f"(ponad {_n(memory // 1024 // 1024)} MB)"
+        )
+    return result["value"]

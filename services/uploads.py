@@ -3,7 +3,9 @@ a readable archive of the right kind, and no zip bomb. The sizes checked are tho
 declares; Python's zipfile never inflates a member past its declared size."""
 
 import io
+import re
 import zipfile
+from xml.etree import ElementTree
 
 MAX_MEMBERS = 1000
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
@@ -64,3 +66,61 @@ def check_office_file(data, kind):
         )
     if part not in {m.filename for m in members}:
         raise UploadRefused(f"To nie jest {label}.")
+
+
+# Relationships that make a reader fetch or open something outside the file (LibreOffice fetched
+# a linked picture for every PDF of that kind: second audit). A hyperlink is only followed when
+# a person clicks it.
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_LINKED = {
+    "image": "obraz wstawiony jako łącze do adresu",
+    "oleObject": "obiekt OLE połączony z plikiem zewnętrznym",
+    "package": "osadzony dokument połączony z plikiem zewnętrznym",
+    "frame": "ramka wyświetlająca stronę lub plik zewnętrzny",
+    "attachedTemplate": "dołączony szablon z innego pliku",
+    "subDocument": "dokument podrzędny z innego pliku",
+    "aFChunk": "wstawka altChunk (treść z innego pliku)",
+}
+_FETCHING_FIELD = re.compile(
+    rb"(?:^|\s)(INCLUDEPICTURE|INCLUDETEXT|LINK|DDE|DDEAUTO|IMPORT)(?=\s|$)", re.IGNORECASE
+)
+_INSTR_TEXT = re.compile(rb"<w:instrText[^>]*>([^<]*)</w:instrText>")
+_SIMPLE_FIELD = re.compile(rb'w:instr="([^"]*)"')
+
+
+def check_no_external_content(data):
+    """Refuse a .docx whose parts name anything outside the file to be fetched or opened: linked
+    pictures, OLE links, frames, an attached template, altChunk, sub-documents (any relationship
+    with TargetMode="External" but a hyperlink; altChunk even inside the file: it is HTML or RTF
+    that can name pictures on the network), and fields that include files or pictures
+    (INCLUDEPICTURE, INCLUDETEXT, LINK, DDE, IMPORT)."""
+    found = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            content = archive.read(info)
+            if info.filename.endswith(".rels"):
+                for rel in _relationships(content):
+                    kind = rel.get("Type", "").rsplit("/", 1)[-1]
+                    external = rel.get("TargetMode", "").lower() == "external"
+                    if kind == "aFChunk" or (external and kind != "hyperlink"):
+                        found.append(_LINKED.get(kind, f"łącze do zasobu zewnętrznego ({kind})"))
+            elif info.filename.endswith(".xml"):
+                # a field's code may be split over runs: Word joins them, and so does this
+                codes = [b"".join(_INSTR_TEXT.findall(content)), *_SIMPLE_FIELD.findall(content)]
+                for match in _FETCHING_FIELD.finditer(b" ".join(codes).strip()):
+                    found.append(f"pole {match.group(1).decode().upper()}")
+    if found:
+        listed = ", ".join(dict.fromkeys(found))
+        raise UploadRefused(
+            f"Plik wskazuje treść spoza siebie, którą program pobrałby z sieci lub z dysku: "
+            f"{listed}. Proszę wstawić obrazy i teksty bezpośrednio do dokumentu (np. Wstaw → "
+            "Obraz, bez opcji „Połącz z plikiem”) i wgrać go ponownie."
+        )
+
+
+def _relationships(content):
+    try:
+        root = ElementTree.fromstring(content)
+    except ElementTree.ParseError as exc:
+        raise UploadRefused("Plik jest uszkodzony (nieczytelny opis powiązań części).") from exc
+    return [element.attrib for element in root if element.tag.endswith("}Relationship")]

@@ -69,16 +69,21 @@ def render(kind, context, template=None):
 
 def _with_images(doc, context):
     """The context with its images for this rendering: the logo strip (bytes) and the
-    certificate's verification link (a QR code)."""
+    certificate's verification link (a QR code), each an opaque template_sandbox.Image (an
+    InlineImage itself would hand the template the whole DocxTemplate: its `.tpl`)."""
     context = dict(context)
     if context.get("logo"):
-        context["logo"] = InlineImage(doc, io.BytesIO(context["logo"]), height=Mm(14))
+        logo = InlineImage(doc, io.BytesIO(context["logo"]), height=Mm(14))
+        context["logo"] = template_sandbox.Image(logo.__html__)
+    elif "logo" in context:
+        context["logo"] = ""  # no bytes object in a template's reach
     certificate = context.get("c")
     if isinstance(certificate, dict) and certificate.get("qr"):
         png = io.BytesIO()
         segno.make(certificate["qr"], error="m").save(png, kind="png", scale=8, border=2)
         png.seek(0)
-        context["c"] = certificate | {"qr": InlineImage(doc, png, width=Mm(28))}
+        qr = InlineImage(doc, png, width=Mm(28))
+        context["c"] = certificate | {"qr": template_sandbox.Image(qr.__html__)}
     return context
 
 

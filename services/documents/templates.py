@@ -203,6 +203,7 @@ def check_template(kind, data):
         )
     try:
         uploads.check_office_file(data, "docx")
+        uploads.check_no_external_content(data)
     except uploads.UploadRefused as exc:
         raise TemplateRefused(str(exc)) from exc
     try:
@@ -220,6 +221,17 @@ def check_template(kind, data):
             True,
         ),
     )
+    try:
+        refusal = template_sandbox.isolated(lambda: _refusal(kind, data, document, samples))
+    except template_sandbox.IsolatedFailure as exc:
+        raise TemplateRefused(f"Szablon nie daje się wypełnić: {exc}.") from exc
+    if refusal:
+        raise TemplateRefused(refusal)
+
+
+def _refusal(kind, data, document, samples):
+    """Why the template cannot be filled with one of the samples (None when it can); run in a
+    process of its own (template_sandbox.isolated)."""
     for context, which, empty in samples:
         try:
             with template_sandbox.limits(template_sandbox.UPLOAD_SECONDS):
@@ -230,13 +242,16 @@ def check_template(kind, data):
             message = f"Szablon nie daje się wypełnić {which}: {reason}"
             if fragment:
                 message += f" Fragment: „{fragment[:200]}”."
-            raise TemplateRefused(message) from exc
-        except Exception as exc:  # the filled template is not a valid document
-            raise TemplateRefused(
+            return message
+        except MemoryError:
+            raise  # said by template_sandbox.isolated
+        except Exception:  # noqa: BLE001 (the filled template is not a valid document)
+            return (
                 f"Szablon nie daje się wypełnić {which} — wypełniony nie jest poprawnym "
                 "dokumentem Word. Proszę sprawdzić znaczniki {%p %}, {%tr %} i {%tc %}: każdy musi "
                 "stać sam w swoim akapicie, wierszu lub komórce tabeli."
-            ) from exc
+            )
+    return None
 
 
 def _reason(exc, empty):

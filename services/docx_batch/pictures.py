@@ -12,6 +12,7 @@ from docx.image.image import Image
 from docx.oxml.shape import CT_Inline
 from docx.shared import Mm
 
+from .. import template_sandbox
 from .parts import Entry
 
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -36,11 +37,8 @@ class Picture:
             '<w:t xml:space="preserve">'
         )
         self.entry = Entry.of(self.name, blob, level=1)  # PNG and JPEG are compressed already
-
-    def __html__(self):
-        return self.xml
-
-    __str__ = __html__
+        # what a template gets: the drawing, and nothing it could read of this object
+        self.image = template_sandbox.Image(lambda: self.xml)
 
 
 _PICTURES = OrderedDict()
@@ -68,14 +66,16 @@ def _with_pictures_in(context):
     if context.get("logo"):
         logo = _picture(context["logo"], height=Mm(14))
         pictures[logo.rel_id] = logo
-        context = context | {"logo": logo}
+        context = context | {"logo": logo.image}
+    elif "logo" in context:
+        context = context | {"logo": ""}  # no bytes object in a template's reach
     certificate = context.get("c")
     if isinstance(certificate, dict) and certificate.get("qr"):
         png = io.BytesIO()
         segno.make(certificate["qr"], error="m").save(png, kind="png", scale=8, border=2)
         qr = Picture(png.getvalue(), width=Mm(28))
         pictures[qr.rel_id] = qr
-        context = context | {"c": certificate | {"qr": qr}}
+        context = context | {"c": certificate | {"qr": qr.image}}
     return context, pictures
 
 

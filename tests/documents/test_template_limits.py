@@ -64,7 +64,24 @@ DOUBLING = (
             "{% endfor %}",
             TOO_LONG,
         ),
-        ("{% set l = [1] %}{% for i in range(40) %}{{ l.extend(l) or '' }}{% endfor %}", TOO_LONG),
+        (
+            "{% set l = [1] %}{% for i in range(40) %}{{ l.extend(l) or '' }}{% endfor %}",
+            "niedozwolone odwołanie „extend”",
+        ),
+        # the second audit: each list holds references only, printing it costs them all
+        ("{% set a=[0]*10000 %}{% set b=[a]*100 %}{% set c=[b]*100 %}{{ c }}", TOO_LONG),
+        ("{% set a=[0]*10000 %}{% set b=[a]*100 %}{{ b|length }}", TOO_LONG),
+        (
+            "{% set ns = namespace(a=['x']) %}{% for i in range(40) %}"
+            "{% set ns.a = [ns.a, ns.a] %}{% endfor %}{{ ns.a|length }}",
+            TOO_LONG,
+        ),
+        (
+            "{% set ns = namespace(a={'k': 'x'}) %}{% for i in range(40) %}"
+            "{% set ns.a = {'a': ns.a, 'b': ns.a} %}{% endfor %}",
+            TOO_LONG,
+        ),
+        ("{% set a=[0]*10000 %}{{ ([a]*10 + [a]*100)|length }}", TOO_LONG),
         ("{{ 'x'|center(1000000000) }}", TOO_WIDE),
         ("{{ 'x'.ljust(10**9) }}", TOO_WIDE),
         ("{{ '%0999999999d' % 1 }}", "szerokość pola w formacie"),

@@ -1,0 +1,176 @@
+"""An uploaded template reaches data only (second audit, critical: the certificate's QR code was
+a docxtpl InlineImage whose `.tpl` — the whole DocxTemplate — read /etc/passwd into the sample
+and wrote files during the upload's check). What a template may read is an allow-list; images
+are opaque; the test renders of an upload run in a process that is killed on time and memory."""
+
+import io
+import time
+import zipfile
+
+import pytest
+import segno
+from docx import Document
+from jinja2.sandbox import SecurityError
+
+from models.documents import DocumentTemplate
+from services import documents, settings, template_sandbox
+from services.documents import KINDS
+from services.documents import rendering as document_rendering
+from services.documents import templates as document_templates
+from services.docx_batch.pictures import _with_pictures_in
+from tests.conftest import login
+
+PLAIN = (str, int, float, bool, type(None))
+
+
+def _docx(text):
+    doc = Document()
+    doc.add_paragraph(text)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _png():
+    out = io.BytesIO()
+    segno.make("logo").save(out, kind="png", scale=4)
+    return out.getvalue()
+
+
+def _upload(client, kind, text):
+    return client.post(
+        f"/dokumenty/szablony/{kind}",
+        data={"file": (io.BytesIO(_docx(text)), "szablon.docx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+
+
+@pytest.fixture
+def coordinator(client, world):
+    login(client, world.coordinator)
+    settings.save_logo(_png())  # once a logo is set, every kind's context holds an image
+    return client
+
+
+@pytest.mark.parametrize(
+    "kind, payload",
+    [
+        (
+            "zaswiadczenie",
+            "{% if c.qr %}{{ c.qr.tpl.replace_zipname('word/fontTable.xml', '/etc/passwd') }}"
+            "{% endif %}",
+        ),
+        ("zaswiadczenie", "{{ c.qr.tpl.docx }}"),
+        ("zaswiadczenie", "{{ c.qr|attr('tpl') }}"),
+        ("zaswiadczenie", "{{ ([c.qr]|map(attribute='tpl')|first).docx }}"),
+        ("zaswiadczenie", "{{ '{0.tpl}'.format(c.qr) }}"),
+        ("deklaracja", "{{ logo.tpl.replace_zipname('word/fontTable.xml', '/etc/passwd') }}"),
+        ("plan", "{{ logo.image_descriptor }}"),
+        ("oswiadczenie", "{{ logo._drawing }}"),
+        ("lista_obecnosci", "{{ logo.__html__.__self__ }}"),
+        ("plan", "{{ range(3).start }}"),
+        ("plan", "{{ cycler.__init__ }}"),
+        ("plan", "{{ jst.items.__self__ }}"),
+    ],
+)
+def test_no_object_in_a_template_leads_back_to_the_document(coordinator, kind, payload):
+    page = _upload(coordinator, kind, payload)
+    assert "Nie przyjęto szablonu" in page  # an Image has no `.tpl`; the rest is not allowed
+    assert not DocumentTemplate.select().exists()
+    sample = coordinator.get(f"/dokumenty/szablony/{kind}/probka.docx")
+    with zipfile.ZipFile(io.BytesIO(sample.data)) as archive:
+        assert b"root:" not in b"".join(archive.read(name) for name in archive.namelist())
+
+
+@pytest.mark.parametrize("kind, image", [("zaswiadczenie", "c.qr"), ("deklaracja", "logo")])
+def test_an_upload_writes_no_file_even_when_refused(coordinator, tmp_path, kind, image):
+    target = tmp_path / "written.pth"
+    page = _upload(coordinator, kind, f"{{{{ {image}.tpl.write_xml('{target}') }}}}")
+    assert "Nie przyjęto szablonu" in page
+    assert not target.exists()
+
+
+def _values(value):
+    """Every value inside a context (dicts, lists and tuples opened)."""
+    yield value
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _values(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _values(item)
+
+
+def _contexts_as_rendered(kind):
+    """The context of `kind` as each renderer hands it to the template, with a logo set: the
+    single document's (docxtpl InlineImages behind Images) and the batch's (Pictures)."""
+    context = documents.sample_context(kind)
+    assert context["logo"], "the sample holds the logo"
+    template = document_rendering.DocxTemplate(io.BytesIO(document_rendering.template_bytes(kind)))
+    template.init_docx()
+    template.current_rendering_part = template.docx.part  # as while docxtpl renders the body
+    yield document_rendering._with_images(template, context)
+    yield _with_pictures_in(context)[0]
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_context_holds_plain_values_and_opaque_images_only(app, kind):
+    settings.save_logo(_png())
+    sandbox = documents.sandbox()
+    for context in _contexts_as_rendered(kind):
+        images = [v for v in _values(context) if isinstance(v, template_sandbox.Image)]
+        assert images, "the logo (and a certificate's QR code) are images"
+        for value in _values(context):
+            assert isinstance(value, (*PLAIN, dict, list, tuple, template_sandbox.Image)), value
+        for image in images:
+            assert str(image).startswith("</w:t></w:r><w:r><w:drawing>")  # it prints itself
+            for name in dir(image):
+                with pytest.raises(SecurityError):
+                    sandbox.from_string(f"{{{{ x[{name!r}] }}}}").render(x=image)
+                with pytest.raises(SecurityError):
+                    sandbox.from_string(f"{{{{ x|attr({name!r}) }}}}").render(x=image)
+
+
+def test_plain_values_offer_only_their_data_methods(app):
+    sandbox = documents.sandbox()
+    rendered = sandbox.from_string(
+        "{{ 'ab'.upper() }} {{ d.get('k') }} {{ d.items()|list|length }} "
+        "{% for x in [1, 2] %}{{ loop.index }}{{ ',' if not loop.last }}{% endfor %} "
+        "{% set ns = namespace(n=1) %}{% set ns.n = ns.n + 1 %}{{ ns.n }} "
+        "{% for g in [{'a': 1}]|groupby('a') %}{{ g.grouper }}{% endfor %} "
+        "{{ [1, 2]|first }}{{ [1, 2]|sum }}{{ [1, 2]|map('string')|join }}"
+    ).render(d={"k": "v"})
+    assert rendered == "AB v 1 1,2 2 1 1312"
+    for source in ("{{ d.update(x=1) }}", "{{ [].append(1) }}", "{{ d.clear() }}", "{{ 1.real }}"):
+        with pytest.raises(SecurityError):
+            sandbox.from_string(source).render(d={})
+
+
+def test_a_check_that_never_ends_is_killed_and_refused(coordinator, monkeypatch):
+    """What the sandbox's own limits miss (here: a render that never returns to it) is stopped
+    by killing the process the check runs in; the web worker answers."""
+    monkeypatch.setattr(template_sandbox, "UPLOAD_KILL_SECONDS", 1)
+
+    def endless(*_args, **_kwargs):
+        while True:
+            pass
+
+    monkeypatch.setattr(document_templates, "render", endless)
+    started = time.monotonic()
+    page = _upload(coordinator, "deklaracja", "{{ jst.name }}")
+    assert time.monotonic() - started < 5
+    assert "Nie przyjęto szablonu" in page and "trwa zbyt długo (ponad 1 s)" in page
+    assert not DocumentTemplate.select().exists()
+
+
+def test_a_check_that_takes_too_much_memory_is_refused(coordinator, monkeypatch):
+    monkeypatch.setattr(template_sandbox, "UPLOAD_MEMORY", 64 * 1024 * 1024)
+
+    def greedy(*_args, **_kwargs):
+        return bytearray(256 * 1024 * 1024)
+
+    monkeypatch.setattr(document_templates, "render", greedy)
+    page = _upload(coordinator, "deklaracja", "{{ jst.name }}")
+    assert "Nie przyjęto szablonu" in page and "zbyt dużo pamięci (ponad 64 MB)" in page
+    assert not DocumentTemplate.select().exists()
