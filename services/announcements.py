@@ -72,7 +72,7 @@ def create(author, title, body, audience, value, attachment=None):
             audience=audience,
             audience_value=value or "",
             audience_label=label(audience, value)[:300],
-            attachment_name=name[:200],
+            attachment_name=name,  # programme.check_attachment's stored name
             attachment_type=content_type,
             attachment_data=data,
         )

@@ -311,7 +311,9 @@ def decide(row, accepted, comment, expert):
 
 
 def check_attachment(filename, data):
-    """(extension, content type) or AttachmentRefused."""
+    """(the name to store, content type) or AttachmentRefused: one check for every attachment
+    (tasks' reports, announcements), made on the name as it is stored."""
+    filename = uploads.stored_name(filename)
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if ext not in ATTACHMENT_TYPES:
         raise AttachmentRefused("Dozwolone pliki: PDF, DOCX, XLSX, PNG, JPG.")
@@ -325,14 +327,13 @@ def check_attachment(filename, data):
             uploads.check_office_file(data, ext)
         except uploads.UploadRefused as exc:
             raise AttachmentRefused(str(exc)) from exc
-    return ext, content_type
+    return filename, content_type
 
 
 def add_attachment(row, filename, data):
     if row.status == "accepted":
         raise AttachmentRefused("sprawozdanie zostało już przyjęte.")
-    filename = uploads.stored_name(filename)  # the name checked is the name kept
-    _ext, content_type = check_attachment(filename, data)
+    filename, content_type = check_attachment(filename, data)
     with write_tx():
         for same in Attachment.select().where(
             (Attachment.report == row)

@@ -24,10 +24,18 @@ OFFICE = {
 MAX_NAME = 200  # the longest file name stored
 
 
+_PATH_SEPARATORS = re.compile(r"[\\/]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def stored_name(filename, limit=MAX_NAME):
-    """The file name as it is stored: at most `limit` characters, shortened before the extension.
-    Whatever checks the extension must check this name — cut at the end, "x"*195 + ".html.pdf"
-    would pass as a PDF and be stored (and served) as "xxx….html"."""
+    """The file name as it is stored and served: its last path component ("C:\\x\\a.pdf" from
+    an old browser, "../../a.pdf" from anyone), no control characters, no leading dots, at most
+    `limit` characters shortened before the extension. Whatever checks the extension must check
+    this name — cut at the end, "x"*195 + ".html.pdf" would pass as a PDF and be stored (and
+    served) as "xxx….html"."""
+    filename = _CONTROL.sub("", _PATH_SEPARATORS.split(filename)[-1]).strip().lstrip(".")
+    filename = filename or "plik"
     if len(filename) <= limit:
         return filename
     stem, dot, ext = filename.rpartition(".")

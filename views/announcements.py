@@ -58,11 +58,11 @@ def _attachment(form):
     finally:
         upload.close()
     try:
-        _ext, content_type = check_attachment(upload.filename, data)
+        name, content_type = check_attachment(upload.filename, data)
     except AttachmentRefused as exc:
         form.attachment.errors = [*form.attachment.errors, str(exc)]
         return False
-    return upload.filename, content_type, data
+    return name, content_type, data
 
 
 @bp.route("/ogloszenia/nowe", methods=["GET", "POST"])

@@ -113,3 +113,38 @@ def test_an_inactive_user_gets_nothing(app, world, coordinator):
     make_user("expert", active=False)
     _send(coordinator, audience="experts")
     assert _recipients() == sorted([world.expert.id, world.other_expert.id])
+
+
+@pytest.mark.parametrize(
+    "name, served",
+    [
+        ("z" * 195 + ".html.pdf", "z" * 195 + "..pdf"),  # shortened before the extension
+        ("r" * 240 + ".pdf", "r" * 196 + ".pdf"),
+        ("../../etc/mapa.pdf", "mapa.pdf"),
+        ("/tmp/mapa\x00.pdf", "mapa.pdf"),
+        ("..\\..\\mapa\x07.pdf", "mapa.pdf"),
+    ],
+)
+def test_an_attachment_is_served_under_the_name_that_was_checked(
+    app, world, coordinator, name, served
+):
+    """Second audit: "z"*195 + ".html.pdf" was served to every recipient as "zzz….html", a long
+    name lost its extension and path-like names were kept. Announcements use the check of task
+    attachments."""
+    pdf = (io.BytesIO(b"%PDF-1.4 mapa"), name)
+    assert _send(coordinator, audience="jst", jst=str(world.jst.id), attachment=pdf).status_code
+    item = Announcement.get()
+    assert item.attachment_name == served
+    team = app.test_client()
+    login(team, world.participant)
+    download = team.get(f"/ogloszenia/{item.id}/zalacznik")
+    assert download.mimetype == "application/pdf"
+    assert download.headers["Content-Disposition"].endswith(".pdf")
+
+
+@pytest.mark.parametrize("name", ["z" * 196 + ".pdf.html", "mapa.pdf/../x.html", "x" * 300])
+def test_an_attachment_whose_stored_name_is_not_allowed_is_refused(world, coordinator, name):
+    response = _send(coordinator, attachment=(io.BytesIO(b"%PDF-1.4 mapa"), name))
+    assert response.status_code == 422
+    assert "Dozwolone pliki: PDF, DOCX, XLSX, PNG, JPG." in response.get_data(as_text=True)
+    assert not Announcement.select().exists()
