@@ -2,6 +2,10 @@
 
 import base64
 import hashlib
+import io
+import warnings
+
+import PIL.Image
 
 from models import Setting, utcnow, write_tx
 
@@ -181,6 +185,9 @@ def save(values):
 LOGO_KEY, LOGO_SHA_KEY = "document_logo", "document_logo_sha"
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_PIXELS = 6000  # per side: a strip of logos at print resolution, not a photograph
+# what prints: 14 mm high, at most the text's 180 mm wide, at 600 dpi — more pixels only slow
+# LibreOffice down (a 6000 × 6000 logo made every PDF take over 20 s: second audit)
+LOGO_PRINT_PIXELS = (4252, 331)
 _LOGO_CACHE = {}  # sha → bytes: a batch of 2,200 documents shares one copy
 
 
@@ -208,6 +215,31 @@ def check_logo(data):
     return width, height
 
 
+def printable_logo(data):
+    """The logo to store: checked (check_logo), decoded with Pillow's decompression-bomb guard
+    and, when it has more pixels than print, scaled down to LOGO_PRINT_PIXELS (kept as PNG or
+    JPEG, its proportions kept)."""
+    width, height = check_logo(data)
+    max_width, max_height = LOGO_PRINT_PIXELS
+    if width <= max_width and height <= max_height:
+        return data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PIL.Image.DecompressionBombWarning)
+        try:
+            with PIL.Image.open(io.BytesIO(data)) as image:
+                kind = image.format
+                image.thumbnail(LOGO_PRINT_PIXELS, PIL.Image.Resampling.LANCZOS)
+                out = io.BytesIO()
+                image.save(out, format=kind, optimize=True)
+        except (OSError, ValueError, PIL.Image.DecompressionBombError) as exc:
+            raise LogoRefused("Nie udało się odczytać obrazu — plik jest uszkodzony.") from exc
+        except PIL.Image.DecompressionBombWarning as exc:
+            raise LogoRefused(
+                f"Obraz może mieć najwyżej {LOGO_MAX_PIXELS} pikseli na bok."
+            ) from exc
+    return out.getvalue()
+
+
 def save_logo(data):
     """Store the logo strip (checked with check_logo first); b"" removes it."""
     with write_tx():
@@ -231,5 +263,9 @@ def logo():
     if sha.value not in _LOGO_CACHE:
         row = Setting.get_or_none(Setting.key == LOGO_KEY)
         _LOGO_CACHE.clear()
-        _LOGO_CACHE[sha.value] = base64.b64decode(row.value) if row else b""
+        data = base64.b64decode(row.value) if row else b""
+        try:  # a logo stored before it was scaled on upload prints scaled too
+            _LOGO_CACHE[sha.value] = printable_logo(data) if data else b""
+        except LogoRefused:
+            _LOGO_CACHE[sha.value] = b""  # one that can't be read is not printed
     return _LOGO_CACHE[sha.value]

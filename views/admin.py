@@ -251,7 +251,7 @@ def settings_logo():
         return redirect(url_for(".settings_edit"))
     data = form.file.data.read(settings.LOGO_MAX_BYTES + 1)
     try:
-        settings.check_logo(data)
+        data = settings.printable_logo(data)
     except settings.LogoRefused as exc:
         flash(f"Nie zapisano logo: {exc}", "danger")
         return redirect(url_for(".settings_edit"))

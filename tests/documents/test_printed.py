@@ -7,6 +7,7 @@ import os
 import shutil
 from datetime import date
 
+import PIL.Image
 import pytest
 import segno
 from docx import Document
@@ -407,3 +408,44 @@ def test_every_kind_of_every_demo_jst_prints_with_page_numbers_whole_words_and_s
     assert all(r["pages"] <= check_docs.MAX_PLAN_PAGES for r in report.values())
     plan = next(e for _s, kind, _d, e in batch if kind == "plan" and "Konferencja" in str(e))
     assert "Konferencja podsumowująca" in plan["words"]  # checked whole on the printed page
+
+
+def test_a_big_logo_is_scaled_to_print_and_pdfs_stay_quick(client, world):
+    """Second audit: a 6000 × 6000 RGBA PNG (140 kB) made every plan.pdf answer 503 after 20 s.
+    It is scaled down on upload to what 14 mm print at 600 dpi, proportions kept."""
+    image = PIL.Image.new("RGBA", (6000, 6000), (0, 80, 160, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    assert len(out.getvalue()) < settings.LOGO_MAX_BYTES
+    login(client, world.coordinator)
+    page = client.post(
+        "/ustawienia/logo",
+        data={"file": (io.BytesIO(out.getvalue()), "logo.png")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Zapisano pasek logotypów" in page and "W użyciu: PNG, 331 × 331 px" in page
+    for data, reason in (
+        (_png_of(6001, 10), "najwyżej 6000 pikseli na bok"),
+        (_png_of(4000, 400)[:300], "plik jest uszkodzony"),  # a header, then nothing
+    ):
+        page = client.post(
+            "/ustawienia/logo",
+            data={"file": (io.BytesIO(data), "logo.png")},
+            content_type="multipart/form-data",
+            follow_redirects=True,
+        ).get_data(as_text=True)
+        assert "Nie zapisano logo" in page and reason in page
+    assert "W użyciu: PNG, 331 × 331 px" in page  # the logo in use stays
+
+
+def test_a_big_logo_stored_before_is_printed_scaled(app):
+    """A logo stored before uploads were scaled prints scaled (each process scales it once)."""
+    settings.save_logo(_png_of(3000, 1000))
+    assert settings.check_logo(settings.logo()) == (993, 331)
+
+
+def _png_of(width, height):
+    out = io.BytesIO()
+    PIL.Image.new("RGB", (width, height), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
