@@ -3,15 +3,31 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench check-docs
+.PHONY: run test install lock upgrade-lock lint bench check-docs
 
-$(STAMP): pyproject.toml
+LOCK := requirements.lock
+COMPILE := $(BIN)/pip-compile -q --no-emit-index-url --no-emit-find-links --generate-hashes --extra test --all-build-deps --allow-unsafe \
+	--strip-extras -o $(LOCK) pyproject.toml
+
+# exactly the versions (and files, by hash) in the lock: the app, the test extras, setuptools to
+# build the project itself; then the project, editable, with nothing more resolved
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# after a dependency is added to pyproject.toml: pin it (and what it needs), keeping the other pins
+lock: $(STAMP)
+	$(BIN)/python -m pip install -q pip-tools
+	$(COMPILE)
+
+# on purpose: every dependency to its newest release allowed by pyproject.toml
+upgrade-lock: $(STAMP)
+	$(BIN)/python -m pip install -q pip-tools
+	$(COMPILE) --upgrade
 
 run: $(STAMP)
 	$(BIN)/flask --app app init-db
