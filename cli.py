@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from models import db, migrate, write_tx
 from services import (
     accounts,
+    backup,
     crypto,
     demo,
     jobs,
@@ -38,6 +39,7 @@ def register_commands(app):
         purge_personal_data,
         worker,
         flush_survey_answers,
+        backup_database,
     ):
         app.cli.add_command(command)
 
@@ -51,6 +53,22 @@ def init_db():
         if applied:
             db.execute_sql("ANALYZE")  # statistics for the planner (see seed-scale)
     click.echo("Zastosowano migracje: " + ", ".join(applied) if applied else "Baza jest aktualna.")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_database(target):
+    """A consistent copy of the database, taken while the app runs (SQLite's online backup, or
+    pg_dump's custom format); the personal-data keys are kept apart and not in it."""
+    try:
+        backup.backup(current_app.config["DATABASE_URL"], target)
+    except backup.BackupFailed as exc:
+        raise click.ClickException(f"Nie udało się wykonać kopii: {exc}") from exc
+    click.echo(
+        f"Kopia bazy: {target}. Klucze danych osobowych (PII_KEYS) nie są w niej — proszę "
+        "przechowywać je osobno; bez nich dane osobowe z kopii są nieczytelne."
+    )
 
 
 @click.command("create-user")
