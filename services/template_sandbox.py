@@ -49,6 +49,8 @@ MAX_BITS = 100_000
 MAX_WIDTH = 10_000
 MAX_RANGE = 10_000
 MAX_OUTPUT = 20_000_000
+MAX_IMAGES = 100  # images printed in one render (each is a drawing, ~3 ms in docxtpl)
+MAX_WRAPPED = 20_000  # characters wordwrap may take (its cost grows with the square)
 RENDER_SECONDS = 10  # one render of a document
 UPLOAD_SECONDS = 4  # all test renders of an uploaded template (the budget it reports)
 UPLOAD_KILL_SECONDS = 5  # … and when the process that runs them is killed, whatever it does
@@ -69,6 +71,7 @@ class _Budget:
         self.deadline = time.monotonic() + seconds
         self.steps = 0
         self.output = 0
+        self.images = 0
 
     def step(self):
         self.steps += 1
@@ -117,11 +120,16 @@ def _check_size(size):
         raise _too_big()
 
 
-_CONTAINERS = (list, tuple, dict, set, frozenset)
+_DICT_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
+_CONTAINERS = (list, tuple, dict, set, frozenset, Namespace, *_DICT_VIEWS)
 
 
 def _members(value):
-    return [*value.keys(), *value.values()] if isinstance(value, dict) else value
+    if isinstance(value, Namespace):  # what the template put in it
+        value = object.__getattribute__(value, "_Namespace__attrs")
+    if isinstance(value, dict):
+        return [*value.keys(), *value.values()]
+    return list(value) if isinstance(value, _DICT_VIEWS) else value
 
 
 def _leaf_size(value):
@@ -136,13 +144,13 @@ def deep_size(root):
     the count passes MAX_VALUE."""
     if not isinstance(root, _CONTAINERS):
         return _leaf_size(root)
-    sizes = {}
+    sizes, members_of = {}, {}  # members_of keeps the tuples a view made alive (their ids)
     stack = [(root, False)]
     while stack:
         value, children_done = stack.pop()
         key = id(value)
         if children_done:
-            members = _members(value)
+            members = members_of[key]  # kept to the end: no id is reused meanwhile
             total = len(members)
             for member in members:
                 total += (
@@ -154,10 +162,11 @@ def deep_size(root):
             sizes[key] = total
         elif key not in sizes:
             sizes[key] = 0  # being counted: a container inside itself adds nothing more
+            members_of[key] = members = _members(value)
             stack.append((value, True))
             stack.extend(
                 (member, False)
-                for member in _members(value)
+                for member in members
                 if isinstance(member, _CONTAINERS) and id(member) not in sizes
             )
     return sizes[id(root)]
@@ -221,6 +230,18 @@ def _before_filter(name, args):
     elif name == "join":
         args["value"] = items = list(args["value"])
         _check_size(len(soft_str(args["d"])) * len(items))
+        budget = _current()
+        for _item in items:  # each item is printed: a step each
+            budget.step()
+    elif name == "wordwrap" and len(soft_str(args["s"])) > MAX_WRAPPED:
+        raise TemplateLimitExceeded(
+            f"szablon zawija zbyt długi tekst (ponad {_n(MAX_WRAPPED)} znaków)"
+        )
+    elif name == "sum" and not isinstance(args["start"], (int, float)):
+        # a list start adds lists: each addition copies all before it (the square of the size)
+        raise TemplateLimitExceeded("sum() może dodawać tylko liczby")
+    elif name in ("string", "pprint", "tojson", "list", "unique", "sort", "dictsort"):
+        deep_size(args.get("value", args.get("s")))
     elif name == "replace":
         _check_size(_replaced_size(soft_str(args["s"]), soft_str(args["old"]), args["new"]))
     elif name == "format" and isinstance(args["value"], str):
@@ -270,6 +291,24 @@ def _joined(context, items):
     return (markup_join if context.eval_ctx.autoescape else str_join)(items)
 
 
+def _finalized(value):
+    """Every {{ … }} measures what it prints before it becomes text."""
+    if isinstance(value, _CONTAINERS):
+        deep_size(value)
+    return value
+
+
+@contextmanager
+def document_limits():
+    """One budget (RENDER_SECONDS, steps, output, images) for all the parts of one document —
+    body, headers, footers, properties — unless a budget is open already (an upload's check)."""
+    if _budget.get() is not None:
+        yield
+        return
+    with limits(RENDER_SECONDS):
+        yield
+
+
 def _range(*args):
     numbers = range(*args)
     if len(numbers) > MAX_RANGE:
@@ -298,6 +337,13 @@ class _Limiter(NodeTransformer):
         return nodes.Filter(node, "_sized", [], [], None, None, lineno=node.lineno)
 
     visit_List = visit_Tuple = visit_Dict = _sized
+
+    def visit_ScopedEvalContextModifier(self, node):
+        raise TemplateLimitExceeded(
+            "szablon nie może wyłączać zabezpieczenia znaków ({% autoescape %})"
+        )
+
+    visit_EvalContextModifier = visit_ScopedEvalContextModifier
 
 
 _STR_WIDTH = {"center", "ljust", "rjust", "zfill"}
@@ -351,6 +397,12 @@ class Image:
         self._drawing = drawing
 
     def __html__(self):
+        budget = _current()
+        budget.images += 1
+        if budget.images > MAX_IMAGES:
+            raise TemplateLimitExceeded(
+                f"szablon wstawia obrazy zbyt wiele razy (ponad {MAX_IMAGES})"
+            )
         return self._drawing()
 
     __str__ = __html__
@@ -367,6 +419,11 @@ class LimitedSandbox(SandboxedEnvironment):
         self.filters["_counted"] = _counted
         self.filters["_joined"] = _joined
         self.filters["_sized"] = _sized
+        # what a template prints is escaped for the document's XML, always: no `safe`, and no
+        # {% autoescape false %} (see _Limiter) — either would let it write any XML (a field
+        # that fetches a picture, a linked image) after the upload's check
+        del self.filters["safe"]
+        self.finalize = _finalized
 
     def _parse(self, source, name, filename):
         tree = _Limiter().visit(super()._parse(source, name, filename))
@@ -412,6 +469,7 @@ class LimitedSandbox(SandboxedEnvironment):
                     raise TemplateLimitExceeded("szablon tworzy zbyt dużą liczbę")
         elif operator == "%" and isinstance(left, str):
             _check_format(left)
+            deep_size(right)
         return _checked(super().call_binop(context, operator, left, right))
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)

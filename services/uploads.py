@@ -5,7 +5,8 @@ declares; Python's zipfile never inflates a member past its declared size."""
 import io
 import re
 import zipfile
-from xml.etree import ElementTree
+
+from lxml import etree
 
 MAX_MEMBERS = 1000
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
@@ -90,45 +91,94 @@ _LINKED = {
     "aFChunk": "wstawka altChunk (treść z innego pliku)",
 }
 _FETCHING_FIELD = re.compile(
-    rb"(?:^|\s)(INCLUDEPICTURE|INCLUDETEXT|LINK|DDE|DDEAUTO|IMPORT)(?=\s|$)", re.IGNORECASE
+    r"(?:^|\s)(INCLUDEPICTURE|INCLUDETEXT|LINK|DDE|DDEAUTO|IMPORT)(?=\s|$)", re.IGNORECASE
 )
-_INSTR_TEXT = re.compile(rb"<w:instrText[^>]*>([^<]*)</w:instrText>")
-_SIMPLE_FIELD = re.compile(rb'w:instr="([^"]*)"')
+_REL_ATTRIBUTE = "{" + _REL.rstrip("/") + "}"  # r:id, r:link, r:embed … as lxml names them
+_TAG = re.compile(r"\{[{%]")
+_HYPERLINK_ELEMENTS = {"hyperlink", "hlinkClick", "hlinkHover", "hlinkMouseOver"}
+_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
 def check_no_external_content(data):
     """Refuse a .docx whose parts name anything outside the file to be fetched or opened: linked
     pictures, OLE links, frames, an attached template, altChunk, sub-documents (any relationship
     with TargetMode="External" but a hyperlink; altChunk even inside the file: it is HTML or RTF
-    that can name pictures on the network), and fields that include files or pictures
-    (INCLUDEPICTURE, INCLUDETEXT, LINK, DDE, IMPORT)."""
+    that can name pictures on the network), a hyperlink's address used by anything but a link
+    (a picture `r:link` to it is fetched), fields that include files or pictures (INCLUDEPICTURE,
+    INCLUDETEXT, LINK, DDE, IMPORT) and fields whose code the template fills in (it could write
+    one of those). The parts are parsed as XML: any prefix, character references, CDATA."""
     found = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for info in archive.infolist():
-            content = archive.read(info)
-            if info.filename.endswith(".rels"):
-                for rel in _relationships(content):
+        names = set(archive.namelist())
+        for name in sorted(names):
+            if name.endswith(".rels"):
+                for rel in _relationships(archive.read(name)):
                     kind = rel.get("Type", "").rsplit("/", 1)[-1]
-                    external = rel.get("TargetMode", "").lower() == "external"
-                    if kind == "aFChunk" or (external and kind != "hyperlink"):
+                    if kind == "aFChunk" or (_external(rel) and kind != "hyperlink"):
                         found.append(_LINKED.get(kind, f"łącze do zasobu zewnętrznego ({kind})"))
-            elif info.filename.endswith(".xml"):
-                # a field's code may be split over runs: Word joins them, and so does this
-                codes = [b"".join(_INSTR_TEXT.findall(content)), *_SIMPLE_FIELD.findall(content)]
-                for match in _FETCHING_FIELD.finditer(b" ".join(codes).strip()):
-                    found.append(f"pole {match.group(1).decode().upper()}")
+            elif name.endswith(".xml"):
+                root = _parsed(archive.read(name))
+                found += _fields(root)
+                links = _hyperlinks(archive, names, name)
+                if links and any(
+                    value in links and etree.QName(element).localname not in _HYPERLINK_ELEMENTS
+                    for element in root.iter()
+                    for attribute, value in element.attrib.items()
+                    if attribute.startswith(_REL_ATTRIBUTE)
+                ):
+                    found.append("adres hiperłącza użyty jako obraz lub obiekt")
     if found:
         listed = ", ".join(dict.fromkeys(found))
         raise UploadRefused(
             f"Plik wskazuje treść spoza siebie, którą program pobrałby z sieci lub z dysku: "
             f"{listed}. Proszę wstawić obrazy i teksty bezpośrednio do dokumentu (np. Wstaw → "
-            "Obraz, bez opcji „Połącz z plikiem”) i wgrać go ponownie."
+            "Obraz, bez opcji „Połącz z plikiem”), wpisać kody pól bez znaczników szablonu i "
+            "wgrać go ponownie."
         )
 
 
-def _relationships(content):
+def _external(rel):
+    return rel.get("TargetMode", "").lower() == "external"
+
+
+def _parsed(content):
     try:
-        root = ElementTree.fromstring(content)
-    except ElementTree.ParseError as exc:
-        raise UploadRefused("Plik jest uszkodzony (nieczytelny opis powiązań części).") from exc
-    return [element.attrib for element in root if element.tag.endswith("}Relationship")]
+        return etree.fromstring(content, _XML)
+    except etree.XMLSyntaxError as exc:
+        raise UploadRefused("Plik jest uszkodzony (nieczytelna część dokumentu).") from exc
+
+
+def _fields(root):
+    """What is wrong with the part's fields: a field code split over runs is joined, as Word
+    joins it."""
+    codes = ["".join(e.text or "" for e in root.iter() if etree.QName(e).localname == "instrText")]
+    codes += [
+        value
+        for element in root.iter()
+        if etree.QName(element).localname == "fldSimple"
+        for attribute, value in element.attrib.items()
+        if etree.QName(attribute).localname == "instr"
+    ]
+    found = []
+    for code in codes:
+        found += [f"pole {m.group(1).upper()}" for m in _FETCHING_FIELD.finditer(code.strip())]
+        if _TAG.search(code):
+            found.append("pole, którego kod wypełnia szablon")
+    return found
+
+
+def _hyperlinks(archive, names, part):
+    """The ids of `part`'s relationships to outside addresses (hyperlinks)."""
+    folder, _slash, base = part.rpartition("/")
+    rels = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+    if rels not in names:
+        return set()
+    return {rel.get("Id") for rel in _relationships(archive.read(rels)) if _external(rel)}
+
+
+def _relationships(content):
+    return [
+        element.attrib
+        for element in _parsed(content)
+        if etree.QName(element).localname == "Relationship"
+    ]

@@ -60,7 +60,8 @@ def template_bytes(kind):
 def render(kind, context, template=None):
     """The .docx bytes (a fresh DocxTemplate per render: it is not thread-safe)."""
     doc = DocxTemplate(io.BytesIO(template if template is not None else template_bytes(kind)))
-    doc.render(_with_images(doc, context), jinja_env=sandbox(), autoescape=True)
+    with template_sandbox.document_limits():
+        doc.render(_with_images(doc, context), jinja_env=sandbox(), autoescape=True)
     set_properties(doc.docx.core_properties, kind, context)
     out = io.BytesIO()
     doc.save(out)

@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from .. import documents
+from .. import documents, template_sandbox
 from ..documents import sandbox
 from .parts import Entry, _rels_name, _types_with, _with_pictures, package
 from .pictures import _number_drawings, _used, _with_pictures_in
@@ -135,11 +135,12 @@ class Compiled:
         """(the rendered w:body element, [each story's part bytes, in self.stories' order],
         {relationship id: Picture} of the context's images)."""
         context, pictures = _with_pictures_in(context)
-        body = self._template.fix_tables(self.body_source.render(context))
-        stories = [
-            serialize_part_xml(parse_xml(story.source.render(context).encode(story.encoding)))
-            for story in self.stories
-        ]
+        with template_sandbox.document_limits():
+            body = self._template.fix_tables(self.body_source.render(context))
+            stories = [
+                serialize_part_xml(parse_xml(story.source.render(context).encode(story.encoding)))
+                for story in self.stories
+            ]
         return body, stories, pictures
 
 

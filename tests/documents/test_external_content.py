@@ -166,3 +166,50 @@ def test_libreoffice_loads_no_link_even_with_the_network(tmp_path, listener, mon
     monkeypatch.setattr(pdf, "_profile", lambda: pdf.blocking_links(tmp_path / "profil"))
     assert pdf.convert(linked_picture(f"{address}/logo.png")).startswith(b"%PDF")
     assert hits == []
+
+
+def _hyperlinked_picture():
+    """An allowed hyperlink relationship whose id a picture uses as its r:link (fetched)."""
+    return _rewritten(
+        _with_picture(),
+        rels=lambda text: text.replace(
+            "</Relationships>",
+            f'<Relationship Id="rId99" Type="{_REL}/hyperlink" '
+            'Target="http://example.org/a.png" TargetMode="External"/></Relationships>',
+        ),
+        document=lambda text: re.sub(r'r:embed="[^"]+"', 'r:link="rId99"', text),
+    )
+
+
+def _with_raw_field(instr_text):
+    runs = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f"<w:r><w:instrText>{instr_text}</w:instrText></w:r>"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    return _rewritten(
+        _with_picture(), document=lambda text: text.replace("</w:p>", runs + "</w:p>", 1)
+    )
+
+
+@pytest.mark.parametrize(
+    "data, named",
+    [
+        (_hyperlinked_picture(), "adres hiperłącza użyty jako obraz"),
+        (_with_raw_field("&#73;NCLUDEPICTURE &quot;http://example.org/a.png&quot;"), "pole INCL"),
+        (_with_raw_field("<![CDATA[ INCLUDEPICTURE http://example.org/a.png ]]>"), "pole INCL"),
+        (_with_raw_field("{{ 'INCLUDE' ~ 'PICTURE' }} http://example.org/a.png"), "wypełnia"),
+        (_with_field("{{ '' }}INCLUDEPICTURE http://example.org/a.png"), "wypełnia szablon"),
+    ],
+)
+def test_outside_content_is_found_however_it_is_written(client, world, data, named):
+    """Ways past a check that read the XML as text (this session's red team)."""
+    login(client, world.coordinator)
+    page = client.post(
+        "/dokumenty/szablony/plan",
+        data={"file": (io.BytesIO(data), "szablon.docx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Nie przyjęto szablonu" in page and named in page
+    assert not DocumentTemplate.select().exists()

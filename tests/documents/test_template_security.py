@@ -10,6 +10,7 @@ import zipfile
 import pytest
 import segno
 from docx import Document
+from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
 
 from models.documents import DocumentTemplate
@@ -174,3 +175,48 @@ def test_a_check_that_takes_too_much_memory_is_refused(coordinator, monkeypatch)
     page = _upload(coordinator, "deklaracja", "{{ jst.name }}")
     assert "Nie przyjęto szablonu" in page and "zbyt dużo pamięci (ponad 64 MB)" in page
     assert not DocumentTemplate.select().exists()
+
+
+# Found by attacking the sandbox (this session's red team): each passed the limits before.
+ATTACKS = [
+    # dict views and namespaces were counted as one item however much they held
+    "{% set s='x'*400000 %}{% set a={'k': s}.items() %}{% set la={'k': [a]*1000}.items() %}"
+    "{{ ([la]*1000) == ([la]*1000) }}",
+    "{% set d={'a': 'x'*900000} %}{% set l=[d.values()]*1000 %}{{ l|pprint }}",
+    "{% set o=namespace(v=namespace(x='x'*1000)) %}{% for i in range(25) %}"
+    "{% set o.v=namespace(x=[o.v, o.v]) %}{% endfor %}{{ o.v }}",
+    "{% set d={'a': 'x'*900000} %}{{ '%s' % ([d.values()]*300) }}",
+    # quadratic filters
+    "{{ ('x'*999999)|wordwrap(1) }}",
+    "{{ ([[0]]*300000)|sum(start=[]) }}",
+    # an image printed a million times in one join
+    "{{ ([logo]*1000000)|join }}",
+    # writing XML past the escaping
+    "{{ ('%c' % 60)|safe }}",
+    "{% autoescape false %}{{ '<w:r/>' }}{% endautoescape %}",
+    "{% filter safe %}<{% endfilter %}",
+]
+
+
+@pytest.mark.parametrize("source", ATTACKS)
+def test_attacks_on_the_limits_are_refused_at_once(app, source):
+    settings.save_logo(_png())
+    context = next(_contexts_as_rendered("deklaracja"))
+    started = time.monotonic()
+    with pytest.raises(Exception) as refused:  # noqa: B017 — which error depends on the attack
+        with template_sandbox.limits(template_sandbox.RENDER_SECONDS):
+            documents.sandbox().from_string(source).render(**context)
+    assert time.monotonic() - started < 3
+    assert isinstance(refused.value, (template_sandbox.TemplateLimitExceeded, TemplateError))
+
+
+def test_every_part_of_a_document_shares_one_budget(app, monkeypatch):
+    """Each part (body, headers, footers, properties) used to get RENDER_SECONDS of its own."""
+    monkeypatch.setattr(template_sandbox, "MAX_STEPS", 40)
+    doc = Document()
+    doc.add_paragraph("{% for i in range(30) %}{% endfor %}")
+    doc.sections[0].header.paragraphs[0].text = "{% for i in range(30) %}{% endfor %}"
+    out = io.BytesIO()
+    doc.save(out)
+    with pytest.raises(template_sandbox.TemplateLimitExceeded, match="zbyt wiele kroków"):
+        documents.render("deklaracja", documents.sample_context("deklaracja"), out.getvalue())
