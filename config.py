@@ -70,6 +70,8 @@ class Defaults:
     # seconds LibreOffice may take for a single document's PDF in a web request (1–2 s idle;
     # below gunicorn's timeout)
     PDF_REQUEST_SECONDS = 20
+    # addresses (or networks) /metrics answers; anyone else gets 404 — never make it public
+    METRICS_FROM = "127.0.0.1 ::1"
     WTF_CSRF_TIME_LIMIT = 12 * 3600
     BOOTSTRAP_SERVE_LOCAL = True
     TEMPLATES_AUTO_RELOAD = False

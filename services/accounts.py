@@ -16,7 +16,7 @@ from models import (
     write_tx,
 )
 
-from . import audit
+from . import audit, metrics
 
 # A hash to compare against when the email is unknown, so both cases cost the same time: one per
 # hashing method, computed once per process (see dummy_hash).
@@ -101,6 +101,7 @@ def authenticate(email, password, address, config):
             LoginAttempt.delete().where(LoginAttempt.email == email).execute()
             audit.record("login", actor=user, subject=f"user:{user.id}", address=address)
     if refusal:
+        metrics.FAILED_LOGINS.inc()
         raise LoginRefused(refusal)
     return user
 

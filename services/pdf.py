@@ -22,6 +22,8 @@ import threading
 import time
 from pathlib import Path
 
+from . import metrics
+
 PER_DOCUMENT = 60  # seconds a document may take
 STARTUP = 60  # seconds more for LibreOffice's start (the first creates its profile)
 POLL = 0.2  # seconds between looks at what is done (and chances to cancel)
@@ -134,6 +136,9 @@ def convert_files(sources, outdir, progress=None, per_document=PER_DOCUMENT, sta
             for i in range(start, done):
                 results[i] = outputs[i] if _made(outputs[i]) else None
             start = done + 1 if done < len(sources) else done  # past the one that hung
+    made = sum(result is not None for result in results)
+    metrics.PDF_DOCUMENTS.labels("made").inc(made)
+    metrics.PDF_DOCUMENTS.labels("failed").inc(len(results) - made)
     if progress is not None:
         progress(len(sources), len(sources))
     return results
@@ -169,11 +174,14 @@ def _run(soffice, sources, outputs, start, progress, limits):
     )
     startup, per_document = limits
     current = start
-    deadline = time.monotonic() + startup + per_document
+    began = time.monotonic()
+    deadline = began + startup + per_document
+    outcome = "killed"  # unless it finishes (or its caller stops it)
     try:
         while True:
             try:
                 process.wait(POLL)
+                outcome = "finished"
                 return len(sources)
             except subprocess.TimeoutExpired:
                 pass
@@ -181,10 +189,15 @@ def _run(soffice, sources, outputs, start, progress, limits):
                 current += 1
                 deadline = time.monotonic() + per_document
             if progress is not None:
-                progress(current, len(sources))
+                try:
+                    progress(current, len(sources))
+                except BaseException:
+                    outcome = "stopped"
+                    raise
             if time.monotonic() > deadline:
                 return current
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        metrics.PDF_SECONDS.labels(outcome).observe(time.monotonic() - began)

@@ -36,6 +36,7 @@ from .chrome import PageTemplate, template_url_for
 from .chrome import menu as chrome_menu
 from .chrome import urls as chrome_urls
 from .hardening import UploadNotStored, error_page, untrusted_host
+from .observability import register_observability
 
 AREAS = (
     auth,
@@ -98,6 +99,7 @@ class BoundedIntConverter(IntegerConverter):
 
 def register(app):
     app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
+    register_observability(app)  # first: its request hooks time everything after them
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
 
