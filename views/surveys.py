@@ -22,8 +22,7 @@ from services import documents, kept, lists, policy, programme, settings, survey
 from services.surveys import AlreadyAnswered, Locked, Throttled
 
 from . import chrome
-from .auth import client_address
-from .documents import PDF, send_document
+from .common import PDF, client_address, send_document
 
 bp = Blueprint("surveys", __name__)
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from services import plan_status, plans, policy
 
-from ..jst import load_jst
+from ..common import load_jst
 
 bp = Blueprint("plans", __name__)
 

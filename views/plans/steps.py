@@ -19,7 +19,7 @@ from models import Jst
 from services import plan_status, plans, policy, review
 from services.plans import NotEditable, ProfileRulesBroken
 
-from ..auth import client_address
+from ..common import client_address
 from .common import STEP_SLUGS, _can_edit, _load, _read_only, _step_or_404, bp
 from .pending import _pending_formdata
 
