@@ -1,10 +1,11 @@
 """What one blueprint's views share with another's: loading a JST for the current user, the
-client's address for the audit log, and sending a document as a download."""
+client's address for the audit log, a deletion the service may refuse, and sending a document
+as a download."""
 
 import io
 from urllib.parse import quote
 
-from flask import abort, current_app, render_template, request, send_file
+from flask import abort, current_app, flash, redirect, render_template, request, send_file
 from flask_login import current_user
 
 from models import Jst
@@ -24,6 +25,19 @@ def load_jst(jst_id, action):
 
 def client_address():
     return request.remote_addr or ""
+
+
+def delete_or_say_why(delete, refusal, done, back, then=None, why=None):
+    """Run `delete` (a service call); when the service refuses with `refusal` (InUse, Locked…),
+    flash why — `why`, or the refusal's own message — and go `back`, nothing deleted. Otherwise
+    flash `done` and go to `then` (default: `back`)."""
+    try:
+        delete()
+    except refusal as exc:
+        flash(why or str(exc), "danger")
+        return redirect(back)
+    flash(done, "success")
+    return redirect(then or back)
 
 
 def send_docx(data, name, display=None):
