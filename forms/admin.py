@@ -1,29 +1,18 @@
 from datetime import date
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, ValidationError
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import ValidationError
 
 from models import ROLES
 from services import settings
 from services.identifiers import nip_compact, regon_compact
 from services.polish_input import parse_date
 
-from .base import BaseForm, long, short
+from .base import BaseForm, PersonFields, long, short
 
 
-class UserForm(BaseForm):
-    email = EmailField(
-        "Adres e-mail",
-        validators=[
-            DataRequired("Proszę podać adres e-mail."),
-            Email("To nie jest poprawny adres e-mail."),
-            short(254),
-        ],
-    )
-    full_name = StringField(
-        "Imię i nazwisko", validators=[DataRequired("Proszę podać imię i nazwisko."), short()]
-    )
+class UserForm(PersonFields):
     role = SelectField("Rola", choices=list(ROLES.items()))
 
     def __init__(self, *args, allowed_roles=None, **kwargs):

@@ -1,10 +1,10 @@
 """The base form: every text field is cleaned of control characters and trimmed."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField, TextAreaField
+from wtforms import DateField, EmailField, StringField, TextAreaField
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.i18n import get_translations
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 from wtforms.widgets import HiddenInput, TextInput
 
 from services.plural import count_pl
@@ -114,3 +114,19 @@ def phone_number(form, field):
             check_phone(field.data)
         except ValueError as exc:
             raise ValidationError(str(exc)) from exc
+
+
+class PersonFields(BaseForm):
+    """A person's e-mail address and name, as every form that adds someone asks for them."""
+
+    email = EmailField(
+        "Adres e-mail",
+        validators=[
+            DataRequired("Proszę podać adres e-mail."),
+            Email("To nie jest poprawny adres e-mail."),
+            short(254),
+        ],
+    )
+    full_name = StringField(
+        "Imię i nazwisko", validators=[DataRequired("Proszę podać imię i nazwisko."), short()]
+    )

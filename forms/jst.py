@@ -3,13 +3,13 @@
 from datetime import date
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Optional
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from models import HEAD_TITLES, JST_KINDS, PROGRAM_GROUPS
 from services import jst_rules
 
-from .base import DATE_MESSAGE, BaseForm, PlDateField, long, phone_number, short
+from .base import DATE_MESSAGE, BaseForm, PersonFields, PlDateField, long, phone_number, short
 
 KIND_CHOICES = [(key, label) for key, (label, _g, _t) in JST_KINDS.items()]
 GROUP_CHOICES = [(str(k), f"grupa {v}") for k, v in PROGRAM_GROUPS.items()]
@@ -83,18 +83,7 @@ class JstForm(ProfileFields):
         return ok and not errors
 
 
-class MemberForm(BaseForm):
-    email = EmailField(
-        "Adres e-mail",
-        validators=[
-            DataRequired("Proszę podać adres e-mail."),
-            Email("To nie jest poprawny adres e-mail."),
-            short(254),
-        ],
-    )
-    full_name = StringField(
-        "Imię i nazwisko", validators=[DataRequired("Proszę podać imię i nazwisko."), short()]
-    )
+class MemberForm(PersonFields):
     function = StringField(
         "Stanowisko", validators=[DataRequired("Proszę podać stanowisko (funkcję) w JST."), short()]
     )

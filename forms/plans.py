@@ -1,7 +1,5 @@
 """Forms of the plan wizard: one form per step's text fields, one per kind of row."""
 
-import json
-
 from wtforms import (
     HiddenField,
     SelectField,
@@ -32,6 +30,7 @@ class VersionedForm(BaseForm):
     uid = HiddenField()
     version = HiddenField()
     opened = HiddenField()  # field → digest of the value the form showed (JSON), see row_form
+    row_kind = None  # the row kind (plans.ROW_KINDS) each subclass is the form of
 
     @property
     def started_from(self):
@@ -155,12 +154,14 @@ class _Checkboxes(SelectMultipleField):
 
 
 class StrategicGoalForm(VersionedForm):
+    row_kind = "cele-strategiczne"
     title = TextAreaField(
         "Cel strategiczny", validators=[DataRequired("Proszę opisać cel."), long()]
     )
 
 
 class OperationalGoalForm(VersionedForm):
+    row_kind = "cele-operacyjne"
     strategic_goal = _OptionalSelect("Cel strategiczny, któremu służy")
     title = TextAreaField("Cel operacyjny", validators=[DataRequired("Proszę opisać cel."), long()])
 
@@ -170,6 +171,7 @@ class OperationalGoalForm(VersionedForm):
 
 
 class PartnerForm(VersionedForm):
+    row_kind = "partnerzy"
     institution = StringField(
         "Instytucja", validators=[DataRequired("Proszę podać nazwę instytucji."), short()]
     )
@@ -180,6 +182,7 @@ class PartnerForm(VersionedForm):
 
 
 class SchoolForm(VersionedForm):
+    row_kind = "szkoly"
     name = StringField(
         "Nazwa szkoły lub przedszkola", validators=[DataRequired("Proszę podać nazwę."), short()]
     )
@@ -194,6 +197,7 @@ class SchoolForm(VersionedForm):
 
 
 class ActionForm(VersionedForm):
+    row_kind = "dzialania"
     title = StringField(
         "Nazwa działania", validators=[DataRequired("Proszę podać nazwę."), short()]
     )
@@ -244,6 +248,7 @@ def _month(text):
 
 
 class MeasurementForm(VersionedForm):
+    row_kind = "pomiary"
     action = _OptionalSelect("Działanie (jego wskaźnik)")
     who = StringField(
         "Kto mierzy", validators=[DataRequired("Proszę podać, kto mierzy wskaźnik."), short()]
@@ -265,18 +270,22 @@ class MeasurementForm(VersionedForm):
 
 
 class RiskForm(VersionedForm):
+    row_kind = "ryzyka"
     risk = TextAreaField("Ryzyko", validators=[DataRequired("Proszę opisać ryzyko."), long()])
     mitigation = TextAreaField("Sposób zapobiegania", validators=[long()])
 
 
 ROW_FORMS = {
-    "cele-strategiczne": StrategicGoalForm,
-    "cele-operacyjne": OperationalGoalForm,
-    "partnerzy": PartnerForm,
-    "szkoly": SchoolForm,
-    "dzialania": ActionForm,
-    "pomiary": MeasurementForm,
-    "ryzyka": RiskForm,
+    form.row_kind: form
+    for form in (
+        StrategicGoalForm,
+        OperationalGoalForm,
+        PartnerForm,
+        SchoolForm,
+        ActionForm,
+        MeasurementForm,
+        RiskForm,
+    )
 }
 CHOICE_FIELDS = {
     "strategic_goal": "strategic_goal",
@@ -287,23 +296,29 @@ CHOICE_FIELDS = {
 }
 
 
-def row_form(kind, plan_choices, row=None, formdata=None):
-    """The form of one row kind, its selects limited to this plan's rows. A form showing a saved
-    row carries the digest of each value it showed, so a conflict can tell which fields the user
-    changed (see merge_row_conflict)."""
-    form_class = ROW_FORMS[kind]
+def row_form(edit, plan_choices, formdata=None):
+    """The form of the row `edit` (plans.open_row) opened, its selects limited to this plan's
+    rows: the input submitted (or `formdata`), else the saved row with the digest of each value
+    it shows (RowEdit.opened: a conflict can tell which fields the user changed), else a new
+    row's uid. A row deleted meanwhile: the input, offered as a new row."""
+    form_class = ROW_FORMS[edit.kind]
     form = form_class(formdata=formdata) if formdata is not None else form_class()
-    if row is not None and formdata is None and not form.is_submitted():
-        form = form_class(formdata=None, obj=row)
-        form.uid.data, form.version.data = row.uid, row.version
-        _show_row(form, kind, row)
+    if formdata is None and not form.is_submitted():
+        if edit.row is not None:
+            form = form_class(formdata=None, obj=edit.row)
+            _show_row(form, edit)
+        else:
+            form.uid.data = edit.uid  # the same uid on a double click: created once
+    if edit.deleted:
+        _offer_as_new(form, edit)
     _limit_choices(form, plan_choices)
     return form
 
 
-def _show_row(form, kind, row):
+def _show_row(form, edit):
     """Put the saved row's values into the form, with the digests of what it shows."""
-    if kind == "dzialania":
+    row = edit.row
+    if edit.kind == "dzialania":
         form.cost.data = _cost_text(row.cost_grosze)
         form.start_month.data = month_input(row.start_month)
         form.end_month.data = month_input(row.end_month)
@@ -313,46 +328,35 @@ def _show_row(form, kind, row):
     for name in ("strategic_goal", "action"):
         if name in form._fields:
             form[name].data = getattr(row, f"{name}_id")
-    form.opened.data = json.dumps(_digests(kind, *plans.saved_values(kind, row)))
+    form.uid.data, form.version.data, form.opened.data = row.uid, row.version, edit.opened
 
 
-def _digests(kind, values, links):
-    """form field → digest of its value (model values: "1 234,56" and "1234,56" are the same)."""
-    named = {("cost" if name == "cost_grosze" else name): value for name, value in values.items()}
-    for name, ids in (links or {}).items():
-        named[name] = sorted(ids)
-    return {
-        name: plans.digest(json.dumps(value).replace("\\r\\n", "\\n"))
-        for name, value in named.items()
-    }
+def _offer_as_new(form, edit):
+    form.uid.data, form.version.data, form.opened.data = edit.uid, "", ""
 
 
-def saved_row_form(kind, plan_choices, row):
-    """A form showing the row as saved now (for the conflict page: its labels and choices)."""
-    form = ROW_FORMS[kind](formdata=None, obj=row)
-    _show_row(form, kind, row)
-    _limit_choices(form, plan_choices)
-    return form
+def row_input(form):
+    """What the user submitted in a validated row form, as plans.save_edit takes it."""
+    values, links = row_values(form)
+    return plans.RowInput(values, links, form.started_from, form.opened.data or "", form.uid.data)
 
 
-def merge_row_conflict(kind, form, saved_form, current):
-    """After a conflict: the fields the user changed keep their input, the others show the row
-    as saved now, and the form starts from that saved version — saving again changes only what
-    this user changed. Returns the names of the fields the user changed (all when the form did
-    not say what it showed)."""
-    try:
-        opened = json.loads(form.opened.data or "")
-    except ValueError:
-        opened = {}
-    if not isinstance(opened, dict):
-        opened = {}
-    submitted = _digests(kind, *row_values(kind, form))
-    changed = {name for name, value in submitted.items() if opened.get(name) != value}
-    for name in submitted:
-        if name not in changed:
-            form[name].data = saved_form[name].data
-    form.version.data, form.opened.data = current.version, saved_form.opened.data
-    return changed
+def show_outcome(form, outcome, plan_choices):
+    """The user's form after a save that did not go through (plans.RowOutcome). Deleted
+    meanwhile: their input, offered as a new row. A conflict: the fields the user changed keep
+    their input, the others show the row as saved now, and the form starts from that version —
+    saving again changes only what this user changed. Returns the form showing the saved row
+    (for the conflict page: its labels and choices), None when there is none."""
+    if outcome.result == plans.DELETED:
+        _offer_as_new(form, outcome.edit)
+        return None
+    saved_form = ROW_FORMS[outcome.edit.kind](formdata=None, obj=outcome.edit.row)
+    _show_row(saved_form, outcome.edit)
+    _limit_choices(saved_form, plan_choices)
+    for name in outcome.unchanged:
+        form[name].data = saved_form[name].data
+    form.version.data, form.opened.data = saved_form.version.data, saved_form.opened.data
+    return saved_form
 
 
 # Why a select of this plan's rows is empty, and which step fills it: (reason, step).
@@ -400,10 +404,10 @@ def _cost_text(grosze):
     return money_pl(grosze).removesuffix("\u00a0zł").replace("\u00a0", " ")
 
 
-def row_values(kind, form):
+def row_values(form):
     """(model field values, links) from a validated row form."""
     values = {}
-    for name in plans.ROW_KINDS[kind].fields:
+    for name in plans.ROW_KINDS[form.row_kind].fields:
         if name == "cost_grosze":
             values[name] = form.cost_grosze
         elif name in ("goal", "strategic_goal", "action"):
@@ -411,7 +415,7 @@ def row_values(kind, form):
         else:
             values[name] = form[name].data or ""
     links = None
-    if kind == "dzialania":
+    if form.row_kind == "dzialania":
         links = {"schools": form.schools.data or [], "partners": form.partners.data or []}
     return values, links
 

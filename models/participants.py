@@ -28,6 +28,17 @@ ENCRYPTED = (
     "disability",
     "disadvantage",
 )
+# stored as typed, in the clear (services.participants writes them from the form and reads them)
+PLAIN = (
+    "country",
+    "first_name",
+    "last_name",
+    "no_pesel",
+    "sex",
+    "education",
+    "email",
+    "occupation",
+)
 
 
 class ParticipantData(BaseModel):

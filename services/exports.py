@@ -26,12 +26,21 @@ def xlsx_bytes(title, rows):
     book = Workbook()
     sheet = book.active
     sheet.title = title
+    write_text(sheet, rows)
+    return xlsx_file(book)
+
+
+def write_text(sheet, rows):
+    """Every value a text cell (never a formula, never a number Excel reformats)."""
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
             cell = sheet.cell(row=r, column=c)
             cell.value = value
             cell.data_type = "s"
             cell.number_format = "@"
+
+
+def xlsx_file(book):
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

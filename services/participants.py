@@ -6,12 +6,14 @@ from datetime import date
 
 from models import Jst, TeamMembership, User, utcnow, write_tx
 from models.documents import SignedCopy
-from models.participants import ENCRYPTED, ParticipantData
+from models.participants import ENCRYPTED, PLAIN, ParticipantData
 
 from . import audit, crypto, exports, jobs, pii_keys
 from .identifiers import VOIVODESHIPS
 from .plural import count_pl
 
+# the columns this module sets itself (dates of the life cycle, the age band), read with PLAIN
+SET_HERE = ("joined_at", "left_at", "leaving_status", "clause_accepted_at", "erased_at", "age_band")
 EDUCATION = [
     ("isced0", "niższe niż podstawowe (ISCED 0)"),
     ("isced1", "podstawowe (ISCED 1)"),
@@ -161,22 +163,7 @@ def decrypted(record, user, institution=None):
     values = {name: crypto.decrypt(getattr(record, f"{name}_enc")) for name in ENCRYPTED}
     birth = values["birth_date"]
     values["birth_date"] = date.fromisoformat(birth) if birth else None
-    for name in (
-        "country",
-        "first_name",
-        "last_name",
-        "no_pesel",
-        "sex",
-        "education",
-        "email",
-        "occupation",
-        "joined_at",
-        "left_at",
-        "leaving_status",
-        "clause_accepted_at",
-        "erased_at",
-        "age_band",
-    ):
+    for name in (*PLAIN, *SET_HERE):
         values[name] = getattr(record, name)
     values["institution"] = _institution(user) if institution is None else institution
     values["age"] = (
@@ -216,16 +203,7 @@ def save(user, data, actor, address=""):
                 value = value.isoformat()
             setattr(record, f"{name}_enc", crypto.encrypt(value or ""))
         record.pesel_hash = digest
-        for name in (
-            "country",
-            "first_name",
-            "last_name",
-            "no_pesel",
-            "sex",
-            "education",
-            "email",
-            "occupation",
-        ):
+        for name in PLAIN:
             setattr(record, name, data.get(name) if data.get(name) is not None else "")
         record.joined_at = data.get("joined_at") or None  # a date column: empty is NULL
         if data.get("clause"):

@@ -182,17 +182,7 @@ def send_digests(config, now=None):
                     email,
                     f"Plan JST: podsumowanie dnia {day.strftime('%d.%m.%Y')} ({len(items)})",
                     f"Dzień dobry,\n\npowiadomienia z {day.strftime('%d.%m.%Y')}:\n\n{lines}\n",
-                    now,
                 )
             )
-        for start_at in range(0, len(messages), 400):
-            OutboxMessage.insert_many(
-                messages[start_at : start_at + 400],
-                fields=[
-                    OutboxMessage.to,
-                    OutboxMessage.subject,
-                    OutboxMessage.body,
-                    OutboxMessage.created_at,
-                ],
-            ).execute()
+        OutboxMessage.queue_many(messages, now)
     return len(messages)

@@ -311,24 +311,18 @@ def _send(kind, rows, config, now):
             ).execute()
             wanted = preferences.immediate(r[1] for r in chunk) if mail.enabled(config) else ()
             if wanted:
-                OutboxMessage.insert_many(
+                OutboxMessage.queue_many(
                     [
                         (
                             email,
                             f"Plan JST – przypomnienie: {text[:100]}",
                             f"Dzień dobry,\n\n{text}\n\nSzczegóły: {base}{url}\n",
-                            now,
                         )
                         for _, user, email, text, url in chunk
                         if user in wanted
                     ],
-                    fields=[
-                        OutboxMessage.to,
-                        OutboxMessage.subject,
-                        OutboxMessage.body,
-                        OutboxMessage.created_at,
-                    ],
-                ).execute()
+                    now,
+                )
     return len(fresh)
 
 

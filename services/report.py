@@ -6,7 +6,6 @@ A count below 3 in a table about people is shown as "< 3" (SMALL): such a cell c
 identifiable people.
 """
 
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,6 +18,7 @@ from models.plans import Plan, School
 from models.programme import REPORT_STATUS, Attendance, Module, Task, TaskReport
 from models.surveys import Certificate, Survey, SurveyDone
 
+from . import exports
 from .board import PLAN_STATUSES, VOIVODESHIPS
 from .participants import EDUCATION
 
@@ -402,12 +402,5 @@ def xlsx(tables):
             [label, *(table.cell(v, i) for i, v in enumerate(values))]
             for label, values in table.rows
         ]
-        for r, line in enumerate(lines, start=1):
-            for c, value in enumerate(line, start=1):
-                cell = sheet.cell(row=r, column=c)
-                cell.value = value
-                cell.data_type = "s"
-                cell.number_format = "@"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        exports.write_text(sheet, lines)
+    return exports.xlsx_file(book)

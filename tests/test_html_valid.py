@@ -1,5 +1,5 @@
 """Every page each demo role reaches from its home page — the pages the browser's axe crawl
-visits (tests/e2e/test_accessibility.py: links followed, two pages of each kind) — plus the public
+visits (tests/e2e/test_accessibility.py: links followed, one page of each kind) — plus the public
 pages and a few pages showing form errors, is valid HTML for the Nu Html Checker (vnu): 0 errors.
 
 The pages are fetched with CSRF on (the hidden token fields are part of the HTML), saved to one
@@ -69,11 +69,11 @@ def _sign_in(app, email):
 
 
 def _crawl(client, save, name):
-    """Save every HTML page reachable from home, two of each kind (as the axe crawl)."""
+    """Save every HTML page reachable from home, one of each kind (as the axe crawl)."""
     queue, seen, kinds = ["/"], set(), {}
     while queue and len(seen) < crawl.MAX_PAGES:
         url = queue.pop(0)
-        if url in seen or kinds.get(crawl.kind(url), 0) >= 2:
+        if url in seen or kinds.get(crawl.kind(url), 0) >= crawl.PER_KIND:
             continue
         seen.add(url)
         kinds[crawl.kind(url)] = kinds.get(crawl.kind(url), 0) + 1
@@ -84,9 +84,9 @@ def _crawl(client, save, name):
         html = response.get_data(as_text=True)
         save(name, url, html)
         queue += [p for href in parse(html)[0] if (p := _local(url, href)) and p not in seen]
-    assert not [u for u in queue if u not in seen and kinds.get(crawl.kind(u), 0) < 2], (
-        f"{name}: more than {crawl.MAX_PAGES} pages: raise crawl.MAX_PAGES"
-    )
+    assert not [
+        u for u in queue if u not in seen and kinds.get(crawl.kind(u), 0) < crawl.PER_KIND
+    ], f"{name}: more than {crawl.MAX_PAGES} pages: raise crawl.MAX_PAGES"
     return len(seen)
 
 

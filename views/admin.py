@@ -11,7 +11,8 @@ from services import accounts, audit, mail, policy, settings
 from services.text import fold
 
 from . import chrome
-from .auth import client_address, password_link, send_password_link
+from .auth import password_link, send_password_link
+from .common import client_address
 
 bp = Blueprint("admin", __name__)
 

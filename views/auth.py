@@ -19,6 +19,7 @@ from services.accounts import sha256
 from services.grammar import hours_pl
 
 from . import calendar, chrome
+from .common import client_address
 from .hardening import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -27,10 +28,6 @@ bp = Blueprint("auth", __name__)
 @bp.record_once
 def _compute_dummy_hash(state):
     accounts.dummy_hash(state.app.config["PASSWORD_HASH_METHOD"])
-
-
-def client_address():
-    return request.remote_addr or ""
 
 
 def _safe_next(target):

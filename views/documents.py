@@ -1,18 +1,13 @@
 """Views of the Word documents (issue 7): a JST's documents, downloads, signed copies, batches,
 templates."""
 
-import io
-from urllib.parse import quote
-
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -21,61 +16,17 @@ from forms.base import first_error
 from forms.documents import SignedForm, TemplateForm
 from models import PROGRAM_GROUPS, TeamMembership, User, db_int
 from models.documents import SignedCopy
-from services import audit, documents, lists, participants, pdf, plans, policy
+from services import audit, documents, lists, participants, plans, policy
 from services.documents import KINDS, DocumentIncomplete, TemplateRefused
 from services.formatting import today_local
 
 from . import chrome
-from .auth import client_address
-from .jst import load_jst
+from .common import PDF, client_address, load_jst, send_document, send_docx
 
 bp = Blueprint("documents", __name__)
-PDF = {"as_pdf": True}  # the URL defaults of a document's .pdf route, next to its .docx one
 
 # (endpoint, label, policy action): this area's entries in the main navigation
 NAV = [("documents.overview", "Dokumenty", "doc.manage")]
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def send_docx(data, name, display=None):
-    """A generated Word document as a download (every area's documents go out this way).
-    name: the ASCII file name; display: the Polish one (Content-Disposition filename*)."""
-    response = send_file(
-        io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=display or name
-    )
-    return _attachment(response, name, display)
-
-
-def send_document(data, name, display=None, as_pdf=False):
-    """A generated document as a download: the .docx, or (as_pdf) its PDF made by LibreOffice
-    (a Polish page saying why when it cannot be made)."""
-    if not as_pdf:
-        return send_docx(data, name, display)
-    try:
-        seconds = current_app.config["PDF_REQUEST_SECONDS"]  # made while the user waits
-        data = pdf.convert(data, per_document=seconds, startup=0)
-    except pdf.PdfError as exc:
-        title = "Nie udało się utworzyć PDF"
-        return render_template("errors/error.html", code=503, title=title, message=str(exc)), 503
-    name = name.removesuffix(".docx") + ".pdf"
-    display = display.removesuffix(".docx") + ".pdf" if display else None
-    response = send_file(
-        io.BytesIO(data),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=display or name,
-    )
-    return _attachment(response, name, display)
-
-
-def _attachment(response, name, display=None):
-    """Content-Disposition with our ASCII name as `filename` (werkzeug's fallback would drop
-    letters like ł) and the Polish name as `filename*`, as werkzeug writes it (RFC 6266)."""
-    names = {"filename": name}
-    if display and display != name:
-        names["filename*"] = "UTF-8''" + quote(display, safe="!#$&+-.^_`|~")
-    response.headers.set("Content-Disposition", "attachment", **names)
-    return response
 
 
 def _require_manage():

@@ -20,8 +20,7 @@ from forms.auth import EmptyForm
 from models import PROGRAM_GROUPS, db_int
 from services import batch_jobs, documents, jobs, policy, tasks
 
-from .auth import client_address
-from .documents import _attachment
+from .common import attachment, client_address
 from .surveys import base_url_missing
 
 bp = Blueprint("jobs", __name__)
@@ -171,4 +170,4 @@ def download(job_id):
     response = Response(chunks, mimetype=job.result_mimetype)
     response.headers["Content-Length"] = str(job.result_size)
     response.headers["Cache-Control"] = "no-store"
-    return _attachment(response, job.result_name)
+    return attachment(response, job.result_name)

@@ -30,7 +30,8 @@ from models import JST_KINDS, PROGRAM_GROUPS, Jst, TeamMembership, User, db_int
 from services import accounts, board, csv_import, jsts, mail, policy
 from services.jsts import Conflict, TeamRuleError
 
-from .auth import client_address, password_link, send_password_link
+from .auth import password_link, send_password_link
+from .common import client_address, load_jst
 
 bp = Blueprint("jst", __name__)
 
@@ -45,14 +46,6 @@ IMPORTS = {
         csv_import.check_members,
     ),
 }
-
-
-def load_jst(jst_id, action):
-    """The JST for the current user, every area's views: 404 when it does not exist or is not
-    theirs, 403 when it is theirs but `action` is not theirs to do (services.policy)."""
-    jst = Jst.get_or_none(Jst.id == jst_id) or abort(404)
-    policy.require(current_user, action, jst)
-    return jst
 
 
 def _membership(jst, membership_id):

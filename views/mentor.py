@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from forms.notify import MessageForm
 from services import mentor, policy
 
-from .jst import load_jst
+from .common import load_jst
 
 bp = Blueprint("mentor", __name__)
 

@@ -14,7 +14,7 @@ from models import PROGRAM_GROUPS, User
 from services import lists, participants, policy, settings
 from services.participants import DuplicatePesel
 
-from .auth import client_address
+from .common import client_address
 
 bp = Blueprint("participants", __name__)
 

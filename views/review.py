@@ -12,7 +12,7 @@ from models import PROGRAM_GROUPS
 from models.plans import STATUS_LABELS
 from services import lists, plans, policy, review
 
-from .jst import load_jst
+from .common import load_jst
 
 bp = Blueprint("review", __name__)
 

@@ -22,8 +22,7 @@ from services import documents, kept, lists, policy, programme, settings, survey
 from services.surveys import AlreadyAnswered, Locked, Throttled
 
 from . import chrome
-from .auth import client_address
-from .documents import PDF, send_document
+from .common import PDF, client_address, delete_or_say_why, send_document
 
 bp = Blueprint("surveys", __name__)
 
@@ -167,12 +166,12 @@ def question_delete(survey_id, question_id):
     question = Question.get_or_none((Question.id == question_id) & (Question.survey == survey))
     if question is None:
         abort(404)
-    try:
-        surveys.delete_question(question)
-        flash("Usunięto pytanie.", "success")
-    except Locked as exc:
-        flash(str(exc), "danger")
-    return redirect(url_for(".survey_edit", survey_id=survey.id) + "#pytania")
+    return delete_or_say_why(
+        lambda: surveys.delete_question(question),
+        Locked,
+        "Usunięto pytanie.",
+        url_for(".survey_edit", survey_id=survey.id) + "#pytania",
+    )
 
 
 @bp.post("/ankiety/<int:survey_id>/kopiuj")
@@ -198,13 +197,13 @@ def survey_copy(survey_id):
 def survey_delete(survey_id):
     _manage()
     survey = _survey(survey_id)
-    try:
-        surveys.delete_survey(survey)
-    except Locked as exc:
-        flash(str(exc), "danger")
-        return redirect(url_for(".survey_edit", survey_id=survey.id))
-    flash("Usunięto ankietę.", "success")
-    return redirect(url_for(".survey_list"))
+    return delete_or_say_why(
+        lambda: surveys.delete_survey(survey),
+        Locked,
+        "Usunięto ankietę.",
+        url_for(".survey_edit", survey_id=survey.id),
+        then=url_for(".survey_list"),
+    )
 
 
 # ---------- results ----------

@@ -2,7 +2,8 @@
 life cycle, versions and their comparison. Plain Python: the views only call these.
 
 steps: the steps, their text fields and kinds of rows; queries: loading; saving: texts, the JST
-profile and rows, without lost work; gaps: completeness and progress; content: what documents
+profile and rows, without lost work; editing: one row's edit page (open, save, merge a
+conflict); gaps: completeness and progress; content: what documents
 print and versions freeze; diff: comparing versions; demo: the fictitious demo plans, seeded by
 services.demo through the plan services (this module never imports it).
 
@@ -17,6 +18,16 @@ from models.plans import STATUS_LABELS, PlanEvent, PlanVersion
 from .. import audit
 from .content import next_version_number, plan_content, version_content, versions
 from .diff import FIELD_LABELS, PROFILE_LABELS, SECTIONS, compare, word_diff
+from .editing import (
+    CONFLICT,
+    DELETED,
+    SAVED,
+    RowEdit,
+    RowInput,
+    RowOutcome,
+    open_row,
+    save_edit,
+)
 from .errors import NotEditable, ProfileRulesBroken, RowConflict, TransitionRefused
 from .gaps import (
     BLOCKING_EXCEPT,
@@ -85,6 +96,14 @@ __all__ = [
     "save_profile",
     "new_uid",
     "save_row",
+    "RowEdit",
+    "RowInput",
+    "RowOutcome",
+    "SAVED",
+    "CONFLICT",
+    "DELETED",
+    "open_row",
+    "save_edit",
     "saved_values",
     "get_row",
     "delete_row",

@@ -33,7 +33,7 @@ CASES = [
     Case("plans.row", ROW, jst_scoped(READERS)),
     Case("plans.row", "/jst/{jst}/plan/wizja/cele-strategiczne/nowy", jst_scoped(READERS)),
     Case(
-        "plans.row",
+        "plans.save_row",
         ROW,
         jst_scoped({"team"}, ok=POST_OK),
         method="POST",

@@ -6,7 +6,7 @@ from urllib.parse import urldefrag, urlparse
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.crawl import DOWNLOADS, MAX_PAGES, PUBLIC, SKIP
+from tests.crawl import DOWNLOADS, MAX_PAGES, PER_KIND, PUBLIC, SKIP
 from tests.crawl import kind as _kind
 
 from .conftest import ROLES, screenshot
@@ -48,7 +48,7 @@ def test_every_reachable_page_passes_axe(page_as, live_server, role):
     queue, seen, kinds, problems = [page.url], set(), {}, {}
     while queue and len(seen) < MAX_PAGES:
         url = queue.pop(0)
-        if url in seen or kinds.get(_kind(url), 0) >= 2:
+        if url in seen or kinds.get(_kind(url), 0) >= PER_KIND:
             continue
         seen.add(url)
         kinds[_kind(url)] = kinds.get(_kind(url), 0) + 1
@@ -64,7 +64,7 @@ def test_every_reachable_page_passes_axe(page_as, live_server, role):
     print(f"{role}: {len(seen)} stron sprawdzonych")
     screenshot(page, f"ostatnia-strona-{role}")
     assert len(seen) > 1, "the crawl found no links"
-    assert not [u for u in queue if u not in seen and kinds.get(_kind(u), 0) < 2], (
+    assert not [u for u in queue if u not in seen and kinds.get(_kind(u), 0) < PER_KIND], (
         f"more than {MAX_PAGES} pages: raise MAX_PAGES"
     )
     assert not problems, "\n".join(f"{url}:\n  " + "\n  ".join(v) for url, v in problems.items())

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.crawl import PER_KIND
 from tests.crawl import kind as _kind
 
 from .conftest import DEMO_PASSWORD, ROLES, screenshot
@@ -54,7 +55,7 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, live_server, role):
     queue, seen, kinds, wide = [page.url], set(), {}, {}
     while queue and len(seen) < MAX_PAGES:
         url = queue.pop(0)
-        if url in seen or kinds.get(_kind(url), 0) >= 2:
+        if url in seen or kinds.get(_kind(url), 0) >= PER_KIND:
             continue
         seen.add(url)
         kinds[_kind(url)] = kinds.get(_kind(url), 0) + 1

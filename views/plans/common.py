@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from services import plan_status, plans, policy
 
-from ..jst import load_jst
+from ..common import load_jst
 
 bp = Blueprint("plans", __name__)
 
@@ -29,7 +29,7 @@ def _configure(state):
     plans.saving.HOLD_SAVE_FILE = state.app.config.get("TEST_HOLD_SAVE_FILE") or None
 
 
-def _load(jst_id, action="plan.view"):
+def load_plan(jst_id, action="plan.view"):
     jst = load_jst(jst_id, action)
     return jst, plans.get_plan(jst)
 

@@ -7,7 +7,7 @@ from forms.plans import MessageForm
 from services import plan_status, plans, review
 from services.plans import TransitionRefused
 
-from .common import _load, bp
+from .common import bp, load_plan
 from .pending import _pending_formdata
 
 TRANSITION_VIEWS = {
@@ -27,12 +27,12 @@ NEEDS_MESSAGE = {"return", "reopen"}
 def confirm_status(jst_id, word):
     """Check before deciding: what the step sends or decides, and what it freezes."""
     _action, rule, _done = TRANSITION_VIEWS[word]
-    jst, plan = _load(jst_id, rule)
+    jst, plan = load_plan(jst_id, rule)
     pending = _pending_formdata(jst, plan, "podsumowanie")  # a decision typed before sign-out
-    return _render_confirmation(jst, plan, word, MessageForm(formdata=pending))
+    return render_confirmation(jst, plan, word, MessageForm(formdata=pending))
 
 
-def _render_confirmation(jst, plan, word, form, status=200):
+def render_confirmation(jst, plan, word, form, status=200):
     action = TRANSITION_VIEWS[word][0]
     allowed, _target = plans.TRANSITIONS[action]
     gaps = plans.missing_items(plan) if action == "submit" else []
@@ -57,7 +57,7 @@ def _render_confirmation(jst, plan, word, form, status=200):
 @login_required
 def change_status(jst_id, word):
     action, rule, done = TRANSITION_VIEWS[word]
-    jst, plan = _load(jst_id, rule)
+    jst, plan = load_plan(jst_id, rule)
     form = MessageForm()
     if not form.validate_on_submit():
         abort(400)
@@ -68,7 +68,7 @@ def change_status(jst_id, word):
             if action == "return"
             else "Proszę podać powód ponownego otwarcia planu."
         )
-        return _render_confirmation(jst, plan, word, form, status=422)
+        return render_confirmation(jst, plan, word, form, status=422)
     try:
         plans.transition(plan, action, current_user, form.message.data or "")
     except TransitionRefused as exc:

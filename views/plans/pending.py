@@ -14,7 +14,7 @@ from services import policy
 from .common import PENDING_COOKIE, _can_edit, bp
 
 
-def _hash(key):
+def key_hash(key):
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -24,7 +24,7 @@ def _pending_formdata(jst, plan, step):
     if not key or not _may_restore(jst, plan, step):
         return None
     with write_tx():
-        pending = PendingInput.get_or_none(PendingInput.key_hash == _hash(key))
+        pending = PendingInput.get_or_none(PendingInput.key_hash == key_hash(key))
         if pending is None or pending.path != request.path:
             return None
         pending.delete_instance()

@@ -7,17 +7,17 @@ from datetime import timedelta
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
-from forms.plans import MessageForm, row_form
+from forms.plans import MessageForm
 from models import utcnow, write_tx
 from models.plans import PendingInput
 from services import plans, policy
 
 from ..hardening import same_origin
-from .common import PENDING_COOKIE, STEP_SLUGS, _load
-from .lifecycle import TRANSITION_VIEWS, _render_confirmation
-from .pending import _hash
-from .rows import _deleted_meanwhile, _render_row
-from .steps import _rerender_with
+from .common import PENDING_COOKIE, STEP_SLUGS, load_plan
+from .lifecycle import TRANSITION_VIEWS, render_confirmation
+from .pending import key_hash
+from .rows import show_row
+from .steps import rerender_with
 
 # input kept for signed-out users at most (a day's worth; beyond it, the usual error page)
 PENDING_MAX = 2000
@@ -40,7 +40,7 @@ def rescue_input():
     args = request.view_args or {}
     decision = request.endpoint == "plans.change_status" and args.get("word") in MESSAGE_DECISIONS
     if not decision and (
-        request.endpoint not in ("plans.save_step", "plans.row")
+        request.endpoint not in ("plans.save_step", "plans.save_row")
         or args.get("step") not in STEP_SLUGS
     ):
         return None
@@ -49,7 +49,7 @@ def rescue_input():
     if current_user.is_authenticated:
         try:
             rule = TRANSITION_VIEWS[args["word"]][1] if decision else "plan.edit"
-            jst, plan = _load(args.get("jst_id"), rule)
+            jst, plan = load_plan(args.get("jst_id"), rule)
         except (policy.NotFound, policy.Forbidden):
             return None
         flash(
@@ -62,17 +62,16 @@ def rescue_input():
         )
         if decision:
             form = MessageForm(formdata=request.form)
-            return _render_confirmation(jst, plan, args["word"], form, status=400)
-        if request.endpoint == "plans.row":
+            return render_confirmation(jst, plan, args["word"], form, status=400)
+        if request.endpoint == "plans.save_row":
             spec = plans.ROW_KINDS.get(args.get("kind"))
             if spec is None or spec.step != args["step"]:
                 return None
-            existing = plans.get_row(plan, spec.slug, args.get("uid"))
-            form = row_form(spec.slug, plans.choices(plan), existing, formdata=request.form)
-            if existing is None and args.get("uid") != "nowy":
-                return _deleted_meanwhile(jst, plan, args["step"], spec, form, status=400)
-            return _render_row(jst, plan, args["step"], spec, form, existing, 400)
-        return _rerender_with(jst, plan, step, request.form, 400)
+            edit = plans.open_row(plan, spec.slug, args.get("uid"))
+            if edit is None:
+                return None
+            return show_row(jst, plan, args["step"], spec, edit, request.form, 400)
+        return rerender_with(jst, plan, step, request.form, 400)
     data = json.dumps(list(request.form.items(multi=True)))
     if len(data) > 200_000:
         return None
@@ -83,7 +82,7 @@ def rescue_input():
         ).execute()
         if PendingInput.select().count() >= PENDING_MAX:  # kept for anyone who posts: bounded
             return None
-        PendingInput.create(key_hash=_hash(key), path=page, data=data)
+        PendingInput.create(key_hash=key_hash(key), path=page, data=data)
     flash(
         "Sesja wygasła. Proszę zalogować się ponownie — niezapisane zmiany zostaną przywrócone.",
         "warning",

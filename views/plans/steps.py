@@ -19,8 +19,8 @@ from models import Jst
 from services import plan_status, plans, policy, review
 from services.plans import NotEditable, ProfileRulesBroken
 
-from ..auth import client_address
-from .common import STEP_SLUGS, _can_edit, _load, _read_only, _step_or_404, bp
+from ..common import client_address
+from .common import STEP_SLUGS, _can_edit, _read_only, _step_or_404, bp, load_plan
 from .pending import _pending_formdata
 
 
@@ -114,7 +114,7 @@ def _split_threads(threads):
 @bp.get("/jst/<int:jst_id>/plan")
 @login_required
 def plan_start(jst_id):
-    jst, plan = _load(jst_id)
+    jst, plan = load_plan(jst_id)
     states = plans.step_states(plan)
     first_open = next((s for s in STEP_SLUGS if states[s] != "complete"), "podsumowanie")
     return redirect(url_for(".step", jst_id=jst.id, step=first_open))
@@ -123,18 +123,18 @@ def plan_start(jst_id):
 @bp.get("/jst/<int:jst_id>/plan/<step>")
 @login_required
 def step(jst_id, step):
-    jst, plan = _load(jst_id)
+    jst, plan = load_plan(jst_id)
     _step_or_404(step)
     pending = _pending_formdata(jst, plan, step)
     if pending is not None:
-        return _rerender_with(jst, plan, step, pending)
+        return rerender_with(jst, plan, step, pending)
     return _render_step(jst, plan, step)
 
 
 @bp.post("/jst/<int:jst_id>/plan/<step>")
 @login_required
 def save_step(jst_id, step):
-    jst, plan = _load(jst_id, "plan.edit")
+    jst, plan = load_plan(jst_id, "plan.edit")
     _step_or_404(step)
     if plan.status not in plans.EDITABLE:
         return _read_only(jst, step, plan)
@@ -230,7 +230,7 @@ def _int(value):
         return -1
 
 
-def _rerender_with(jst, plan, step, formdata, status=200):
+def rerender_with(jst, plan, step, formdata, status=200):
     if step == "jst":
         return _render_step(
             jst, plan, step, profile_form=ProfileStepForm(formdata=formdata), status=status

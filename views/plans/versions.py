@@ -6,13 +6,13 @@ from flask_login import login_required
 from models import db_int
 from services import plans
 
-from .common import _load, bp
+from .common import bp, load_plan
 
 
 @bp.get("/jst/<int:jst_id>/plan/wersje")
 @login_required
 def versions(jst_id):
-    jst, plan = _load(jst_id)
+    jst, plan = load_plan(jst_id)
     return render_template(
         "plans/versions.html",
         jst=jst,
@@ -25,7 +25,7 @@ def versions(jst_id):
 @bp.get("/jst/<int:jst_id>/plan/porownaj")
 @login_required
 def compare(jst_id):
-    jst, plan = _load(jst_id)
+    jst, plan = load_plan(jst_id)
     numbers = [v.number for v in plans.versions(plan)]
     a = request.args.get("a", type=db_int)
     b = request.args.get("b", type=db_int)

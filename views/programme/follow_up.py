@@ -11,7 +11,7 @@ from models.programme import PROGRESS_STATUS, Consultation
 from services import jsts, lists, plans, policy, programme
 
 from .. import chrome
-from ..jst import load_jst
+from ..common import load_jst
 from .common import _list_args, _manage, bp
 
 

@@ -7,7 +7,7 @@ from forms.auth import EmptyForm
 from models import PROGRAM_GROUPS, Jst, db_int
 from services import documents, kept, lists, programme
 
-from ..documents import PDF, send_document
+from ..common import PDF, send_document
 from .common import _list_args, _manage, _module, bp
 
 

@@ -11,6 +11,7 @@ from services import policy, programme
 from services.programme import InUse
 
 from .. import chrome
+from ..common import delete_or_say_why
 from .common import _manage, _module, bp
 
 
@@ -108,17 +109,14 @@ def session_add(module_id):
 def session_delete(module_id, session_id):
     _manage()
     module = _module(module_id)
-    try:
-        programme.delete_session(module, session_id)
-    except InUse:
-        flash(
-            "Nie można usunąć tych zajęć: jest do nich dołączona ankieta ewaluacyjna. "
-            "Proszę najpierw usunąć ankietę albo dołączyć ją do całego modułu.",
-            "danger",
-        )
-        return redirect(url_for(".module_edit", module_id=module.id))
-    flash("Usunięto zajęcia.", "success")
-    return redirect(url_for(".module_edit", module_id=module.id))
+    return delete_or_say_why(
+        lambda: programme.delete_session(module, session_id),
+        InUse,
+        "Usunięto zajęcia.",
+        url_for(".module_edit", module_id=module.id),
+        why="Nie można usunąć tych zajęć: jest do nich dołączona ankieta ewaluacyjna. "
+        "Proszę najpierw usunąć ankietę albo dołączyć ją do całego modułu.",
+    )
 
 
 @bp.post("/moduly/<int:module_id>/usun")
@@ -126,17 +124,15 @@ def session_delete(module_id, session_id):
 def module_delete(module_id):
     _manage()
     module = _module(module_id)
-    try:
-        programme.delete_module(module)
-    except InUse:
-        flash(
-            "Nie można usunąć modułu: są do niego zapisane obecności, zadanie wdrożeniowe "
-            "albo ankiety ewaluacyjne. Dane zostałyby utracone.",
-            "danger",
-        )
-        return redirect(url_for(".module_edit", module_id=module.id))
-    flash(f"Usunięto moduł {module.number}.", "success")
-    return redirect(url_for(".module_list"))
+    return delete_or_say_why(
+        lambda: programme.delete_module(module),
+        InUse,
+        f"Usunięto moduł {module.number}.",
+        url_for(".module_edit", module_id=module.id),
+        then=url_for(".module_list"),
+        why="Nie można usunąć modułu: są do niego zapisane obecności, zadanie wdrożeniowe "
+        "albo ankiety ewaluacyjne. Dane zostałyby utracone.",
+    )
 
 
 @bp.post("/moduly/<int:module_id>/zadanie")

@@ -12,7 +12,7 @@ from models.programme import REPORT_STATUS, Attachment, Module, Task
 from services import lists, policy, programme
 from services.programme import AttachmentRefused
 
-from ..jst import load_jst
+from ..common import load_jst
 from .common import _list_args, _manage, _task, bp
 
 
