@@ -1,6 +1,7 @@
 """Background jobs (issue 16): a batch is started with one call, built by the worker (huey, see
-services/tasks.py) and its file stored in the database in chunks, encrypted when it holds
-personal data, so every app server can stream it and it outlives the worker.
+tasks.py beside app.py: it hands this module its `run_job` once, `configure`) and its file stored
+in the database in chunks, encrypted when it holds personal data, so every app server can stream
+it and it outlives the worker.
 
 A job kind is registered with `register(name, JobKind(...))` (services/batch_jobs.py registers
 the document batches). Its `build(ctx)` is a generator of the file's bytes: it reports progress
@@ -103,10 +104,11 @@ def state_label(job):
     return STATES[job.state]
 
 
-def start(kind, params, actor, enqueue):
+def start(kind, params, actor, enqueue=None):
     """The job building `kind` with `params` for `actor`: the one already queued or running for
-    the same batch, or a new one handed to the queue by `enqueue(job_id)` (after its row is
-    committed, so the worker finds it). Raises QueueUnavailable when the queue refuses it."""
+    the same batch, or a new one handed to the queue (after its row is committed, so the worker
+    finds it) by the configured task, or by `enqueue(job_id)` when given (tests, benchmarks).
+    Raises QueueUnavailable when the queue refuses it."""
     if kind not in KINDS:
         raise ValueError(kind)
     key = key_of(kind, params)
@@ -126,7 +128,7 @@ def start(kind, params, actor, enqueue):
             personal=KINDS[kind].personal(params),
         )
     try:
-        enqueue(job.id)
+        (enqueue or _queue["enqueue"])(job.id)
     except Exception as exc:  # the queue's own errors (redis.ConnectionError, sqlite3 …)
         log.warning("queue refused job %s: %s", job.id, exc)
         _end(
@@ -240,10 +242,14 @@ def cancel(job):
 # ---------- the worker's health, expiry ----------
 
 _heartbeat_timeout = {"seconds": 120}
+_queue = {"enqueue": None}
 
 
-def configure(heartbeat_seconds):
+def configure(heartbeat_seconds, enqueue):
+    """Set once by create_app (tasks.configure): the heartbeat's timeout and the task that hands
+    a job's id to the queue."""
     _heartbeat_timeout["seconds"] = int(heartbeat_seconds)
+    _queue["enqueue"] = enqueue
 
 
 def _stale(job):

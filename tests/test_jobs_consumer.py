@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import tasks
 from app import create_app
 from models import utcnow
 from models.jobs import Job, JobChunk
@@ -65,9 +66,7 @@ def queued_app(request, app_config, tmp_path):
     name = f"planjst-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     app = create_app(dict(app_config, QUEUE_URL=url, QUEUE_IMMEDIATE=False, QUEUE_NAME=name))
     yield app
-    from services.tasks import huey
-
-    huey.storage.flush_all()  # this test's keys only (its queue's name)
+    tasks.huey.storage.flush_all()  # this test's keys only (its queue's name)
 
 
 def test_a_real_consumer_builds_the_batch(queued_app, world, tmp_path):

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import peewee
 from flask import Request, current_app, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,17 @@ class StrictInput:
         if "wsgi.input" in environ:
             environ["wsgi.input"] = _CheckedInput(environ["wsgi.input"])
         return self.wsgi_app(environ, start_response)
+
+
+def register_hardening(app):
+    """The request class and WSGI middleware every request passes (after config.configure_hosts:
+    SERVED_HOST)."""
+    app.request_class = AppRequest
+    app.wsgi_app = HealthCheckAnyHost(StrictInput(app.wsgi_app), app.config["SERVED_HOST"])
+    if app.config["PROXY_COUNT"]:
+        n = int(app.config["PROXY_COUNT"])
+        x_host = n if app.config["PROXY_FORWARDS_HOST"] else 0
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=x_host)
 
 
 class HealthCheckAnyHost:

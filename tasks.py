@@ -1,10 +1,11 @@
 """The job queue: one huey instance and its tasks (thin: each calls a service function).
 
-create_app configures it (`configure`): RedisHuey when QUEUE_URL is redis://… (several app and
-worker servers), SqliteHuey in a file next to the SQLite database (or in instance/) otherwise,
-and immediate mode — each task run at once, in the caller — under TESTING. `flask --app app
-worker` runs the consumer; `huey_consumer services.tasks.app_huey` does the same (it builds the
-app from instance/config.py and PLANJST_* first)."""
+It sits at the entry, beside app.py and cli.py: it imports services, nothing below imports it.
+create_app configures it once (`configure`): RedisHuey when QUEUE_URL is redis://… (several app
+and worker servers), SqliteHuey in a file next to the SQLite database (or in instance/) otherwise,
+and immediate mode — each task run at once, in the caller — under TESTING; services/jobs.py is
+handed `run_job` there, so a view starts a job with `jobs.start` alone. `flask --app app worker`
+runs the consumer."""
 
 import os
 from contextlib import contextmanager
@@ -16,8 +17,7 @@ from huey.exceptions import TaskLockedException
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 from models import db, release
-
-from . import (  # noqa: F401 — batch_jobs registers the job kinds
+from services import (  # noqa: F401 — batch_jobs registers the job kinds
     announcements,
     batch_jobs,
     jobs,
@@ -57,24 +57,12 @@ def configure(app):
         huey.storage_kwargs = {"filename": filename or queue_file(app)}
     huey.immediate = bool(immediate)
     huey.storage = huey.create_storage()
-    jobs.configure(config["JOB_HEARTBEAT_SECONDS"])
+    jobs.configure(config["JOB_HEARTBEAT_SECONDS"], enqueue=run_job)
     _configured["app"] = app
     _configured["mail_every"] = max(1, int(config["MAIL_EVERY_SECONDS"]))
     # created here (its key holds the queue's name), known to the consumer's flush_locks
     _configured["mail_lock"] = huey.lock_task("send-mail")
     _configured["survey_lock"] = huey.lock_task("flush-survey-answers")
-
-
-def __getattr__(name):
-    """`app_huey`: the instance configured by a new app (for huey_consumer)."""
-    if name != "app_huey":
-        raise AttributeError(name)
-    if "app" not in _configured:
-        from app import create_app  # noqa: PLC0415 — only huey_consumer comes this way
-
-        create_app()
-        lower_priority()
-    return huey
 
 
 def lower_priority():
@@ -103,11 +91,6 @@ def _app():
             release()
         if app_context is not None:
             app_context.pop()
-
-
-def enqueue_job(job_id):
-    """Hand a job to the queue (jobs.start calls it after the job's row is committed)."""
-    run_job(job_id)
 
 
 @huey.task()
