@@ -27,6 +27,7 @@ from services.formatting import today_local
 
 from . import chrome
 from .auth import client_address
+from .hardening import UploadNotStored
 from .jst import load_jst
 
 bp = Blueprint("documents", __name__)
@@ -57,6 +58,9 @@ def send_document(data, name, display=None, as_pdf=False):
     except pdf.PdfError as exc:
         title = "Nie udało się utworzyć PDF"
         return render_template("errors/error.html", code=503, title=title, message=str(exc)), 503
+    except OSError as exc:  # the temporary directory cannot take the files: as for an upload
+        current_app.logger.error("pdf not made: temporary file failed (%s)", exc)
+        raise UploadNotStored() from exc
     name = name.removesuffix(".docx") + ".pdf"
     display = display.removesuffix(".docx") + ".pdf" if display else None
     response = send_file(
