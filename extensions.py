@@ -55,8 +55,8 @@ def register_database(app):
 
     @app.before_request
     def _connect():
-        # /healthz connects itself, to answer 503 instead of the error page when it cannot
-        if request.endpoint != "main.healthz":
+        # /healthz, /readyz connect themselves: 503 instead of the error page when they cannot
+        if request.endpoint not in ("main.healthz", "main.readyz"):
             db.connect(reuse_if_open=True)
 
     @app.teardown_request
@@ -108,9 +108,7 @@ class DbSessionInterface(SessionInterface):
 
     def open_session(self, app, request):
         sid = request.cookies.get(app.config["SESSION_COOKIE_NAME"])
-        if (
-            not sid or request.path == "/healthz"
-        ):  # it answers 503, not an error, without a database
+        if not sid or request.path in ("/healthz", "/readyz"):  # 503 without a database
             return DbSession()
         id_hash = sha256(sid)
         rows = prepared(

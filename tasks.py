@@ -11,11 +11,13 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+import redis
 from flask import current_app, has_app_context
 from huey import Huey, crontab
 from huey.exceptions import TaskLockedException
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
+from config import ConfigurationError
 from models import db, release
 from services import (  # noqa: F401 — batch_jobs registers the job kinds
     announcements,
@@ -28,6 +30,7 @@ from services import (  # noqa: F401 — batch_jobs registers the job kinds
 )
 
 MAX_DELAY = 1.0  # seconds: the longest an idle consumer waits before looking at the queue again
+REDIS_TIMEOUT = 3  # seconds a Redis command may take before the queue counts as unavailable
 
 # Until create_app configures it, a memory queue: importing this module touches no file.
 huey = Huey("planjst", results=False, storage_class=MemoryStorage)
@@ -48,9 +51,20 @@ def configure(app):
     immediate = config["QUEUE_IMMEDIATE"]
     if immediate is None:
         immediate = bool(config.get("TESTING"))
+    if not url and not immediate and not config["DATABASE_URL"].startswith("sqlite"):
+        # the default SQLite file is local to this server: no worker elsewhere would see its jobs
+        raise ConfigurationError(
+            "Brak QUEUE_URL: na PostgreSQL ustaw PLANJST_QUEUE_URL, np. redis://host:6379/0 "
+            "(wspólny dla wszystkich serwerów aplikacji i workerów)."
+        )
     huey.name = config.get("QUEUE_NAME") or "planjst"
     if url.startswith(("redis://", "rediss://", "unix://")):
-        huey.storage_class, huey.storage_kwargs = RedisStorage, {"url": url}
+        # bounded waits: a Redis that accepts connections and never answers fails a request
+        # (and /readyz) in seconds instead of holding it (the worker's blocking read is 1 s)
+        pool = redis.ConnectionPool.from_url(
+            url, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT
+        )
+        huey.storage_class, huey.storage_kwargs = RedisStorage, {"connection_pool": pool}
     else:  # sqlite:///path/queue.sqlite3, or empty: the default file
         filename = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else ""
         huey.storage_class = SqliteStorage
@@ -63,6 +77,14 @@ def configure(app):
     # created here (its key holds the queue's name), known to the consumer's flush_locks
     _configured["mail_lock"] = huey.lock_task("send-mail")
     _configured["survey_lock"] = huey.lock_task("flush-survey-answers")
+
+
+def queued():
+    """How many messages wait in the queue (the readiness check); raises the queue's own error
+    when it cannot be read (Redis down or silent, the SQLite file unreadable)."""
+    if huey.immediate:
+        return 0
+    return huey.pending_count()
 
 
 def lower_priority():

@@ -11,11 +11,63 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+import pytest
+
+from app import ConfigurationError, create_app
 from models.programme import Module
 from tests.conftest import PG_URL, login
 from tests.servers import server_env
 
 ROOT = Path(__file__).resolve().parents[1]
+REDIS = "redis://127.0.0.1:6379/11"
+
+
+def _queued_app(app_config, **config):
+    return create_app(
+        dict(app_config, QUEUE_IMMEDIATE=False, QUEUE_NAME="planjst-deploy", **config)
+    )
+
+
+# ---------- 25.8: no queue on PostgreSQL ----------
+
+
+def test_postgresql_without_a_queue_url_refuses_to_start(app_config):
+    config = dict(app_config, DATABASE_URL="postgresql://planjst@127.0.0.1:1/planjst")
+    with pytest.raises(ConfigurationError, match="QUEUE_URL"):
+        create_app(dict(config, QUEUE_IMMEDIATE=False))
+    create_app(dict(config, QUEUE_IMMEDIATE=False, QUEUE_URL=REDIS))  # named: it starts
+    create_app(config)  # the tests' immediate mode needs no queue
+
+
+# ---------- 25.8: the readiness check ----------
+
+
+def test_readyz_reports_the_queue(app_config, tmp_path):
+    app = _queued_app(app_config, QUEUE_URL=REDIS)
+    response = app.test_client().get("/readyz", headers={"Host": "10.0.0.5"})
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok", "queue": "ok", "queued": 0}
+
+    wrong_port = _queued_app(app_config, QUEUE_URL="redis://127.0.0.1:1/11")
+    response = wrong_port.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "database": "ok", "queue": "error"}
+    assert wrong_port.test_client().get("/healthz").status_code == 200  # the server itself lives
+
+    sqlite = _queued_app(app_config, QUEUE_URL=f"sqlite:///{tmp_path}/queue.sqlite3")
+    assert sqlite.test_client().get("/readyz").get_json()["queue"] == "ok"
+
+
+def test_readyz_does_not_hang_on_a_redis_that_never_answers(app_config):
+    import socket
+
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        app = _queued_app(app_config, QUEUE_URL=f"redis://127.0.0.1:{port}/11")
+        response = app.test_client().get("/readyz")
+    assert response.status_code == 503 and response.get_json()["queue"] == "error"
 
 
 # ---------- 25.9: a new SECRET_KEY changes the calendar addresses ----------

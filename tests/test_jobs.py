@@ -321,3 +321,23 @@ def test_the_list_is_one_query(client, coordinator, test_kind, monkeypatch):
     )
     assert len(jobs.recent()) == 5 and all(j.requested_by.full_name for j in jobs.recent())
     assert len(queries) == 2  # one per call of recent()
+
+
+def test_a_job_whose_queue_message_was_lost_times_out_and_blocks_no_new_one(
+    client, coordinator, test_kind, monkeypatch
+):
+    test_kind.append(lambda ctx: b"built")
+    with monkeypatch.context() as lost:  # a Redis restart without persistence: nobody runs it
+        lost.setattr(tasks.huey, "immediate", False)
+        first, _page = start(client, "/zadania-w-tle/dokumenty/plan/zip")
+    again, page = start(client, "/zadania-w-tle/dokumenty/plan/zip")
+    assert again == first and "w kolejce" in page  # waiting its turn: joined
+    Job.update(created_at=utcnow() - timedelta(minutes=11)).where(Job.id == first).execute()
+    page = client.get(f"/zadania-w-tle/{first}").get_data(as_text=True)
+    assert "nieudane" in page and "nie został podjęty" in page
+    third, page = start(client, "/zadania-w-tle/dokumenty/plan/zip")
+    assert third != first and "gotowe" in page  # the stale one blocks nothing
+    lost = _queued(coordinator)
+    Job.update(created_at=utcnow() - timedelta(minutes=11)).where(Job.id == lost.id).execute()
+    tasks.housekeeping()  # the periodic check, without anyone looking
+    assert Job.get_by_id(lost.id).state == "failed"

@@ -147,15 +147,15 @@ def register_hardening(app):
 
 
 class HealthCheckAnyHost:
-    """WSGI middleware: /healthz answers whatever Host it is asked for — a load balancer checks
-    each server by its address, and the answer names no host."""
+    """WSGI middleware: /healthz and /readyz answer whatever Host they are asked for — a load
+    balancer checks each server by its address, and the answer names no host."""
 
     def __init__(self, wsgi_app, host):
         self.wsgi_app = wsgi_app
         self.host = host
 
     def __call__(self, environ, start_response):
-        if environ.get("PATH_INFO") == "/healthz":
+        if environ.get("PATH_INFO") in ("/healthz", "/readyz"):
             environ["HTTP_HOST"] = self.host
         return self.wsgi_app(environ, start_response)
 

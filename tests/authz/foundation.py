@@ -2,6 +2,7 @@ from . import POST_OK, Case, global_, public
 
 CASES = [
     Case("main.healthz", "/healthz", public()),
+    Case("main.readyz", "/readyz", public()),
     Case("main.accessibility", "/deklaracja-dostepnosci", public()),
     Case(
         "main.home", "/", global_({"participant", "expert", "coordinator", "admin"}, ok={200, 302})
