@@ -72,7 +72,9 @@ class Defaults:
     # Run each job at once inside the request that starts it (tests); None = when TESTING.
     QUEUE_IMMEDIATE = None
     JOB_KEEP_DAYS = 7  # a finished job's file is deleted after this
-    JOB_HEARTBEAT_SECONDS = 120  # a running job silent this long: its worker died, it failed
+    JOB_HEARTBEAT_SECONDS = 120  # a running job silent this long: its worker died, it is retried
+    # a job queued this long and taken by no worker (its message lost): failed, asked anew
+    JOB_QUEUED_SECONDS = 600
     # the worker's CPU priority lowered by this much (os.nice): a batch never starves the web
     # workers on the same machine; LibreOffice runs lower still (services/pdf.py)
     WORKER_NICE = 10

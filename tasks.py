@@ -8,12 +8,16 @@ handed `run_job` there, so a view starts a job with `jobs.start` alone. `flask -
 runs the consumer."""
 
 import os
+import secrets
+import socket
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import redis
 from flask import current_app, has_app_context
 from huey import Huey, crontab
+from huey.consumer import Consumer, Scheduler
 from huey.exceptions import TaskLockedException
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
@@ -24,6 +28,7 @@ from services import (  # noqa: F401 — batch_jobs registers the job kinds
     batch_jobs,
     jobs,
     mail,
+    pdf,
     preferences,
     reminders,
     surveys,
@@ -71,7 +76,11 @@ def configure(app):
         huey.storage_kwargs = {"filename": filename or queue_file(app)}
     huey.immediate = bool(immediate)
     huey.storage = huey.create_storage()
-    jobs.configure(config["JOB_HEARTBEAT_SECONDS"], enqueue=run_job)
+    jobs.configure(
+        config["JOB_HEARTBEAT_SECONDS"],
+        enqueue=run_job,
+        queued_seconds=config["JOB_QUEUED_SECONDS"],
+    )
     _configured["app"] = app
     _configured["mail_every"] = max(1, int(config["MAIL_EVERY_SECONDS"]))
     # created here (its key holds the queue's name), known to the consumer's flush_locks
@@ -123,9 +132,10 @@ def run_job(job_id):
 
 @huey.periodic_task(crontab(minute="*"))
 def housekeeping():
-    """Every minute: jobs whose worker died are failed, files older than JOB_KEEP_DAYS go."""
+    """Every minute: jobs whose worker died are retried (or failed), jobs never taken are failed,
+    files older than JOB_KEEP_DAYS go."""
     with _app() as config:
-        jobs.fail_stale()
+        jobs.recover_stale()
         jobs.expire(config["JOB_KEEP_DAYS"])
 
 
@@ -181,18 +191,64 @@ def send_reminders():
         preferences.send_digests(config)  # yesterday's, once, from 6:00 Polish time
 
 
+class _OncePerMinute(Scheduler):
+    """Every worker runs a scheduler; the first to claim a minute in the queue's storage (shared
+    by all servers) enqueues that minute's periodic tasks, the others skip it."""
+
+    def enqueue_periodic_tasks(self, now):
+        minute = (now or _timestamp(self.huey)).replace(second=0, microsecond=0)
+        if not self.huey.put_if_empty(_minute_key(minute), os.getpid()):
+            self._logger.debug("periodic tasks of %s enqueued by another worker", minute)
+            return
+        self.huey.delete(_minute_key(minute - timedelta(minutes=2)))  # claims do not pile up
+        super().enqueue_periodic_tasks(minute)
+
+
+def _timestamp(queue):
+    now = datetime.now(UTC)
+    return now.replace(tzinfo=None) if queue.utc else now.astimezone().replace(tzinfo=None)
+
+
+def _minute_key(minute):
+    return f"periodic:{minute:%Y-%m-%dT%H:%M}"
+
+
+class _Consumer(Consumer):
+    """huey's consumer, stopped as a deploy stops it: on SIGTERM (systemctl stop) it hands its
+    running jobs back to the queue — another worker takes them at once — and waits for its runs
+    to stop (at their next progress report: LibreOffice killed, temporary files removed); SIGINT
+    still lets them finish. Periodic tasks are enqueued once for all workers (_OncePerMinute)."""
+
+    scheduler_class = _OncePerMinute
+    shutdown_seconds = 30  # the longest a stop waits for the runs (mail, a digest) to end
+
+    def stop(self, graceful=False):
+        if not graceful:
+            self.stop_flag.set()  # take nothing more, not even the jobs handed back
+            with _app():
+                handed = jobs.hand_back(jobs.WORKER["id"])
+            self._logger.info("handed %s running job(s) back to the queue", handed)
+        self.shutdown_timeout = self.shutdown_seconds
+        super().stop(graceful=True)
+
+
 def consumer(workers=2, worker_type="thread"):
     """The huey consumer serving jobs, mail and housekeeping (flask --app app worker), at a lower
-    CPU priority than the web workers."""
+    CPU priority than the web workers; first, what a killed worker left on this machine goes."""
     if huey.immediate:
         raise RuntimeError("the queue runs in immediate mode (TESTING): nothing to consume")
     lower_priority()
-    return huey.create_consumer(
+    jobs.WORKER["id"] = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+    removed = pdf.sweep_leftovers()
+    if removed:
+        _configured["app"].logger.warning("removed what a killed worker left: %s", removed)
+    return _Consumer(
+        huey,
         workers=workers,
         worker_type=worker_type,
         periodic=True,
-        flush_locks=True,
         # an idle worker looks at the queue at least every second (huey's default backs off to
         # 10 s: a job started after a quiet spell waited that long before it began)
         max_delay=MAX_DELAY,
+        flush_locks=True,
     )

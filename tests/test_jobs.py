@@ -209,22 +209,28 @@ def test_failures_say_in_polish_what_failed(client, coordinator, test_kind):
     assert "Nie wystawiono jeszcze żadnego zaświadczenia." in page
 
 
-def test_a_job_whose_worker_died_is_failed_and_keeps_no_file(client, coordinator, test_kind):
+def test_a_job_whose_worker_died_is_retried_then_failed_and_keeps_no_half_file(
+    client, coordinator, test_kind
+):
+    test_kind.append(lambda ctx: b"whole")
     job = _queued(coordinator)
     long_ago = utcnow() - timedelta(minutes=10)
-    Job.update(state="running", started_at=long_ago, heartbeat_at=long_ago).where(
+    Job.update(state="running", started_at=long_ago, heartbeat_at=long_ago, attempt=1).where(
         Job.id == job.id
     ).execute()
     JobChunk.create(job=job.id, number=0, data=crypto.encrypt_bytes(b"half"))
     page = client.get(f"/zadania-w-tle/{job.id}").get_data(as_text=True)
-    assert "nieudane" in page and "przestał odpowiadać" in page
-    assert not JobChunk.select().exists()
-    other = _queued(coordinator, params={"n": 2})
-    Job.update(state="running", started_at=long_ago, heartbeat_at=long_ago).where(
-        Job.id == other.id
-    ).execute()
+    assert "gotowe" in page  # taken again (immediate mode: at once) and built whole
+    assert client.get(f"/zadania-w-tle/{job.id}/plik").data == b"whole"
+    worn = _queued(coordinator, params={"n": 2})
+    Job.update(
+        state="running", started_at=long_ago, heartbeat_at=long_ago, attempt=jobs.MAX_ATTEMPTS
+    ).where(Job.id == worn.id).execute()
+    JobChunk.create(job=worn.id, number=0, data=crypto.encrypt_bytes(b"half"))
     tasks.housekeeping()  # the periodic check, without anyone looking
-    assert Job.get_by_id(other.id).state == "failed"
+    page = client.get(f"/zadania-w-tle/{worn.id}").get_data(as_text=True)
+    assert "nieudane" in page and "przestał odpowiadać" in page
+    assert not JobChunk.select().where(JobChunk.job == worn.id).exists()
 
 
 def test_files_are_deleted_after_seven_days(client, coordinator, test_kind):
@@ -334,7 +340,7 @@ def test_a_job_whose_queue_message_was_lost_times_out_and_blocks_no_new_one(
     assert again == first and "w kolejce" in page  # waiting its turn: joined
     Job.update(created_at=utcnow() - timedelta(minutes=11)).where(Job.id == first).execute()
     page = client.get(f"/zadania-w-tle/{first}").get_data(as_text=True)
-    assert "nieudane" in page and "nie został podjęty" in page
+    assert "nieudane" in page and "nie zostało podjęte" in page
     third, page = start(client, "/zadania-w-tle/dokumenty/plan/zip")
     assert third != first and "gotowe" in page  # the stale one blocks nothing
     lost = _queued(coordinator)
