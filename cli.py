@@ -11,6 +11,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+import tasks
 from models import db, migrate, write_tx
 from services import (
     accounts,
@@ -23,7 +24,6 @@ from services import (
     reminders,
     settings,
     surveys,
-    tasks,
 )
 
 

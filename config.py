@@ -1,10 +1,23 @@
-"""Configuration defaults. create_app layers: Defaults → instance/config.py → PLANJST_* env."""
+"""Configuration defaults. create_app layers: Defaults → instance/config.py → PLANJST_* env;
+then checks what must hold before serving (secrets, hosts)."""
 
+import os
+import secrets
 from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet
+
+from services import crypto
+
+
+class ConfigurationError(RuntimeError):
+    pass
 
 
 class Defaults:
-    # Empty means: SQLite file in instance/ (see app.configure_database).
+    # Empty means: SQLite file in instance/ (see extensions.register_database).
     DATABASE_URL = ""
     # Empty means: generated once into instance/ on SQLite; refused on PostgreSQL.
     SECRET_KEY = ""
@@ -59,7 +72,9 @@ class Defaults:
     # Run each job at once inside the request that starts it (tests); None = when TESTING.
     QUEUE_IMMEDIATE = None
     JOB_KEEP_DAYS = 7  # a finished job's file is deleted after this
-    JOB_HEARTBEAT_SECONDS = 120  # a running job silent this long: its worker died, it failed
+    JOB_HEARTBEAT_SECONDS = 120  # a running job silent this long: its worker died, it is retried
+    # a job queued this long and taken by no worker (its message lost): failed, asked anew
+    JOB_QUEUED_SECONDS = 600
     # the worker's CPU priority lowered by this much (os.nice): a batch never starves the web
     # workers on the same machine; LibreOffice runs lower still (services/pdf.py)
     WORKER_NICE = 10
@@ -75,3 +90,49 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = 12 * 3600
     BOOTSTRAP_SERVE_LOCAL = True
     TEMPLATES_AUTO_RELOAD = False
+
+
+def configure_hosts(app):
+    """Serve only BASE_URL's host and the configured extras (Flask answers 400 for any other
+    Host header): links built from a request's host could otherwise point at any site."""
+    base = urlsplit(app.config["BASE_URL"]).hostname
+    if not base:
+        raise ConfigurationError(
+            "BASE_URL musi być pełnym adresem, np. https://planjst.example.org"
+        )
+    app.config["SERVED_HOST"] = base
+    if app.config["TRUSTED_HOSTS"] is None:  # unless set explicitly (a list)
+        extra = [h.strip() for h in str(app.config["TRUSTED_HOSTS_EXTRA"]).split(",") if h.strip()]
+        app.config["TRUSTED_HOSTS"] = [base, *extra]
+
+
+def _instance_secret(app, filename, make):
+    """A secret generated once into instance/ (mode 0600) — SQLite deployments only."""
+    path = Path(app.instance_path) / filename
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(make())
+    return path.read_text().strip()
+
+
+def configure_secrets(app):
+    on_sqlite = app.config["DATABASE_URL"].startswith("sqlite")
+    for key, filename, make in (
+        ("SECRET_KEY", "secret_key", lambda: secrets.token_hex(32)),
+        ("PII_KEYS", "pii_keys", _new_fernet_key),
+    ):
+        if app.config[key]:
+            continue
+        if not on_sqlite:
+            raise ConfigurationError(
+                f"Brak {key}: na PostgreSQL ustaw PLANJST_{key} (wspólny dla wszystkich serwerów)."
+            )
+        app.config[key] = _instance_secret(app, filename, make)
+        if key == "PII_KEYS":  # rotate-pii-key may add a new key to this file
+            app.config["PII_KEYS_FILE"] = str(Path(app.instance_path) / filename)
+    crypto.configure(app.config["PII_KEYS"])
+
+
+def _new_fernet_key():
+    return Fernet.generate_key().decode()

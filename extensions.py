@@ -1,19 +1,21 @@
-"""Flask extensions, created unbound and bound in create_app; the database-backed session."""
+"""Flask extensions, created unbound and bound in create_app; the database (opened per request)
+and the database-backed session."""
 
 import gc
 import json
 import secrets
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, request
 from flask.sessions import SessionInterface, SessionMixin
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
-from peewee import JOIN
+from peewee import JOIN, DatabaseError
 from werkzeug.datastructures import CallbackDict
 
-from models import User, UserSession, prepared, utcnow
+from models import User, UserSession, db, open_database, prepared, release, utcnow
+from services import kept, pii_keys
 from services.accounts import sha256
 
 
@@ -43,6 +45,35 @@ def settle(app):
     for name in app.jinja_env.list_templates(extensions=["html"]):
         app.jinja_env.get_template(name)
     gc.freeze()
+
+
+def register_database(app):
+    url = app.config["DATABASE_URL"] or f"sqlite:///{app.instance_path}/planjst.sqlite3"
+    app.config["DATABASE_URL"] = url
+    open_database(url)
+    kept.forget()  # values kept from another database of this process (tests, benchmarks)
+
+    @app.before_request
+    def _connect():
+        # /healthz, /readyz connect themselves: 503 instead of the error page when they cannot
+        if request.endpoint not in ("main.healthz", "main.readyz"):
+            db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        release()
+
+
+def check_personal_data_keys(app):
+    """Wrong PII_KEYS show at start-up in the log (and on /healthz), not first to the users.
+    A database not created yet (before init-db) has nothing to check."""
+    try:
+        with db.connection_context():
+            problem = pii_keys.problem()
+    except DatabaseError:
+        return
+    if problem:
+        app.logger.error("Personal data unavailable: %s", problem)
 
 
 # last_seen_at is refreshed at most this often (one write per minute, not per request)
@@ -77,9 +108,7 @@ class DbSessionInterface(SessionInterface):
 
     def open_session(self, app, request):
         sid = request.cookies.get(app.config["SESSION_COOKIE_NAME"])
-        if (
-            not sid or request.path == "/healthz"
-        ):  # it answers 503, not an error, without a database
+        if not sid or request.path in ("/healthz", "/readyz"):  # 503 without a database
             return DbSession()
         id_hash = sha256(sid)
         rows = prepared(

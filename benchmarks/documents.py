@@ -10,7 +10,7 @@ Prints JSON.
     python benchmarks/documents.py --consumer  # the national batches as jobs, real consumer
 
 --consumer starts `flask --app app worker` (huey, SQLite queue) and gunicorn (as `make run`
-does), and, per batch, starts the job as the start route does (jobs.start + tasks.enqueue_job),
+does), and, per batch, starts the job as the start route does (jobs.start),
 waits for it and prints the seconds from start to done (queue, build, storing the file encrypted
 in chunks), the worker's CPU seconds for the job (its own and LibreOffice's: on a shared
 machine the wall time waits for the CPU too), the worker's RSS sampled during the job, the
@@ -397,7 +397,7 @@ def through_consumer():
     """The national batches as background jobs run by a real consumer process."""
     from models import User
     from models.jobs import Job
-    from services import jobs, tasks
+    from services import jobs
 
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -437,7 +437,7 @@ def through_consumer():
             with app.app_context():
                 for name, kind, params in JOB_CASES:
                     with _Pinger(f"http://127.0.0.1:{port}/healthz") as pinger:
-                        results[name] = _job(jobs, tasks, Job, actor, kind, params, worker.pid)
+                        results[name] = _job(jobs, Job, actor, kind, params, worker.pid)
                     results[name]["healthz_during_job"] = pinger.figures()
                     results[name]["load_average"] = round(os.getloadavg()[0], 2)
                     print(name, json.dumps(results[name]), file=sys.stderr, flush=True)
@@ -450,11 +450,11 @@ def through_consumer():
     return results
 
 
-def _job(jobs, tasks, Job, actor, kind, params, pid):
+def _job(jobs, Job, actor, kind, params, pid):
     db.connect(reuse_if_open=True)
     cpu = _cpu_of(pid)
     started = time.perf_counter()
-    job = jobs.start(kind, params, actor, tasks.enqueue_job)
+    job = jobs.start(kind, params, actor)
     start_ms = (time.perf_counter() - started) * 1000
     db.close()
     peak = 0.0

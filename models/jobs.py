@@ -14,6 +14,7 @@ from peewee import (
     IntegerField,
     TextField,
 )
+from playhouse.migrate import SchemaMigrator, migrate
 
 from .accounts import User
 from .base import BaseModel, db, utcnow
@@ -50,6 +51,9 @@ class Job(BaseModel):
     result_size = IntegerField(default=0)
     personal = BooleanField(default=False)  # the file holds personal data: chunks encrypted
     missing = TextField(default="")  # the index of what was incomplete, one line each
+    # each take by a worker raises `attempt`: a run handed back or retried writes nothing more
+    attempt = IntegerField(default=0)
+    worker = CharField(max_length=100, default="")  # the consumer running it (host:pid:token)
 
 
 class JobChunk(BaseModel):
@@ -70,4 +74,13 @@ def m0080_jobs():
     db.create_tables(MODELS, safe=True)
 
 
-MIGRATIONS = [(80, m0080_jobs)]
+def m0081_job_attempts():
+    """A job handed back by a stopping worker, or retried after one died, is taken again."""
+    columns = {c.name for c in db.get_columns("job")}
+    migrator = SchemaMigrator.from_database(db.obj)
+    for name, field in (("attempt", Job.attempt), ("worker", Job.worker)):
+        if name not in columns:
+            migrate(migrator.add_column("job", name, field))
+
+
+MIGRATIONS = [(80, m0080_jobs), (81, m0081_job_attempts)]

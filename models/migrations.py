@@ -5,6 +5,9 @@ changes a column must use playhouse.migrate and check what exists, so a fresh da
 first migration already created the current shape) and an old one both end the same.
 """
 
+import fcntl
+from contextlib import contextmanager
+
 from peewee import CharField, DateTimeField, IntegerField
 from playhouse import migrate as schema
 
@@ -26,6 +29,8 @@ from .base import BaseModel, db, is_sqlite, utcnow, write_tx
 from .jst import ExpertAssignment, Jst, TeamMembership
 from .mail import OutboxMessage
 from .settings import Setting
+
+MIGRATION_LOCK = 0x706C616E6A7374  # "planjst": the advisory lock's key, one for the database
 
 
 class SchemaMigration(BaseModel):
@@ -92,7 +97,39 @@ def migrate():
     (playhouse.migrate), and dropping a table deletes its rows first — with foreign keys on,
     every row that refers to them goes too (a NOT NULL column added to "user" emptied the teams,
     the participants' data and the attendance). So foreign keys are off while migrations run, as
-    SQLite's own procedure for altering a table asks, and checked before they are back on."""
+    SQLite's own procedure for altering a table asks, and checked before they are back on.
+
+    Every server may run it at start, at once: one applies, the others wait and find nothing
+    left to do (`_one_at_a_time`)."""
+    with _one_at_a_time():
+        return _migrate()
+
+
+@contextmanager
+def _one_at_a_time():
+    """Hold the migrations' lock: a PostgreSQL session advisory lock (the database's, across
+    servers), or on SQLite an exclusive lock on a file beside the database (every process that
+    can open the file shares the directory)."""
+    if not is_sqlite():
+        db.execute_sql("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+        try:
+            yield
+        finally:
+            db.execute_sql("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+        return
+    name = db.obj.database
+    if name == ":memory:" or name.startswith("file:"):
+        yield
+        return
+    with open(f"{name}.migrate-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _migrate():
     db.create_tables([SchemaMigration], safe=True)
     done = {m.number for m in SchemaMigration.select(SchemaMigration.number)}
     applied = []

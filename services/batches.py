@@ -102,7 +102,7 @@ def build_pdf_batch(kind, items, path=None, progress=None, total=None, template=
     index = _Index(pdf=True)
     try:
         with (
-            tempfile.TemporaryDirectory(prefix="planjst-pdf-") as work,
+            pdf.temporary_directory() as work,
             zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive,
         ):
             chunk = []
@@ -214,7 +214,8 @@ def _prepare(kind, items, total, template):
 
 def _target(path, suffix):
     if path is None:
-        handle, name = tempfile.mkstemp(prefix="planjst-", suffix=suffix)
+        # named by this process: pdf.sweep_leftovers removes it if the process is killed
+        handle, name = tempfile.mkstemp(prefix=f"planjst-{os.getpid()}-", suffix=suffix)
         os.close(handle)
         return Path(name)
     return Path(path)

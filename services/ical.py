@@ -3,7 +3,9 @@ module — built with the `icalendar` library, times in Europe/Warsaw (with its 
 
 The feed's token is an HMAC of the app's secret key, the user and the feed's generation: the
 account page can show the address again, while the database holds only its SHA-256 (a leaked
-table does not open anyone's calendar). Renewing raises the generation: the old address is 404."""
+table does not open anyone's calendar). Renewing raises the generation: the old address is 404.
+A new secret key retires every address: a token is only accepted when the current key makes it,
+and the account page offers to create the address again."""
 
 import base64
 import hashlib
@@ -36,6 +38,15 @@ def _hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def current_token(secret, user_id, generation, token_hash):
+    """The feed token the account page shows, or None: no feed yet, or one made with another
+    secret key (the address it had no longer works)."""
+    if generation is None:
+        return None
+    token = token_of(secret, user_id, generation)
+    return token if hmac.compare_digest(_hash(token), token_hash) else None
+
+
 def has_feed(user):
     """Whether the user's feed was created (the renew button says what it did)."""
     return CalendarFeed.select().where(CalendarFeed.user == user.id).exists()
@@ -55,8 +66,9 @@ def renew(user, secret):
     return token
 
 
-def user_for(token):
-    """The active user whose feed `token` opens, or None (wrong, revoked, deactivated)."""
+def user_for(token, secret):
+    """The active user whose feed `token` opens, or None (wrong, revoked, deactivated, or made
+    with another secret key)."""
     if not token or len(token) > 100:
         return None
     row = (
@@ -65,7 +77,9 @@ def user_for(token):
         .where((CalendarFeed.token_hash == _hash(token)) & User.active)
         .first()
     )
-    return row.user if row else None
+    if row is None or not hmac.compare_digest(token, token_of(secret, row.user.id, row.generation)):
+        return None
+    return row.user
 
 
 # ---------- events ----------

@@ -1,6 +1,7 @@
 """Background jobs (issue 16): a batch is started with one call, built by the worker (huey, see
-services/tasks.py) and its file stored in the database in chunks, encrypted when it holds
-personal data, so every app server can stream it and it outlives the worker.
+tasks.py beside app.py: it hands this module its `run_job` once, `configure`) and its file stored
+in the database in chunks, encrypted when it holds personal data, so every app server can stream
+it and it outlives the worker.
 
 A job kind is registered with `register(name, JobKind(...))` (services/batch_jobs.py registers
 the document batches). Its `build(ctx)` is a generator of the file's bytes: it reports progress
@@ -10,14 +11,15 @@ selection) and fills `ctx.missing` with the index of incomplete documents."""
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
-from models import User, db, is_postgres, release, utcnow, write_tx
+from models import User, db, is_postgres, locked, release, utcnow, write_tx
 from models.jobs import ACTIVE, STATES, Job, JobChunk
 
 from . import audit, crypto
@@ -60,6 +62,7 @@ class JobContext:
 
     def __init__(self, job):
         self.job_id = job.id
+        self.attempt = job.attempt
         self.params = json.loads(job.params)
         self.actor = job.requested_by
         self.missing = []  # "file name: what is missing" lines
@@ -75,7 +78,7 @@ class JobContext:
         with write_tx():
             updated = (
                 Job.update(done=done, total=total, heartbeat_at=utcnow())
-                .where((Job.id == self.job_id) & (Job.state == "running"))
+                .where(_mine(self.job_id, self.attempt))
                 .execute()
             )
         if not updated:
@@ -88,6 +91,11 @@ class JobContext:
         for done, item in enumerate(items, 1):
             yield item
             self.progress(done, total)
+
+
+def _mine(job_id, attempt):
+    """The job, still running in this attempt (not cancelled, handed back or taken again)."""
+    return (Job.id == job_id) & (Job.state == "running") & (Job.attempt == attempt)
 
 
 def key_of(kind, params):
@@ -103,10 +111,11 @@ def state_label(job):
     return STATES[job.state]
 
 
-def start(kind, params, actor, enqueue):
+def start(kind, params, actor, enqueue=None):
     """The job building `kind` with `params` for `actor`: the one already queued or running for
-    the same batch, or a new one handed to the queue by `enqueue(job_id)` (after its row is
-    committed, so the worker finds it). Raises QueueUnavailable when the queue refuses it."""
+    the same batch, or a new one handed to the queue (after its row is committed, so the worker
+    finds it) by the configured task, or by `enqueue(job_id)` when given (tests, benchmarks).
+    Raises QueueUnavailable when the queue refuses it."""
     if kind not in KINDS:
         raise ValueError(kind)
     key = key_of(kind, params)
@@ -118,6 +127,8 @@ def start(kind, params, actor, enqueue):
         )
         if running is not None and not _stale(running):
             return running
+        if running is not None:  # never run, or its worker died: the new one replaces it
+            _end(running.id, "failed", _stale_reason(running), states=(running.state,))
         job = Job.create(
             kind=kind,
             params=json.dumps(params, sort_keys=True),
@@ -125,35 +136,58 @@ def start(kind, params, actor, enqueue):
             requested_by=actor,
             personal=KINDS[kind].personal(params),
         )
+    _send(job.id, enqueue)
+    return Job.get_by_id(job.id)
+
+
+def _send(job_id, enqueue=None):
+    """Hand the (committed, queued) job to the queue; the queue down: failed, QueueUnavailable."""
     try:
-        enqueue(job.id)
+        (enqueue or _queue["enqueue"])(job_id)
     except Exception as exc:  # the queue's own errors (redis.ConnectionError, sqlite3 …)
-        log.warning("queue refused job %s: %s", job.id, exc)
+        log.warning("queue refused job %s: %s", job_id, exc)
         _end(
-            job.id,
+            job_id,
             "failed",
             error="Kolejka zadań jest niedostępna — proszę spróbować ponownie później.",
         )
         raise QueueUnavailable() from exc
-    return Job.get_by_id(job.id)
+
+
+WORKER = {"id": ""}  # the consumer this process belongs to (tasks.consumer sets it)
 
 
 def run(job_id):
     """Build the job's file (the worker's task). A job already taken — cancelled, or started by
-    another consumer — is left alone."""
+    another consumer — is left alone. Each take is a new attempt: what an earlier one (handed
+    back, or of a worker that died) left is deleted, and it can write nothing more."""
     with write_tx():
         now = utcnow()
         taken = (
-            Job.update(state="running", started_at=now, heartbeat_at=now)
+            Job.update(
+                state="running",
+                started_at=now,
+                heartbeat_at=now,
+                done=0,
+                attempt=Job.attempt + 1,
+                worker=WORKER["id"][:100],
+            )
             .where((Job.id == job_id) & (Job.state == "queued"))
             .execute()
         )
+        if taken:
+            JobChunk.delete().where(JobChunk.job == job_id).execute()
     if not taken:
         return
     job = Job.get_by_id(job_id)
+    with _Heartbeat(job.id, job.attempt):
+        _build(job)
+
+
+def _build(job):
     kind = KINDS[job.kind]
     context = JobContext(job)
-    writer = _ChunkWriter(job.id, job.personal)
+    writer = _ChunkWriter(job.id, job.attempt, job.personal)
     try:
         for data in kind.build(context):
             writer.write(data)
@@ -169,26 +203,57 @@ def run(job_id):
                     result_mimetype=kind.mimetype,
                     missing="\n".join(context.missing),
                 )
-                .where((Job.id == job.id) & (Job.state == "running"))
+                .where(_mine(job.id, job.attempt))
                 .execute()
             )
         if not finished:
             raise Cancelled()
     except Cancelled:
-        _drop_chunks(job.id)
+        _drop_chunks(job.id, job.attempt)
     except JobRefused as exc:
-        _end(job.id, "failed", error=str(exc))
+        _end(job.id, "failed", error=str(exc), attempt=job.attempt)
     except Exception:  # logged for the administrator; the coordinator reads the message
         log.exception("job %s (%s) failed", job.id, job.kind)
-        _end(job.id, "failed", error="Nie udało się zbudować pliku — wystąpił nieoczekiwany błąd.")
+        error = "Nie udało się zbudować pliku — wystąpił nieoczekiwany błąd."
+        _end(job.id, "failed", error=error, attempt=job.attempt)
+
+
+class _Heartbeat(threading.Thread):
+    """Beats for a running attempt while its worker lives, between progress reports too (the
+    batch's contexts load, one long LibreOffice document): only a worker that died, or hangs
+    the whole process, goes silent for JOB_HEARTBEAT_SECONDS."""
+
+    def __init__(self, job_id, attempt):
+        super().__init__(name=f"heartbeat-{job_id}", daemon=True)
+        self.job_id, self.attempt = job_id, attempt
+        self.stopped = threading.Event()
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.join()
+
+    def run(self):
+        every = max(0.5, _heartbeat_timeout["seconds"] / 4)
+        while not self.stopped.wait(every):
+            try:
+                with db.connection_context(), write_tx():
+                    Job.update(heartbeat_at=utcnow()).where(
+                        _mine(self.job_id, self.attempt)
+                    ).execute()
+            except Exception:  # noqa: BLE001 — the next beat tries again; the run goes on
+                log.warning("heartbeat of job %s not written", self.job_id, exc_info=True)
 
 
 class _ChunkWriter:
     """Stores the file as it is produced, CHUNK_BYTES at a time (each write checks that the job
     still runs: a cancelled job stops at its next chunk)."""
 
-    def __init__(self, job_id, personal):
-        self.job_id, self.personal = job_id, personal
+    def __init__(self, job_id, attempt, personal):
+        self.job_id, self.attempt, self.personal = job_id, attempt, personal
         self.buffer = bytearray()
         self.number = 0
         self.size = 0
@@ -208,26 +273,31 @@ class _ChunkWriter:
     def _store(self, data):
         stored = crypto.encrypt_bytes(data) if self.personal else data
         with write_tx():
-            if not Job.select().where((Job.id == self.job_id) & (Job.state == "running")).exists():
+            # the row locked: a hand-back or a new take waits until this chunk is in
+            if not locked(Job.select(Job.id).where(_mine(self.job_id, self.attempt))).exists():
                 raise Cancelled()
             JobChunk.create(job=self.job_id, number=self.number, data=stored)
         self.number += 1
 
 
-def _drop_chunks(job_id):
+def _drop_chunks(job_id, attempt):
+    """What a stopped attempt stored, unless the job was taken again meanwhile (the new attempt
+    deleted it when it began, and what it writes now is its own)."""
     with write_tx():
-        JobChunk.delete().where(JobChunk.job == job_id).execute()
+        if locked(Job.select(Job.id).where((Job.id == job_id) & (Job.attempt == attempt))).exists():
+            JobChunk.delete().where(JobChunk.job == job_id).execute()
 
 
-def _end(job_id, state, error="", states=ACTIVE):
-    """Move a job that is in one of `states` to `state`, deleting its file; True when it moved."""
+def _end(job_id, state, error="", states=ACTIVE, attempt=None):
+    """Move a job that is in one of `states` (and in `attempt`, when given) to `state`, deleting
+    its file; True when it moved."""
+    where = (Job.id == job_id) & Job.state.in_(states)
+    if attempt is not None:
+        where &= Job.attempt == attempt
     with write_tx():
-        moved = (
-            Job.update(state=state, error=error, finished_at=utcnow())
-            .where((Job.id == job_id) & Job.state.in_(states))
-            .execute()
-        )
-        JobChunk.delete().where(JobChunk.job == job_id).execute()
+        moved = Job.update(state=state, error=error, finished_at=utcnow()).where(where).execute()
+        if moved:
+            JobChunk.delete().where(JobChunk.job == job_id).execute()
     return bool(moved)
 
 
@@ -237,35 +307,110 @@ def cancel(job):
     return _end(job.id, "cancelled")
 
 
-# ---------- the worker's health, expiry ----------
+# ---------- the worker's health: stale jobs, hand-back, retries; expiry ----------
 
 _heartbeat_timeout = {"seconds": 120}
+_queued_timeout = {"seconds": 600}
+_queue = {"enqueue": None}
+MAX_ATTEMPTS = 3  # takes of one job; a job whose worker died this often is failed, not retried
 
 
-def configure(heartbeat_seconds):
+def configure(heartbeat_seconds, enqueue, queued_seconds=600):
+    """Set once by create_app (tasks.configure): the timeouts and the task that hands a job's id
+    to the queue."""
     _heartbeat_timeout["seconds"] = int(heartbeat_seconds)
+    _queued_timeout["seconds"] = int(queued_seconds)
+    _queue["enqueue"] = enqueue
+
+
+def _limits():
+    now = utcnow()
+    return (
+        now - timedelta(seconds=_heartbeat_timeout["seconds"]),
+        now - timedelta(seconds=_queued_timeout["seconds"]),
+    )
 
 
 def _stale(job):
-    limit = utcnow() - timedelta(seconds=_heartbeat_timeout["seconds"])
-    return job.state == "running" and (job.heartbeat_at or job.started_at or limit) < limit
+    """Running with no heartbeat for JOB_HEARTBEAT_SECONDS (its worker died), or queued longer
+    than JOB_QUEUED_SECONDS since it was sent (its message lost: a Redis restarted empty)."""
+    running_limit, queued_limit = _limits()
+    if job.state == "running":
+        return (job.heartbeat_at or job.started_at or running_limit) < running_limit
+    if job.state == "queued":
+        return (job.heartbeat_at or job.created_at or queued_limit) < queued_limit
+    return False
 
 
 DIED = "Przerwane: proces budujący plik przestał odpowiadać (np. został zatrzymany). Zleć ponownie."
+NEVER_TAKEN = (
+    "Przerwane: zadanie nie zostało podjęte przez żaden proces w wyznaczonym czasie (np. kolejka "
+    "została wyczyszczona). Zleć ponownie."
+)
 
 
-def fail_stale():
-    """Running jobs whose worker stopped reporting (killed, machine down): failed, file deleted.
+def _stale_reason(job):
+    return DIED if job.state == "running" else NEVER_TAKEN
+
+
+def _recover(job):
+    """A stale job: running (its worker died) → queued again and re-sent while it has attempts
+    left, else failed; queued (its message lost) → failed, so that asking again starts anew."""
+    if job.state == "running" and job.attempt < MAX_ATTEMPTS:
+        _requeue(job.id, job.attempt)
+    else:
+        _end(job.id, "failed", _stale_reason(job), states=(job.state,), attempt=job.attempt)
+
+
+def _requeue(job_id, attempt):
+    """Put a running job back in the queue (its file so far deleted) and send it again; the
+    attempt that ran it stops at its next progress report. False when it had moved meanwhile."""
+    with write_tx():
+        moved = (
+            Job.update(
+                state="queued", done=0, total=0, started_at=None, heartbeat_at=utcnow(), worker=""
+            )
+            .where(_mine(job_id, attempt))
+            .execute()
+        )
+        if moved:
+            JobChunk.delete().where(JobChunk.job == job_id).execute()
+    if moved:
+        try:
+            _send(job_id)
+        except QueueUnavailable:
+            pass  # failed with the queue's message
+    return bool(moved)
+
+
+def hand_back(worker):
+    """The jobs `worker` (a consumer being stopped: a deploy, systemctl stop) is running, queued
+    again for another consumer; returns how many."""
+    running = Job.select(Job.id, Job.attempt).where(
+        (Job.state == "running") & (Job.worker == worker)
+    )
+    return sum(_requeue(job.id, job.attempt) for job in running)
+
+
+def recover_stale():
+    """Every stale job (see _stale) retried or failed, without anyone looking (housekeeping).
     Returns how many."""
-    limit = utcnow() - timedelta(seconds=_heartbeat_timeout["seconds"])
-    stale = Job.select(Job.id).where((Job.state == "running") & (Job.heartbeat_at < limit))
-    return sum(_end(job.id, "failed", DIED, states=("running",)) for job in stale)
+    running_limit, queued_limit = _limits()
+    stale = Job.select().where(
+        ((Job.state == "running") & (Job.heartbeat_at < running_limit))
+        | ((Job.state == "queued") & (fn.COALESCE(Job.heartbeat_at, Job.created_at) < queued_limit))
+    )
+    jobs = list(stale)
+    for job in jobs:
+        _recover(job)
+    return len(jobs)
 
 
 def check(job):
-    """The job as it is now, failed first if its worker died (the job's page calls this)."""
+    """The job as it is now, retried or failed first if it went stale (the job's page calls
+    this)."""
     if _stale(job):
-        _end(job.id, "failed", DIED, states=("running",))
+        _recover(job)
         return Job.get_by_id(job.id)
     return job
 

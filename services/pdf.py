@@ -14,6 +14,7 @@ interface (`unshare --net --map-root-user`) where the system allows it."""
 import atexit
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -100,10 +101,57 @@ def _offline():
     return _OFFLINE if _offline_works else ()
 
 
+def temporary_directory():
+    """A temporary directory named by this process (sweep_leftovers finds a dead one's)."""
+    return tempfile.TemporaryDirectory(prefix=f"planjst-pdf-{os.getpid()}-")
+
+
+# what this process leaves in the temporary directory: its profile, its work directories and
+# files (services/batches.py), each named with its pid
+_LEFTOVER = re.compile(r"^planjst-(?:lo-|pdf-)?(\d+)(?:-|$)")
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive, and not ours to sweep
+        return True
+    return True
+
+
+def sweep_leftovers():
+    """What a process killed outright (SIGKILL, out of memory) left on this machine: the
+    LibreOffice it started (its own process group, so it outlived it) and its temporary files.
+    The worker calls this as it starts; returns the paths removed."""
+    tmp = Path(tempfile.gettempdir())
+    dead = {}
+    for path in tmp.glob("planjst-*"):
+        match = _LEFTOVER.match(path.name)
+        if match and not _alive(int(match.group(1))):
+            dead.setdefault(int(match.group(1)), []).append(path)
+    for pid, paths in dead.items():
+        _kill_soffice_of(f"planjst-lo-{pid}")
+        for path in paths:
+            shutil.rmtree(path, True) if path.is_dir() else path.unlink(missing_ok=True)
+    return [path for paths in dead.values() for path in paths]
+
+
+def _kill_soffice_of(profile):
+    """Kill the process groups of the LibreOffice processes started with that profile."""
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if profile.encode() in (proc / "cmdline").read_bytes():
+                os.killpg(os.getpgid(int(proc.name)), signal.SIGKILL)
+        except (OSError, ValueError):  # gone meanwhile, or not ours
+            continue
+
+
 def convert(data, per_document=PER_DOCUMENT, startup=STARTUP):
     """The PDF bytes of one .docx (PdfError when it cannot be made within startup +
     per_document seconds)."""
-    with tempfile.TemporaryDirectory(prefix="planjst-pdf-") as tmp:
+    with temporary_directory() as tmp:
         source = Path(tmp) / "dokument.docx"
         source.write_bytes(data)
         (result,) = convert_files([source], Path(tmp) / "pdf", None, per_document, startup)

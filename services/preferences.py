@@ -24,8 +24,9 @@ DIGEST_FROM_HOUR = 6  # the digest of yesterday goes out from 6:00 Polish time
 
 
 def account_settings(user):
-    """(mode, calendar feed generation or None): what the account page shows of the user's
-    settings, in one prepared query (issue 21: the page is the chrome's yardstick)."""
+    """(mode, calendar feed generation or None, its token's hash or None): what the account page
+    shows of the user's settings, in one prepared query (issue 21: the page is the chrome's
+    yardstick)."""
     rows = prepared(
         "account settings",
         lambda: (
@@ -36,14 +37,17 @@ def account_settings(user):
                 CalendarFeed.select(CalendarFeed.generation)
                 .where(CalendarFeed.user == user.id)
                 .alias("generation"),
+                CalendarFeed.select(CalendarFeed.token_hash)
+                .where(CalendarFeed.user == user.id)
+                .alias("token_hash"),
             )
             .where(User.id == user.id)
             .tuples()
         ),
-        [user.id, user.id, user.id],
+        [user.id, user.id, user.id, user.id],
     )
-    mode, generation = rows[0] if rows else (None, None)
-    return mode or "immediate", generation
+    mode, generation, token_hash = rows[0] if rows else (None, None, None)
+    return mode or "immediate", generation, token_hash
 
 
 def mode(user):

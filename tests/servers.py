@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+import tasks
+
 ROOT = Path(__file__).resolve().parents[1]
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -26,6 +28,8 @@ def server_env(app, **config):
         "PLANJST_SECRET_KEY": app.config["SECRET_KEY"],
         "PLANJST_PII_KEYS": app.config["PII_KEYS"],
         "PLANJST_PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"],
+        # the app's own queue (PostgreSQL refuses to start without one named)
+        "PLANJST_QUEUE_URL": app.config["QUEUE_URL"] or f"sqlite:///{tasks.queue_file(app)}",
         **{f"PLANJST_{key}": str(value) for key, value in config.items()},
     }
 

@@ -11,11 +11,12 @@ import openpyxl
 import pytest
 from cryptography.fernet import Fernet
 
+import tasks
 from app import create_app
 from models import AuditLog, db, utcnow
 from models.jobs import Job, JobChunk
 from models.mail import OutboxMessage
-from services import crypto, jobs, mail, participants, tasks
+from services import crypto, jobs, mail, participants
 from tests.batches import job_file, start
 from tests.conftest import PII_KEY, login, make_user
 from tests.documents.conftest import _participant_data, _text
@@ -147,7 +148,7 @@ def test_queued_then_running_with_progress_then_done(client, coordinator, test_k
 def test_the_same_batch_asked_twice_while_it_runs_gives_the_running_one(
     client, coordinator, monkeypatch
 ):
-    monkeypatch.setattr(tasks, "enqueue_job", lambda job_id: None)  # nobody consumes it
+    monkeypatch.setattr(tasks.huey, "immediate", False)  # queued for a worker nobody runs
     first, _page = start(client, "/zadania-w-tle/dokumenty/plan/zip")
     second, _page = start(client, "/zadania-w-tle/dokumenty/plan/zip")
     other, _page = start(client, "/zadania-w-tle/dokumenty/plan/zip", {"grupa": "1"})
@@ -208,22 +209,28 @@ def test_failures_say_in_polish_what_failed(client, coordinator, test_kind):
     assert "Nie wystawiono jeszcze żadnego zaświadczenia." in page
 
 
-def test_a_job_whose_worker_died_is_failed_and_keeps_no_file(client, coordinator, test_kind):
+def test_a_job_whose_worker_died_is_retried_then_failed_and_keeps_no_half_file(
+    client, coordinator, test_kind
+):
+    test_kind.append(lambda ctx: b"whole")
     job = _queued(coordinator)
     long_ago = utcnow() - timedelta(minutes=10)
-    Job.update(state="running", started_at=long_ago, heartbeat_at=long_ago).where(
+    Job.update(state="running", started_at=long_ago, heartbeat_at=long_ago, attempt=1).where(
         Job.id == job.id
     ).execute()
     JobChunk.create(job=job.id, number=0, data=crypto.encrypt_bytes(b"half"))
     page = client.get(f"/zadania-w-tle/{job.id}").get_data(as_text=True)
-    assert "nieudane" in page and "przestał odpowiadać" in page
-    assert not JobChunk.select().exists()
-    other = _queued(coordinator, params={"n": 2})
-    Job.update(state="running", started_at=long_ago, heartbeat_at=long_ago).where(
-        Job.id == other.id
-    ).execute()
+    assert "gotowe" in page  # taken again (immediate mode: at once) and built whole
+    assert client.get(f"/zadania-w-tle/{job.id}/plik").data == b"whole"
+    worn = _queued(coordinator, params={"n": 2})
+    Job.update(
+        state="running", started_at=long_ago, heartbeat_at=long_ago, attempt=jobs.MAX_ATTEMPTS
+    ).where(Job.id == worn.id).execute()
+    JobChunk.create(job=worn.id, number=0, data=crypto.encrypt_bytes(b"half"))
     tasks.housekeeping()  # the periodic check, without anyone looking
-    assert Job.get_by_id(other.id).state == "failed"
+    page = client.get(f"/zadania-w-tle/{worn.id}").get_data(as_text=True)
+    assert "nieudane" in page and "przestał odpowiadać" in page
+    assert not JobChunk.select().where(JobChunk.job == worn.id).exists()
 
 
 def test_files_are_deleted_after_seven_days(client, coordinator, test_kind):
@@ -320,3 +327,23 @@ def test_the_list_is_one_query(client, coordinator, test_kind, monkeypatch):
     )
     assert len(jobs.recent()) == 5 and all(j.requested_by.full_name for j in jobs.recent())
     assert len(queries) == 2  # one per call of recent()
+
+
+def test_a_job_whose_queue_message_was_lost_times_out_and_blocks_no_new_one(
+    client, coordinator, test_kind, monkeypatch
+):
+    test_kind.append(lambda ctx: b"built")
+    with monkeypatch.context() as lost:  # a Redis restart without persistence: nobody runs it
+        lost.setattr(tasks.huey, "immediate", False)
+        first, _page = start(client, "/zadania-w-tle/dokumenty/plan/zip")
+    again, page = start(client, "/zadania-w-tle/dokumenty/plan/zip")
+    assert again == first and "w kolejce" in page  # waiting its turn: joined
+    Job.update(created_at=utcnow() - timedelta(minutes=11)).where(Job.id == first).execute()
+    page = client.get(f"/zadania-w-tle/{first}").get_data(as_text=True)
+    assert "nieudane" in page and "nie zostało podjęte" in page
+    third, page = start(client, "/zadania-w-tle/dokumenty/plan/zip")
+    assert third != first and "gotowe" in page  # the stale one blocks nothing
+    lost = _queued(coordinator)
+    Job.update(created_at=utcnow() - timedelta(minutes=11)).where(Job.id == lost.id).execute()
+    tasks.housekeeping()  # the periodic check, without anyone looking
+    assert Job.get_by_id(lost.id).state == "failed"

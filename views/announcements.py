@@ -15,10 +15,11 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+import tasks
 from forms.notify import AnnouncementForm
 from models import Jst
 from models.notify import Announcement
-from services import announcements, policy, tasks
+from services import announcements, policy
 from services.programme import MAX_ATTACHMENT, AttachmentRefused, check_attachment
 
 bp = Blueprint("announcements", __name__)

@@ -73,12 +73,12 @@ def logout():
 @bp.route("/konto", methods=["GET"])
 @login_required
 def account():
-    mode, generation = preferences.account_settings(current_user)  # one query (issue 21)
+    mode, generation, token_hash = preferences.account_settings(current_user)  # one query
     return render_template(
         "auth/account.html",
         form=chrome.TOKEN,  # a token, no form
         mode_label=preferences.MODES[mode],
-        feed=calendar.feed_url(current_user, generation),
+        feed=calendar.feed_url(current_user, generation, token_hash),
     )
 
 

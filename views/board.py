@@ -52,7 +52,7 @@ def export(fmt):
     filters = board.parse_filters(request.args)
     lines = board.export_rows(board.filtered_rows(filters, scope))
     if fmt == "csv":
-        data, mimetype = exports.csv_text(lines, inert=True), "text/csv; charset=utf-8"
+        data, mimetype = exports.csv_text(lines, inert=True), "text/csv"
     else:
         data, mimetype = exports.xlsx_bytes("Przegląd JST", lines), XLSX
     return Response(

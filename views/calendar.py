@@ -9,22 +9,22 @@ from services import ical, policy
 
 bp = Blueprint("calendar", __name__)
 
-ICS = "text/calendar; charset=utf-8"
+ICS = "text/calendar"  # werkzeug adds "; charset=utf-8" to a text/* mimetype
 
 
-def feed_url(user, generation):
-    """The absolute (BASE_URL) address of the user's feed of that generation, or None before
-    the feed is created (generation None)."""
-    if generation is None:
+def feed_url(user, generation, token_hash):
+    """The absolute (BASE_URL) address of the user's feed, or None: not created yet, or made with
+    another SECRET_KEY (the account page then offers to create it again)."""
+    token = ical.current_token(current_app.config["SECRET_KEY"], user.id, generation, token_hash)
+    if token is None:
         return None
-    token = ical.token_of(current_app.config["SECRET_KEY"], user.id, generation)
     return current_app.config["BASE_URL"].rstrip("/") + url_for("calendar.feed", token=token)
 
 
 @bp.get("/kalendarz/<token>.ics")
 def feed(token):
     """Public, for calendar programs: the secret token is the key (wrong or renewed: 404)."""
-    user = ical.user_for(token) or abort(404)
+    user = ical.user_for(token, current_app.config["SECRET_KEY"]) or abort(404)
     if not policy.can(user, "calendar.feed"):
         abort(404)
     response = Response(ical.feed(user), mimetype=ICS)

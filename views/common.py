@@ -11,6 +11,8 @@ from flask_login import current_user
 from models import Jst
 from services import pdf, policy
 
+from .hardening import UploadNotStored
+
 PDF = {"as_pdf": True}  # the URL defaults of a document's .pdf route, next to its .docx one
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -60,6 +62,9 @@ def send_document(data, name, display=None, as_pdf=False):
     except pdf.PdfError as exc:
         title = "Nie udało się utworzyć PDF"
         return render_template("errors/error.html", code=503, title=title, message=str(exc)), 503
+    except OSError as exc:  # the temporary directory cannot take the files: as for an upload
+        current_app.logger.error("pdf not made: temporary file failed (%s)", exc)
+        raise UploadNotStored() from exc
     name = name.removesuffix(".docx") + ".pdf"
     display = display.removesuffix(".docx") + ".pdf" if display else None
     response = send_file(

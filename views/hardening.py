@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import peewee
 from flask import Request, current_app, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 log = logging.getLogger(__name__)
 
@@ -134,16 +135,27 @@ class StrictInput:
         return self.wsgi_app(environ, start_response)
 
 
+def register_hardening(app):
+    """The request class and WSGI middleware every request passes (after config.configure_hosts:
+    SERVED_HOST)."""
+    app.request_class = AppRequest
+    app.wsgi_app = HealthCheckAnyHost(StrictInput(app.wsgi_app), app.config["SERVED_HOST"])
+    if app.config["PROXY_COUNT"]:
+        n = int(app.config["PROXY_COUNT"])
+        x_host = n if app.config["PROXY_FORWARDS_HOST"] else 0
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=x_host)
+
+
 class HealthCheckAnyHost:
-    """WSGI middleware: /healthz answers whatever Host it is asked for — a load balancer checks
-    each server by its address, and the answer names no host."""
+    """WSGI middleware: /healthz and /readyz answer whatever Host they are asked for — a load
+    balancer checks each server by its address, and the answer names no host."""
 
     def __init__(self, wsgi_app, host):
         self.wsgi_app = wsgi_app
         self.host = host
 
     def __call__(self, environ, start_response):
-        if environ.get("PATH_INFO") == "/healthz":
+        if environ.get("PATH_INFO") in ("/healthz", "/readyz"):
             environ["HTTP_HOST"] = self.host
         return self.wsgi_app(environ, start_response)
 

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 
 from forms.auth import EmptyForm
 from models import PROGRAM_GROUPS, db_int
-from services import batch_jobs, documents, jobs, policy, tasks
+from services import batch_jobs, documents, jobs, policy
 
 from .common import attachment, client_address
 from .surveys import base_url_missing
@@ -42,7 +42,7 @@ def _load(job_id):
 def _start(kind, params, back):
     """Start (or join) the job and land on its page; the queue down: a message, back."""
     try:
-        job = jobs.start(kind, params, current_user, tasks.enqueue_job)
+        job = jobs.start(kind, params, current_user)
     except jobs.QueueUnavailable:
         flash(
             "Nie udało się zlecić zadania: kolejka zadań jest chwilowo niedostępna. "

@@ -1,8 +1,9 @@
-"""Role home page, health check, accessibility statement."""
+"""Role home page, health and readiness checks, accessibility statement."""
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+import tasks
 from models import db
 from services import jsts, pii_keys, policy
 
@@ -34,6 +35,23 @@ def healthz():
         current_app.logger.error("Personal data unavailable: %s", problem)
         return jsonify(status="error", reason="personal data keys"), 503
     return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def readyz():
+    """Ready to serve everything: the database answers and so does the job queue (a server whose
+    jobs would never start is not ready). The figure: messages waiting for a worker."""
+    try:
+        db.connect(reuse_if_open=True)  # not done before this request (see extensions.py)
+        db.execute_sql("SELECT 1")
+    except Exception:  # any database failure means "not ready"
+        return jsonify(status="error", database="error"), 503
+    try:
+        waiting = tasks.queued()
+    except Exception as exc:  # the queue's own errors (redis.ConnectionError, TimeoutError …)
+        current_app.logger.error("queue unavailable: %s", exc)
+        return jsonify(status="error", database="ok", queue="error"), 503
+    return jsonify(status="ok", database="ok", queue="ok", queued=waiting)
 
 
 @bp.get("/deklaracja-dostepnosci")

@@ -269,7 +269,7 @@ def results_export(survey_id, fmt):
     name = f"ankieta-{survey.id}-wyniki" + (f"-grupa-{group}" if group else "")
     return Response(
         surveys.export(data, fmt),
-        mimetype="text/csv; charset=utf-8" if fmt == "csv" else XLSX,
+        mimetype="text/csv" if fmt == "csv" else XLSX,  # werkzeug adds the charset
         headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
     )
 

@@ -3,6 +3,7 @@ from . import POST_OK, Case, global_, public
 CASES = [
     Case("main.healthz", "/healthz", public()),
     Case("observability.scrape", "/metrics", public()),  # by address: the tests' is allowed
+    Case("main.readyz", "/readyz", public()),
     Case("main.accessibility", "/deklaracja-dostepnosci", public()),
     Case(
         "main.home", "/", global_({"participant", "expert", "coordinator", "admin"}, ok={200, 302})

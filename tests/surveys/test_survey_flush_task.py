@@ -1,8 +1,8 @@
 """The worker's periodic task moves submitted survey answers into the results (issue 16 + 15):
 without it they would wait in the pool for ever."""
 
+import tasks
 from models.surveys import SurveyPending
-from services import tasks
 from tests.conftest import login
 from tests.surveys.test_anonymous_storage import SUBMITTED, _submit_texts, _team
 from tests.surveys.test_surveys import _survey

@@ -1,33 +1,41 @@
 """The job queue: one huey instance and its tasks (thin: each calls a service function).
 
-create_app configures it (`configure`): RedisHuey when QUEUE_URL is redis://… (several app and
-worker servers), SqliteHuey in a file next to the SQLite database (or in instance/) otherwise,
-and immediate mode — each task run at once, in the caller — under TESTING. `flask --app app
-worker` runs the consumer; `huey_consumer services.tasks.app_huey` does the same (it builds the
-app from instance/config.py and PLANJST_* first)."""
+It sits at the entry, beside app.py and cli.py: it imports services, nothing below imports it.
+create_app configures it once (`configure`): RedisHuey when QUEUE_URL is redis://… (several app
+and worker servers), SqliteHuey in a file next to the SQLite database (or in instance/) otherwise,
+and immediate mode — each task run at once, in the caller — under TESTING; services/jobs.py is
+handed `run_job` there, so a view starts a job with `jobs.start` alone. `flask --app app worker`
+runs the consumer."""
 
 import os
+import secrets
+import socket
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import redis
 from flask import current_app, has_app_context
 from huey import Huey, crontab
+from huey.consumer import Consumer, Scheduler
 from huey.exceptions import TaskLockedException
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
+from config import ConfigurationError
 from models import db, release
-
-from . import (  # noqa: F401 — batch_jobs registers the job kinds
+from services import (  # noqa: F401 — batch_jobs registers the job kinds
     announcements,
     batch_jobs,
     jobs,
     mail,
+    pdf,
     preferences,
     reminders,
     surveys,
 )
 
 MAX_DELAY = 1.0  # seconds: the longest an idle consumer waits before looking at the queue again
+REDIS_TIMEOUT = 3  # seconds a Redis command may take before the queue counts as unavailable
 
 # Until create_app configures it, a memory queue: importing this module touches no file.
 huey = Huey("planjst", results=False, storage_class=MemoryStorage)
@@ -48,16 +56,31 @@ def configure(app):
     immediate = config["QUEUE_IMMEDIATE"]
     if immediate is None:
         immediate = bool(config.get("TESTING"))
+    if not url and not immediate and not config["DATABASE_URL"].startswith("sqlite"):
+        # the default SQLite file is local to this server: no worker elsewhere would see its jobs
+        raise ConfigurationError(
+            "Brak QUEUE_URL: na PostgreSQL ustaw PLANJST_QUEUE_URL, np. redis://host:6379/0 "
+            "(wspólny dla wszystkich serwerów aplikacji i workerów)."
+        )
     huey.name = config.get("QUEUE_NAME") or "planjst"
     if url.startswith(("redis://", "rediss://", "unix://")):
-        huey.storage_class, huey.storage_kwargs = RedisStorage, {"url": url}
+        # bounded waits: a Redis that accepts connections and never answers fails a request
+        # (and /readyz) in seconds instead of holding it (the worker's blocking read is 1 s)
+        pool = redis.ConnectionPool.from_url(
+            url, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT
+        )
+        huey.storage_class, huey.storage_kwargs = RedisStorage, {"connection_pool": pool}
     else:  # sqlite:///path/queue.sqlite3, or empty: the default file
         filename = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else ""
         huey.storage_class = SqliteStorage
         huey.storage_kwargs = {"filename": filename or queue_file(app)}
     huey.immediate = bool(immediate)
     huey.storage = huey.create_storage()
-    jobs.configure(config["JOB_HEARTBEAT_SECONDS"])
+    jobs.configure(
+        config["JOB_HEARTBEAT_SECONDS"],
+        enqueue=run_job,
+        queued_seconds=config["JOB_QUEUED_SECONDS"],
+    )
     _configured["app"] = app
     _configured["mail_every"] = max(1, int(config["MAIL_EVERY_SECONDS"]))
     # created here (its key holds the queue's name), known to the consumer's flush_locks
@@ -65,16 +88,12 @@ def configure(app):
     _configured["survey_lock"] = huey.lock_task("flush-survey-answers")
 
 
-def __getattr__(name):
-    """`app_huey`: the instance configured by a new app (for huey_consumer)."""
-    if name != "app_huey":
-        raise AttributeError(name)
-    if "app" not in _configured:
-        from app import create_app  # noqa: PLC0415 — only huey_consumer comes this way
-
-        create_app()
-        lower_priority()
-    return huey
+def queued():
+    """How many messages wait in the queue (the readiness check); raises the queue's own error
+    when it cannot be read (Redis down or silent, the SQLite file unreadable)."""
+    if huey.immediate:
+        return 0
+    return huey.pending_count()
 
 
 def lower_priority():
@@ -105,11 +124,6 @@ def _app():
             app_context.pop()
 
 
-def enqueue_job(job_id):
-    """Hand a job to the queue (jobs.start calls it after the job's row is committed)."""
-    run_job(job_id)
-
-
 @huey.task()
 def run_job(job_id):
     with _app():
@@ -118,9 +132,10 @@ def run_job(job_id):
 
 @huey.periodic_task(crontab(minute="*"))
 def housekeeping():
-    """Every minute: jobs whose worker died are failed, files older than JOB_KEEP_DAYS go."""
+    """Every minute: jobs whose worker died are retried (or failed), jobs never taken are failed,
+    files older than JOB_KEEP_DAYS go."""
     with _app() as config:
-        jobs.fail_stale()
+        jobs.recover_stale()
         jobs.expire(config["JOB_KEEP_DAYS"])
 
 
@@ -176,18 +191,64 @@ def send_reminders():
         preferences.send_digests(config)  # yesterday's, once, from 6:00 Polish time
 
 
+class _OncePerMinute(Scheduler):
+    """Every worker runs a scheduler; the first to claim a minute in the queue's storage (shared
+    by all servers) enqueues that minute's periodic tasks, the others skip it."""
+
+    def enqueue_periodic_tasks(self, now):
+        minute = (now or _timestamp(self.huey)).replace(second=0, microsecond=0)
+        if not self.huey.put_if_empty(_minute_key(minute), os.getpid()):
+            self._logger.debug("periodic tasks of %s enqueued by another worker", minute)
+            return
+        self.huey.delete(_minute_key(minute - timedelta(minutes=2)))  # claims do not pile up
+        super().enqueue_periodic_tasks(minute)
+
+
+def _timestamp(queue):
+    now = datetime.now(UTC)
+    return now.replace(tzinfo=None) if queue.utc else now.astimezone().replace(tzinfo=None)
+
+
+def _minute_key(minute):
+    return f"periodic:{minute:%Y-%m-%dT%H:%M}"
+
+
+class _Consumer(Consumer):
+    """huey's consumer, stopped as a deploy stops it: on SIGTERM (systemctl stop) it hands its
+    running jobs back to the queue — another worker takes them at once — and waits for its runs
+    to stop (at their next progress report: LibreOffice killed, temporary files removed); SIGINT
+    still lets them finish. Periodic tasks are enqueued once for all workers (_OncePerMinute)."""
+
+    scheduler_class = _OncePerMinute
+    shutdown_seconds = 30  # the longest a stop waits for the runs (mail, a digest) to end
+
+    def stop(self, graceful=False):
+        if not graceful:
+            self.stop_flag.set()  # take nothing more, not even the jobs handed back
+            with _app():
+                handed = jobs.hand_back(jobs.WORKER["id"])
+            self._logger.info("handed %s running job(s) back to the queue", handed)
+        self.shutdown_timeout = self.shutdown_seconds
+        super().stop(graceful=True)
+
+
 def consumer(workers=2, worker_type="thread"):
     """The huey consumer serving jobs, mail and housekeeping (flask --app app worker), at a lower
-    CPU priority than the web workers."""
+    CPU priority than the web workers; first, what a killed worker left on this machine goes."""
     if huey.immediate:
         raise RuntimeError("the queue runs in immediate mode (TESTING): nothing to consume")
     lower_priority()
-    return huey.create_consumer(
+    jobs.WORKER["id"] = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+    removed = pdf.sweep_leftovers()
+    if removed:
+        _configured["app"].logger.warning("removed what a killed worker left: %s", removed)
+    return _Consumer(
+        huey,
         workers=workers,
         worker_type=worker_type,
         periodic=True,
-        flush_locks=True,
         # an idle worker looks at the queue at least every second (huey's default backs off to
         # 10 s: a job started after a quiet spell waited that long before it began)
         max_delay=MAX_DELAY,
+        flush_locks=True,
     )
