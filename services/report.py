@@ -26,6 +26,7 @@ SMALL = "< 3"
 SEXES = {"K": "kobiety", "M": "mężczyźni"}
 AGE_BANDS = ("18-24", "25-54", "55+")
 UNKNOWN = "brak danych"
+PEOPLE = ["Uczestnicy"]  # the one column of the tables about participants
 
 
 @dataclass
@@ -159,110 +160,104 @@ def _labelled(counts, labels):
 def build(group=None, today=None):
     """[Table] of the report for the whole programme (group None) or one programme group."""
     today = today or date.today()
-    tables = []
-    people = ["Uczestnicy"]
-
-    people_rows = list(_people(group))
-    jst_rows = list(_jsts(group))
-    tables.append(
-        Table(
-            "plec",
-            "Uczestnicy według płci",
-            people,
-            _labelled(_sum_by(people_rows, 0), list(SEXES.items())),
-            people=(0,),
-        )
-    )
-    tables.append(
-        Table(
-            "wiek",
-            "Uczestnicy według wieku",
-            people,
-            _labelled(_sum_by(people_rows, 1), [(band, f"{band} lat") for band in AGE_BANDS]),
-            people=(0,),
-        )
-    )
-    tables.append(
-        Table(
-            "wyksztalcenie",
-            "Uczestnicy według wykształcenia",
-            people,
-            _labelled(_sum_by(people_rows, 2), EDUCATION),
-            people=(0,),
-        )
-    )
-    by_kind = _sum_by(people_rows, 3)
-    tables.append(
-        Table(
-            "rodzaj",
-            "Uczestnicy według rodzaju JST",
-            people,
-            [(spec[0], [by_kind.get(kind, 0)]) for kind, spec in JST_KINDS.items()],
-            people=(0,),
-        )
-    )
-    by_voivodeship = _sum_by(people_rows, 4)
-    jsts_by_voivodeship = _sum_by(jst_rows, 2)
-    rows = [
-        (name, [by_voivodeship.get(code, 0), jsts_by_voivodeship.get(code, 0)])
-        for code, name in VOIVODESHIPS.items()
-    ]
-    other = sum(n for code, n in by_voivodeship.items() if code not in VOIVODESHIPS)
-    if other:
-        rows.append(
-            (
-                UNKNOWN,
-                [other, sum(n for c, n in jsts_by_voivodeship.items() if c not in VOIVODESHIPS)],
-            )
-        )
-    tables.append(
-        Table(
-            "wojewodztwo",
-            "Uczestnicy i JST według województw",
-            ["Uczestnicy", "JST"],
-            rows,
-            people=(0,),
-        )
-    )
-
+    people = list(_people(group))
+    jsts = list(_jsts(group))
     groups = [g for g in PROGRAM_GROUPS if group in (None, g)]
-    kind_group = {}
-    plan_rows = {}
-    for kind, g, _prefix, status, n in jst_rows:
-        kind_group[kind, g] = kind_group.get((kind, g), 0) + n
-        plan_rows[status, g] = plan_rows.get((status, g), 0) + n
-    tables.append(
-        Table(
-            "jst",
-            "JST według rodzaju i grupy programowej",
-            ["Razem"] + [f"grupa {PROGRAM_GROUPS[g]}" for g in groups],
-            [
-                (
-                    spec[0],
-                    [sum(kind_group.get((kind, g), 0) for g in groups)]
-                    + [kind_group.get((kind, g), 0) for g in groups],
-                )
-                for kind, spec in JST_KINDS.items()
-            ],
+    members = _sum_by(people, 5)
+    return [
+        _by_sex(people),
+        _by_age(people),
+        _by_education(people),
+        _by_kind(people),
+        _by_voivodeship(people, jsts),
+        _jsts_by_kind(jsts, groups),
+        _plans_by_status(jsts, groups),
+        _schools(group, groups),
+        _attendance(group, groups, members, today),
+        _task_reports(group),
+        _certificates(group, groups),
+        _surveys(group, groups, members),
+    ]
+
+
+def _by_sex(people):
+    rows = _labelled(_sum_by(people, 0), list(SEXES.items()))
+    return Table("plec", "Uczestnicy według płci", PEOPLE, rows, people=(0,))
+
+
+def _by_age(people):
+    labels = [(band, f"{band} lat") for band in AGE_BANDS]
+    rows = _labelled(_sum_by(people, 1), labels)
+    return Table("wiek", "Uczestnicy według wieku", PEOPLE, rows, people=(0,))
+
+
+def _by_education(people):
+    rows = _labelled(_sum_by(people, 2), EDUCATION)
+    return Table("wyksztalcenie", "Uczestnicy według wykształcenia", PEOPLE, rows, people=(0,))
+
+
+def _by_kind(people):
+    counts = _sum_by(people, 3)
+    rows = [(spec[0], [counts.get(kind, 0)]) for kind, spec in JST_KINDS.items()]
+    return Table("rodzaj", "Uczestnicy według rodzaju JST", PEOPLE, rows, people=(0,))
+
+
+def _by_voivodeship(people, jsts):
+    members = _sum_by(people, 4)
+    units = _sum_by(jsts, 2)
+    rows = [
+        (name, [members.get(code, 0), units.get(code, 0)]) for code, name in VOIVODESHIPS.items()
+    ]
+    other = sum(n for code, n in members.items() if code not in VOIVODESHIPS)
+    if other:
+        rows.append((UNKNOWN, [other, sum(n for c, n in units.items() if c not in VOIVODESHIPS)]))
+    title = "Uczestnicy i JST według województw"
+    return Table("wojewodztwo", title, ["Uczestnicy", "JST"], rows, people=(0,))
+
+
+def _per_group(counts, keys, groups):
+    """Rows [(label, [total, per group …])] of {(key, group): n} for `keys` {key: label}."""
+    return [
+        (
+            label,
+            [sum(counts.get((key, g), 0) for g in groups)]
+            + [counts.get((key, g), 0) for g in groups],
         )
+        for key, label in keys.items()
+    ]
+
+
+def _group_columns(groups):
+    return [f"grupa {PROGRAM_GROUPS[g]}" for g in groups]
+
+
+def _jsts_by_kind(jsts, groups):
+    counts = {}
+    for kind, g, _prefix, _status, n in jsts:
+        counts[kind, g] = counts.get((kind, g), 0) + n
+    kinds = {kind: spec[0] for kind, spec in JST_KINDS.items()}
+    return Table(
+        "jst",
+        "JST według rodzaju i grupy programowej",
+        ["Razem", *_group_columns(groups)],
+        _per_group(counts, kinds, groups),
     )
 
-    tables.append(
-        Table(
-            "plany",
-            "Plany według statusu i grupy programowej",
-            ["Razem"] + [f"grupa {PROGRAM_GROUPS[g]}" for g in groups],
-            [
-                (
-                    label,
-                    [sum(plan_rows.get((key, g), 0) for g in groups)]
-                    + [plan_rows.get((key, g), 0) for g in groups],
-                )
-                for key, label in PLAN_STATUSES.items()
-            ],
-        )
+
+def _plans_by_status(jsts, groups):
+    counts = {}
+    for _kind, g, _prefix, status, n in jsts:
+        counts[status, g] = counts.get((status, g), 0) + n
+    return Table(
+        "plany",
+        "Plany według statusu i grupy programowej",
+        ["Razem", *_group_columns(groups)],
+        _per_group(counts, PLAN_STATUSES, groups),
     )
-    schools, accepted_schools = {}, {}
+
+
+def _schools(group, groups):
+    schools, accepted = {}, {}
     for g, status, n in (
         School.select(Jst.program_group, Plan.status, fn.COUNT(School.id))
         .join(Plan)
@@ -273,42 +268,40 @@ def build(group=None, today=None):
     ):
         schools[g] = schools.get(g, 0) + n
         if status == "accepted":
-            accepted_schools[g] = accepted_schools.get(g, 0) + n
-    tables.append(
-        Table(
-            "szkoly",
-            "Szkoły objęte planami",
-            ["Wszystkie plany", "Plany zatwierdzone"],
-            [
-                (f"grupa {PROGRAM_GROUPS[g]}", [schools.get(g, 0), accepted_schools.get(g, 0)])
-                for g in groups
-            ],
-        )
+            accepted[g] = accepted.get(g, 0) + n
+    return Table(
+        "szkoly",
+        "Szkoły objęte planami",
+        ["Wszystkie plany", "Plany zatwierdzone"],
+        [(f"grupa {PROGRAM_GROUPS[g]}", [schools.get(g, 0), accepted.get(g, 0)]) for g in groups],
     )
 
+
+def _attendance(group, groups, members, today):
+    """The share of the days present in the days the current members could attend, per begun
+    module and programme group."""
     modules = list(Module.select().where(Module.start_date <= today).order_by(Module.number))
-    members_per_group = _sum_by(people_rows, 5)
     present = _present(group, [m.id for m in modules])
     rows = []
     for module in modules:
         days = (module.end_date - module.start_date).days + 1
         shares = []
         for g in groups:
-            expected = members_per_group.get(g, 0) * days
+            expected = members.get(g, 0) * days
             shares.append(
                 round(100 * present.get((module.id, g), 0) / expected) if expected else None
             )
         rows.append((f"moduł {module.number}", shares))
-    tables.append(
-        Table(
-            "obecnosc",
-            "Frekwencja według modułu i grupy programowej (modułów rozpoczętych)",
-            [f"grupa {PROGRAM_GROUPS[g]}" for g in groups],
-            rows,
-            percent=True,
-        )
+    return Table(
+        "obecnosc",
+        "Frekwencja według modułu i grupy programowej (modułów rozpoczętych)",
+        _group_columns(groups),
+        rows,
+        percent=True,
     )
 
+
+def _task_reports(group):
     reports = {
         (t, s): n
         for t, s, n in TaskReport.select(
@@ -319,23 +312,23 @@ def build(group=None, today=None):
         .group_by(TaskReport.task, TaskReport.status)
         .tuples()
     }
-    tables.append(
-        Table(
-            "zadania",
-            "Zadania wdrożeniowe: sprawozdania",
-            ["Przekazane (razem)"] + list(REPORT_STATUS.values()),
-            [
-                (
-                    task.title,
-                    [sum(reports.get((task.id, s), 0) for s in REPORT_STATUS)]
-                    + [reports.get((task.id, s), 0) for s in REPORT_STATUS],
-                )
-                for task in Task.select(Task, Module).join(Module).order_by(Module.number)
-            ],
-        )
+    return Table(
+        "zadania",
+        "Zadania wdrożeniowe: sprawozdania",
+        ["Przekazane (razem)", *REPORT_STATUS.values()],
+        [
+            (
+                task.title,
+                [sum(reports.get((task.id, s), 0) for s in REPORT_STATUS)]
+                + [reports.get((task.id, s), 0) for s in REPORT_STATUS],
+            )
+            for task in Task.select(Task, Module).join(Module).order_by(Module.number)
+        ],
     )
 
-    certificates = dict(
+
+def _certificates(group, groups):
+    issued = dict(
         Certificate.select(Jst.program_group, fn.COUNT(Certificate.id))
         .join(TeamMembership, on=(TeamMembership.user == Certificate.user))
         .join(Jst)
@@ -343,16 +336,16 @@ def build(group=None, today=None):
         .group_by(Jst.program_group)
         .tuples()
     )
-    tables.append(
-        Table(
-            "zaswiadczenia",
-            "Wystawione zaświadczenia",
-            ["Zaświadczenia"],
-            [(f"grupa {PROGRAM_GROUPS[g]}", [certificates.get(g, 0)]) for g in groups],
-            people=(0,),
-        )
+    return Table(
+        "zaswiadczenia",
+        "Wystawione zaświadczenia",
+        ["Zaświadczenia"],
+        [(f"grupa {PROGRAM_GROUPS[g]}", [issued.get(g, 0)]) for g in groups],
+        people=(0,),
     )
 
+
+def _surveys(group, groups, members):
     done = dict(
         SurveyDone.select(SurveyDone.survey, fn.COUNT(SurveyDone.id))
         .join(TeamMembership, on=(TeamMembership.user == SurveyDone.user))
@@ -361,23 +354,20 @@ def build(group=None, today=None):
         .group_by(SurveyDone.survey)
         .tuples()
     )
-    everyone = sum(members_per_group.get(g, 0) for g in groups)
-    tables.append(
-        Table(
-            "ankiety",
-            "Ankiety: odsetek uczestników, którzy odpowiedzieli",
-            ["Odpowiedzi"],
-            [
-                (
-                    survey.title,
-                    [round(100 * done.get(survey.id, 0) / everyone) if everyone else None],
-                )
-                for survey in Survey.select().order_by(Survey.opens_on, Survey.id)
-            ],
-            percent=True,
-        )
+    everyone = sum(members.get(g, 0) for g in groups)
+    return Table(
+        "ankiety",
+        "Ankiety: odsetek uczestników, którzy odpowiedzieli",
+        ["Odpowiedzi"],
+        [
+            (
+                survey.title,
+                [round(100 * done.get(survey.id, 0) / everyone) if everyone else None],
+            )
+            for survey in Survey.select().order_by(Survey.opens_on, Survey.id)
+        ],
+        percent=True,
     )
-    return tables
 
 
 def _sheet_title(title, used):
