@@ -2,8 +2,9 @@
 for, as tables (each drawn as an SVG bar chart by the template), for the whole programme or one
 programme group. A fixed number of GROUP BY queries whatever the number of JSTs.
 
-A count below 3 in a table about people is shown as "< 3" (SMALL): such a cell could point to
-identifiable people.
+A count below 3 in a table about people is hidden (HIDDEN): such a cell could point to
+identifiable people; so is a second count wherever the hidden one would follow from a total
+(Table._suppress, build).
 """
 
 import io
@@ -22,7 +23,8 @@ from models.surveys import Certificate, Survey, SurveyDone
 from .board import PLAN_STATUSES, VOIVODESHIPS
 from .participants import EDUCATION
 
-SMALL = "< 3"
+HIDDEN = "ukryte"  # a count not shown: below 3, or one that would give such a count away
+SMALL = 3  # counts of people below this are hidden: they could point to identifiable people
 SEXES = {"K": "kobiety", "M": "mężczyźni"}
 AGE_BANDS = ("18-24", "25-54", "55+")
 UNKNOWN = "brak danych"
@@ -36,23 +38,84 @@ class Table:
     columns: list  # headers of the value columns (the first column is the row label)
     rows: list = field(default_factory=list)  # [(label, [values])]
     people: tuple = ()  # the columns that count people: their small counts are hidden
-    percent: bool = False  # the values are percentages
+    percent: tuple = ()  # the columns of percentages
+    shares: tuple = ()  # columns computed from the first column's count: hidden with it
+    totalled: bool = True  # the people columns' totals are known (their rows split one total)
+    hidden: set = field(default_factory=set, init=False)  # {(row, column)} not shown
+    open_to_total: bool = field(default=False, init=False)  # see _suppress
 
-    def cell(self, value, column=0):
+    def __post_init__(self):
+        for column in self.people:
+            self._suppress(column)
+
+    def _values(self, column):
+        return [values[column] for _label, values in self.rows]
+
+    def _suppress(self, column):
+        """Hide the column's counts below SMALL, and when its total is known and they would
+        follow from it — one hidden count, or k counts summing to k or 2k (each can only be 1 or
+        2) — its smallest shown count too (a zero only when no other is left). With no count
+        left to hide the column stays open to its total: build() keeps that total unknown."""
+        values = self._values(column)
+        small = {r for r, v in enumerate(values) if v is not None and 0 < v < SMALL}
+        self.hidden |= {(r, column) for r in small}
+        rest, k = sum(values[r] for r in small), len(small)
+        if not (self.totalled and small and (k == 1 or rest in (k, 2 * k))):
+            return
+        shown = [r for r, v in enumerate(values) if v is not None and r not in small]
+        if shown:
+            self.hidden.add((min(shown, key=lambda r: (values[r] == 0, values[r])), column))
+        else:
+            self.open_to_total = True
+
+    def hide_total(self):
+        """Hide the largest shown count of each people column that shows all of them, so that
+        the column no longer gives its total (build(): another table is open to it)."""
+        for column in self.people:
+            values = self._values(column)
+            if any((r, column) in self.hidden for r in range(len(values))):
+                continue
+            largest = max(range(len(values)), key=lambda r: values[r] or 0, default=None)
+            if largest is not None and values[largest]:
+                self.hidden.add((largest, column))
+
+    def _hides(self, row, column):
+        first = self.people[0] if self.people else None
+        return (row, column) in self.hidden or (
+            column in self.shares and (row, first) in self.hidden
+        )
+
+    def cell(self, row, column=0):
+        """The text of a cell: "—" for no value, HIDDEN for a hidden count."""
+        value = self.rows[row][1][column]
         if value is None:
             return "—"
-        if self.percent:
-            return f"{value} %"
-        if column in self.people and 0 < value < 3:
-            return SMALL
-        return str(value)
+        if self._hides(row, column):
+            return HIDDEN
+        return f"{value} %" if column in self.percent else str(value)
 
-    def bar(self, value, width=200):
-        """The length of the bar of the first column (0 for a hidden small count)."""
-        if value is None or (0 in self.people and 0 < value < 3):
+    def bar(self, row, width=200):
+        """The length of the row's bar of the first column (0 for a hidden count; the longest
+        shown value, or 100 %, draws the whole width)."""
+        value = self.rows[row][1][0]
+        if value is None or self._hides(row, 0):
             return 0
-        top = 100 if self.percent else max((r[1][0] or 0 for r in self.rows), default=0)
+        top = (
+            100
+            if 0 in self.percent
+            else max(
+                (v[0] or 0 for r, (_l, v) in enumerate(self.rows) if not self._hides(r, 0)),
+                default=0,
+            )
+        )
         return round(width * value / top) if top else 0
+
+    def lines(self):
+        """[(label, [cell texts], bar length)]: the table as the page and the XLSX show it."""
+        return [
+            (label, [self.cell(r, c) for c in range(len(values))], self.bar(r))
+            for r, (label, values) in enumerate(self.rows)
+        ]
 
 
 def _scope(group):
@@ -164,12 +227,18 @@ def build(group=None, today=None):
     jsts = list(_jsts(group))
     groups = [g for g in PROGRAM_GROUPS if group in (None, g)]
     members = _sum_by(people, 5)
-    return [
+    participants = [
         _by_sex(people),
         _by_age(people),
         _by_education(people),
         _by_kind(people),
         _by_voivodeship(people, jsts),
+    ]
+    if any(table.open_to_total for table in participants):
+        # every table about participants splits the same total: none may give it away
+        for table in participants:
+            table.hide_total()
+    return participants + [
         _jsts_by_kind(jsts, groups),
         _plans_by_status(jsts, groups),
         _schools(group, groups),
@@ -297,7 +366,7 @@ def _attendance(group, groups, members, today):
         "Frekwencja według modułu i grupy programowej (modułów rozpoczętych)",
         _group_columns(groups),
         rows,
-        percent=True,
+        percent=tuple(range(len(groups))),
     )
 
 
@@ -366,7 +435,7 @@ def _surveys(group, groups, members):
             )
             for survey in Survey.select().order_by(Survey.opens_on, Survey.id)
         ],
-        percent=True,
+        percent=(0,),
     )
 
 
@@ -388,10 +457,7 @@ def xlsx(tables):
     for table in tables:
         sheet = book.create_sheet(_sheet_title(table.title, used))
         lines = [[table.title], ["", *table.columns]]
-        lines += [
-            [label, *(table.cell(v, i) for i, v in enumerate(values))]
-            for label, values in table.rows
-        ]
+        lines += [[label, *cells] for label, cells, _bar in table.lines()]
         for r, line in enumerate(lines, start=1):
             for c, value in enumerate(line, start=1):
                 cell = sheet.cell(row=r, column=c)
