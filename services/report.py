@@ -245,7 +245,7 @@ def build(group=None, today=None):
         _attendance(group, groups, members, today),
         _task_reports(group),
         _certificates(group, groups),
-        _surveys(group, groups, members),
+        _surveys(group, groups, members, today),
     ]
 
 
@@ -414,7 +414,9 @@ def _certificates(group, groups):
     )
 
 
-def _surveys(group, groups, members):
+def _surveys(group, groups, members, today):
+    """Per closed survey, the current participants who answered and their share. Only closed
+    ones: while a survey is open, two looks would tell who answered in between (issue 25.3)."""
     done = dict(
         SurveyDone.select(SurveyDone.survey, fn.COUNT(SurveyDone.id))
         .join(TeamMembership, on=(TeamMembership.user == SurveyDone.user))
@@ -424,18 +426,23 @@ def _surveys(group, groups, members):
         .tuples()
     )
     everyone = sum(members.get(g, 0) for g in groups)
+    rows = []
+    for survey in (
+        Survey.select().where(Survey.closes_on < today).order_by(Survey.opens_on, Survey.id)
+    ):
+        answered = done.get(survey.id, 0)
+        rows.append(
+            (survey.title, [answered, round(100 * answered / everyone) if everyone else None])
+        )
     return Table(
         "ankiety",
-        "Ankiety: odsetek uczestników, którzy odpowiedzieli",
-        ["Odpowiedzi"],
-        [
-            (
-                survey.title,
-                [round(100 * done.get(survey.id, 0) / everyone) if everyone else None],
-            )
-            for survey in Survey.select().order_by(Survey.opens_on, Survey.id)
-        ],
-        percent=(0,),
+        "Ankiety zamknięte: uczestnicy, którzy odpowiedzieli",
+        ["Uczestnicy", "Odsetek"],
+        rows,
+        people=(0,),
+        percent=(1,),
+        shares=(1,),
+        totalled=False,  # each survey's own people: no total to give a hidden count away
     )
 
 
