@@ -75,7 +75,7 @@ def programme_report():
         "raport",
         group,
         "board/_report.html",
-        lambda: dict(tables=report.build(group), group=group, small=report.SMALL),
+        lambda: dict(tables=report.build(group), group=group, hidden=report.HIDDEN),
     )
     return render_template("board/report.html", body=body, group=group, groups=PROGRAM_GROUPS)
 

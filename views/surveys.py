@@ -244,7 +244,7 @@ def results(survey_id):
         data=data,
         pending=pending,
         rates=rates,
-        groups=[g for g, *_ in rates if g is not None]
+        groups=[g for g, *_ in rates["rows"] if g is not None]
         if manage
         else surveys.expert_groups(current_user),
         manage=manage,
@@ -263,7 +263,10 @@ def results_export(survey_id, fmt):
     data = surveys.results(survey, group)
     if data["hidden"]:
         flash(
-            f"Za mało odpowiedzi (mniej niż {surveys.MIN_GROUP}), by je wyeksportować.", "warning"
+            f"Za mało odpowiedzi (mniej niż {surveys.MIN_GROUP}), by je wyeksportować."
+            if data["released"]
+            else "Wyniki będzie można pobrać po zamknięciu ankiety.",
+            "warning",
         )
         return redirect(url_for(".results", survey_id=survey.id, grupa=group))
     name = f"ankieta-{survey.id}-wyniki" + (f"-grupa-{group}" if group else "")

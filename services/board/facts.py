@@ -10,12 +10,14 @@ from models.documents import SignedCopy
 from models.plans import Plan
 from models.programme import Attendance, Module, TaskReport
 from models.review import ExpertVisit
-from models.surveys import Certificate, SurveyDone
+from models.surveys import Certificate, Survey, SurveyDone
 
 from .. import settings
+from ..formatting import today_local
 from ..identifiers import VOIVODESHIPS
 from ..text import fold, sort_key
 from .filters import NO_PLAN, PLAN_STATUSES, _heads
+from .rows import SMALL
 
 # up to this many JSTs, the per-member facts are looked up member by member through the
 # indexes; above it, each table is grouped per person once and joined
@@ -42,6 +44,8 @@ def _member_facts(begun, jst_ids, lean=False):
     Each member's share is capped at 100 % as services.programme.attendance_rates caps it."""
     tm = TeamMembership.alias("bm")
     module_ids = [m.id for m in begun] or [0]
+    # who answered counts only once a survey has closed (issue 25.3): not as each one submits
+    closed = Survey.closes_on < today_local()
     member = tm.select().where(tm.left_at.is_null() & _in_scope(tm.jst, jst_ids))
     if jst_ids is not None and len(jst_ids) <= GROUPED_FROM:
         # a few JSTs (a page, an expert's): look each member up through the indexes
@@ -63,7 +67,11 @@ def _member_facts(begun, jst_ids, lean=False):
             ],
             0,
         )
-        surveys = SurveyDone.select(fn.COUNT(SurveyDone.id)).where(SurveyDone.user == tm.user)
+        surveys = (
+            SurveyDone.select(fn.COUNT(SurveyDone.id))
+            .join(Survey)
+            .where((SurveyDone.user == tm.user) & closed)
+        )
         certs = Certificate.select(fn.COUNT(Certificate.id)).where(Certificate.user == tm.user)
     else:
         # every JST: each table grouped per person once and joined (a hash join on
@@ -89,6 +97,8 @@ def _member_facts(begun, jst_ids, lean=False):
                 SurveyDone.select(
                     SurveyDone.user.alias("user_id"), fn.COUNT(SurveyDone.id).alias("n")
                 )
+                .join(Survey)
+                .where(closed)
                 .group_by(SurveyDone.user)
                 .alias("bsd")
             )
@@ -181,6 +191,9 @@ class _Facts:
         self.expert = expert = User.alias("bex")
         self.team_size = fn.COALESCE(members.c.team_size, 0)
         self.declarations = fn.COALESCE(members.c.signed, 0)
+        answered = fn.COALESCE(members.c.surveys, 0)
+        # 1 and 2 answers are one value ("< 3", rows.SMALL): neither shown nor told by the order
+        self.answered = Case(None, [((answered > 0) & (answered < SMALL), 1)], answered)
         self.attendance = members.c.attendance
         self.status = fn.COALESCE(Plan.status, NO_PLAN)
         self.voivodeship = fn.SUBSTR(Jst.teryt, 1, 2)
@@ -222,7 +235,7 @@ class _Facts:
             "obecnosc": self.attendance,
             "zadania": fn.COALESCE(tasks.c.reported, 0),
             "wizyta": ExpertVisit.visit_date,
-            "ankiety": fn.COALESCE(members.c.surveys, 0),
+            "ankiety": self.answered,
             "zaswiadczenia": fn.COALESCE(members.c.certs, 0),
         }
 

@@ -5,6 +5,8 @@ from models import JST_KINDS, PROGRAM_GROUPS
 from ..identifiers import VOIVODESHIPS
 from .filters import NO_PLAN, PLAN_STATUSES
 
+SMALL = 3  # fewer survey answers of a JST's team than this are shown as "< 3"
+
 # columns of the board and its exports
 COLUMNS = (
     ("Nazwa JST", "name"),
@@ -110,7 +112,8 @@ def _row(data, threshold):
     row.tasks_reported = int(data["tasks_reported"] or 0)
     row.tasks_accepted = int(data["tasks_accepted"] or 0)
     row.visit_date = data["visit_date"]
-    row.surveys_done = int(data["surveys_done"] or 0)
+    answered = int(data["surveys_done"] or 0)  # of closed surveys; 1 for 1 or 2 (facts)
+    row.surveys_done = f"< {SMALL}" if 0 < answered < SMALL else str(answered)
     row.certificates = int(data["certificates"] or 0)
     return row
 

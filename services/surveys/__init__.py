@@ -48,7 +48,15 @@ from .certificates import (
     verify,
 )
 from .demo import seed_demo
-from .results import expert_groups, export, response_rates, result_rows, results
+from .results import (
+    expert_groups,
+    export,
+    hidden_groups,
+    released,
+    response_rates,
+    result_rows,
+    results,
+)
 
 __all__ = [
     "MIN_GROUP",
@@ -76,6 +84,7 @@ __all__ = [
     "export",
     "flush_pending_answers",
     "has_answers",
+    "hidden_groups",
     "issue_certificates",
     "issued",
     "load_draft",
@@ -83,6 +92,7 @@ __all__ = [
     "may_answer",
     "pending_count",
     "questions",
+    "released",
     "response_rates",
     "result_rows",
     "results",

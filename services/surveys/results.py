@@ -1,4 +1,5 @@
-"""Survey results: counts per answer (hidden under MIN_GROUP answers), response rates, exports."""
+"""Survey results: counts per answer (shown once the survey has closed, hidden under MIN_GROUP
+answers), response rates, exports."""
 
 import statistics
 from collections import Counter, defaultdict
@@ -14,9 +15,9 @@ from models.surveys import (
 )
 
 from .. import exports, policy
-from .answering import eligible_members
+from .answering import eligible_members, pending_count
 from .base import MIN_GROUP, RATING_LABELS
-from .building import questions
+from .building import questions, state
 
 
 def _answered(survey):
@@ -29,40 +30,52 @@ def _answered(survey):
     )
 
 
-def _responses(survey, group):
-    """The answers of one working group, or of all (`group` None). "All" minus the groups shown
-    is the answers of the groups hidden (fewer than MIN_GROUP each): when those together are
-    fewer than MIN_GROUP too, they are left out of "all". Returns (query, number left out)."""
-    query = SurveyResponse.select(SurveyResponse.id).where(SurveyResponse.survey == survey)
-    if group is not None:
-        return query.where(SurveyResponse.group == group), 0
-    small = {g: n for g, n in _answered(survey).items() if n < MIN_GROUP}
-    if sum(small.values()) >= MIN_GROUP:  # together they are as anonymous as a shown group
-        return query, 0
-    numbers = [g for g in small if g is not None]
-    if numbers:
-        query = query.where(SurveyResponse.group.not_in(numbers) | SurveyResponse.group.is_null())
-    if None in small:
-        query = query.where(SurveyResponse.group.is_null(False))
-    return query, sum(small.values())
+def released(survey, today=None):
+    """Whether the survey's results are shown (every view: all, a working group, the exports):
+    once it has closed and its last answers are in the results. Each view then shows, once,
+    what it will always show — no two looks differ by one person's answer."""
+    return state(survey, today) == "closed" and not pending_count(survey)
+
+
+def hidden_groups(survey):
+    """The working groups whose results are not shown: fewer than MIN_GROUP answers, and the
+    answers of JSTs in no group (never shown apart). "All" minus the groups shown is what the
+    hidden ones answered, so when those are some but fewer than MIN_GROUP together, the smallest
+    group shown is hidden with them."""
+    answered = _answered(survey)
+    hidden = {g for g, n in answered.items() if g is None or n < MIN_GROUP}
+    together = sum(answered[g] for g in hidden)
+    shown = [g for g in answered if g not in hidden]
+    if 0 < together < MIN_GROUP and shown:
+        hidden.add(min(shown, key=lambda g: (answered[g], g)))
+    return hidden
 
 
 def results(survey, group=None):
-    """{"count", "left_out", "hidden", "questions": [{question, rows [(label, n, %)], answered,
-    mean, median, texts}]}; hidden (nothing else) when fewer than MIN_GROUP answers.
+    """{"count", "released", "hidden", "questions": [{question, rows [(label, n, %)], answered,
+    mean, median, texts}]} of all answers (`group` None) or one working group's; hidden (nothing
+    but the count of all answers so far) until released(), for fewer than MIN_GROUP answers and
+    for a hidden group (hidden_groups).
 
     Counted in the database (answers per question and value, respondents per question), so the
     number of queries and the rows read do not grow with the number of answers — except the
     free-text answers, which are the content."""
-    responses, left_out = _responses(survey, group)
-    count = responses.count()
-    if count < MIN_GROUP:
-        return {"count": count, "left_out": left_out, "hidden": True, "questions": []}
+    responses = SurveyResponse.select(SurveyResponse.id).where(SurveyResponse.survey == survey)
+    if group is not None:
+        responses = responses.where(SurveyResponse.group == group)
+    is_released = released(survey)
+    count = responses.count() if is_released or group is None else None
+    if (
+        not is_released
+        or count < MIN_GROUP
+        or (group is not None and group in hidden_groups(survey))
+    ):
+        return {"count": count, "released": is_released, "hidden": True, "questions": []}
     asked = questions(survey)
-    # the answers to this survey's questions (the question index), of the responses counted
-    # when some are not (one group, the small groups left out)
+    # the answers to this survey's questions (the question index), of one group's responses
+    # when a group is asked for
     mine = SurveyAnswer.question.in_([q.id for q in asked] or [0])
-    if group is not None or left_out:
+    if group is not None:
         mine &= SurveyAnswer.response.in_(responses)
     respondents = dict(
         SurveyAnswer.select(SurveyAnswer.question, fn.COUNT(fn.DISTINCT(SurveyAnswer.response)))
@@ -106,7 +119,7 @@ def results(survey, group=None):
             item["mean"] = _number(statistics.mean(numbers))
             item["median"] = _number(statistics.median(numbers))
         out.append(item)
-    return {"count": count, "left_out": left_out, "hidden": False, "questions": out}
+    return {"count": count, "released": True, "hidden": False, "questions": out}
 
 
 def _number(value):
@@ -115,12 +128,21 @@ def _number(value):
 
 
 def response_rates(survey):
-    """[(group number or None, eligible, answered)] and the total, per working group: both
-    counted in the database."""
+    """{"rows": [(group number or None, eligible, answered or None)], "eligible", "answered"}:
+    per working group the participants who may answer (counted in the database) and, once the
+    results are released, the answers of a group whose results are shown (None otherwise: a
+    group's count must not grow by one answer between two looks); the totals of all groups."""
     eligible = _eligible_per_group()
     answered = _answered(survey)
+    shown = set(answered) - hidden_groups(survey) if released(survey) else set()
     groups = sorted(set(eligible) | set(answered), key=lambda g: (g is None, g or 0))
-    return [(g, eligible.get(g, 0), answered.get(g, 0)) for g in groups]
+    return {
+        "rows": [
+            (g, eligible.get(g, 0), answered.get(g, 0) if g in shown else None) for g in groups
+        ],
+        "eligible": sum(eligible.values()),
+        "answered": sum(answered.values()),
+    }
 
 
 def _eligible_per_group():

@@ -11,8 +11,9 @@ PARTICIPANT = global_({"participant"})
 
 
 def setup(world):
-    """An open survey with one question, three answers of group 1 (the own JST's group; the
-    programme area's setup puts the other JST in group 2), a certificate of the participant."""
+    """An open survey with one question, a closed one (its results are shown) with three answers
+    of group 1 (the own JST's group; the programme area's setup puts the other JST in group 2),
+    a certificate of the participant."""
     module = Module.get_or_none(Module.number == 1) or Module.create(
         number=1, start_date=date(2017, 4, 5), end_date=date(2017, 4, 7)
     )
@@ -25,8 +26,15 @@ def setup(world):
         experts_see_results=True,
     )
     question = Question.create(survey=survey, position=1, kind="text", text="Uwagi", required=False)
+    closed = Survey.create(
+        title="Ocena zamknięta",
+        module=module,
+        opens_on=today - timedelta(days=5),
+        closes_on=today - timedelta(days=1),
+        experts_see_results=True,
+    )
     for _ in range(3):
-        SurveyResponse.create(survey=survey, group=1)
+        SurveyResponse.create(survey=closed, group=1)
     certificate = Certificate.create(
         user=world.participant,
         number="ZAS/2017/0001",
@@ -37,6 +45,7 @@ def setup(world):
     )
     return {
         "survey": survey.id,
+        "closed_survey": closed.id,
         "question": question.id,
         "certificate": certificate.id,
         "code": certificate.code,
@@ -90,8 +99,8 @@ CASES = [
         global_({"coordinator"}, ok=302),
         method="POST",
     ),
-    Case("surveys.results", "/ankiety/{survey}/wyniki?grupa=1", _results()),
-    Case("surveys.results_export", "/ankiety/{survey}/wyniki.csv?grupa=1", _results()),
+    Case("surveys.results", "/ankiety/{closed_survey}/wyniki?grupa=1", _results()),
+    Case("surveys.results_export", "/ankiety/{closed_survey}/wyniki.csv?grupa=1", _results()),
     Case("surveys.my_surveys", "/ankiety/moje", PARTICIPANT),
     Case("surveys.answer", "/ankiety/{survey}/wypelnij", PARTICIPANT),
     Case(

@@ -1,5 +1,6 @@
 """The programme report /raport (issue 17): tables against the hand-built programme of
-test_board, the "< 3" rule for people, one XLSX sheet per table, a group's report."""
+test_board, the rule for people (counts below 3 hidden, and one more where a total would give
+them away: tests/board/test_report_suppression.py), one XLSX sheet per table, a group's report."""
 
 import io
 import re
@@ -34,11 +35,13 @@ def test_report_tables_with_small_counts_hidden(client, world, programme):
     assert _table(page, "plec")["kobiety"] == ["5"]
     assert _table(page, "plec")["mężczyźni"] == ["0"]
     assert _table(page, "plec")["brak danych"] == ["3"]  # Obca's two and Łódź's one
-    assert _table(page, "wyksztalcenie")["wyższe (ISCED 5–8)"] == ["&lt; 3"]
-    assert _table(page, "rodzaj")["gmina miejska"] == ["&lt; 3"]  # Łódź: one person
+    assert _table(page, "wyksztalcenie")["wyższe (ISCED 5–8)"] == ["ukryte"]
+    assert _table(page, "wyksztalcenie")["brak danych"] == ["ukryte"]  # 6: 8 − 6 would give 2
+    assert _table(page, "rodzaj")["gmina miejska"] == ["ukryte"]  # Łódź: one person
+    assert _table(page, "rodzaj")["powiat"] == ["ukryte"]  # 3, the smallest count shown
     assert _table(page, "rodzaj")["gmina wiejska"] == ["4"]
-    assert _table(page, "wojewodztwo")["łódzkie"] == ["&lt; 3", "1"]
-    assert _table(page, "wojewodztwo")["mazowieckie"] == ["7", "3"]
+    assert _table(page, "wojewodztwo")["łódzkie"] == ["ukryte", "1"]
+    assert _table(page, "wojewodztwo")["mazowieckie"] == ["ukryte", "3"]
     jst = _table(page, "jst")
     assert jst["gmina wiejska"] == ["2", "2", "0", "0", "0"]
     assert jst["powiat"] == ["1", "0", "0", "1", "0"]
@@ -48,16 +51,16 @@ def test_report_tables_with_small_counts_hidden(client, world, programme):
     assert _table(page, "szkoly")["grupa I"] == ["1", "0"]
     assert _table(page, "obecnosc")["moduł 1"][:2] == ["67 %", "0 %"]  # 8 of 12 days; Łódź 0
     assert _table(page, "zadania")["Zadanie 1"] == ["2", "1", "1", "0"]
-    assert _table(page, "zaswiadczenia")["grupa I"] == ["&lt; 3"]
-    assert _table(page, "ankiety")["Ocena"] == ["12 %"]  # 1 of 8 participants
+    assert _table(page, "zaswiadczenia")["grupa I"] == ["ukryte"]
+    assert _table(page, "ankiety")["Ocena"] == ["ukryte", "ukryte"]  # 1 of 8 participants
     assert "<svg" in page and "<script" not in page.split("<main")[1].split("</main>")[0]
 
     group = client.get("/raport?grupa=2").get_data(as_text=True)
     assert "grupa II" in group
-    assert _table(group, "plec") == {
-        "kobiety": ["0"],
+    assert _table(group, "plec") == {  # Łódź's one person, and a zero hidden with it
+        "kobiety": ["ukryte"],
         "mężczyźni": ["0"],
-        "brak danych": ["&lt; 3"],
+        "brak danych": ["ukryte"],
     }
     assert client.get("/raport?grupa=abc").status_code == 200
 
@@ -67,4 +70,4 @@ def test_report_tables_with_small_counts_hidden(client, world, programme):
     assert [c.value for c in sheet[3]] == ["kobiety", "5"]
     education = book[book.sheetnames[2]]
     assert education["A1"].value == "Uczestnicy według wykształcenia"
-    assert "< 3" in [c.value for row in education.iter_rows() for c in row]
+    assert "ukryte" in [c.value for row in education.iter_rows() for c in row]

@@ -96,7 +96,7 @@ def _respond(survey, n, group=None):
 
 
 def test_survey_results_read_the_same_queries_for_few_and_many_answers(client, world):
-    survey = _survey()
+    survey = _survey(opens=-5, closes=-1)  # closed: its results are shown
     _respond(survey, 5, group=1)
     login(client, world.coordinator)
     paths = [f"/ankiety/{survey.id}/wyniki", f"/ankiety/{survey.id}/wyniki?grupa=1"]

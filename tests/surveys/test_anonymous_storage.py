@@ -49,14 +49,14 @@ def test_answers_reach_the_results_in_batches_of_three_or_at_close(client, world
     login(client, world.coordinator)
     page = client.get(f"/ankiety/{survey.id}/wyniki").get_data(as_text=True)
     assert "2 odpowiedzi czekają na zapis partiami" in page
-    assert "Za mało odpowiedzi" in page
+    assert "Wyniki pokażemy po zamknięciu ankiety" in page
     _submit_texts(survey, people[2:3], SUBMITTED[2:3])
     result = client.application.test_cli_runner().invoke(args=["flush-survey-answers"])
     assert result.exit_code == 0, result.output
     assert "Zapisano odpowiedzi: 3; czeka na partię: 0." in result.output
     page = client.get(f"/ankiety/{survey.id}/wyniki").get_data(as_text=True)
-    assert "Liczba odpowiedzi: <strong>3</strong>" in page and "czeka" not in page
-    assert all(text in page for text in SUBMITTED[:3])
+    assert "Do wyników trafiło dotąd 3 odpowiedzi" in page and "czeka" not in page
+    assert not any(text in page for text in SUBMITTED)  # shown once the survey has closed
     # the last one alone waits while the survey is open, and goes in when it has closed
     _submit_texts(survey, people[3:], SUBMITTED[3:])
     assert surveys.flush_pending_answers() == (0, 1)
@@ -67,6 +67,7 @@ def test_answers_reach_the_results_in_batches_of_three_or_at_close(client, world
     assert surveys.flush_pending_answers() == (1, 0)
     page = client.get(f"/ankiety/{survey.id}/wyniki").get_data(as_text=True)
     assert "Liczba odpowiedzi: <strong>4</strong>" in page
+    assert all(text in page for text in SUBMITTED)
     assert SurveyPending.select().count() == 0
 
 

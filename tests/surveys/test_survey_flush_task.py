@@ -16,6 +16,5 @@ def test_submitted_answers_reach_the_results_after_the_periodic_task(client, wor
     assert "3 odpowiedzi czekają na zapis partiami" in page
     tasks.flush_survey_answers()  # the periodic task (immediate mode: it runs here)
     page = client.get(f"/ankiety/{survey.id}/wyniki").get_data(as_text=True)
-    assert "Liczba odpowiedzi: <strong>3</strong>" in page and "czeka" not in page
-    assert all(text in page for text in SUBMITTED[:3])
+    assert "Do wyników trafiło dotąd 3 odpowiedzi" in page and "czeka" not in page
     assert SurveyPending.select().count() == 0

@@ -268,29 +268,34 @@ def _answers(survey, group, rows):
 
 
 def test_results_small_groups_and_who_sees_them(client, world):
-    survey = _survey(experts=False)
+    survey = _survey(experts=False, opens=-5, closes=-1)  # closed: the results are shown
     programme.save_groups({world.jst.id: 1, world.other_jst.id: 2})
     _answers(survey, 1, [("5", "odpowiednie", ["Dobre tempo"]), ("4", "za szybkie", [])])
     _answers(survey, 1, [("3", "odpowiednie", ["Więcej przykładów"])])
     _answers(survey, 2, [("1", "za wolne", []), ("2", "za wolne", [])])
+    _answers(survey, 3, [("3", "za wolne", [])] * 3)
     login(client, world.coordinator)
-    # "all" leaves out group 2 (two answers): else all minus group 1 would show group 2's
+    # "all" keeps every answer; group 2 (two answers) is hidden, and with it the smallest group
+    # shown (1 and 3 have three each: group 1), else all minus groups 1 and 3 would show group 2's
     page = client.get(f"/ankiety/{survey.id}/wyniki").get_data(as_text=True)
-    assert "Liczba odpowiedzi: <strong>3</strong>" in page
-    assert "Nie wliczono 2 odpowiedzi z grup roboczych" in page
-    assert "średnia <strong>4</strong>" in page and "mediana <strong>4</strong>" in page
+    assert "Liczba odpowiedzi: <strong>8</strong>" in page
+    assert "średnia <strong>3</strong>" in page and "mediana <strong>3</strong>" in page
     assert "Dobre tempo" in page and "Więcej przykładów" in page
     main = page[page.index("<main") : page.index("</main>")]
     assert "<svg" in main and "<script" not in main  # bars drawn by the server, no JavaScript
     assert world.participant.full_name not in page
-    group1 = client.get(f"/ankiety/{survey.id}/wyniki?grupa=1").get_data(as_text=True)
-    assert "średnia <strong>4</strong>" in group1 and "Dobre tempo" in group1
-    group2 = client.get(f"/ankiety/{survey.id}/wyniki?grupa=2").get_data(as_text=True)
-    assert "Za mało odpowiedzi" in group2 and "za wolne</th>" not in group2
-    # response rate per working group: group 1 has two participants and three answers here
+    for number in (1, 2):
+        group = client.get(f"/ankiety/{survey.id}/wyniki?grupa={number}").get_data(as_text=True)
+        assert "Wyniki są ukryte" in group and "za wolne</th>" not in group
+    group3 = client.get(f"/ankiety/{survey.id}/wyniki?grupa=3").get_data(as_text=True)
+    assert "Liczba odpowiedzi: <strong>3</strong>" in group3
+    # response rate per working group: the answers of a group whose results are shown
     compact = re.sub(r">\s+<", "><", page)
-    assert '<th scope="row">grupa 2</th><td>2</td><td>2</td><td>100%</td>' in compact
+    assert '<th scope="row">grupa 2</th><td>2</td><td>ukryte</td><td>—</td>' in compact
+    assert '<th scope="row">grupa 1</th><td>2</td><td>ukryte</td><td>—</td>' in compact
+    assert '<th scope="row">grupa 3</th><td>0</td><td>3</td><td>—</td>' in compact
     client.post("/logout")
+    _answers(survey, 2, [("2", "odpowiednie", ["Zimna sala"])])  # group 2: three now
     login(client, world.expert)
     assert client.get(f"/ankiety/{survey.id}/wyniki?grupa=1").status_code == 403
     Survey.update(experts_see_results=True).execute()
@@ -298,16 +303,10 @@ def test_results_small_groups_and_who_sees_them(client, world):
     assert "Dobre tempo" in page and "Zwrotność" not in page
     assert client.get(f"/ankiety/{survey.id}/wyniki?grupa=2").status_code == 404
     assert client.get(f"/ankiety/{survey.id}/wyniki").status_code == 404
-    client.post("/logout")
-    login(client, world.coordinator)
-    _answers(survey, 3, [("3", "za wolne", ["Zimna sala"])])  # small groups 2 and 3: three together
-    page = client.get(f"/ankiety/{survey.id}/wyniki").get_data(as_text=True)
-    assert "Liczba odpowiedzi: <strong>6</strong>" in page and "Nie wliczono" not in page
-    assert "średnia <strong>3</strong>" in page and "Zimna sala" in page
 
 
 def test_exports_are_text_with_the_small_group_rule(client, world):
-    survey = _survey()
+    survey = _survey(opens=-5, closes=-1)
     _answers(survey, 1, [("5", "odpowiednie", ['=HYPERLINK("x")'])] * 2)
     login(client, world.coordinator)
     response = client.get(f"/ankiety/{survey.id}/wyniki.csv", follow_redirects=True)
