@@ -23,7 +23,7 @@ from services import kept, participants
 from tests.conftest import login, page_queries, recorded_queries
 
 # the first line of the report's kept body (board/_report.html)
-REPORT_NOTE = "Liczby osób mniejsze niż 3 są pokazane"
+REPORT_NOTE = "Liczby osób mniejsze niż 3, a także te, z których dałoby się je wyliczyć"
 KEPT_PAGES = [
     "/przeglad",
     "/przeglad?brak=wizyta&sort=-obecnosc",
