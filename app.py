@@ -136,7 +136,7 @@ def configure_secrets(app):
         app.config[key] = _instance_secret(app, filename, make)
         if key == "PII_KEYS":  # rotate-pii-key may add a new key to this file
             app.config["PII_KEYS_FILE"] = str(Path(app.instance_path) / filename)
-    from services import crypto
+    from lib import crypto
 
     crypto.configure(app.config["PII_KEYS"])
 

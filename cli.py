@@ -11,19 +11,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from lib import crypto
 from models import db, migrate, write_tx
-from services import (
-    accounts,
-    crypto,
-    demo,
-    jobs,
-    mail,
-    participants,
-    reminders,
-    settings,
-    surveys,
-    tasks,
-)
+from services import accounts, demo, jobs, mail, participants, reminders, settings, surveys, tasks
 
 
 def register_commands(app):

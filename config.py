@@ -61,7 +61,7 @@ class Defaults:
     JOB_KEEP_DAYS = 7  # a finished job's file is deleted after this
     JOB_HEARTBEAT_SECONDS = 120  # a running job silent this long: its worker died, it failed
     # the worker's CPU priority lowered by this much (os.nice): a batch never starves the web
-    # workers on the same machine; LibreOffice runs lower still (services/pdf.py)
+    # workers on the same machine; LibreOffice runs lower still (lib/pdf.py)
     WORKER_NICE = 10
     # e-mail in the outbox is sent by the worker this often (seconds; a divisor of 60)
     MAIL_EVERY_SECONDS = 20

@@ -150,9 +150,9 @@ def _flask(config, *args):
 
 def _fill_participants():
     """Every participant's declaration data (the declarations print PESEL and address)."""
+    from lib.identifiers import make_pesel
     from models import User
     from services import participants
-    from services.identifiers import make_pesel
 
     people = User.select().where(User.role == "participant").order_by(User.id)
     for i, user in enumerate(people):

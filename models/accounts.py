@@ -3,7 +3,7 @@
 from flask_login import UserMixin
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, TextField
 
-from services.text import fold
+from lib.text import fold
 
 from .base import BaseModel, TimestampedModel, utcnow
 

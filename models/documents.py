@@ -6,6 +6,8 @@ MIGRATIONS: [(number, function)], numbers 40–49 belong to this area.
 
 from peewee import BlobField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
+from lib import crypto
+
 from .accounts import User
 from .base import BaseModel, db, utcnow
 from .jst import Jst
@@ -47,8 +49,6 @@ def m0040_documents():
 
 def m0041_encrypt_signed_copies():
     """Signed copies (a declaration prints PESEL and address) are stored encrypted from now on."""
-    from services import crypto  # noqa: PLC0415
-
     for copy in SignedCopy.select():
         if not crypto.is_token(copy.data):
             SignedCopy.update(data=crypto.encrypt_bytes(copy.data)).where(

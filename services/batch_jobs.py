@@ -4,7 +4,9 @@ certificates' ZIP, the participants' register export. Each builder is a generato
 bytes reporting progress through its JobContext (see services/jobs.py); another batch is one more
 `jobs.register(...)` here."""
 
-from . import batches, documents, jobs, participants, pdf, surveys
+from lib import pdf
+
+from . import batches, documents, jobs, participants, surveys
 from .documents import KINDS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -17,7 +17,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import documents, docx_batch, pdf
+from lib import pdf
+
+from . import documents, docx_batch
 from .documents import KINDS
 
 PDF_CHUNK = 50  # documents per LibreOffice start: its start costs ~1 s, a document ~0.1–0.3 s

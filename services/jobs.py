@@ -17,10 +17,11 @@ from datetime import timedelta
 
 from peewee import JOIN
 
+from lib import crypto
 from models import User, db, is_postgres, release, utcnow, write_tx
 from models.jobs import ACTIVE, STATES, Job, JobChunk
 
-from . import audit, crypto
+from . import audit
 
 CHUNK_BYTES = 1024 * 1024  # one JobChunk row: neither the database nor memory holds a whole file
 PROGRESS_EVERY = 0.5  # seconds between progress writes (and cancellation checks)

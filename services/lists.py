@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from peewee import JOIN, SQL, Case, DateField, Select, fn
 
+from lib.text import fold
 from models import PROGRAM_GROUPS, Jst, TeamMembership, User, db
 from models.documents import SignedCopy
 from models.participants import ENCRYPTED, ParticipantData
@@ -23,7 +24,6 @@ from models.review import Comment, ExpertVisit, Notification
 
 from . import kept
 from .participants import REQUIRED
-from .text import fold
 
 PER_PAGE = 50
 
@@ -77,7 +77,7 @@ PARTICIPANT_STATES = {"brak": "bez danych lub bez zgody", "sa": "z danymi i zgod
 def _complete():
     """SQL: whether the participant's record has what the declaration needs (as
     services.participants.missing_fields decides for one record) — without decrypting anything:
-    an empty value is stored empty (services.crypto.encrypt), a given one as a non-empty token."""
+    an empty value is stored empty (lib.crypto.encrypt), a given one as a non-empty token."""
     data = ParticipantData
     complete = data.id.is_null(False) & data.clause_accepted_at.is_null(False)
     for name in REQUIRED:

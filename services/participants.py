@@ -4,13 +4,14 @@ every export and every erasure in the audit log (who, whose, when, what; never t
 
 from datetime import date
 
+from lib import crypto, exports
+from lib.identifiers import VOIVODESHIPS, make_pesel
+from lib.plural import count_pl
 from models import Jst, TeamMembership, User, utcnow, write_tx
 from models.documents import SignedCopy
 from models.participants import ENCRYPTED, ParticipantData
 
-from . import audit, crypto, exports, jobs, pii_keys
-from .identifiers import VOIVODESHIPS
-from .plural import count_pl
+from . import audit, jobs, pii_keys
 
 EDUCATION = [
     ("isced0", "niższe niż podstawowe (ISCED 0)"),
@@ -431,8 +432,6 @@ def rotate_keys():
 
 def seed_demo(ctx):
     """Complete fictitious data for uczestnik1–6; uczestnik7–8 stay without (idempotent)."""
-    from .identifiers import make_pesel  # noqa: PLC0415
-
     users = ctx["users"]
     for n in range(1, 7):
         user = users.get(f"uczestnik{n}@example.org")

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from peewee import fn
 
+from lib import uploads
 from models import JST_KINDS, Jst, TeamMembership, User, utcnow, write_tx
 from models.plans import Plan
 from models.programme import (
@@ -22,7 +23,7 @@ from models.programme import (
 )
 from models.surveys import Survey
 
-from . import plans, uploads
+from . import plans
 
 MAX_ATTACHMENT = 5 * 1024 * 1024
 # extension → (content type, the file's first bytes)

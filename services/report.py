@@ -390,7 +390,7 @@ def _sheet_title(title, used):
 
 
 def xlsx(tables):
-    """One sheet per table; every cell text (as services.exports writes them: a title that starts
+    """One sheet per table; every cell text (as lib.exports writes them: a title that starts
     with "=" stays text, never a formula)."""
     book = Workbook()
     book.remove(book.active)

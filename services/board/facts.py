@@ -5,6 +5,8 @@ from datetime import date, timedelta
 
 from peewee import JOIN, Case, Select, Value, fn
 
+from lib.identifiers import VOIVODESHIPS
+from lib.text import fold, sort_key
 from models import JST_KINDS, ExpertAssignment, Jst, TeamMembership, User, is_postgres
 from models.documents import SignedCopy
 from models.plans import Plan
@@ -13,8 +15,6 @@ from models.review import ExpertVisit
 from models.surveys import Certificate, SurveyDone
 
 from .. import settings
-from ..identifiers import VOIVODESHIPS
-from ..text import fold, sort_key
 from .filters import NO_PLAN, PLAN_STATUSES, _heads
 
 # up to this many JSTs, the per-member facts are looked up member by member through the

@@ -7,14 +7,15 @@ from datetime import date, datetime, timedelta
 
 from peewee import JOIN
 
+from lib import grammar
+from lib.formatting import date_pl, date_range_pl, month_pl
+from lib.text import clean
 from models import Jst, TeamMembership, User, write_tx
 from models.participants import ParticipantData
 from models.plans import Plan, PlanEvent, PlanVersion
 from models.programme import ModuleSession
 
-from .. import grammar, jst_rules, participants, plan_rows, plans, settings
-from ..formatting import date_pl, date_range_pl, month_pl
-from ..text import clean
+from .. import jst_rules, participants, plan_rows, plans, settings
 from .kinds import ACCEPTED_BY, DRAFT_MARK, LINE, ORE_EXTRA, ORE_SETTINGS
 
 

@@ -11,12 +11,10 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined
 
+from lib import template_sandbox
+from lib.text import slugify
 from models.documents import DocumentTemplate
 
-from .. import (
-    template_sandbox,
-)
-from ..text import slugify
 from .kinds import AUTHOR, KINDS, TEMPLATES
 
 

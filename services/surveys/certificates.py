@@ -6,6 +6,8 @@ from datetime import date
 
 from peewee import JOIN, SQL, Case, IntegrityError, Value, fn
 
+from lib.formatting import today_local
+from lib.text import fold
 from models import Jst, TeamMembership, User, utcnow, write_tx
 from models.plans import STATUS_LABELS, Plan
 from models.programme import Attendance, Module
@@ -17,9 +19,7 @@ from models.surveys import (
 from .. import audit, programme, settings
 from ..board import attendance_days
 from ..documents import filename
-from ..formatting import today_local
 from ..lists import pages_for
-from ..text import fold
 from .base import VERIFY_MAX_FAILS, VERIFY_WINDOW, Locked, Throttled
 
 
