@@ -2,7 +2,7 @@
 services/tasks.py) and its file stored in the database in chunks, encrypted when it holds
 personal data, so every app server can stream it and it outlives the worker.
 
-A job kind is registered with `register(name, JobKind(...))` (services/batch_jobs.py registers
+A job kind is registered with `register(name, JobKind(...))` (documents/batch_jobs.py registers
 the document batches). Its `build(ctx)` is a generator of the file's bytes: it reports progress
 with `ctx.progress(done, total)` (or iterates `ctx.counted(items)`), which raises Cancelled when
 the coordinator cancelled the job; it may raise JobRefused with a Polish message (an empty

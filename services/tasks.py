@@ -19,13 +19,13 @@ from models import db, release
 
 from . import (  # noqa: F401 — batch_jobs registers the job kinds
     announcements,
-    batch_jobs,
     jobs,
     mail,
     preferences,
     reminders,
     surveys,
 )
+from .documents import batch_jobs  # noqa: F401 — registers the document job kinds
 
 MAX_DELAY = 1.0  # seconds: the longest an idle consumer waits before looking at the queue again
 

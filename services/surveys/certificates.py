@@ -16,9 +16,10 @@ from models.surveys import (
     VerifyAttempt,
 )
 
-from .. import audit, programme, settings
+from .. import audit, jobs, programme, settings
 from ..board import attendance_days
-from ..documents import filename
+from ..documents import batches, certificate_context, filename
+from ..documents.batch_jobs import streamed
 from ..lists import pages_for
 from .base import VERIFY_MAX_FAILS, VERIFY_WINDOW, Locked, Throttled
 
@@ -267,3 +268,37 @@ def verify(code, address):
             VerifyAttempt.delete().where(VerifyAttempt.at < utcnow() - VERIFY_WINDOW).execute()
             VerifyAttempt.create(address=address)
     return found
+
+
+CODE = "__KOD__"  # in the certificates' verification address, replaced by each one's code
+
+
+def build_certificates(ctx):
+    certificates = issued()
+    if not certificates:
+        raise jobs.JobRefused("Nie wystawiono jeszcze żadnego zaświadczenia.")
+    verify = ctx.params["verify"]
+    items = (
+        (
+            certificate_filename(c),
+            certificate_context(c, verify.replace(CODE, c.code)),
+            [],
+        )
+        for c in certificates
+    )
+    ctx.progress(0, len(certificates))
+    built = batches.build_zip(
+        "zaswiadczenie", items, progress=ctx.progress, total=len(certificates)
+    )
+    yield from streamed(built)
+
+
+jobs.register(
+    "certificates.zip",
+    jobs.JobKind(
+        label=lambda p: "ZIP: wszystkie zaświadczenia o ukończeniu szkolenia",
+        build=build_certificates,
+        filename=lambda p: "zaswiadczenia.zip",
+        mimetype="application/zip",
+    ),
+)

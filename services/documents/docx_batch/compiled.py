@@ -16,8 +16,8 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from .. import documents
-from ..documents import sandbox
+from .. import rendering
+from ..rendering import sandbox
 from .parts import Entry, _rels_name, _types_with, _with_pictures, package
 from .pictures import _number_drawings, _used, _with_pictures_in
 
@@ -61,7 +61,7 @@ class Compiled:
         self.mergeable = self.fast and not types & NUMBERED_PARTS  # Merger joins bodies only
         if not self.fast:
             return
-        documents.set_properties(properties, kind, {})  # the kind's title, author, language
+        rendering.set_properties(properties, kind, {})  # the kind's title, author, language
         self._template = template
         main = document.part
         self.main_name = main.partname.lstrip("/")
@@ -105,7 +105,7 @@ class Compiled:
     def render(self, context):
         """The .docx bytes of one document."""
         if not self.fast:
-            return documents.render(self.kind, context, self.data)
+            return rendering.render(self.kind, context, self.data)
         body, stories, pictures = self.render_parts(context)
         _number_drawings(body, 1000)
         parts = {self.main_name: self.head + etree.tostring(body, encoding="UTF-8") + self.tail}
