@@ -92,13 +92,13 @@ def check_personal_data_keys(app):
 
 
 def configure_database(app):
+    from lib import memos
     from models import db, open_database, release
-    from services import kept
 
     url = app.config["DATABASE_URL"] or f"sqlite:///{app.instance_path}/planjst.sqlite3"
     app.config["DATABASE_URL"] = url
     open_database(url)
-    kept.forget()  # values kept from another database of this process (tests, benchmarks)
+    memos.forget_all()  # values kept from another database of this process (tests, benchmarks)
 
     @app.before_request
     def _connect():

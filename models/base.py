@@ -6,6 +6,8 @@ from peewee import DatabaseProxy, DateTimeField, Model, PostgresqlDatabase, Sqli
 from playhouse.db_url import connect
 from playhouse.pool import PooledDatabase
 
+from lib import memos
+
 db = DatabaseProxy()
 
 SQLITE_PRAGMAS = {
@@ -107,7 +109,7 @@ def locked(query):
     return query.for_update("FOR NO KEY UPDATE") if is_postgres() else query
 
 
-_PREPARED = {}
+_PREPARED = memos.memo("models.prepared")  # (key, database class) → [query, sql, set-up]
 
 
 def prepared(key, build, params):

@@ -16,11 +16,12 @@ from datetime import date
 
 from peewee import Model
 
+from lib import memos
 from models import versions
 
 LIMIT = 300  # values per process (a kept page is up to ~40 kB); the oldest goes first
 
-_kept = {}  # key → (tag, value)
+_kept = memos.memo("kept.values", LIMIT)  # key → (tag, value); the oldest goes first
 
 
 def kept(key, build):
@@ -37,17 +38,13 @@ def kept(key, build):
         return found[1]
     value = build()
     _kept.pop(key, None)
-    if len(_kept) >= LIMIT:
-        try:
-            _kept.pop(next(iter(_kept)), None)
-        except (RuntimeError, StopIteration):  # another thread changed it meanwhile
-            _kept.clear()
     _kept[key] = (tag, value)
     return value
 
 
 def forget():
-    """Drop every kept value (a new app in this process: another database)."""
+    """Drop every kept value (the tests, between one database's contents and the next; a new app
+    forgets every memo: lib.memos.forget_all)."""
     _kept.clear()
 
 

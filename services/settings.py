@@ -3,6 +3,7 @@
 import base64
 import hashlib
 
+from lib import memos
 from models import Setting, utcnow, write_tx
 
 # key → (label, default, long text?)
@@ -181,7 +182,8 @@ def save(values):
 LOGO_KEY, LOGO_SHA_KEY = "document_logo", "document_logo_sha"
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_PIXELS = 6000  # per side: a strip of logos at print resolution, not a photograph
-_LOGO_CACHE = {}  # sha → bytes: a batch of 2,200 documents shares one copy
+# sha → bytes: a batch of 2,200 documents shares one copy
+_LOGO_CACHE = memos.memo("settings.logo", 1, by_content=True)
 
 
 class LogoRefused(Exception):

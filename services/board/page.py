@@ -4,6 +4,7 @@ every row matching the filters (the exports) or in scope (a JST's page)."""
 from dataclasses import dataclass
 from datetime import date
 
+from lib import memos
 from models import db, is_postgres
 from models.plans import Plan
 from models.programme import Module
@@ -22,15 +23,12 @@ def load_rows(jst_ids=None):
 
 # compiled statements of the board ((sql, params) by everything that shapes them), so a request
 # does not build and compile the nested query again; a few hundred entries at most
-_COMPILED = {}
-_COMPILED_MAX = 256
+_COMPILED = memos.memo("board.statements", 256)
 
 
 def _compiled(key, build):
     found = _COMPILED.get(key)
     if found is None:
-        if len(_COMPILED) >= _COMPILED_MAX:
-            _COMPILED.clear()
         found = _COMPILED[key] = db.get_sql_context().sql(build()).query()
     return found
 

@@ -6,7 +6,6 @@ import io
 import re
 import threading
 import zipfile
-from collections import OrderedDict
 from copy import deepcopy
 from dataclasses import dataclass
 
@@ -15,6 +14,8 @@ from docx.opc.oxml import parse_xml, serialize_part_xml
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from lxml import etree
+
+from lib import memos
 
 from .. import rendering
 from ..rendering import sandbox
@@ -171,7 +172,7 @@ class _Source:
         return self.template.resolve_listing(paragraph) if _LISTING.search(paragraph) else paragraph
 
 
-_CACHE = OrderedDict()
+_CACHE = memos.memo("documents.compiled", 8, by_content=True)
 _CACHE_LOCK = threading.Lock()
 
 
@@ -185,6 +186,4 @@ def compiled(data, kind):
         found = Compiled(data, kind)
     with _CACHE_LOCK:
         _CACHE[key] = found
-        while len(_CACHE) > 8:
-            _CACHE.popitem(last=False)
     return found

@@ -5,12 +5,13 @@ import hashlib
 import io
 import re
 import threading
-from collections import OrderedDict
 
 import segno
 from docx.image.image import Image
 from docx.oxml.shape import CT_Inline
 from docx.shared import Mm
+
+from lib import memos
 
 from .parts import Entry
 
@@ -43,7 +44,7 @@ class Picture:
     __str__ = __html__
 
 
-_PICTURES = OrderedDict()
+_PICTURES = memos.memo("documents.pictures", 4, by_content=True)
 _PICTURES_LOCK = threading.Lock()
 
 
