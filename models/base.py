@@ -145,6 +145,8 @@ def prepared(key, build, params):
 
 
 class BaseModel(Model):
+    versioned = True  # its writes move the data version (models.versions); False: they never do
+
     class Meta:
         database = db
         legacy_table_names = False

@@ -17,6 +17,8 @@ class DocumentTemplate(BaseModel):
     """A template version uploaded by a coordinator (the newest of a kind is in use; without any,
     the file in doc_templates/ is). Kept in the database so every app server uses it."""
 
+    versioned = False
+
     kind = CharField(max_length=20, index=True)
     data = BlobField()
     filename = CharField(max_length=200, default="")

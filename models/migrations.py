@@ -29,6 +29,7 @@ from .settings import Setting
 
 
 class SchemaMigration(BaseModel):
+    versioned = False
     number = IntegerField(primary_key=True)
     name = CharField(max_length=100)
     applied_at = DateTimeField(default=utcnow)
