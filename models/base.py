@@ -123,7 +123,8 @@ def prepared(key, build, params):
 
     The cursor wrapper's set-up (which column goes to which model and converter, worked out
     from the cursor's description: the same for the same SQL) is kept from the first execution
-    that returned rows too — for the session row and its user that was half of the lookup."""
+    that returned rows too — for the session row and its user that was half of the lookup.
+    Peewee's private cursor wrapper: tests/test_private_internals.py fails on an upgrade."""
     entry = _PREPARED.get((key, type(db.obj)))
     if entry is None:
         query = build()
