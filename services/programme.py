@@ -23,7 +23,7 @@ from models.programme import (
 )
 from models.surveys import Survey
 
-from . import plans
+from . import kept, plans
 
 MAX_ATTACHMENT = 5 * 1024 * 1024
 # extension → (content type, the file's first bytes)
@@ -134,6 +134,24 @@ def propose_groups(jsts, count):
     JST of each kind whenever there are at least `count` of that kind."""
     order = sorted(jsts, key=lambda j: (list(JST_KINDS).index(j.kind), j.name_sort, j.id))
     return {jst.id: i % count + 1 for i, jst in enumerate(order)}
+
+
+@kept.keeps("groups")
+def groups():
+    """(every active JST — the columns the groups page and the proposal use —, the saved split
+    {jst id: group number})."""
+    active = list(
+        Jst.select(Jst.id, Jst.name, Jst.name_sort, Jst.kind)
+        .where(Jst.status == "active")
+        .order_by(Jst.name_sort)
+    )
+    return active, group_numbers()
+
+
+@kept.keeps("group_proposal")
+def group_proposal(count):
+    """propose_groups of every active JST into `count` groups."""
+    return propose_groups(groups()[0], count)
 
 
 def group_numbers():

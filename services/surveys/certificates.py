@@ -16,7 +16,7 @@ from models.surveys import (
     VerifyAttempt,
 )
 
-from .. import audit, jobs, programme, settings
+from .. import audit, jobs, kept, programme, settings
 from ..board import attendance_days
 from ..documents import batches, certificate_context, filename
 from ..documents.batch_jobs import streamed
@@ -136,6 +136,7 @@ def _paged(query, page, per_page):
     return rows, total, page, pages_for(total, per_page)
 
 
+@kept.keeps("certificate_overview")
 def overview(q="", page=1, issued_page=1, per_page=50):
     """The certificates page (Overview) from a fixed number of queries whatever the number of
     people: who meets the rule is decided in the database, and only the rows shown are read.
