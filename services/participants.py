@@ -12,6 +12,7 @@ from models.documents import SignedCopy
 from models.participants import ENCRYPTED, ParticipantData
 
 from . import audit, jobs, pii_keys
+from .accounts import end_sessions
 
 EDUCATION = [
     ("isced0", "niższe niż podstawowe (ISCED 0)"),
@@ -393,8 +394,6 @@ def erase(user, actor, address=""):
         SignedCopy.delete().where(SignedCopy.participant == user.id).execute()
         jobs.erase_for(user.id)  # finished batches of declarations print it too
         User.update(active=False).where(User.id == user.id).execute()
-        from .accounts import end_sessions  # noqa: PLC0415
-
         end_sessions(user)
         audit.record("pii_erased", actor=actor, subject=f"user:{user.id}", address=address)
 
