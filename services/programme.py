@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from peewee import fn
 
 from lib import uploads
+from lib.formatting import today_local
 from models import JST_KINDS, Jst, TeamMembership, User, utcnow, write_tx
 from models.plans import Plan
 from models.programme import (
@@ -80,7 +81,7 @@ def module_dates(module):
 
 
 def next_module(today=None):
-    today = today or date.today()
+    today = today or today_local()
     return Module.select().where(Module.end_date >= today).order_by(Module.start_date).first()
 
 
@@ -229,7 +230,7 @@ def attendance_rates(today=None, exact=False):
     """{user id: percent of the days of modules that have begun, counted from the day the person
     joined their team}, rounded unless `exact` (a rule such as "at least 80 %" compares the exact
     share: 79.5 % is not 80 %)."""
-    today = today or date.today()
+    today = today or today_local()
     modules = list(Module.select().where(Module.start_date <= today))
     if not modules:
         return {}
@@ -398,7 +399,7 @@ def mark_best(jst, best):
 
 
 def current_period(today=None):
-    today = today or date.today()
+    today = today or today_local()
     return f"{today.year}-{1 if today.month <= 6 else 2}"
 
 
