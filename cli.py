@@ -12,11 +12,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 import tasks
+from lib import backup, crypto
 from models import db, migrate, write_tx
 from services import (
     accounts,
-    backup,
-    crypto,
     demo,
     jobs,
     mail,

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
 
-from services import crypto
+from lib import crypto
 
 
 class ConfigurationError(RuntimeError):
@@ -76,7 +76,7 @@ class Defaults:
     # a job queued this long and taken by no worker (its message lost): failed, asked anew
     JOB_QUEUED_SECONDS = 600
     # the worker's CPU priority lowered by this much (os.nice): a batch never starves the web
-    # workers on the same machine; LibreOffice runs lower still (services/pdf.py)
+    # workers on the same machine; LibreOffice runs lower still (lib/pdf.py)
     WORKER_NICE = 10
     # e-mail in the outbox is sent by the worker this often (seconds; a divisor of 60)
     MAIL_EVERY_SECONDS = 20

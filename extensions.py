@@ -14,8 +14,9 @@ from flask_wtf.csrf import CSRFProtect
 from peewee import JOIN, DatabaseError
 from werkzeug.datastructures import CallbackDict
 
+from lib import memos
 from models import User, UserSession, db, open_database, prepared, release, utcnow
-from services import kept, pii_keys
+from services import pii_keys
 from services.accounts import sha256
 
 
@@ -51,7 +52,7 @@ def register_database(app):
     url = app.config["DATABASE_URL"] or f"sqlite:///{app.instance_path}/planjst.sqlite3"
     app.config["DATABASE_URL"] = url
     open_database(url)
-    kept.forget()  # values kept from another database of this process (tests, benchmarks)
+    memos.forget_all()  # values kept from another database of this process (tests, benchmarks)
 
     @app.before_request
     def _connect():

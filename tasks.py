@@ -22,17 +22,17 @@ from huey.exceptions import TaskLockedException
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 from config import ConfigurationError
+from lib import pdf
 from models import db, release
-from services import (  # noqa: F401 — batch_jobs registers the job kinds
+from services import (  # noqa: F401 — surveys registers the certificates' job kind
     announcements,
-    batch_jobs,
     jobs,
     mail,
-    pdf,
     preferences,
     reminders,
     surveys,
 )
+from services.documents import batch_jobs  # noqa: F401 — registers the document job kinds
 
 MAX_DELAY = 1.0  # seconds: the longest an idle consumer waits before looking at the queue again
 REDIS_TIMEOUT = 3  # seconds a Redis command may take before the queue counts as unavailable

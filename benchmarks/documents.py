@@ -1,8 +1,9 @@
 """Document rendering: our render (sandbox, strict, template from the database or file) next to
 a bare DocxTemplate render+save of the same template and context, and batch ZIPs (seconds and
-peak traced memory); then the national batches (services.batches, as the background jobs build
-them) on `seed-scale --jsts 1000` with every participant's data filled in: seconds, documents
-per second, peak RSS, bytes — each batch in a process of its own, so its peak RSS is its own.
+peak traced memory); then the national batches (services.documents.batches, as the background
+jobs build them) on `seed-scale --jsts 1000` with every participant's data filled in: seconds,
+documents per second, peak RSS, bytes — each batch in a process of its own, so its peak RSS is its
+own.
 Prints JSON.
 
     python benchmarks/documents.py             # everything
@@ -42,6 +43,7 @@ from docxtpl import DocxTemplate  # noqa: E402
 from app import create_app  # noqa: E402
 from models import db, migrate  # noqa: E402
 from services import documents  # noqa: E402
+from services.documents import batches  # noqa: E402
 
 
 def median_ms(fn, runs=7):
@@ -71,11 +73,12 @@ def zipped(kind, context, count):
     items = [(f"{kind}-{i}.docx", context, []) for i in range(count)]
     template = documents.template_bytes(kind)
     started = time.perf_counter()
-    size = sum(len(chunk) for chunk in documents.zip_stream(kind, items, template))
+    built = batches.build_zip(kind, items, template=template)
     seconds = time.perf_counter() - started
+    size = built.size
+    built.path.unlink()
     tracemalloc.start()  # a second pass: tracing slows rendering down
-    for _chunk in documents.zip_stream(kind, items, template):
-        pass
+    batches.build_zip(kind, items, template=template).path.unlink()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return {
@@ -150,9 +153,9 @@ def _flask(config, *args):
 
 def _fill_participants():
     """Every participant's declaration data (the declarations print PESEL and address)."""
+    from lib.identifiers import make_pesel
     from models import User
     from services import participants
-    from services.identifiers import make_pesel
 
     people = User.select().where(User.role == "participant").order_by(User.id)
     for i, user in enumerate(people):
@@ -232,7 +235,6 @@ def national():
 def case(name, config):
     """One national batch, in this process: load the items (batches.load_items: what
     documents.batch gives), build."""
-    from services import batches
 
     _name, kind, builder, count = next(c for c in CASES if c[0] == name)
     create_app(config)

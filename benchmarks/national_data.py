@@ -15,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
+from lib import crypto  # noqa: E402
 from models import TeamMembership, User, db  # noqa: E402
 from models.documents import SignedCopy  # noqa: E402
 from models.plans import Plan  # noqa: E402
@@ -28,7 +29,6 @@ from models.surveys import (  # noqa: E402
     SurveyDone,
     SurveyResponse,
 )
-from services import crypto  # noqa: E402
 
 STATUSES = ("draft", "submitted", "returned", "accepted")
 

@@ -15,12 +15,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
+from lib.formatting import today_local  # noqa: E402
 from models import Jst, db, is_postgres, migrate, utcnow, write_tx  # noqa: E402
 from models.plans import Plan, PlanEvent  # noqa: E402
 from models.programme import Module, Task  # noqa: E402
 from models.surveys import Question, Survey  # noqa: E402
 from services import demo, reminders, settings  # noqa: E402
-from services.formatting import today_local  # noqa: E402
 
 JSTS = int(os.environ.get("BENCH_JSTS", "1000"))
 PII_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="  # a fixed key: nothing personal is stored

@@ -4,10 +4,10 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from lib.identifiers import nip_compact, regon_compact
+from lib.polish_input import parse_date
 from models import ROLES
 from services import settings
-from services.identifiers import nip_compact, regon_compact
-from services.polish_input import parse_date
 
 from .base import BaseForm, PersonFields, long, short
 

@@ -7,10 +7,10 @@ from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 from wtforms.widgets import HiddenInput, TextInput
 
-from services.plural import count_pl
-from services.polish_input import DATE_MESSAGE as DATE_MESSAGE  # the forms' date message
-from services.polish_input import check_phone, date_input, parse_date
-from services.text import clean
+from lib.plural import count_pl
+from lib.polish_input import DATE_MESSAGE as DATE_MESSAGE  # the forms' date message
+from lib.polish_input import check_phone, date_input, parse_date
+from lib.text import clean
 
 
 class _Polish:

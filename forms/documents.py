@@ -4,9 +4,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, ValidationError
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 
+from lib.formatting import date_pl, today_local
 from models import DB_INT_MAX
 from services.documents import KINDS, SIGNED_KINDS
-from services.formatting import date_pl, today_local
 
 from .base import DATE_MESSAGE, BaseForm, PlDateField
 

@@ -7,9 +7,9 @@ from stdnum.pl import pesel as pesel_number
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, ValidationError
 
+from lib.formatting import date_pl, today_local
+from lib.identifiers import pesel_compact, pesel_ok, postal_code_ok
 from services import participants as p
-from services.formatting import date_pl, today_local
-from services.identifiers import pesel_compact, pesel_ok, postal_code_ok
 
 from .base import BaseForm, PlDateField, phone_number, short
 

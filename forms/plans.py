@@ -10,10 +10,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from lib.formatting import money_pl
+from lib.identifiers import rspo_ok
+from lib.polish_input import month_input, parse_money, parse_month
 from services import jsts, plans
-from services.formatting import money_pl
-from services.identifiers import rspo_ok
-from services.polish_input import month_input, parse_money, parse_month
 
 from .base import BaseForm, long, short
 from .jst import ProfileFields

@@ -46,6 +46,7 @@ ALL_MODELS = [
 # each later area lists its own tables in models/<area>.py
 AREAS = (plans, participants, documents, review, programme, surveys, jobs, notify, versions)
 ALL_MODELS += [model for area in AREAS for model in area.MODELS]
+versions.track(ALL_MODELS)
 
 __all__ = [
     "DB_INT_MAX",

@@ -3,7 +3,7 @@
 from flask_login import UserMixin
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, TextField
 
-from services.text import fold
+from lib.text import fold
 
 from .base import BaseModel, TimestampedModel, utcnow
 
@@ -46,6 +46,8 @@ class User(UserMixin, TimestampedModel):
 class UserSession(BaseModel):
     """A signed-in browser. The cookie carries a random id; the row carries its hash."""
 
+    versioned = False
+
     id_hash = CharField(max_length=64, primary_key=True)
     user = ForeignKeyField(User, null=True, backref="sessions", on_delete="CASCADE")
     data = TextField(default="{}")
@@ -56,6 +58,8 @@ class UserSession(BaseModel):
 class LoginAttempt(BaseModel):
     """A failed login: counters for throttling live here so they hold across processes."""
 
+    versioned = False
+
     email = CharField(max_length=254, index=True)
     address = CharField(max_length=64, index=True)
     at = DateTimeField(default=utcnow, index=True)
@@ -65,6 +69,8 @@ class PasswordLinkRequest(BaseModel):
     """A forgot-password request, kept for the throttling window (then deleted). The e-mail is
     kept only as a hash: most requests name no account."""
 
+    versioned = False
+
     email_hash = CharField(max_length=64, index=True)
     address = CharField(max_length=64, index=True)
     sent = BooleanField(default=False)  # a link was sent (counts against the account)
@@ -73,6 +79,8 @@ class PasswordLinkRequest(BaseModel):
 
 class PasswordToken(TimestampedModel):
     """A one-time set-password link (first access or reset). Only the hash is stored."""
+
+    versioned = False
 
     user = ForeignKeyField(User, backref="password_tokens", on_delete="CASCADE")
     token_hash = CharField(max_length=64, unique=True)

@@ -7,6 +7,7 @@ from .base import BaseModel, utcnow
 
 
 class AuditLog(BaseModel):
+    versioned = False
     at = DateTimeField(default=utcnow, index=True)
     actor = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     action = CharField(max_length=60, index=True)

@@ -6,6 +6,8 @@ from peewee import DatabaseProxy, DateTimeField, Model, PostgresqlDatabase, Sqli
 from playhouse.db_url import connect
 from playhouse.pool import PooledDatabase
 
+from lib import memos
+
 db = DatabaseProxy()
 
 SQLITE_PRAGMAS = {
@@ -107,7 +109,7 @@ def locked(query):
     return query.for_update("FOR NO KEY UPDATE") if is_postgres() else query
 
 
-_PREPARED = {}
+_PREPARED = memos.memo("models.prepared")  # (key, database class) → [query, sql, set-up]
 
 
 def prepared(key, build, params):
@@ -121,7 +123,8 @@ def prepared(key, build, params):
 
     The cursor wrapper's set-up (which column goes to which model and converter, worked out
     from the cursor's description: the same for the same SQL) is kept from the first execution
-    that returned rows too — for the session row and its user that was half of the lookup."""
+    that returned rows too — for the session row and its user that was half of the lookup.
+    Peewee's private cursor wrapper: tests/test_private_internals.py fails on an upgrade."""
     entry = _PREPARED.get((key, type(db.obj)))
     if entry is None:
         query = build()
@@ -143,6 +146,8 @@ def prepared(key, build, params):
 
 
 class BaseModel(Model):
+    versioned = True  # its writes move the data version (models.versions); False: they never do
+
     class Meta:
         database = db
         legacy_table_names = False

@@ -6,6 +6,8 @@ MIGRATIONS: [(number, function)], numbers 40–49 belong to this area.
 
 from peewee import BlobField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
+from lib import crypto
+
 from .accounts import User
 from .base import BaseModel, db, utcnow
 from .jst import Jst
@@ -14,6 +16,8 @@ from .jst import Jst
 class DocumentTemplate(BaseModel):
     """A template version uploaded by a coordinator (the newest of a kind is in use; without any,
     the file in doc_templates/ is). Kept in the database so every app server uses it."""
+
+    versioned = False
 
     kind = CharField(max_length=20, index=True)
     data = BlobField()
@@ -47,8 +51,6 @@ def m0040_documents():
 
 def m0041_encrypt_signed_copies():
     """Signed copies (a declaration prints PESEL and address) are stored encrypted from now on."""
-    from services import crypto  # noqa: PLC0415
-
     for copy in SignedCopy.select():
         if not crypto.is_token(copy.data):
             SignedCopy.update(data=crypto.encrypt_bytes(copy.data)).where(

@@ -34,6 +34,8 @@ class Job(BaseModel):
     """One batch asked for by a coordinator. `key` names what is built (kind and parameters):
     the same batch asked again while one is queued or running gives that one."""
 
+    versioned = False
+
     kind = CharField(max_length=40)
     params = TextField(default="{}")  # JSON
     key = CharField(max_length=200, index=True)
@@ -58,6 +60,8 @@ class Job(BaseModel):
 
 class JobChunk(BaseModel):
     """A piece (about 1 MB) of a job's file, in order; encrypted when the job is personal."""
+
+    versioned = False
 
     job = ForeignKeyField(Job, on_delete="CASCADE", backref="chunks")
     number = IntegerField()

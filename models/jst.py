@@ -10,7 +10,8 @@ from peewee import (
 )
 from playhouse.migrate import SchemaMigrator, migrate
 
-from services.text import fold, sort_key
+from lib import crypto
+from lib.text import fold, sort_key
 
 from .accounts import User
 from .base import TimestampedModel, db, utcnow
@@ -35,7 +36,7 @@ class Jst(TimestampedModel):
     name_sort = CharField(max_length=800, default="")  # Polish order, see text.sort_key
     kind = CharField(max_length=40)
     # the name in other cases, as documents print it ("Plan … Gminy X", "… w Powiecie Y");
-    # empty: the documents use services.grammar's suggestion
+    # empty: the documents use lib.grammar's suggestion
     name_genitive = CharField(max_length=200, default="")
     name_locative = CharField(max_length=200, default="")
     program_group = IntegerField()
@@ -91,7 +92,7 @@ class TeamMembership(TimestampedModel):
     jst = ForeignKeyField(Jst, backref="memberships", on_delete="CASCADE")
     user = ForeignKeyField(User, backref="memberships", on_delete="CASCADE")
     function = CharField(max_length=200, default="")  # stanowisko
-    phone_enc = TextField(default="")  # contact phone: a Fernet token (services.crypto)
+    phone_enc = TextField(default="")  # contact phone: a Fernet token (lib.crypto)
     joined_at = DateField(null=True)
     left_at = DateField(null=True, index=True)
     left_reason = CharField(max_length=200, default="")
@@ -127,8 +128,6 @@ def m0011_encrypt_member_phones():
     """Team members' contact phones (often the participant's own phone, which is encrypted) are
     stored encrypted: each value moves to phone_enc, the plaintext is blanked in the same update
     (no live row version keeps it) and the column dropped."""
-    from services import crypto  # noqa: PLC0415  (as m0041: a data migration needs the keys)
-
     columns = {c.name for c in db.get_columns("team_membership")}
     if "phone" not in columns:
         return

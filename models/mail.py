@@ -6,6 +6,7 @@ from .base import TimestampedModel
 
 
 class OutboxMessage(TimestampedModel):
+    versioned = False
     to = CharField(max_length=254)
     subject = CharField(max_length=200)
     body = TextField()

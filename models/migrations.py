@@ -34,6 +34,7 @@ MIGRATION_LOCK = 0x706C616E6A7374  # "planjst": the advisory lock's key, one for
 
 
 class SchemaMigration(BaseModel):
+    versioned = False
     number = IntegerField(primary_key=True)
     name = CharField(max_length=100)
     applied_at = DateTimeField(default=utcnow)

@@ -17,6 +17,8 @@ class ReminderSent(BaseModel):
     transaction as the notification and the e-mail — an insert that conflicts means another
     worker (or an earlier run) already sent it. `run` marks the rows one run inserted."""
 
+    versioned = False
+
     kind = CharField(max_length=20)
     object_id = IntegerField()  # the task, survey, JST, participant or plan event it is about
     user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
@@ -32,6 +34,8 @@ class CalendarFeed(BaseModel):
     and `generation` (so the account page can show it again), and stored only hashed: the feed
     is found by the hash. Renewing raises the generation — the old address answers 404."""
 
+    versioned = False
+
     user = ForeignKeyField(User, unique=True, on_delete="CASCADE", backref="+")
     generation = IntegerField(default=1)
     token_hash = CharField(max_length=64, unique=True)
@@ -40,6 +44,8 @@ class CalendarFeed(BaseModel):
 
 class MentorMessage(BaseModel):
     """A message in the thread between a JST's team and its mentor expert (issue 20.5)."""
+
+    versioned = False
 
     jst = ForeignKeyField(Jst, on_delete="CASCADE", backref="+")
     author = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
@@ -53,6 +59,8 @@ class MentorMessage(BaseModel):
 class MentorRead(BaseModel):
     """How far a user has read a JST's thread (the last message id seen)."""
 
+    versioned = False
+
     jst = ForeignKeyField(Jst, on_delete="CASCADE", backref="+")
     user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
     last_id = IntegerField(default=0)
@@ -64,6 +72,8 @@ class MentorRead(BaseModel):
 class Announcement(BaseModel):
     """A coordinator's message to many (issue 20.1); `audience` says to whom ("participants",
     "experts", "group", "kind", "jst") with `audience_value` (the group, kind or JST id)."""
+
+    versioned = False
 
     author = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
     title = CharField(max_length=200)
@@ -79,6 +89,7 @@ class Announcement(BaseModel):
 
 
 class AnnouncementRecipient(BaseModel):
+    versioned = False
     announcement = ForeignKeyField(Announcement, on_delete="CASCADE", backref="recipients")
     user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
     read_at = DateTimeField(null=True)
@@ -94,6 +105,8 @@ class NotifyPreference(BaseModel):
     """How a user wants notifications by e-mail: "immediate" (the default, no row needed),
     "digest" (one e-mail a day) or "app" (none: in the application only)."""
 
+    versioned = False
+
     user = ForeignKeyField(User, unique=True, on_delete="CASCADE", backref="+")
     mode = CharField(max_length=10, default="immediate")
     updated_at = DateTimeField(default=utcnow)
@@ -102,6 +115,8 @@ class NotifyPreference(BaseModel):
 class MailBounce(BaseModel):
     """An address the mail server refused for good (a 5xx for the recipient): shown on the
     user's page for the coordinator; its messages are not retried."""
+
+    versioned = False
 
     email = CharField(max_length=254, unique=True)
     reason = CharField(max_length=500, default="")

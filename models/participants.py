@@ -1,5 +1,5 @@
 """Models of the participant data (issue 6): the EU participant register's fields for one
-participant. Columns ending in `_enc` hold Fernet tokens (services.crypto), never plaintext.
+participant. Columns ending in `_enc` hold Fernet tokens (lib.crypto), never plaintext.
 
 MODELS: the tables of this area (exported through models.ALL_MODELS).
 MIGRATIONS: [(number, function)], numbers 30–39 belong to this area.

@@ -44,6 +44,8 @@ class Plan(BaseModel):
 class PlanStep(BaseModel):
     """Who last saved a step, and when."""
 
+    versioned = False
+
     plan = ForeignKeyField(Plan, backref="steps", on_delete="CASCADE")
     step = CharField(max_length=20)
     updated_at = DateTimeField(default=utcnow)
@@ -55,6 +57,8 @@ class PlanStep(BaseModel):
 
 class PlanText(BaseModel):
     """One text field of a step (the diagnosis, the vision, the evaluation schedule …)."""
+
+    versioned = False
 
     plan = ForeignKeyField(Plan, backref="texts", on_delete="CASCADE")
     field = CharField(max_length=40)
@@ -77,6 +81,7 @@ def _rows_meta():
 
 
 class StrategicGoal(Row):
+    versioned = False
     title = TextField(default="")
 
     class Meta:
@@ -84,6 +89,7 @@ class StrategicGoal(Row):
 
 
 class OperationalGoal(Row):
+    versioned = False
     strategic_goal = ForeignKeyField(StrategicGoal, backref="operational", on_delete="CASCADE")
     title = TextField(default="")
 
@@ -92,6 +98,7 @@ class OperationalGoal(Row):
 
 
 class Partner(Row):
+    versioned = False
     institution = CharField(max_length=200, default="")
     person = CharField(max_length=200, default="")
     role = CharField(max_length=200, default="")
@@ -114,6 +121,7 @@ class School(Row):
 
 
 class Action(Row):
+    versioned = False
     title = CharField(max_length=200, default="")
     goal = ForeignKeyField(OperationalGoal, null=True, on_delete="SET NULL")
     area = CharField(max_length=40, default="")
@@ -140,6 +148,7 @@ class ActionSchool(BaseModel):
 
 
 class ActionPartner(BaseModel):
+    versioned = False
     action = ForeignKeyField(Action, backref="partner_links", on_delete="CASCADE")
     partner = ForeignKeyField(Partner, on_delete="CASCADE")
 
@@ -149,6 +158,8 @@ class ActionPartner(BaseModel):
 
 class Measurement(Row):
     """How one action's indicator is measured: who, when, how."""
+
+    versioned = False
 
     action = ForeignKeyField(Action, on_delete="CASCADE")
     who = CharField(max_length=200, default="")
@@ -160,6 +171,7 @@ class Measurement(Row):
 
 
 class Risk(Row):
+    versioned = False
     risk = TextField(default="")
     mitigation = TextField(default="")
 
@@ -194,6 +206,8 @@ class PlanEvent(BaseModel):
 class PendingInput(BaseModel):
     """Form input posted after the session expired, kept (by a random key in a cookie) to be
     restored once the user signs in again."""
+
+    versioned = False
 
     key_hash = CharField(max_length=64, primary_key=True)
     path = CharField(max_length=300)

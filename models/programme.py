@@ -96,6 +96,7 @@ class TaskReport(BaseModel):
 
 
 class Attachment(BaseModel):
+    versioned = False
     report = ForeignKeyField(TaskReport, backref="attachments", on_delete="CASCADE")
     filename = CharField(max_length=200)
     content_type = CharField(max_length=100)
@@ -112,6 +113,7 @@ class Consultation(BaseModel):
 
 
 class ProgressReport(BaseModel):
+    versioned = False
     jst = ForeignKeyField(Jst, on_delete="CASCADE")
     period = CharField(max_length=7)  # 2018-1 | 2018-2 (half-years)
     action_uid = CharField(max_length=32)

@@ -32,6 +32,7 @@ class Comment(BaseModel):
 
 
 class Notification(BaseModel):
+    versioned = False
     user = ForeignKeyField(User, backref="notifications", on_delete="CASCADE")
     kind = CharField(max_length=20)
     text = CharField(max_length=300)

@@ -102,6 +102,7 @@ class SurveyDone(BaseModel):
 
 
 class SurveyDraft(BaseModel):
+    versioned = False
     survey = ForeignKeyField(Survey, on_delete="CASCADE")
     user = ForeignKeyField(User, on_delete="CASCADE")
     data = TextField(default="{}")  # {question id: value or [values]}
@@ -121,6 +122,8 @@ class Certificate(BaseModel):
 
 class VerifyAttempt(BaseModel):
     """A wrong verification code: counters for the rate limit of the public page."""
+
+    versioned = False
 
     address = CharField(max_length=64, index=True)
     at = DateTimeField(default=utcnow, index=True)

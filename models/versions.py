@@ -22,44 +22,15 @@ from peewee import BigIntegerField
 from .base import BaseModel, db, is_postgres
 
 # The tables whose writes move the version: those the kept pages read (services.kept; a test
-# renders each kept page and checks that every table its SQL reads is here). Not the sessions,
-# mail, audit, jobs, reminders or drafts: they change all day and no summary shows them.
-TRACKED = (
-    "user",
-    "setting",
-    "jst",
-    "team_membership",
-    "expert_assignment",
-    "plan",
-    "plan_event",
-    "comment",
-    "school",
-    "action_school",
-    "participant_data",
-    "signed_copy",
-    "plan_version",
-    "expert_visit",
-    "module",
-    "module_session",
-    "working_group",
-    "group_member",
-    "attendance",
-    "task",
-    "task_report",
-    "survey",
-    "question",
-    "survey_response",
-    "survey_answer",
-    "survey_done",
-    "survey_pending",
-    "certificate",
-    "consultation",
-    "best_plan",
-)
+# renders each kept page and checks that every table its SQL reads is here) — every model's
+# table but those marked `versioned = False`: the sessions, mail, audit, jobs, reminders, drafts
+# and the plans' content change all day and no summary shows them. Set by track().
+TRACKED = ()
 TRIGGER = "data_version_bump"
 
 
 class DataVersion(BaseModel):
+    versioned = False
     epoch = BigIntegerField()
     counter = BigIntegerField(default=0)
 
@@ -75,6 +46,13 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$"""
+
+
+def track(models):
+    """Take TRACKED from the models (models/__init__.py, with ALL_MODELS): a new model's writes
+    move the version unless it says otherwise."""
+    global TRACKED
+    TRACKED = tuple(model._meta.table_name for model in models if model.versioned)
 
 
 def install_triggers():

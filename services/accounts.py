@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lib import memos, metrics
 from models import (
     LoginAttempt,
     PasswordLinkRequest,
@@ -16,11 +17,11 @@ from models import (
     write_tx,
 )
 
-from . import audit, metrics
+from . import audit
 
 # A hash to compare against when the email is unknown, so both cases cost the same time: one per
 # hashing method, computed once per process (see dummy_hash).
-_DUMMY_HASH = {}
+_DUMMY_HASH = memos.memo("accounts.dummy_hash", by_content=True)
 
 
 class LoginRefused(Exception):

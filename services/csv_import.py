@@ -7,12 +7,13 @@ import re
 
 from peewee import fn
 
+from lib import crypto, exports
+from lib.plural import count_pl
+from lib.text import clean, fold
 from models import JST_KINDS, PROGRAM_GROUPS, TEAM_MAX, Jst, TeamMembership, User, write_tx
 from models.jst import PHONE_MAX_LENGTH
 
-from . import accounts, audit, crypto, exports, jst_rules, jsts
-from .plural import count_pl
-from .text import clean, fold
+from . import accounts, audit, jst_rules, jsts
 
 MAX_BYTES = 256 * 1024
 MAX_ROWS = 5000

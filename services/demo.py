@@ -2,13 +2,14 @@
 
 from datetime import date
 
+from lib import crypto
+from lib.identifiers import TERYT_KIND_DIGIT, VOIVODESHIPS, make_nip, make_regon
+from lib.text import fold
 from models import JST_KINDS, ExpertAssignment, Jst, TeamMembership, User, write_tx
 
-from . import accounts, crypto, participants, programme, review, settings, surveys
+from . import accounts, participants, programme, review, settings, surveys
 from . import jsts as jsts_service
-from .identifiers import TERYT_KIND_DIGIT, VOIVODESHIPS, make_nip, make_regon
 from .plans import demo as plans_demo
-from .text import fold
 
 STAFF = [
     ("koordynator@example.org", "Katarzyna Koordynująca", "coordinator"),

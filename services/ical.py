@@ -15,13 +15,13 @@ from datetime import UTC, datetime, time, timedelta
 from icalendar import Calendar, Event
 from peewee import fn
 
+from lib.formatting import TZ
 from models import User, utcnow, write_tx
 from models.notify import CalendarFeed
 from models.programme import Module, ModuleSession, Task
 from models.surveys import Question, Survey
 
 from . import surveys
-from .formatting import TZ
 
 PRODID = "-//ORE//Plan JST//PL"
 

@@ -3,7 +3,7 @@ tasks.py beside app.py: it hands this module its `run_job` once, `configure`) an
 in the database in chunks, encrypted when it holds personal data, so every app server can stream
 it and it outlives the worker.
 
-A job kind is registered with `register(name, JobKind(...))` (services/batch_jobs.py registers
+A job kind is registered with `register(name, JobKind(...))` (documents/batch_jobs.py registers
 the document batches). Its `build(ctx)` is a generator of the file's bytes: it reports progress
 with `ctx.progress(done, total)` (or iterates `ctx.counted(items)`), which raises Cancelled when
 the coordinator cancelled the job; it may raise JobRefused with a Polish message (an empty
@@ -19,10 +19,11 @@ from datetime import timedelta
 
 from peewee import JOIN, fn
 
+from lib import crypto
 from models import User, db, is_postgres, locked, release, utcnow, write_tx
 from models.jobs import ACTIVE, STATES, Job, JobChunk
 
-from . import audit, crypto
+from . import audit
 
 CHUNK_BYTES = 1024 * 1024  # one JobChunk row: neither the database nor memory holds a whole file
 PROGRESS_EVERY = 0.5  # seconds between progress writes (and cancellation checks)

@@ -2,10 +2,9 @@
 
 import re
 
+from lib.identifiers import nip_compact, postal_code_ok, regon_compact, teryt_error
+from lib.text import fold
 from models import JST_KINDS, PROGRAM_GROUPS
-
-from .identifiers import nip_compact, postal_code_ok, regon_compact, teryt_error
-from .text import fold
 
 # kind → head-of-office titles allowed for it
 HEAD_TITLES_BY_KIND = {

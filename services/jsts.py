@@ -4,6 +4,8 @@ from datetime import date
 
 from peewee import JOIN, fn
 
+from lib import crypto, grammar
+from lib.text import fold
 from models import (
     TEAM_MAX,
     TEAM_MIN,
@@ -17,12 +19,11 @@ from models import (
     write_tx,
 )
 
-from . import accounts, audit, crypto, grammar
+from . import accounts, audit
 from .jst_rules import (  # noqa: F401 (part of this service's interface)
     default_group,
     missing_for_documents,
 )
-from .text import fold
 
 PER_PAGE = 50
 STATUS_LABELS = {"active": "uczestniczy", "withdrawn": "wycofała się"}

@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 from peewee import JOIN, SQL, Case, DateField, Select, fn
 
+from lib.formatting import today_local
+from lib.text import fold
 from models import PROGRAM_GROUPS, Jst, TeamMembership, User, db
 from models.documents import SignedCopy
 from models.participants import ENCRYPTED, ParticipantData
@@ -23,7 +25,6 @@ from models.review import Comment, ExpertVisit, Notification
 
 from . import kept
 from .participants import REQUIRED
-from .text import fold
 
 PER_PAGE = 50
 
@@ -77,7 +78,7 @@ PARTICIPANT_STATES = {"brak": "bez danych lub bez zgody", "sa": "z danymi i zgod
 def _complete():
     """SQL: whether the participant's record has what the declaration needs (as
     services.participants.missing_fields decides for one record) — without decrypting anything:
-    an empty value is stored empty (services.crypto.encrypt), a given one as a non-empty token."""
+    an empty value is stored empty (lib.crypto.encrypt), a given one as a non-empty token."""
     data = ParticipantData
     complete = data.id.is_null(False) & data.clause_accepted_at.is_null(False)
     for name in REQUIRED:
@@ -190,7 +191,7 @@ def _review_rows(jst_ids, q, group, status, page):
         .paginate(page, PER_PAGE)
         .dicts()
     )
-    today = date.today()
+    today = today_local()
     items = []
     for row in rows:
         at = row["submitted_at"]
@@ -219,7 +220,7 @@ def attendance_page(q="", group=None, page=1, today=None):
     """One page of the current participants with their attendance share (as
     services.programme.attendance_rates counts it, for the page's people only): ([(name, jst name,
     percent)], page, pages, total). Four queries whatever the number of people."""
-    today = today or date.today()
+    today = today or today_local()
     where = TeamMembership.left_at.is_null() & jst_filter(q, group)
     base = TeamMembership.select().join(User).switch(TeamMembership).join(Jst).where(where)
     total = base.select(fn.COUNT(TeamMembership.id)).scalar()

@@ -4,13 +4,15 @@ every export and every erasure in the audit log (who, whose, when, what; never t
 
 from datetime import date
 
+from lib import crypto, exports
+from lib.identifiers import VOIVODESHIPS, make_pesel
+from lib.plural import count_pl
 from models import Jst, TeamMembership, User, utcnow, write_tx
 from models.documents import SignedCopy
 from models.participants import ENCRYPTED, PLAIN, ParticipantData
 
-from . import audit, crypto, exports, jobs, pii_keys
-from .identifiers import VOIVODESHIPS
-from .plural import count_pl
+from . import audit, jobs, pii_keys
+from .accounts import end_sessions
 
 # the columns this module sets itself (dates of the life cycle, the age band), read with PLAIN
 SET_HERE = ("joined_at", "left_at", "leaving_status", "clause_accepted_at", "erased_at", "age_band")
@@ -370,8 +372,6 @@ def erase(user, actor, address=""):
         SignedCopy.delete().where(SignedCopy.participant == user.id).execute()
         jobs.erase_for(user.id)  # finished batches of declarations print it too
         User.update(active=False).where(User.id == user.id).execute()
-        from .accounts import end_sessions  # noqa: PLC0415
-
         end_sessions(user)
         audit.record("pii_erased", actor=actor, subject=f"user:{user.id}", address=address)
 
@@ -409,8 +409,6 @@ def rotate_keys():
 
 def seed_demo(ctx):
     """Complete fictitious data for uczestnik1–6; uczestnik7–8 stay without (idempotent)."""
-    from .identifiers import make_pesel  # noqa: PLC0415
-
     users = ctx["users"]
     for n in range(1, 7):
         user = users.get(f"uczestnik{n}@example.org")

@@ -11,11 +11,10 @@ replaced by an older value, and no lock is held for longer than one batch."""
 import operator
 from functools import reduce
 
+from lib import crypto
 from models import TeamMembership, locked, write_tx
 from models.documents import SignedCopy
 from models.participants import ENCRYPTED, ParticipantData
-
-from . import crypto
 
 BATCH = 50  # rows per transaction (signed copies: files, a tenth of it)
 

@@ -3,13 +3,13 @@ steps as a task list."""
 
 from dataclasses import dataclass, field
 
+from lib.formatting import local, today_local
+from lib.plural import count_pl, plural_pl
 from models import User
 from models.plans import OperationalGoal, PlanEvent
 from models.review import Comment
 
 from . import plans
-from .formatting import local, today_local
-from .plural import count_pl, plural_pl
 
 # A step that needs rows of an earlier one before anything can be filled in: step → (kind of
 # the rows needed, why).

@@ -7,12 +7,11 @@ from uuid import uuid4
 
 from peewee import fn
 
+from lib.formatting import TZ
 from models import User, prepared, utcnow, write_tx
 from models.mail import OutboxMessage
 from models.notify import CalendarFeed, MailBounce, NotifyPreference, ReminderSent
 from models.review import Notification
-
-from .formatting import TZ
 
 MODES = {
     "immediate": "E-mail od razu przy każdym powiadomieniu",

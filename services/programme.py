@@ -5,6 +5,8 @@ from datetime import date, timedelta
 
 from peewee import fn
 
+from lib import uploads
+from lib.formatting import today_local
 from models import JST_KINDS, Jst, TeamMembership, User, utcnow, write_tx
 from models.plans import Plan
 from models.programme import (
@@ -22,7 +24,7 @@ from models.programme import (
 )
 from models.surveys import Survey
 
-from . import plans, uploads
+from . import kept, plans
 
 MAX_ATTACHMENT = 5 * 1024 * 1024
 # extension → (content type, the file's first bytes)
@@ -79,7 +81,7 @@ def module_dates(module):
 
 
 def next_module(today=None):
-    today = today or date.today()
+    today = today or today_local()
     return Module.select().where(Module.end_date >= today).order_by(Module.start_date).first()
 
 
@@ -133,6 +135,24 @@ def propose_groups(jsts, count):
     JST of each kind whenever there are at least `count` of that kind."""
     order = sorted(jsts, key=lambda j: (list(JST_KINDS).index(j.kind), j.name_sort, j.id))
     return {jst.id: i % count + 1 for i, jst in enumerate(order)}
+
+
+@kept.keeps("groups")
+def groups():
+    """(every active JST — the columns the groups page and the proposal use —, the saved split
+    {jst id: group number})."""
+    active = list(
+        Jst.select(Jst.id, Jst.name, Jst.name_sort, Jst.kind)
+        .where(Jst.status == "active")
+        .order_by(Jst.name_sort)
+    )
+    return active, group_numbers()
+
+
+@kept.keeps("group_proposal")
+def group_proposal(count):
+    """propose_groups of every active JST into `count` groups."""
+    return propose_groups(groups()[0], count)
 
 
 def group_numbers():
@@ -210,7 +230,7 @@ def attendance_rates(today=None, exact=False):
     """{user id: percent of the days of modules that have begun, counted from the day the person
     joined their team}, rounded unless `exact` (a rule such as "at least 80 %" compares the exact
     share: 79.5 % is not 80 %)."""
-    today = today or date.today()
+    today = today or today_local()
     modules = list(Module.select().where(Module.start_date <= today))
     if not modules:
         return {}
@@ -380,7 +400,7 @@ def mark_best(jst, best):
 
 
 def current_period(today=None):
-    today = today or date.today()
+    today = today or today_local()
     return f"{today.year}-{1 if today.month <= 6 else 2}"
 
 

@@ -12,6 +12,7 @@ from uuid import uuid4
 
 from peewee import JOIN, fn
 
+from lib.formatting import TZ, date_pl
 from models import ExpertAssignment, Jst, TeamMembership, User, utcnow, write_tx
 from models.documents import SignedCopy
 from models.mail import OutboxMessage
@@ -22,7 +23,6 @@ from models.review import Notification
 from models.surveys import Question, Survey, SurveyDone
 
 from . import mail, preferences, settings
-from .formatting import TZ, date_pl
 from .preferences import local_midnight
 
 CHUNK = 400  # rows per INSERT (SQLite allows 32,766 variables; 5 columns a row)

@@ -13,13 +13,13 @@ from datetime import date
 from openpyxl import Workbook
 from peewee import JOIN, fn
 
+from lib import exports
 from models import JST_KINDS, PROGRAM_GROUPS, Jst, TeamMembership, is_postgres
 from models.participants import ParticipantData
 from models.plans import Plan, School
 from models.programme import REPORT_STATUS, Attendance, Module, Task, TaskReport
 from models.surveys import Certificate, Survey, SurveyDone
 
-from . import exports
 from .board import PLAN_STATUSES, VOIVODESHIPS
 from .participants import EDUCATION
 
@@ -456,7 +456,7 @@ def _sheet_title(title, used):
 
 
 def xlsx(tables):
-    """One sheet per table; every cell text (as services.exports writes them: a title that starts
+    """One sheet per table; every cell text (as lib.exports writes them: a title that starts
     with "=" stays text, never a formula)."""
     book = Workbook()
     book.remove(book.active)

@@ -7,6 +7,7 @@ import warnings
 
 import PIL.Image
 
+from lib import memos
 from models import Setting, utcnow, write_tx
 
 # key → (label, default, long text?)
@@ -188,7 +189,8 @@ LOGO_MAX_PIXELS = 6000  # per side: a strip of logos at print resolution, not a 
 # what prints: 14 mm high, at most the text's 180 mm wide, at 600 dpi — more pixels only slow
 # LibreOffice down (a 6000 × 6000 logo made every PDF take over 20 s: second audit)
 LOGO_PRINT_PIXELS = (4252, 331)
-_LOGO_CACHE = {}  # sha → bytes: a batch of 2,200 documents shares one copy
+# sha → bytes: a batch of 2,200 documents shares one copy
+_LOGO_CACHE = memos.memo("settings.logo", 1, by_content=True)
 
 
 class LogoRefused(Exception):

@@ -21,7 +21,7 @@
   // Live character counters: "Pozostało N znaków" under every textarea with a limit, and under a
   // text field once it is 80 % full. The visible count follows each key; a hidden polite live
   // region says it once typing pauses. Without JavaScript the hint "maks. N znaków" stays alone.
-  function pluralPl(n, one, few, many) {  // CLDR's Polish rule, as services/plural.py (Babel)
+  function pluralPl(n, one, few, many) {  // CLDR's Polish rule, as lib/plural.py (Babel)
     var d = n % 10, h = n % 100;
     if (n === 1) { return one; }
     return d >= 2 && d <= 4 && (h < 12 || h > 14) ? few : many;

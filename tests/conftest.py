@@ -12,10 +12,11 @@ import pytest
 from cryptography.fernet import Fernet
 
 from app import create_app
+from lib import crypto
+from lib.identifiers import make_nip, make_regon
+from lib.text import fold
 from models import ALL_MODELS, ExpertAssignment, Jst, TeamMembership, db, migrate, open_database
-from services import accounts, crypto, kept
-from services.identifiers import make_nip, make_regon
-from services.text import fold
+from services import accounts, kept
 
 PG_URL = os.environ.get("PLANJST_TEST_DATABASE_URL", "")
 PASSWORD = "haslo-testowe-1"

@@ -13,10 +13,11 @@ from cryptography.fernet import Fernet
 
 import tasks
 from app import create_app
+from lib import crypto
 from models import AuditLog, db, utcnow
 from models.jobs import Job, JobChunk
 from models.mail import OutboxMessage
-from services import crypto, jobs, mail, participants
+from services import jobs, mail, participants
 from tests.batches import job_file, start
 from tests.conftest import PII_KEY, login, make_user
 from tests.documents.conftest import _participant_data, _text

@@ -84,7 +84,7 @@ def test_pages_speak_in_the_chosen_form(app, client):
         assert not BANNED.search(text), BANNED.search(text).group(0)
 
 
-# a number written before a noun in a template, or a hand-made plural: services/plural.py decides
+# a number written before a noun in a template, or a hand-made plural: lib/plural.py decides
 NUMBER_AND_NOUN = re.compile(
     r"(\}\}|~)\s*'?\s?(wierszy|wiersze|uwag|uwagi|znaków|znaki|osób|osoby|plików|dni|zadań|"
     r"godzin|godziny|minut)\b|== 1 else|% 10 in"

@@ -2,8 +2,8 @@
 
 import pytest
 
+from lib.identifiers import make_nip, make_regon
 from services import settings
-from services.identifiers import make_nip, make_regon
 from tests.conftest import login, make_user
 
 NIP_MESSAGE = "Nieprawidłowy NIP (10 cyfr 0–9 z poprawną cyfrą kontrolną)."

@@ -32,11 +32,11 @@ def demo_documents(actor):
     agreement, the plan, each team member's declaration, one certificate, the attendance list.
     Expectations: {"jst": name, "words": [...] unbroken, "signatures": (heading, [names]) or
     None}."""
+    from lib.text import slugify
     from models import Jst  # noqa: PLC0415 (the app is created first)
     from models.programme import Module
     from models.surveys import Certificate
     from services import documents, plans, settings
-    from services.text import slugify
 
     out = []
     for jst in Jst.select().where(Jst.status == "active").order_by(Jst.name_sort):

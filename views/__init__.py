@@ -9,8 +9,9 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import SecurityError
 from werkzeug.routing import IntegerConverter
 
+from lib import crypto, formatting, plural
 from models import DB_INT_MAX
-from services import crypto, formatting, plural, policy
+from services import policy
 from services import review as review_service
 
 from . import (

@@ -6,9 +6,9 @@ from peewee import JOIN
 
 from forms.admin import LogoForm, RoleForm, UserForm, settings_form_class
 from forms.auth import EmptyForm
+from lib.text import fold
 from models import AuditLog, User, db_int, write_tx
 from services import accounts, audit, mail, policy, settings
-from services.text import fold
 
 from . import chrome
 from .auth import password_link, send_password_link

@@ -13,10 +13,10 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.auth import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from lib.grammar import hours_pl
 from models import write_tx
 from services import accounts, audit, mail, preferences
 from services.accounts import sha256
-from services.grammar import hours_pl
 
 from . import calendar, chrome
 from .common import client_address

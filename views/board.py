@@ -3,8 +3,9 @@
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user, login_required
 
+from lib import exports
 from models import JST_KINDS, PROGRAM_GROUPS
-from services import board, exports, policy, report
+from services import board, policy, report
 from services.lists import int_arg
 
 from . import kept

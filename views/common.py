@@ -8,8 +8,9 @@ from urllib.parse import quote
 from flask import abort, current_app, flash, redirect, render_template, request, send_file
 from flask_login import current_user
 
+from lib import pdf
 from models import Jst
-from services import pdf, policy
+from services import policy
 
 from .hardening import UploadNotStored
 

@@ -14,11 +14,11 @@ from flask_login import current_user, login_required
 
 from forms.base import first_error
 from forms.documents import SignedForm, TemplateForm
+from lib.formatting import today_local
 from models import PROGRAM_GROUPS, TeamMembership, User, db_int
 from models.documents import SignedCopy
 from services import audit, documents, lists, participants, plans, policy
 from services.documents import KINDS, DocumentIncomplete, TemplateRefused
-from services.formatting import today_local
 
 from . import chrome
 from .common import PDF, client_address, load_jst, send_document, send_docx

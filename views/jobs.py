@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 
 from forms.auth import EmptyForm
 from models import PROGRAM_GROUPS, db_int
-from services import batch_jobs, documents, jobs, policy
+from services import documents, jobs, policy, surveys
 
 from .common import attachment, client_address
 from .surveys import base_url_missing
@@ -95,7 +95,7 @@ def start_certificates():
         return redirect(url_for("surveys.certificates"))
     # printed on paper: the public address (BASE_URL), not the host this request came to
     verify = current_app.config["BASE_URL"].rstrip("/") + url_for(
-        "surveys.verify", code=batch_jobs.CODE
+        "surveys.verify", code=surveys.certificates.CODE
     )
     return _start("certificates.zip", {"verify": verify}, url_for("surveys.certificates"))
 

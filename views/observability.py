@@ -21,7 +21,8 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from pythonjsonlogger.json import JsonFormatter
 
-from services import metrics, monitoring
+from lib import metrics
+from services import monitoring
 
 bp = Blueprint("observability", __name__)
 log = logging.getLogger("planjst.request")

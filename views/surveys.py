@@ -394,9 +394,7 @@ def certificates():
         lists.int_arg(request.args.get("strona")) or 1,
         lists.int_arg(request.args.get("strona2")) or 1,
     )
-    data = kept.kept(
-        ("zaswiadczenia", q, pages), lambda: surveys.overview(q, *pages, lists.PER_PAGE)
-    )
+    data = surveys.overview(q, *pages, lists.PER_PAGE)
     return render_template(
         "surveys/certificates.html",
         form=form,

@@ -17,7 +17,8 @@ per-JST aggregates and the query joining them); rows: one JST as plain values an
 text; page: the page and its compiled statements, every matching row; status: one JST's state
 for its page. The names below are the area's interface: import them from here."""
 
-from ..identifiers import VOIVODESHIPS
+from lib.identifiers import VOIVODESHIPS
+
 from .facts import GROUPED_FROM, attendance_days
 from .filters import MISSING, NO_PLAN, PER_PAGE, PLAN_STATUSES, SORTS, Filters, parse_filters
 from .page import Board, board, filtered_rows, load_rows

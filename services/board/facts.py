@@ -1,10 +1,13 @@
 """The board's SQL: the per-JST aggregates as derived tables and the query that joins them to
 the active JSTs, with an expression per column, filter and sort key."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from peewee import JOIN, Case, Select, Value, fn
 
+from lib.formatting import today_local
+from lib.identifiers import VOIVODESHIPS
+from lib.text import fold, sort_key
 from models import JST_KINDS, ExpertAssignment, Jst, TeamMembership, User, is_postgres
 from models.documents import SignedCopy
 from models.plans import Plan
@@ -13,9 +16,6 @@ from models.review import ExpertVisit
 from models.surveys import Certificate, Survey, SurveyDone
 
 from .. import settings
-from ..formatting import today_local
-from ..identifiers import VOIVODESHIPS
-from ..text import fold, sort_key
 from .filters import NO_PLAN, PLAN_STATUSES, _heads
 from .rows import SMALL
 
@@ -183,7 +183,7 @@ class _Facts:
     def __init__(self, jst_ids, experts=(), begun=None, threshold=None, lean=False):
         self.jst_ids = jst_ids
         if begun is None:
-            begun = list(Module.select().where(Module.start_date <= date.today()))
+            begun = list(Module.select().where(Module.start_date <= today_local()))
         self.begun = begun
         self.threshold = _threshold() if threshold is None else threshold
         self.members = members = _member_facts(begun, jst_ids, lean)

@@ -2,10 +2,9 @@
 
 from dataclasses import dataclass, field
 
+from lib.identifiers import VOIVODESHIPS
 from models import JST_KINDS, PROGRAM_GROUPS
 from models.plans import STATUS_LABELS
-
-from ..identifiers import VOIVODESHIPS
 
 PER_PAGE = 50
 NO_PLAN = "none"

@@ -2,8 +2,9 @@
 every row matching the filters (the exports) or in scope (a JST's page)."""
 
 from dataclasses import dataclass
-from datetime import date
 
+from lib import memos
+from lib.formatting import today_local
 from models import db, is_postgres
 from models.plans import Plan
 from models.programme import Module
@@ -22,15 +23,12 @@ def load_rows(jst_ids=None):
 
 # compiled statements of the board ((sql, params) by everything that shapes them), so a request
 # does not build and compile the nested query again; a few hundred entries at most
-_COMPILED = {}
-_COMPILED_MAX = 256
+_COMPILED = memos.memo("board.statements", 256)
 
 
 def _compiled(key, build):
     found = _COMPILED.get(key)
     if found is None:
-        if len(_COMPILED) >= _COMPILED_MAX:
-            _COMPILED.clear()
         found = _COMPILED[key] = db.get_sql_context().sql(build()).query()
     return found
 
@@ -116,7 +114,7 @@ def board(filters, jst_ids=None, per_page=PER_PAGE):
     cut in the database), the page's rows (the aggregates of its 50 JSTs) — and the first page
     again for a page past the end."""
     experts = _experts(jst_ids)
-    begun = list(Module.select().where(Module.start_date <= date.today()))
+    begun = list(Module.select().where(Module.start_date <= today_local()))
     threshold = _threshold()
     page = filters.page
     found = _page_and_counts(filters, jst_ids, experts, begun, threshold, page, per_page)

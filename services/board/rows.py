@@ -1,8 +1,8 @@
 """The board's rows: one JST as plain values, and its columns as text for the exports."""
 
+from lib.identifiers import VOIVODESHIPS
 from models import JST_KINDS, PROGRAM_GROUPS
 
-from ..identifiers import VOIVODESHIPS
 from .filters import NO_PLAN, PLAN_STATUSES
 
 SMALL = 3  # fewer survey answers of a JST's team than this are shown as "< 3"
@@ -119,7 +119,7 @@ def _row(data, threshold):
 
 
 def export_rows(rows):
-    """The header and one line per row, every value as text (services.exports writes them)."""
+    """The header and one line per row, every value as text (lib.exports writes them)."""
     lines = [[title for title, _ in COLUMNS]]
     for row in rows:
         line = []

@@ -1,8 +1,13 @@
-"""Word documents: contexts of plain values (contexts), rendering in a Jinja sandbox
-(rendering), the templates coordinators upload (templates), signed copies (signed), batches built
-in the request (bulk). The names below are the area's interface: import them from here."""
+"""Word documents, in layers: at the bottom the kinds (kinds) and rendering one document in a Jinja
+sandbox with its properties (rendering); on it single documents — contexts of plain values
+(contexts), the templates coordinators upload (templates), signed copies (signed) — and a batch's
+items loaded in bulk (bulk); on those the batches: the template compiled once (docx_batch), the
+files built from it — one ZIP writer, one spis.csv index (batches) — and the job kinds that build
+them, registered next to their builders (batch_jobs). Each module imports only the ones below it.
+The names below are the single documents' interface: import them from here; the batch modules
+are imported by name (from services.documents import batches)."""
 
-from .bulk import batch, merged, zip_stream
+from .bulk import batch, merged
 from .contexts import (
     EMPTY_DECLARATION,
     agreement_context,
@@ -101,5 +106,4 @@ __all__ = [
     "signed_file",
     "template_bytes",
     "template_histories",
-    "zip_stream",
 ]

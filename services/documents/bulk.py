@@ -1,10 +1,8 @@
-"""Batches built in the request (small ones): every document of a kind, a streamed ZIP with an
-index, one merged .docx composed document by document (the slow way, for templates
-services.docx_batch cannot join part by part); the background jobs use services.batches."""
+"""A batch's items: every document of a kind loaded in bulk (batch), and one merged .docx
+composed document by document (merged: the slow way, for templates docx_batch cannot join part
+by part). The files themselves are built by batches."""
 
-import csv
 import io
-import zipfile
 from copy import deepcopy
 
 from docx import Document
@@ -19,7 +17,6 @@ from models.participants import ParticipantData
 
 from .. import audit, participants
 from .contexts import agreement_contexts, common_values, declaration_of, plan_contexts
-from .kinds import KINDS
 from .rendering import filename, render, template_bytes
 
 
@@ -75,52 +72,6 @@ def _declarations(jsts):
             (filename("oswiadczenie", f"{member.jst.name} {user.full_name}"), context, missing)
         )
     return items
-
-
-class _Sink:
-    """A write-only file for zipfile whose bytes are handed out as they are produced."""
-
-    def __init__(self):
-        self.chunks = []
-        self.position = 0
-
-    def write(self, data):
-        self.chunks.append(bytes(data))
-        self.position += len(data)
-        return len(data)
-
-    def tell(self):
-        return self.position
-
-    def flush(self):
-        pass
-
-    def take(self):
-        data, self.chunks = b"".join(self.chunks), []
-        return data
-
-
-def zip_stream(kind, items, template):
-    """Yield the ZIP as it is built: one document at a time, then the index (spis.csv). Needs no
-    database: contexts and the template are loaded before streaming starts. Rendered with the
-    template compiled once (services.docx_batch)."""
-    from .. import docx_batch  # noqa: PLC0415 (docx_batch builds on this package)
-
-    compiled = docx_batch.compiled(template, kind)
-    sink = _Sink()
-    index = io.StringIO()
-    writer = csv.writer(index, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["plik", "dokument", "kompletny", "braki"])
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, context, missing in items:
-            # a .docx is compressed already: store it
-            archive.writestr(name, compiled.render(context), zipfile.ZIP_STORED)
-            writer.writerow(
-                [name, KINDS[kind].label, "nie" if missing else "tak", ", ".join(missing)]
-            )
-            yield sink.take()
-        archive.writestr("spis.csv", "\ufeff" + index.getvalue())
-    yield sink.take()
 
 
 def merged(kind, items, template=None):

@@ -7,14 +7,15 @@ from datetime import date, datetime, timedelta
 
 from peewee import JOIN
 
+from lib import grammar
+from lib.formatting import date_pl, date_range_pl, month_pl
+from lib.text import clean
 from models import Jst, TeamMembership, User, write_tx
 from models.participants import ParticipantData
 from models.plans import Plan, PlanEvent, PlanVersion
 from models.programme import ModuleSession
 
-from .. import grammar, jst_rules, participants, plan_rows, plans, settings
-from ..formatting import date_pl, date_range_pl, month_pl
-from ..text import clean
+from .. import jst_rules, participants, plan_rows, plans, programme, settings
 from .kinds import ACCEPTED_BY, DRAFT_MARK, LINE, ORE_EXTRA, ORE_SETTINGS
 
 
@@ -368,8 +369,6 @@ def _acceptance(plan):
 
 
 def attendance_context(module, group):
-    from .. import programme  # noqa: PLC0415 (the programme area builds on documents)
-
     values = programme.attendance_list_context(module, group)
     days = [module.start_date + timedelta(days=i) for i in range(len(values["days"]))]
     values["days"] = [date_pl(day, document=True) for day in days]
@@ -381,8 +380,6 @@ def attendance_context(module, group):
 
 def certificate_context(certificate, verify_url):
     """The certificate's values; verify_url: its public verification page."""
-    from .. import programme  # noqa: PLC0415 (the programme area builds on documents)
-
     values = settings.get_all()
     membership = (
         TeamMembership.select(TeamMembership, Jst)

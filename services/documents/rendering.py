@@ -3,7 +3,6 @@ images and properties, and its file names."""
 
 import io
 import re
-from collections import OrderedDict
 from datetime import UTC, datetime
 
 import segno
@@ -11,12 +10,10 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined
 
+from lib import memos, template_sandbox
+from lib.text import slugify
 from models.documents import DocumentTemplate
 
-from .. import (
-    template_sandbox,
-)
-from ..text import slugify
 from .kinds import AUTHOR, KINDS, TEMPLATES
 
 
@@ -26,7 +23,7 @@ class _Sandbox(template_sandbox.LimitedSandbox):
 
     def __init__(self):
         super().__init__(autoescape=True, undefined=StrictUndefined)
-        self._compiled = OrderedDict()
+        self._compiled = memos.memo("documents.template_parts", 64, by_content=True)
 
     def from_string(self, source, globals=None, template_class=None):
         if globals or template_class:

@@ -2,13 +2,11 @@
 
 from peewee import JOIN
 
+from lib import crypto
 from models import Jst, User, write_tx
 from models.documents import SignedCopy
 
-from .. import (
-    audit,
-    crypto,
-)
+from .. import audit
 from .contexts import build_context, fingerprint
 from .kinds import DocumentIncomplete
 from .rendering import filename, render

@@ -10,17 +10,11 @@ from docx.oxml.ns import qn
 from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SecurityError
 
+from lib import grammar, template_sandbox, uploads
 from models import write_tx
 from models.documents import DocumentTemplate
 
-from .. import (
-    audit,
-    grammar,
-    jsts,
-    plans,
-    template_sandbox,
-    uploads,
-)
+from .. import audit, jsts, plans
 from .contexts import EMPTY_DECLARATION, common_values, jst_names
 from .kinds import KINDS, MAX_TEMPLATE_BYTES, TEMPLATES, TemplateRefused
 from .rendering import render

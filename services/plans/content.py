@@ -2,11 +2,11 @@
 
 import json
 
+from lib.formatting import money_pl
 from models import User
 from models.plans import STATUS_LABELS, PlanVersion
 
 from .. import jsts, plan_rows
-from ..formatting import money_pl
 from .queries import _goal_numbers_of
 from .steps import AREA_LABELS, SCHOOL_KIND_LABELS, TEXT_LABELS
 

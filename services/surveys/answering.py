@@ -6,6 +6,7 @@ import secrets
 
 from peewee import JOIN, IntegrityError, fn
 
+from lib.formatting import today_local
 from models import Jst, TeamMembership, User, db, is_postgres, is_sqlite, locked, write_tx
 from models.programme import GroupMember, Module, WorkingGroup
 from models.surveys import (
@@ -18,7 +19,6 @@ from models.surveys import (
     SurveyResponse,
 )
 
-from ..formatting import today_local
 from .base import MIN_GROUP, AlreadyAnswered, Locked
 from .building import questions, state
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from peewee import JOIN, fn
 
+from lib.formatting import today_local
 from models import write_tx
 from models.programme import Module, ModuleSession
 from models.surveys import (
@@ -13,7 +14,6 @@ from models.surveys import (
     SurveyResponse,
 )
 
-from ..formatting import today_local
 from .base import OPEN_DAYS, Locked
 
 

@@ -6,6 +6,8 @@ from datetime import date
 
 from peewee import JOIN, SQL, Case, IntegrityError, Value, fn
 
+from lib.formatting import today_local
+from lib.text import fold
 from models import Jst, TeamMembership, User, utcnow, write_tx
 from models.plans import STATUS_LABELS, Plan
 from models.programme import Attendance, Module
@@ -14,12 +16,11 @@ from models.surveys import (
     VerifyAttempt,
 )
 
-from .. import audit, programme, settings
+from .. import audit, jobs, kept, programme, settings
 from ..board import attendance_days
-from ..documents import filename
-from ..formatting import today_local
+from ..documents import batches, certificate_context, filename
+from ..documents.batch_jobs import streamed
 from ..lists import pages_for
-from ..text import fold
 from .base import VERIFY_MAX_FAILS, VERIFY_WINDOW, Locked, Throttled
 
 
@@ -135,6 +136,7 @@ def _paged(query, page, per_page):
     return rows, total, page, pages_for(total, per_page)
 
 
+@kept.keeps("certificate_overview")
 def overview(q="", page=1, issued_page=1, per_page=50):
     """The certificates page (Overview) from a fixed number of queries whatever the number of
     people: who meets the rule is decided in the database, and only the rows shown are read.
@@ -267,3 +269,37 @@ def verify(code, address):
             VerifyAttempt.delete().where(VerifyAttempt.at < utcnow() - VERIFY_WINDOW).execute()
             VerifyAttempt.create(address=address)
     return found
+
+
+CODE = "__KOD__"  # in the certificates' verification address, replaced by each one's code
+
+
+def build_certificates(ctx):
+    certificates = issued()
+    if not certificates:
+        raise jobs.JobRefused("Nie wystawiono jeszcze żadnego zaświadczenia.")
+    verify = ctx.params["verify"]
+    items = (
+        (
+            certificate_filename(c),
+            certificate_context(c, verify.replace(CODE, c.code)),
+            [],
+        )
+        for c in certificates
+    )
+    ctx.progress(0, len(certificates))
+    built = batches.build_zip(
+        "zaswiadczenie", items, progress=ctx.progress, total=len(certificates)
+    )
+    yield from streamed(built)
+
+
+jobs.register(
+    "certificates.zip",
+    jobs.JobKind(
+        label=lambda p: "ZIP: wszystkie zaświadczenia o ukończeniu szkolenia",
+        build=build_certificates,
+        filename=lambda p: "zaswiadczenia.zip",
+        mimetype="application/zip",
+    ),
+)

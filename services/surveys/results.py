@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 
 from peewee import fn
 
+from lib import exports
 from models import TeamMembership
 from models.programme import GroupMember, WorkingGroup
 from models.surveys import (
@@ -14,7 +15,7 @@ from models.surveys import (
     SurveyResponse,
 )
 
-from .. import exports, policy
+from .. import policy
 from .answering import eligible_members, pending_count
 from .base import MIN_GROUP, RATING_LABELS
 from .building import questions, state

@@ -1,9 +1,9 @@
 import os
 import shutil
 
+from lib.identifiers import make_nip, make_regon
 from models.documents import SignedCopy
 from services import documents, plans, settings
-from services.identifiers import make_nip, make_regon
 
 from . import LOGIN_REDIRECT, OK, ROLES, Case, jst_scoped
 

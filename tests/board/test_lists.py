@@ -7,12 +7,13 @@ from datetime import date
 
 import pytest
 
+from lib import crypto
 from models import TeamMembership
 from models.documents import SignedCopy
 from models.participants import ParticipantData
 from models.plans import Plan
 from models.programme import Module, Task
-from services import crypto, participants, programme
+from services import participants, programme
 from tests.conftest import add_member, login, make_jst, make_user, page_queries
 from tests.participants.test_participant_data import BIRTH, _data
 

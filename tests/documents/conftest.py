@@ -6,8 +6,8 @@ from datetime import date
 
 from docx import Document
 
+from lib.identifiers import make_nip, make_pesel, make_regon
 from services import participants, plans, settings
-from services.identifiers import make_nip, make_pesel, make_regon
 
 NASTY = "A & B < C > D \" ' {{ 7*7 }} {% if x %} 😀 Łódź\nnowa linia\x01"
 

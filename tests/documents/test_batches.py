@@ -1,5 +1,5 @@
-"""Batches built for the background jobs (services.batches): a ZIP of documents, one merged
-.docx — each against the single documents as services.documents renders them."""
+"""Batches built for the background jobs (services.documents.batches): a ZIP of documents, one
+merged .docx — each against the single documents as services.documents renders them."""
 
 import base64
 import csv
@@ -14,11 +14,12 @@ from docx import Document
 from docx.oxml.ns import qn
 from lxml import etree
 
+from lib import pdf
+from lib.identifiers import make_pesel
+from lib.text import clean
 from models import AuditLog, Jst
-from services import batches, documents, docx_batch, pdf, plans, settings
-from services.documents import KINDS
-from services.identifiers import make_pesel
-from services.text import clean
+from services import documents, plans, settings
+from services.documents import KINDS, batches, docx_batch
 from tests.conftest import add_member, make_jst, make_user
 from tests.documents.conftest import (
     NASTY,

@@ -7,10 +7,10 @@ from datetime import datetime
 
 import pytest
 
+from lib.identifiers import make_nip, make_regon
 from models import AuditLog, Jst
 from models.plans import PlanEvent, PlanVersion
 from services import documents, plans, settings
-from services.identifiers import make_nip, make_regon
 from tests.batches import job_file, start
 from tests.conftest import add_member, login, make_jst
 from tests.documents.conftest import (

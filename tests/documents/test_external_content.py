@@ -13,8 +13,8 @@ import segno
 from docx import Document
 from docx.shared import Mm
 
+from lib import pdf
 from models.documents import DocumentTemplate
-from services import pdf
 from tests.conftest import login
 from tests.documents.test_pdf import LIBREOFFICE
 

@@ -13,11 +13,13 @@ from datetime import date
 
 import pytest
 
+from lib import pdf
 from models import AuditLog
 from models.plans import Plan
 from models.programme import BestPlan, Module
 from models.surveys import Certificate
-from services import batches, documents, pdf, plans, programme
+from services import documents, plans, programme
+from services.documents import batches
 from tests.conftest import login
 from tests.documents.conftest import _add_school, _ore_settings, _participant_data
 

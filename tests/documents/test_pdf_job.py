@@ -5,8 +5,8 @@ import csv
 import io
 import zipfile
 
+from lib import pdf
 from models.jobs import Job
-from services import pdf
 from tests.batches import job_file, start
 from tests.conftest import login
 from tests.documents.conftest import _participant_data

@@ -14,12 +14,13 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from config import Defaults
+from lib import grammar
+from lib.identifiers import make_pesel
 from models import Jst
 from models.jobs import Job
 from models.programme import Module, ModuleSession
 from models.surveys import Certificate
-from services import documents, grammar, plans, settings
-from services.identifiers import make_pesel
+from services import documents, plans, settings
 from tests.batches import job_file
 from tests.conftest import add_member, login, make_jst
 from tests.documents.conftest import _ore_settings, _participant_data, _text

@@ -76,7 +76,7 @@ def test_signed_declaration_shows_who_recorded_it_warns_on_change_and_is_audited
 
 
 def test_signed_declaration_is_stored_encrypted_erased_and_rotated(client, world, app):
-    from services import crypto
+    from lib import crypto
 
     _participant_data(world.participant)
     login(client, world.coordinator)
@@ -106,8 +106,8 @@ def test_signed_declaration_is_stored_encrypted_erased_and_rotated(client, world
 
 
 def test_migration_encrypts_signed_copies_stored_before(app, world):
+    from lib import crypto
     from models.documents import m0041_encrypt_signed_copies
-    from services import crypto
 
     plain = b"PK\x03\x04 a signed copy stored before encryption"
     copy = SignedCopy.create(

@@ -7,8 +7,9 @@ import io
 import pytest
 from docx import Document
 
+from lib import template_sandbox
 from models.documents import DocumentTemplate
-from services import documents, template_sandbox
+from services import documents
 from tests.conftest import login
 
 TOO_LONG = "szablon tworzy zbyt długi tekst lub listę (ponad 1 000 000 znaków lub elementów)"

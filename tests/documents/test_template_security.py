@@ -13,12 +13,13 @@ from docx import Document
 from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
 
+from lib import template_sandbox
 from models.documents import DocumentTemplate
-from services import documents, settings, template_sandbox
+from services import documents, settings
 from services.documents import KINDS
 from services.documents import rendering as document_rendering
 from services.documents import templates as document_templates
-from services.docx_batch.pictures import _with_pictures_in
+from services.documents.docx_batch.pictures import _with_pictures_in
 from tests.conftest import login
 
 PLAIN = (str, int, float, bool, type(None))

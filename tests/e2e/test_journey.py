@@ -19,7 +19,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from config import Defaults
-from services.identifiers import make_nip, make_pesel, make_regon
+from lib.identifiers import make_nip, make_pesel, make_regon
 from services.plans import TEXT_FIELDS
 
 from .conftest import flask_command, screenshot

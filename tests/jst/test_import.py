@@ -2,8 +2,8 @@
 
 import io
 
+from lib.identifiers import make_nip, make_regon
 from models import Jst, TeamMembership, User
-from services.identifiers import make_nip, make_regon
 from tests.conftest import login, make_jst, make_user
 
 HEADER = (

@@ -2,8 +2,8 @@
 
 import pytest
 
+from lib.identifiers import make_nip, make_regon
 from models import Jst
-from services.identifiers import make_nip, make_regon
 from tests.conftest import login, make_jst, make_user, recorded_queries
 
 

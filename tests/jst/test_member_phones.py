@@ -6,9 +6,9 @@ from peewee import CharField
 from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as run_migrations
 
+from lib import crypto
 from models import TeamMembership, User, db, migrate
 from models.migrations import SchemaMigration
-from services import crypto
 from tests.conftest import login
 
 PHONE = "+48 601 222 333"

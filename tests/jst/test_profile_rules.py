@@ -5,8 +5,8 @@ import io
 
 import pytest
 
+from lib.identifiers import make_nip, make_regon
 from models import Jst
-from services.identifiers import make_nip, make_regon
 from tests.conftest import login, make_user
 from tests.jst.test_import import HEADER
 from tests.jst.test_jst_records import _valid

@@ -1,7 +1,7 @@
 """`flask seed-scale`: a national-size fictitious data set that keeps the app's own rules."""
 
+from lib.identifiers import teryt_error
 from models import Jst, db, is_postgres
-from services.identifiers import teryt_error
 from tests.conftest import make_jst
 
 

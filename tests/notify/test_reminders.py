@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from lib.formatting import today_local
 from models import OutboxMessage
 from models.documents import SignedCopy
 from models.notify import ReminderSent
@@ -15,7 +16,6 @@ from models.programme import Module, Task, TaskReport
 from models.review import Notification
 from models.surveys import Question, Survey, SurveyDone
 from services import reminders, settings
-from services.formatting import today_local
 from tests.conftest import login
 from tests.servers import server_env
 

@@ -5,9 +5,10 @@ from datetime import date
 
 import pytest
 
+from lib import crypto
+from lib.identifiers import make_pesel
 from models.participants import ParticipantData
-from services import crypto, participants, settings
-from services.identifiers import make_pesel
+from services import participants, settings
 from tests.conftest import login
 from tests.participants.test_participant_data import BIRTH, PESEL, _data
 

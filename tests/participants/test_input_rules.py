@@ -3,10 +3,11 @@ erasure of the membership phone, a purge without a retention date, phone and bir
 
 from datetime import date
 
+from lib import crypto
+from lib.identifiers import make_pesel
 from models import TeamMembership
 from models.participants import ParticipantData
-from services import crypto, participants, settings
-from services.identifiers import make_pesel
+from services import participants, settings
 from tests.conftest import login
 from tests.participants.test_participant_data import BIRTH, PESEL, _data
 

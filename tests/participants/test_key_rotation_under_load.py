@@ -6,10 +6,11 @@ from datetime import date
 
 import pytest
 
+from lib import crypto
+from lib.identifiers import make_pesel
 from models import TeamMembership, db, is_postgres
 from models.participants import ParticipantData
-from services import crypto, participants, pii_keys
-from services.identifiers import make_pesel
+from services import participants, pii_keys
 from tests.conftest import add_member, make_jst, make_user
 from tests.participants.test_participant_data import _data
 

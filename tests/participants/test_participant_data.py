@@ -6,10 +6,10 @@ from datetime import date
 
 import openpyxl
 
+from lib.identifiers import make_pesel
 from models import AuditLog, User, db
 from models.participants import ParticipantData
 from services import participants, settings
-from services.identifiers import make_pesel
 from tests.batches import job_file
 from tests.conftest import login
 
@@ -233,7 +233,7 @@ def test_key_rotation_keeps_every_value(app, world, tmp_path):
     assert len(new_keys) == 2 and new_keys[1] == app.config["PII_KEYS"]
     assert ParticipantData.get().pesel_enc != old_token
     assert participants.read(world.participant, world.participant)["pesel"] == PESEL
-    from services import crypto
+    from lib import crypto
 
     crypto.configure(new_keys[0])  # the new key alone reads everything
     assert participants.read(world.participant, world.participant)["street"] == "ul. Zmyślona"

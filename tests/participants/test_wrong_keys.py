@@ -9,7 +9,8 @@ import pytest
 from cryptography.fernet import Fernet
 
 from app import create_app
-from services import crypto, participants
+from lib import crypto
+from services import participants
 from tests.conftest import login
 from tests.participants.test_participant_data import BIRTH, _data
 

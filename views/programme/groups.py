@@ -4,31 +4,21 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from forms.auth import EmptyForm
-from models import PROGRAM_GROUPS, Jst, db_int
-from services import documents, kept, lists, programme
+from models import PROGRAM_GROUPS, db_int
+from services import documents, lists, programme
 
 from ..common import PDF, send_document
 from .common import _list_args, _manage, _module, bp
-
-
-def _groups_data():
-    """Every active JST (the columns the page and the proposal use) and the saved split."""
-    active = list(
-        Jst.select(Jst.id, Jst.name, Jst.name_sort, Jst.kind)
-        .where(Jst.status == "active")
-        .order_by(Jst.name_sort)
-    )
-    return active, programme.group_numbers()
 
 
 @bp.route("/grupy", methods=["GET", "POST"])
 @login_required
 def groups():
     _manage()
-    active, saved = kept.kept(("grupy",), _groups_data)
+    active, saved = programme.groups()
     default = max(saved.values(), default=4)
     count = min(max(request.values.get("liczba", default, type=db_int), 1), 12)
-    proposal = dict(kept.kept(("grupy", count), lambda: programme.propose_groups(active, count)))
+    proposal = dict(programme.group_proposal(count))
     if request.method == "POST":
         # the form shows one page of JSTs: the others keep the split it was showing (a new
         # proposal, or the saved split)

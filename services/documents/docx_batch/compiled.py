@@ -6,7 +6,6 @@ import io
 import re
 import threading
 import zipfile
-from collections import OrderedDict
 from copy import deepcopy
 from dataclasses import dataclass
 
@@ -16,8 +15,10 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from .. import documents, template_sandbox
-from ..documents import sandbox
+from lib import memos, template_sandbox
+
+from .. import rendering
+from ..rendering import sandbox
 from .parts import Entry, _rels_name, _types_with, _with_pictures, package
 from .pictures import _number_drawings, _used, _with_pictures_in
 
@@ -61,7 +62,7 @@ class Compiled:
         self.mergeable = self.fast and not types & NUMBERED_PARTS  # Merger joins bodies only
         if not self.fast:
             return
-        documents.set_properties(properties, kind, {})  # the kind's title, author, language
+        rendering.set_properties(properties, kind, {})  # the kind's title, author, language
         self._template = template
         main = document.part
         self.main_name = main.partname.lstrip("/")
@@ -105,7 +106,7 @@ class Compiled:
     def render(self, context):
         """The .docx bytes of one document."""
         if not self.fast:
-            return documents.render(self.kind, context, self.data)
+            return rendering.render(self.kind, context, self.data)
         body, stories, pictures = self.render_parts(context)
         _number_drawings(body, 1000)
         parts = {self.main_name: self.head + etree.tostring(body, encoding="UTF-8") + self.tail}
@@ -172,7 +173,7 @@ class _Source:
         return self.template.resolve_listing(paragraph) if _LISTING.search(paragraph) else paragraph
 
 
-_CACHE = OrderedDict()
+_CACHE = memos.memo("documents.compiled", 8, by_content=True)
 _CACHE_LOCK = threading.Lock()
 
 
@@ -186,6 +187,4 @@ def compiled(data, kind):
         found = Compiled(data, kind)
     with _CACHE_LOCK:
         _CACHE[key] = found
-        while len(_CACHE) > 8:
-            _CACHE.popitem(last=False)
     return found

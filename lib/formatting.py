@@ -2,16 +2,17 @@
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_decimal
 
+from . import memos
+
 TZ = ZoneInfo("Europe/Warsaw")
 
 
-@lru_cache(maxsize=4096)
+@memos.cached("formatting.dates", 4096)
 def _format_date(value, pattern, locale):
     """Babel's format_date, kept per (date, pattern): a list page formats the same few hundred
     dates again and again, at ~70 µs each."""

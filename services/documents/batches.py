@@ -17,8 +17,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import documents, docx_batch, pdf
-from .documents import KINDS
+from lib import pdf
+
+from . import bulk, docx_batch, rendering
+from .kinds import KINDS
 
 PDF_CHUNK = 50  # documents per LibreOffice start: its start costs ~1 s, a document ~0.1–0.3 s
 PDF_FAILED = "nie — LibreOffice nie przekształcił dokumentu (błąd lub przekroczony czas)"
@@ -42,7 +44,7 @@ class Built:
 
 def load_items(kind, group=None, actor=None):
     """The batch's items: documents.batch(kind, group, actor) (loaded in bulk, audited there)."""
-    return documents.batch(kind, group, actor)
+    return bulk.batch(kind, group, actor)
 
 
 def build_zip(kind, items, path=None, progress=None, total=None, template=None):
@@ -73,7 +75,7 @@ def build_merged(kind, items, path=None, progress=None, total=None, template=Non
     try:
         if not compiled.mergeable:  # footnotes …: composed document by document
             items = list(items)
-            path.write_bytes(documents.merged(kind, items, compiled.data))
+            path.write_bytes(bulk.merged(kind, items, compiled.data))
             done = len(items)
             incomplete = [(name, missing) for name, _context, missing in items if missing]
             _report(progress, done, total)
@@ -208,7 +210,7 @@ def _prepare(kind, items, total, template):
         total = len(items)
     if not total:
         raise EmptyBatch()
-    data = template if template is not None else documents.template_bytes(kind)
+    data = template if template is not None else rendering.template_bytes(kind)
     return docx_batch.compiled(data, kind), total
 
 

@@ -5,14 +5,14 @@ import hashlib
 import io
 import re
 import threading
-from collections import OrderedDict
 
 import segno
 from docx.image.image import Image
 from docx.oxml.shape import CT_Inline
 from docx.shared import Mm
 
-from .. import template_sandbox
+from lib import memos, template_sandbox
+
 from .parts import Entry
 
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -41,7 +41,7 @@ class Picture:
         self.image = template_sandbox.Image(lambda: self.xml)
 
 
-_PICTURES = OrderedDict()
+_PICTURES = memos.memo("documents.pictures", 4, by_content=True)
 _PICTURES_LOCK = threading.Lock()
 
 

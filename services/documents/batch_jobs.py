@@ -1,17 +1,19 @@
 """The batches built as background jobs (issue 16): ZIPs, ZIPs of PDFs and merged .docx of every
-document of a kind (built into a temporary file by services/batches, then streamed), the
-certificates' ZIP, the participants' register export. Each builder is a generator of the file's
-bytes reporting progress through its JobContext (see services/jobs.py); another batch is one more
-`jobs.register(...)` here."""
+document of a kind (built into a temporary file by batches, then streamed), the participants'
+register export (the certificates' ZIP is registered by services.surveys.certificates). Each
+builder is a generator of the file's bytes reporting progress through its JobContext (see
+services/jobs.py); another batch is one more `jobs.register(...)` here."""
 
-from . import batches, documents, jobs, participants, pdf, surveys
-from .documents import KINDS
+from lib import pdf
+
+from .. import jobs, participants
+from . import batches
+from .kinds import KINDS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EMPTY = "Nie ma żadnego dokumentu do zbudowania: brak aktywnych JST lub członków ich zespołów."
 PDF_FAILED = "nie udało się utworzyć PDF (LibreOffice: błąd lub przekroczony czas)"
-CODE = "__KOD__"  # in the certificates' verification address, replaced by each one's code
 
 
 def _group_suffix(params, sep="-grupa-"):
@@ -19,7 +21,7 @@ def _group_suffix(params, sep="-grupa-"):
 
 
 def _built(ctx, build):
-    """Build the batch into a temporary file with one of services/batches' builders (progress
+    """Build the batch into a temporary file with one of batches' builders (progress
     and cancellation through ctx.progress), fill ctx.missing, then stream the file's bytes and
     remove it — also when the job stops half-way through storing it."""
     kind, group = ctx.params["kind"], ctx.params.get("group")
@@ -35,6 +37,12 @@ def _built(ctx, build):
         raise jobs.JobRefused(str(exc)) from exc
     ctx.missing = [f"{name}: {', '.join(missing)}" for name, missing in built.incomplete]
     ctx.missing += [f"{name}: {PDF_FAILED}" for name in built.failed]
+    yield from streamed(built)
+
+
+def streamed(built):
+    """The built file's bytes, then the file removed — also when the job stops half-way through
+    storing it."""
     try:
         with open(built.path, "rb") as file:
             while data := file.read(jobs.CHUNK_BYTES):
@@ -53,23 +61,6 @@ def build_merged(ctx):
 
 def build_pdf(ctx):
     yield from _built(ctx, batches.build_pdf_batch)
-
-
-def build_certificates(ctx):
-    certificates = surveys.issued()
-    if not certificates:
-        raise jobs.JobRefused("Nie wystawiono jeszcze żadnego zaświadczenia.")
-    verify = ctx.params["verify"]
-    items = (
-        (
-            surveys.certificate_filename(c),
-            documents.certificate_context(c, verify.replace(CODE, c.code)),
-            [],
-        )
-        for c in ctx.counted(certificates)
-    )
-    template = documents.template_bytes("zaswiadczenie")
-    yield from documents.zip_stream("zaswiadczenie", items, template)
 
 
 def build_register(ctx):
@@ -111,15 +102,6 @@ jobs.register(
         filename=lambda p: f"{p['kind']}-pdf{_group_suffix(p)}.zip",
         mimetype="application/zip",
         personal=_personal,
-    ),
-)
-jobs.register(
-    "certificates.zip",
-    jobs.JobKind(
-        label=lambda p: "ZIP: wszystkie zaświadczenia o ukończeniu szkolenia",
-        build=build_certificates,
-        filename=lambda p: "zaswiadczenia.zip",
-        mimetype="application/zip",
     ),
 )
 jobs.register(
