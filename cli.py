@@ -1,7 +1,6 @@
 """Command-line tools: flask --app app <command>."""
 
 import getpass
-import logging
 import sys
 import time
 from datetime import date
@@ -193,7 +192,6 @@ def rotate_pii_key():
 )
 def worker(workers, worker_type):
     """Run the job queue's consumer (huey): background batches, e-mail, housekeeping."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
         consumer = tasks.consumer(workers, worker_type)
     except RuntimeError as exc:

@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from peewee import JOIN, fn
 
-from lib import crypto
+from lib import crypto, metrics
 from models import User, db, is_postgres, locked, release, utcnow, write_tx
 from models.jobs import ACTIVE, STATES, Job, JobChunk
 
@@ -28,6 +28,7 @@ from . import audit
 CHUNK_BYTES = 1024 * 1024  # one JobChunk row: neither the database nor memory holds a whole file
 PROGRESS_EVERY = 0.5  # seconds between progress writes (and cancellation checks)
 log = logging.getLogger(__name__)
+job_log = logging.getLogger("planjst.job")  # one JSON line per job (views/observability.py)
 
 
 class Cancelled(Exception):
@@ -181,11 +182,29 @@ def run(job_id):
     if not taken:
         return
     job = Job.get_by_id(job_id)
+    waited = max((job.started_at - job.created_at).total_seconds(), 0.0)
+    metrics.JOB_WAIT_SECONDS.labels(job.kind).observe(waited)
+    began = time.monotonic()
     with _Heartbeat(job.id, job.attempt):
-        _build(job)
+        outcome = _build(job)
+    seconds = time.monotonic() - began
+    metrics.JOB_SECONDS.labels(job.kind, outcome).observe(seconds)
+    job_log.info(
+        "job",
+        extra={
+            "job_id": job.id,
+            "kind": job.kind,
+            "attempt": job.attempt,
+            "outcome": outcome,
+            "user_id": job.requested_by_id,
+            "wait_ms": round(waited * 1000),
+            "duration_ms": round(seconds * 1000),
+        },
+    )
 
 
 def _build(job):
+    """How the attempt ended: done, cancelled (or taken away), refused, failed."""
     kind = KINDS[job.kind]
     context = JobContext(job)
     writer = _ChunkWriter(job.id, job.attempt, job.personal)
@@ -211,12 +230,16 @@ def _build(job):
             raise Cancelled()
     except Cancelled:
         _drop_chunks(job.id, job.attempt)
+        return "cancelled"
     except JobRefused as exc:
         _end(job.id, "failed", error=str(exc), attempt=job.attempt)
+        return "refused"
     except Exception:  # logged for the administrator; the coordinator reads the message
         log.exception("job %s (%s) failed", job.id, job.kind)
         error = "Nie udało się zbudować pliku — wystąpił nieoczekiwany błąd."
         _end(job.id, "failed", error=error, attempt=job.attempt)
+        return "failed"
+    return "done"
 
 
 class _Heartbeat(threading.Thread):

@@ -14,6 +14,7 @@ from pythonjsonlogger.json import JsonFormatter
 from models import User
 from models.participants import ParticipantData
 from services import participants
+from tests.batches import start
 from tests.conftest import login
 
 DEMO_PASSWORD = "demo-haslo-123"
@@ -151,3 +152,22 @@ def test_no_personal_data_in_any_log(app, caplog):
         for value in (pesel, email, name, *name.split()):
             assert value not in text, value
     assert User.select().count() > 10
+
+
+def test_a_job_is_one_json_line_and_a_metric(client, world, caplog):
+    caplog.set_level(logging.INFO)
+    login(client, world.coordinator)
+    before = REGISTRY.get_sample_value(
+        "planjst_job_seconds_count", {"kind": "documents.zip", "outcome": "done"}
+    )
+    job_id, page = start(client, "/zadania-w-tle/dokumenty/deklaracja/zip")
+    assert "Pobierz" in page
+    (line,) = [line for line in _lines(caplog) if line["name"] == "planjst.job"]
+    assert line["job_id"] == job_id and line["kind"] == "documents.zip"
+    assert line["outcome"] == "done" and line["user_id"] == world.coordinator.id
+    assert line["duration_ms"] >= 0 and line["wait_ms"] >= 0 and line["attempt"] == 1
+    after = REGISTRY.get_sample_value(
+        "planjst_job_seconds_count", {"kind": "documents.zip", "outcome": "done"}
+    )
+    assert after == (before or 0) + 1
+    assert "planjst_job_queue_wait_seconds_bucket" in client.get("/metrics").get_data(as_text=True)
