@@ -22,7 +22,7 @@ from models.programme import (
 )
 from models.surveys import Survey
 
-from . import plans, uploads
+from . import plans, review, uploads
 
 MAX_ATTACHMENT = 5 * 1024 * 1024
 # extension → (content type, the file's first bytes)
@@ -292,22 +292,33 @@ def report(task, jst):
     return TaskReport.get_or_none((TaskReport.task == task) & (TaskReport.jst == jst))
 
 
-def save_report(task, jst, text):
+def save_report(task, jst, text, author=None, url="", config=None):
+    """Store the team's report as sent; the JST's expert, who must review it, is notified (in
+    the app, and by e-mail per their preference) with a link to `url` — when `config` is given."""
     with write_tx():
         row = report(task, jst) or TaskReport(task=task, jst=jst)
         if row.status == "accepted":
             return row
         row.text, row.status, row.updated_at = text, "submitted", utcnow()
         row.save()
+        if config is not None:
+            text = f"Zespół JST {jst.name} przekazał sprawozdanie z zadania „{task.title}”."
+            review.notify([review._expert(jst.id)], "task", text, url, config, exclude=author)
     return row
 
 
-def decide(row, accepted, comment, expert):
+def decide(row, accepted, comment, expert, url="", config=None):
+    """The expert's decision on a report; the team, who must act on a return, is told."""
     with write_tx():
         row.status = "accepted" if accepted else "more"
         row.expert_comment = comment
         row.decided_at, row.decided_by = utcnow(), expert
         row.save()
+        if config is not None:
+            jst, task = Jst.get_by_id(row.jst_id), Task.get_by_id(row.task_id)
+            outcome = "przyjął" if accepted else "zwrócił do uzupełnienia"
+            text = f"Ekspert {outcome} sprawozdanie JST {jst.name} z zadania „{task.title}”."
+            review.notify(review._team(jst.id), "task", text, url, config, exclude=expert)
 
 
 def check_attachment(filename, data):

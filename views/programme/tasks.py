@@ -2,7 +2,7 @@
 
 import io
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from forms.base import first_error
@@ -65,7 +65,8 @@ def report(jst_id, task_id):
         if row is not None and row.status == "accepted":
             flash("Sprawozdanie zostało już przyjęte.", "info")
         else:
-            programme.save_report(task, jst, form.text.data)
+            url = url_for(".report", jst_id=jst.id, task_id=task.id)
+            programme.save_report(task, jst, form.text.data, current_user, url, current_app.config)
             flash("Przekazano sprawozdanie ekspertowi.", "success")
         return redirect(url_for(".report", jst_id=jst.id, task_id=task.id))
     return render_template(
@@ -91,7 +92,10 @@ def report_decide(jst_id, task_id):
     row = programme.report(task, jst) or abort(404)
     form = DecisionForm()
     if form.validate_on_submit():
-        programme.decide(row, form.decision.data == "accept", form.comment.data or "", current_user)
+        url = url_for(".report", jst_id=jst.id, task_id=task.id)
+        accepted = form.decision.data == "accept"
+        comment = form.comment.data or ""
+        programme.decide(row, accepted, comment, current_user, url, current_app.config)
         flash("Zapisano decyzję.", "success")
     else:
         flash(f"Nie zapisano decyzji — {first_error(form)}", "danger")
