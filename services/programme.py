@@ -483,3 +483,34 @@ def seed_demo(ctx):
             due_date=following.start_date,
         )
     save_groups(propose_groups(ctx["jsts"], 4))
+
+
+def waiting_for(jst_ids):
+    """What the home page of a team member or an expert lists for `jst_ids`, in three queries:
+    {"plans": [Jst] whose plan waits for review, "reports": [(Jst, Task, status)] of reports sent
+    or returned, "groups": {jst id: working group number}}."""
+    ids = list(jst_ids)
+    if not ids:
+        return {"plans": [], "reports": [], "groups": {}}
+    waiting_plans = list(
+        Jst.select(Jst.id, Jst.name)
+        .join(Plan, on=Plan.jst == Jst.id)
+        .where(Jst.id.in_(ids) & (Plan.status == "submitted"))
+        .order_by(Jst.name_sort)
+    )
+    reports = [
+        (row.jst, row.task, row.status)
+        for row in TaskReport.select(TaskReport, Task, Jst)
+        .join(Task)
+        .switch(TaskReport)
+        .join(Jst)
+        .where(TaskReport.jst.in_(ids) & TaskReport.status.in_(("submitted", "more")))
+        .order_by(Jst.name_sort, Task.id)
+    ]
+    groups = dict(
+        GroupMember.select(GroupMember.jst, WorkingGroup.number)
+        .join(WorkingGroup)
+        .where(GroupMember.jst.in_(ids))
+        .tuples()
+    )
+    return {"plans": waiting_plans, "reports": reports, "groups": groups}

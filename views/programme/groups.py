@@ -135,4 +135,7 @@ def attendance_rates():
         total=total,
         args={k: v for k, v in args.items() if v},
         groups=PROGRAM_GROUPS,
+        # where attendance is ticked: each module's page per working group
+        modules=programme.modules(),
+        group_numbers=sorted(set(programme.group_numbers().values())),
     )

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 
 from forms.base import first_error
 from forms.programme import AttachmentForm, DecisionForm, ReportForm
-from models import PROGRAM_GROUPS
-from models.programme import REPORT_STATUS, Attachment, Module, Task
+from models import PROGRAM_GROUPS, Jst
+from models.programme import REPORT_STATUS, Attachment, Module, Task, TaskReport
 from services import lists, policy, programme
 from services.programme import AttachmentRefused
 
@@ -22,6 +22,8 @@ def task_list():
     policy.require(current_user, "programme.tasks")
     ids = policy.visible_jst_ids(current_user)
     tasks = list(Task.select(Task, Module).join(Module).order_by(Module.number))
+    if current_user.role == "participant":
+        return _own_tasks(ids, tasks)
     counts, jst_total = lists.task_counts(ids)
     asked = lists.int_arg(request.args.get("zadanie"))
     task = next((t for t in tasks if t.id == asked), tasks[0] if tasks else None)
@@ -51,6 +53,21 @@ def task_list():
         groups=PROGRAM_GROUPS,
         states=lists.TASK_STATES,
         status=REPORT_STATUS,
+    )
+
+
+def _own_tasks(jst_ids, tasks):
+    """A team member's list: each task with their JST's report and what to do about it, not the
+    coordinator's grid of counts."""
+    jsts = list(Jst.select().where(Jst.id.in_(list(jst_ids))).order_by(Jst.name_sort))
+    reports = {
+        (r.jst_id, r.task_id): r.status
+        for r in TaskReport.select(TaskReport.jst, TaskReport.task, TaskReport.status).where(
+            TaskReport.jst.in_([j.id for j in jsts])
+        )
+    }
+    return render_template(
+        "programme/my_tasks.html", jsts=jsts, tasks=tasks, reports=reports, status=REPORT_STATUS
     )
 
 
