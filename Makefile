@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# the demo's public address: links in e-mails and the verification address on certificates
+run: export PLANJST_BASE_URL ?= http://127.0.0.1:5000
 run: $(STAMP)
 	$(BIN)/flask --app app init-db
 	$(BIN)/flask --app app seed-demo
