@@ -122,7 +122,7 @@ def test_the_participants_home_starts_with_what_waits_for_them(demo_app):
     html = client.get("/").get_data(as_text=True)
     main = html.split('<main id="main"', 1)[1]
     first = re.search(r"<h2[^>]*>(.*?)</h2>", main).group(1)
-    assert first == "Czeka na Ciebie"
+    assert first == "Do zrobienia"
     waiting = main.split("</section>", 1)[0]
     assert "następny krok" in waiting
     assert "Wiadomości z ekspertem-mentorem" in waiting
@@ -143,7 +143,7 @@ def test_the_experts_home_lists_plans_and_reports_to_review(demo_app):
     assert team.post(report, data={"text": "Wykonane."}).status_code == 302
     main = expert.get("/").get_data(as_text=True).split('<main id="main"', 1)[1]
     waiting = main.split("</section>", 1)[0]
-    assert "Czeka na Ciebie" in waiting
+    assert "Do zrobienia" in waiting
     assert (
         f'Plan do zaopiniowania: <a href="/jst/{jst.id}/plan/czytaj">Gmina Przykładowo</a>'
         in waiting

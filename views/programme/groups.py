@@ -119,6 +119,11 @@ def attendance_list(module_id, group, as_pdf=False):
     return send_document(data, name, as_pdf=as_pdf)
 
 
+def _ticking():
+    """(modules, working group numbers) for the links to each module's attendance per group."""
+    return programme.modules(), sorted(set(programme.group_numbers().values()))
+
+
 @bp.get("/obecnosc")
 @login_required
 def attendance_rates():
@@ -136,6 +141,5 @@ def attendance_rates():
         args={k: v for k, v in args.items() if v},
         groups=PROGRAM_GROUPS,
         # where attendance is ticked: each module's page per working group
-        modules=programme.modules(),
-        group_numbers=sorted(set(programme.group_numbers().values())),
+        ticking=kept.kept(("obecnosc-moduly",), _ticking),
     )
