@@ -55,7 +55,7 @@ def test_unread_badge_and_session_warning_data(client, world):
         for _ in range(2):
             Notification.create(user=world.participant, kind="x", text="Nowa uwaga", url="/")
     page = client.get("/konto").get_data(as_text=True)
-    assert '2<span class="visually-hidden"> nieprzeczytane</span>' in page  # 2 nieprzeczytane, 5 …ych
+    assert '2<span class="visually-hidden"> nieprzeczytane</span>' in page
     page = client.get("/powiadomienia").get_data(as_text=True)
     wide, _ = _menus(page)
     assert [e for e in wide if e[2]] == [("Powiadomienia", "/powiadomienia", True)]
