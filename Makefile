@@ -29,13 +29,19 @@ upgrade-lock: $(STAMP)
 	$(BIN)/python -m pip install -q pip-tools
 	$(COMPILE) --upgrade
 
+# the demo's public address: links in e-mails and the verification address on certificates
+run: export PLANJST_BASE_URL ?= http://127.0.0.1:5000
+# every process writes its metrics there; /metrics sums them (emptied at each start)
+run: export PROMETHEUS_MULTIPROC_DIR = $(CURDIR)/instance/metrics
 run: $(STAMP)
 	$(BIN)/flask --app app init-db
 	$(BIN)/flask --app app seed-demo
+	rm -rf $(PROMETHEUS_MULTIPROC_DIR) && mkdir -p $(PROMETHEUS_MULTIPROC_DIR)
 	@# the worker (huey consumer) builds the batches and sends the outbox while the server runs;
-	@# no web request needs more than a few seconds: gunicorn's timeout is set, not inherited
+	@# no web request needs more than a few seconds: gunicorn's timeout is set, not inherited;
+	@# the app writes one JSON line per request itself (no gunicorn access log: it has the query)
 	$(BIN)/flask --app app worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
-	$(BIN)/gunicorn --workers 3 --timeout 30 --bind 127.0.0.1:5000 --access-logfile - 'app:create_app()'
+	$(BIN)/gunicorn --workers 3 --timeout 30 --bind 127.0.0.1:5000 'app:create_app()'
 
 test: $(STAMP)
 	@$(BIN)/python -c "import shutil,sys; shutil.which('chromium') or print('\n*** UWAGA: brak przeglądarki chromium (apt-get install chromium) — testy przeglądarkowe (e2e) zostaną POMINIĘTE ***\n', file=sys.stderr)"

@@ -18,6 +18,10 @@ _DOT_THOUSANDS = re.compile(r"-?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]*)?")
 _CURRENCY = re.compile(r"\s*(zł|zl|PLN)\.?\s*$", re.IGNORECASE)
 
 
+# a comma before exactly three digits, no other grouping: thousands in English, grosze mistyped?
+_COMMA_THOUSANDS = re.compile(r"-?[0-9]{1,3},[0-9]{3}")
+
+
 class AmbiguousNumber(ValueError):
     """A dot that may separate thousands or grosze: the user is asked which."""
 
@@ -30,6 +34,12 @@ def parse_amount(text):
         raise ValueError("Proszę podać kwotę.")
     group = get_group_symbol(LOCALE)  # U+00A0: Babel's Polish rules group with it
     compact = _SPACES.sub(group, raw).replace("\u2212", "-")
+    if _COMMA_THOUSANDS.fullmatch(compact):  # “12,500”: 12 500 zł, or 12,50 zł mistyped?
+        raise AmbiguousNumber(
+            f"Nie wiadomo, co oznacza przecinek w „{raw}”. Jeśli chodzi o "
+            f"{compact.replace(',', ' ')} zł, proszę oddzielić tysiące spacją (np. 12 500); "
+            "grosze mają dwie cyfry po przecinku (np. 12,50)."
+        )
     if "." in compact:
         if not _DOT_THOUSANDS.fullmatch(compact):
             guess = compact.replace(group, "").replace(".", ",")

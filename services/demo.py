@@ -115,7 +115,7 @@ ORE_DEMO = {
 
 
 def seed(password, hash_method):
-    """Create what is missing; returns [(email, role label)] of the demo logins.
+    """Create what is missing; returns [(email, role label and its JSTs)] of the demo logins.
 
     Each later area adds its own demo data in seed_demo(ctx), ctx = {users: email → User,
     jsts: [Jst], password, hash_method}, in its own transaction.
@@ -166,7 +166,17 @@ def seed(password, hash_method):
         with write_tx():
             area.seed_demo(ctx)
     surveys.flush_pending_answers()  # the closed demo survey's answers reach its results
-    return [(u.email, u.role_label) for u in users.values()]
+    # which JST each login belongs to: a demo is tried as a team member of a given JST
+    where = {}
+    for jst in jsts:
+        for m in TeamMembership.select().where(TeamMembership.jst == jst):
+            where.setdefault(m.user_id, []).append(jst.name)
+        for a in ExpertAssignment.select().where(ExpertAssignment.jst == jst):
+            where.setdefault(a.expert_id, []).append(jst.name)
+    return [
+        (u.email, f"{u.role_label}: {', '.join(where[u.id])}" if u.id in where else u.role_label)
+        for u in users.values()
+    ]
 
 
 def _user(email, name, role, password, hash_method):

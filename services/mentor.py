@@ -70,3 +70,19 @@ def unread_threads(user):
         .order_by(Jst.name_sort)
         .tuples()
     )
+
+
+def unread_count(jst_id, user):
+    """Messages in the JST's thread by others after what `user` read (a team member's home)."""
+    read = MentorRead.select(MentorRead.last_id).where(
+        (MentorRead.jst == jst_id) & (MentorRead.user == user.id)
+    )
+    return (
+        MentorMessage.select()
+        .where(
+            (MentorMessage.jst == jst_id)
+            & (MentorMessage.author.is_null() | (MentorMessage.author != user.id))
+            & (MentorMessage.id > fn.COALESCE(read, 0))
+        )
+        .count()
+    )

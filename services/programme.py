@@ -24,7 +24,7 @@ from models.programme import (
 )
 from models.surveys import Survey
 
-from . import kept, plans
+from . import kept, plans, review
 
 MAX_ATTACHMENT = 5 * 1024 * 1024
 # extension → (content type, the file's first bytes)
@@ -135,6 +135,12 @@ def propose_groups(jsts, count):
     JST of each kind whenever there are at least `count` of that kind."""
     order = sorted(jsts, key=lambda j: (list(JST_KINDS).index(j.kind), j.name_sort, j.id))
     return {jst.id: i % count + 1 for i, jst in enumerate(order)}
+
+
+@kept.keeps("attendance_ticking")
+def attendance_ticking():
+    """(modules, working group numbers) for the links to each module's attendance per group."""
+    return modules(), sorted(set(group_numbers().values()))
 
 
 @kept.keeps("groups")
@@ -312,22 +318,33 @@ def report(task, jst):
     return TaskReport.get_or_none((TaskReport.task == task) & (TaskReport.jst == jst))
 
 
-def save_report(task, jst, text):
+def save_report(task, jst, text, author=None, url="", config=None):
+    """Store the team's report as sent; the JST's expert, who must review it, is notified (in
+    the app, and by e-mail per their preference) with a link to `url` — when `config` is given."""
     with write_tx():
         row = report(task, jst) or TaskReport(task=task, jst=jst)
         if row.status == "accepted":
             return row
         row.text, row.status, row.updated_at = text, "submitted", utcnow()
         row.save()
+        if config is not None:
+            text = f"Zespół JST {jst.name} przekazał sprawozdanie z zadania „{task.title}”."
+            review.notify([review._expert(jst.id)], "task", text, url, config, exclude=author)
     return row
 
 
-def decide(row, accepted, comment, expert):
+def decide(row, accepted, comment, expert, url="", config=None):
+    """The expert's decision on a report; the team, who must act on a return, is told."""
     with write_tx():
         row.status = "accepted" if accepted else "more"
         row.expert_comment = comment
         row.decided_at, row.decided_by = utcnow(), expert
         row.save()
+        if config is not None:
+            jst, task = Jst.get_by_id(row.jst_id), Task.get_by_id(row.task_id)
+            outcome = "przyjął" if accepted else "zwrócił do uzupełnienia"
+            text = f"Ekspert {outcome} sprawozdanie JST {jst.name} z zadania „{task.title}”."
+            review.notify(review._team(jst.id), "task", text, url, config, exclude=expert)
 
 
 def check_attachment(filename, data):
@@ -451,6 +468,32 @@ def network_progress(period):
     return {row.status: row.n for row in query.objects()}
 
 
+DEMO_DAYS = (
+    (
+        1,
+        [
+            ("10:30", "12:00"),
+            ("12:15", "13:45"),
+            ("14:45", "16:15"),
+            ("16:30", "18:00"),
+            ("18:15", "19:45"),
+        ],
+    ),
+    (
+        2,
+        [
+            ("09:00", "10:30"),
+            ("10:45", "12:15"),
+            ("12:30", "14:00"),
+            ("15:00", "16:30"),
+            ("16:45", "18:15"),
+            ("18:30", "20:00"),
+        ],
+    ),
+    (3, [("09:00", "10:30"), ("10:45", "12:15"), ("12:30", "14:00")]),
+)
+
+
 def seed_demo(ctx):
     """The five modules of the 2017 pilot at a fictitious venue, with tasks (idempotent)."""
     if Module.select().exists():
@@ -462,28 +505,19 @@ def seed_demo(ctx):
             end_date=start + timedelta(days=2),
             venue="Centrum Szkoleniowe „Przykładowe”, ul. Zmyślona 10, 00-950 Przykładowo",
         )
-        for day, slots in (
-            (1, [("10:30", "12:00"), ("12:30", "14:00"), ("15:00", "16:30")]),
-            (2, [("09:00", "10:30"), ("11:00", "12:30"), ("14:00", "15:30")]),
-            (3, [("09:00", "10:30"), ("11:00", "12:30")]),
-        ):
+        # 14 sessions of 90 minutes: the 21 hours of a 3-day module (10:30 on day 1 to lunch at
+        # 14:00 on day 3), which the certificate adds up; one of them an expert table
+        for day, slots in DEMO_DAYS:
             for i, (start_time, end_time) in enumerate(slots, start=1):
+                table = (day, i) == (2, 6)
                 ModuleSession.create(
                     module=module,
                     day=day,
                     start=start_time,
                     end=end_time,
-                    title=f"Warsztat {day}.{i}",
-                    kind="zajecia",
+                    title="Stolik ekspercki: finanse oświaty" if table else f"Warsztat {day}.{i}",
+                    kind="stolik" if table else "zajecia",
                 )
-        ModuleSession.create(
-            module=module,
-            day=2,
-            start="16:00",
-            end="17:00",
-            title="Stolik ekspercki: finanse oświaty",
-            kind="stolik",
-        )
     ordered = modules()
     for module, following in zip(ordered, ordered[1:], strict=False):
         Task.create(
@@ -493,3 +527,34 @@ def seed_demo(ctx):
             due_date=following.start_date,
         )
     save_groups(propose_groups(ctx["jsts"], 4))
+
+
+def waiting_for(jst_ids):
+    """What the home page of a team member or an expert lists for `jst_ids`, in three queries:
+    {"plans": [Jst] whose plan waits for review, "reports": [(Jst, Task, status)] of reports sent
+    or returned, "groups": {jst id: working group number}}."""
+    ids = list(jst_ids)
+    if not ids:
+        return {"plans": [], "reports": [], "groups": {}}
+    waiting_plans = list(
+        Jst.select(Jst.id, Jst.name)
+        .join(Plan, on=Plan.jst == Jst.id)
+        .where(Jst.id.in_(ids) & (Plan.status == "submitted"))
+        .order_by(Jst.name_sort)
+    )
+    reports = [
+        (row.jst, row.task, row.status)
+        for row in TaskReport.select(TaskReport, Task, Jst)
+        .join(Task)
+        .switch(TaskReport)
+        .join(Jst)
+        .where(TaskReport.jst.in_(ids) & TaskReport.status.in_(("submitted", "more")))
+        .order_by(Jst.name_sort, Task.id)
+    ]
+    groups = dict(
+        GroupMember.select(GroupMember.jst, WorkingGroup.number)
+        .join(WorkingGroup)
+        .where(GroupMember.jst.in_(ids))
+        .tuples()
+    )
+    return {"plans": waiting_plans, "reports": reports, "groups": groups}

@@ -2,6 +2,7 @@
 
 import re
 
+from babel.numbers import format_decimal
 from flask import current_app, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -9,7 +10,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import SecurityError
 from werkzeug.routing import IntegerConverter
 
-from lib import crypto, formatting, plural
+from lib import crypto, formatting, plural, polish_input
 from models import DB_INT_MAX
 from services import policy
 from services import review as review_service
@@ -133,6 +134,14 @@ def register(app):
     app.add_template_filter(plural.plural_pl, "plural_pl")
     app.add_template_filter(plural.count_pl, "count_pl")
     app.add_template_filter(_linkify, "linkify")
+    app.add_template_filter(_kilobytes_pl, "kilobytes_pl")
+    # a period shown as it is typed: “09.2017”, not the stored “2017-09”
+    app.add_template_filter(polish_input.month_input, "month_pl")
+
+
+def _kilobytes_pl(size):
+    """A file size as Polish readers write it: “351,8 kB” (Babel's decimal comma)."""
+    return f"{format_decimal(size / 1024, '#,##0.0', locale='pl_PL')}\u00a0kB"
 
 
 def _error_page(code):

@@ -123,6 +123,13 @@ AREAS = {
                 "Wystawianie zaświadczeń o ukończeniu.",
                 "certificate.manage",
             ),
+            (
+                "announcements.overview",
+                {},
+                "Ogłoszenia",
+                "Ogłoszenia dla zespołów i ekspertów: treść, załącznik, kto przeczytał.",
+                "announcement.manage",
+            ),
         ],
     ),
     "dokumenty": (
@@ -193,6 +200,7 @@ BLUEPRINT_AREAS = {
     "participants": "uczestnicy",
     "admin": "administracja",
     "jobs": "administracja",
+    "announcements": "program",
 }
 ENDPOINT_AREAS = {endpoint: key for key, (_, _, parts) in AREAS.items() for endpoint, *_ in parts}
 

@@ -30,6 +30,7 @@ LINKS = {
     "session_status": ("auth.session_status", {}),
     "accessibility": ("main.accessibility", {}),
     "css": ("static", {"filename": "app.css"}),
+    "favicon": ("static", {"filename": "favicon.svg"}),
     "js": ("static", {"filename": "app.js"}),
 }
 

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 import tasks
 from models import db
-from services import jsts, pii_keys, policy
+from services import jsts, mentor, participants, pii_keys, policy, programme
 
 bp = Blueprint("main", __name__)
 
@@ -20,7 +20,18 @@ def home():
     visible = jsts.visible_jsts(policy.visible_jst_ids(current_user))
     teams = {jst.id: jsts.current_members(jst) for jst in visible}
     experts = {jst.id: jsts.current_expert(jst) for jst in visible}
-    return render_template("main/home.html", jsts=visible, teams=teams, experts=experts)
+    # what waits for this person comes first on the page (issue 27.2)
+    waiting = programme.waiting_for(jst.id for jst in visible)
+    if current_user.role == "participant":
+        waiting["messages"] = {jst.id: mentor.unread_count(jst.id, current_user) for jst in visible}
+        waiting["missing_data"] = participants.missing_fields(current_user)
+    else:
+        waiting["messages"] = {
+            jst_id: n for jst_id, _name, n in mentor.unread_threads(current_user)
+        }
+    return render_template(
+        "main/home.html", jsts=visible, teams=teams, experts=experts, waiting=waiting
+    )
 
 
 @bp.get("/healthz")

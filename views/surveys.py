@@ -359,12 +359,23 @@ BASE_URL_MISSING = (
 )
 
 
+def base_url_problem():
+    """The Polish reason certificates cannot be printed, or None. Refused only in a production
+    configuration (PostgreSQL, or secure cookies: served over HTTPS) whose BASE_URL was left at
+    the default; the demo and a one-machine install serve at that very address (`make run`)."""
+    config = current_app.config
+    if config["BASE_URL"].rstrip("/") != Defaults.BASE_URL:
+        return None
+    production = config["DATABASE_URL"].startswith("postgres") or config["SESSION_COOKIE_SECURE"]
+    return BASE_URL_MISSING.format(url=Defaults.BASE_URL) if production else None
+
+
 def base_url_missing():
-    """Flash the Polish reason and say True while BASE_URL is the default."""
-    if current_app.config["BASE_URL"].rstrip("/") != Defaults.BASE_URL:
-        return False
-    flash(BASE_URL_MISSING.format(url=Defaults.BASE_URL), "danger")
-    return True
+    """Flash the Polish reason and say True when certificates cannot be printed."""
+    problem = base_url_problem()
+    if problem:
+        flash(problem, "danger")
+    return bool(problem)
 
 
 def _verify_url(certificate):
@@ -403,6 +414,7 @@ def certificates():
         empty=chrome.TOKEN,  # a token, no form
         min_rate=min_rate,
         rule_label=surveys.PLAN_RULES[required],
+        base_url_problem=base_url_problem(),  # said before anyone clicks
     ), (422 if form.errors else 200)
 
 

@@ -29,13 +29,43 @@ VISION = (
 )
 
 
+# the demo texts speak of a gmina; a powiat's or a city's plan speaks of its own kind of JST
+PLACE_WORDS = {
+    "powiat": {
+        "W gminie": "W powiecie",
+        "w gminie": "w powiecie",
+        "budżet gminy": "budżet powiatu",
+        "gminną": "powiatową",
+    },
+    "gmina_miejska": {
+        "W gminie": "W mieście",
+        "w gminie": "w mieście",
+        "budżet gminy": "budżet miasta",
+        "gminną": "miejską",
+    },
+}
+PLACE_WORDS["miasto_na_prawach_powiatu"] = PLACE_WORDS["gmina_miejska"]
+
+
+def _local(plan, value):
+    """`value` (a text, or a dict of them) in the words of the plan's kind of JST."""
+    if isinstance(value, dict):
+        return {k: _local(plan, v) for k, v in value.items()}
+    if not isinstance(value, str):
+        return value
+    for gmina, own in PLACE_WORDS.get(Jst.get_by_id(plan.jst_id).kind, {}).items():
+        value = value.replace(gmina, own)
+    return value
+
+
 def _save(plan, kind, user, values, links=None):
-    return plans.save_row(plan, kind, plans.new_uid(), values, None, user, links)
+    return plans.save_row(plan, kind, plans.new_uid(), _local(plan, values), None, user, links)
 
 
 def _fill(plan, user, *, vision=VISION, complete=True):
-    plans.save_texts(plan, "diagnoza", {f: (v, 0) for f, v in DIAGNOSIS.items()}, user)
-    plans.save_texts(plan, "wizja", {"vision": (vision, 0)}, user)
+    texts = {f: (_local(plan, v), 0) for f, v in DIAGNOSIS.items()}
+    plans.save_texts(plan, "diagnoza", texts, user)
+    plans.save_texts(plan, "wizja", {"vision": (_local(plan, vision), 0)}, user)
     strategic = _save(
         plan,
         "cele-strategiczne",
@@ -195,7 +225,7 @@ def _second_version(plan, user, coordinator):
     plans.save_texts(
         plan,
         "wizja",
-        {"vision": (VISION.replace("W 2025 roku", "Do 2025 roku"), vision.version)},
+        {"vision": (_local(plan, VISION.replace("W 2025 roku", "Do 2025 roku")), vision.version)},
         user,
     )
     goal = plans.rows(plan, "cele-operacyjne")[0]

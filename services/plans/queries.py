@@ -69,10 +69,11 @@ def step_meta(plan):
 def choices(plan):
     """Rows other rows may point to, for the select fields: [(id, label)]."""
     goals = rows(plan, "cele-operacyjne")
-    strategic = {g.id: n for n, g in enumerate(rows(plan, "cele-strategiczne"), start=1)}
+    strategic = rows(plan, "cele-strategiczne")
     numbered = goal_numbers(plan)
     return {
-        "strategic_goal": [(g_id, f"{n}. cel strategiczny") for g_id, n in strategic.items()],
+        # the goal's own words: "1. cel strategiczny" alone told nobody which goal it was
+        "strategic_goal": [(g.id, f"{n}. {g.title[:80]}") for n, g in enumerate(strategic, 1)],
         "goal": [(g.id, f"{numbered.get(g.id, '')} {g.title[:80]}") for g in goals],
         "schools": [(s.id, s.name) for s in rows(plan, "szkoly")],
         "partners": [(p.id, p.institution) for p in rows(plan, "partnerzy")],

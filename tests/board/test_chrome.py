@@ -48,14 +48,14 @@ def test_each_role_sees_its_menu_with_the_current_page_marked(client, world):
 def test_unread_badge_and_session_warning_data(client, world):
     login(client, world.participant)
     page = client.get("/konto").get_data(as_text=True)
-    assert "nieprzeczytanych" not in page
+    assert "nieprzeczytan" not in page
     assert 'data-session-url="/konto/sesja"' in page
     assert re.search(r'data-idle-seconds="\d+" data-warning-seconds="\d+"', page)
     with db.atomic():
         for _ in range(2):
             Notification.create(user=world.participant, kind="x", text="Nowa uwaga", url="/")
     page = client.get("/konto").get_data(as_text=True)
-    assert '2<span class="visually-hidden"> nieprzeczytanych</span>' in page
+    assert '2<span class="visually-hidden"> nieprzeczytane</span>' in page
     page = client.get("/powiadomienia").get_data(as_text=True)
     wide, _ = _menus(page)
     assert [e for e in wide if e[2]] == [("Powiadomienia", "/powiadomienia", True)]

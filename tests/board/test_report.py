@@ -17,7 +17,7 @@ def _table(page, key):
     rows = {}
     for row in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", section, re.S):
         label = row.split("</th>")[0]
-        rows[label] = re.findall(r"<td>([^<]*)</td>", row)
+        rows[label] = re.findall(r"<td[^>]*>([^<]*)</td>", row)
     return rows
 
 

@@ -210,16 +210,20 @@ def test_certificate_prints_hours_legal_basis_and_a_qr_code_only_with_base_url(a
     assert "https://planjst.example.org/zaswiadczenie/kod-testowy-0007" in text
     assert "Dyrektor Ośrodka Rozwoju Edukacji" in text  # the genitive, from the settings
     assert len(Document(io.BytesIO(response.data)).inline_shapes) == 1  # the QR code
-    app.config["BASE_URL"] = Defaults.BASE_URL
-    response = client.get(f"/zaswiadczenia/{certificate.id}.docx", follow_redirects=True)
+    # a production install (secure cookies: HTTPS) that left BASE_URL at the default refuses
+    app.config.update(BASE_URL=Defaults.BASE_URL, SESSION_COOKIE_SECURE=True)
+    https = "https://localhost"
+    url = f"/zaswiadczenia/{certificate.id}.docx"
+    response = client.get(url, base_url=https, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "Zaświadczeń nie można jeszcze wydrukować" in page and "BASE_URL" in page
-    refused = client.post("/zadania-w-tle/zaswiadczenia", follow_redirects=True)
+    refused = client.post("/zadania-w-tle/zaswiadczenia", base_url=https, follow_redirects=True)
     assert "Zaświadczeń nie można jeszcze wydrukować" in refused.get_data(as_text=True)
     assert Job.select().count() == 0
     participant = app.test_client()
     login(participant, world.participant)
-    assert participant.get("/moje-zaswiadczenie.docx").status_code == 302
+    own = participant.get("/moje-zaswiadczenie.docx", base_url=https)
+    assert own.status_code == 302 and own.location.endswith("/ankiety/moje")
 
 
 def _png(text="logo"):

@@ -269,7 +269,9 @@ def _participant_fills_the_plan(page, journey):
     page.get_by_label("Cel strategiczny").fill("Rozwój kompetencji cyfrowych")
     _save_row(page, "cel strategiczny")
     page.get_by_role("link", name="Dodaj: cel operacyjny").click()
-    page.get_by_label("Cel strategiczny, któremu służy").select_option(label="1. cel strategiczny")
+    page.get_by_label("Cel strategiczny, któremu służy").select_option(
+        label="1. Rozwój kompetencji cyfrowych"
+    )
     page.get_by_label("Cel operacyjny").fill("Nauczyciele uczą programowania")
     _save_row(page, "cel operacyjny")
 

@@ -1,4 +1,5 @@
-"""In the browser (issue 19): no crawled page scrolls sideways on a 390 px phone; form controls
+"""In the browser (issues 19, 27): no crawled page scrolls sideways or breaks a word across lines
+on a 390 px phone nor at 1280 px; form controls
 are visible (border ≥ 3:1 against the background); a step button saves what was typed (also
 without JavaScript); leaving a changed form asks first."""
 
@@ -49,10 +50,32 @@ WIDEST = """() => {
 }"""
 
 
+# Words whose letters sit on more than one line (a table cell squeezed until "Nazwa" reads
+# "N/a/z/w/a"). A word is a run without spaces, hyphens or slashes: a line may end after those.
+BROKEN_WORDS = """() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest('script, style, noscript, template, .visually-hidden')) continue;
+    for (const m of node.data.matchAll(/[^\\s\\-\u2010-\u2014\\/]{2,}/g)) {
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const rects = [...range.getClientRects()].filter(r => r.width > 0 && r.height > 0);
+      if (rects.length > 1 && rects.some(r => r.top >= rects[0].bottom - 2)) broken.push(m[0]);
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("role", sorted(ROLES))
-def test_no_page_scrolls_sideways_on_a_phone(browser, live_server, role):
-    context, page = _sign_in(browser, live_server, ROLES[role], viewport=PHONE)
-    queue, seen, kinds, wide = [page.url], set(), {}, {}
+def test_no_page_is_wider_than_the_screen_or_breaks_a_word(browser, live_server, role, width):
+    viewport = {"width": width, "height": 844}
+    context, page = _sign_in(browser, live_server, ROLES[role], viewport=viewport)
+    queue, seen, kinds, wide, broken = [page.url], set(), {}, {}, {}
     while queue and len(seen) < MAX_PAGES:
         url = queue.pop(0)
         if url in seen or kinds.get(_kind(url), 0) >= PER_KIND:
@@ -62,16 +85,25 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, live_server, role):
         response = page.goto(url)
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE["width"]:
-            wide[url] = (width, page.evaluate(WIDEST))
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            wide[url] = (scroll_width, page.evaluate(WIDEST))
+        words = page.evaluate(BROKEN_WORDS)
+        if words:
+            broken[url] = words
+            if len(broken) == 1:
+                screenshot(page, f"zlamane-slowa-{role}-{width}")
         queue += [link for link in _links(page, live_server) if link not in seen]
-    print(f"{role}: {len(seen)} stron sprawdzonych przy 390 px")
+    print(
+        f"{role} @ {width} px: {len(seen)} stron, {len(broken)} z połamanymi słowami "
+        f"({sum(map(len, broken.values()))} słów), {len(wide)} szerszych niż ekran"
+    )
     if wide:
-        screenshot(page, f"szeroka-strona-{role}")
+        screenshot(page, f"szeroka-strona-{role}-{width}")
     context.close()
     assert len(seen) > 1
     assert not wide, "\n".join(f"{url}: {w} px — {el}" for url, (w, el) in wide.items())
+    assert not broken, "\n".join(f"{url}: {', '.join(w[:8])}" for url, w in broken.items())
 
 
 # WCAG relative luminance and contrast of the computed border colour against the page.

@@ -125,4 +125,6 @@ def attendance_rates():
         total=total,
         args={k: v for k, v in args.items() if v},
         groups=PROGRAM_GROUPS,
+        # where attendance is ticked: each module's page per working group
+        ticking=programme.attendance_ticking(),
     )

@@ -2,13 +2,13 @@
 
 import io
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from forms.base import first_error
 from forms.programme import AttachmentForm, DecisionForm, ReportForm
-from models import PROGRAM_GROUPS
-from models.programme import REPORT_STATUS, Attachment, Module, Task
+from models import PROGRAM_GROUPS, Jst
+from models.programme import REPORT_STATUS, Attachment, Module, Task, TaskReport
 from services import lists, policy, programme
 from services.programme import AttachmentRefused
 
@@ -22,6 +22,8 @@ def task_list():
     policy.require(current_user, "programme.tasks")
     ids = policy.visible_jst_ids(current_user)
     tasks = list(Task.select(Task, Module).join(Module).order_by(Module.number))
+    if current_user.role == "participant":
+        return _own_tasks(ids, tasks)
     counts, jst_total = lists.task_counts(ids)
     asked = lists.int_arg(request.args.get("zadanie"))
     task = next((t for t in tasks if t.id == asked), tasks[0] if tasks else None)
@@ -54,6 +56,21 @@ def task_list():
     )
 
 
+def _own_tasks(jst_ids, tasks):
+    """A team member's list: each task with their JST's report and what to do about it, not the
+    coordinator's grid of counts."""
+    jsts = list(Jst.select().where(Jst.id.in_(list(jst_ids))).order_by(Jst.name_sort))
+    reports = {
+        (r.jst_id, r.task_id): r.status
+        for r in TaskReport.select(TaskReport.jst, TaskReport.task, TaskReport.status).where(
+            TaskReport.jst.in_([j.id for j in jsts])
+        )
+    }
+    return render_template(
+        "programme/my_tasks.html", jsts=jsts, tasks=tasks, reports=reports, status=REPORT_STATUS
+    )
+
+
 @bp.route("/jst/<int:jst_id>/zadania/<int:task_id>", methods=["GET", "POST"])
 @login_required
 def report(jst_id, task_id):
@@ -65,7 +82,8 @@ def report(jst_id, task_id):
         if row is not None and row.status == "accepted":
             flash("Sprawozdanie zostało już przyjęte.", "info")
         else:
-            programme.save_report(task, jst, form.text.data)
+            url = url_for(".report", jst_id=jst.id, task_id=task.id)
+            programme.save_report(task, jst, form.text.data, current_user, url, current_app.config)
             flash("Przekazano sprawozdanie ekspertowi.", "success")
         return redirect(url_for(".report", jst_id=jst.id, task_id=task.id))
     return render_template(
@@ -91,7 +109,10 @@ def report_decide(jst_id, task_id):
     row = programme.report(task, jst) or abort(404)
     form = DecisionForm()
     if form.validate_on_submit():
-        programme.decide(row, form.decision.data == "accept", form.comment.data or "", current_user)
+        url = url_for(".report", jst_id=jst.id, task_id=task.id)
+        accepted = form.decision.data == "accept"
+        comment = form.comment.data or ""
+        programme.decide(row, accepted, comment, current_user, url, current_app.config)
         flash("Zapisano decyzję.", "success")
     else:
         flash(f"Nie zapisano decyzji — {first_error(form)}", "danger")
