@@ -181,7 +181,7 @@ def seed_scale(count, password, hash_method):
     from werkzeug.security import generate_password_hash  # noqa: PLC0415
 
     password_hash = generate_password_hash(password, method=hash_method)
-    kinds = list(JST_KINDS)
+    kinds = [kind for kind in JST_KINDS if kind != "wojewodztwo"]
     added = 0
     with write_tx():
         taken = {teryt for (teryt,) in Jst.select(Jst.teryt).tuples()}

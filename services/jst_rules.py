@@ -14,6 +14,7 @@ HEAD_TITLES_BY_KIND = {
     "gmina_miejsko_wiejska": ("burmistrz",),
     "powiat": ("starosta",),
     "miasto_na_prawach_powiatu": ("prezydent miasta",),
+    "wojewodztwo": ("marszałek województwa",),
 }
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

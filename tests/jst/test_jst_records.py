@@ -90,6 +90,21 @@ def test_duplicates_are_refused(client):
     assert "Ten TERYT ma już JST „Gmina Łąkowa”" in page
 
 
+def test_two_jsts_of_one_name_are_told_apart_by_their_teryt(client):
+    """The register has "Powiat Średzki" in Dolny Śląsk (0218) and in Wielkopolska (3025)."""
+    make_jst("Powiat Średzki", kind="powiat", teryt="0218")
+    _coordinator(client)
+    data = _valid(name="Powiat Średzki", kind="powiat", program_group="3", teryt="3025")
+    data.update(
+        head_title="starosta", signatory2_name="Olga Zarządowa", signatory2_function="Członek"
+    )
+    assert client.post("/jst/nowa", data=data).status_code == 302
+    assert sorted(j.teryt for j in Jst.select().where(Jst.name == "Powiat Średzki")) == [
+        "0218",
+        "3025",
+    ]
+
+
 @pytest.mark.parametrize("letter", ["ﬃ", "⒇", "\ufdfa"])
 def test_a_name_that_folds_longer_than_its_column_is_saved(client, letter):
     """200 characters pass the form, but fold() expands these (ﬃ → ffi, ⒇ → (20)); the search
@@ -102,7 +117,7 @@ def test_a_name_that_folds_longer_than_its_column_is_saved(client, letter):
     assert len(jst.name_key) <= Jst.name_key.max_length
     data = _valid(name=name[:-1] + "x", version=str(jst.version))
     assert client.post(f"/jst/{jst.id}/edycja", data=data).status_code == 302
-    page = client.post("/jst/nowa", data=_valid(name=name[:-1] + "x", teryt="1459032"))
+    page = client.post("/jst/nowa", data=_valid(name=name[:-1] + "x"))
     assert page.status_code == 422 and "już istnieje" in page.get_data(as_text=True)
 
 
