@@ -31,6 +31,7 @@ from . import (
     programme,
     review,
     surveys,
+    teryt,
 )
 from .chrome import PageTemplate, template_url_for
 from .chrome import menu as chrome_menu
@@ -43,6 +44,7 @@ AREAS = (
     areas,
     board,
     jst,
+    teryt,
     plans,
     participants,
     documents,
