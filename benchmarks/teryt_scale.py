@@ -57,7 +57,13 @@ def _flask(url, *args):
         "PLANJST_SECRET_KEY": "benchmark-only-key",
         "PLANJST_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
-    subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [str(BIN / "flask"), "--app", "app", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def import_register(url):
