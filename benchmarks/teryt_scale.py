@@ -47,7 +47,10 @@ class Counter(logging.Handler):
 def _app(url):
     from app import create_app  # noqa: PLC0415
 
-    return create_app({"DATABASE_URL": url, "SECRET_KEY": "benchmark-only-key"})
+    config = {"DATABASE_URL": url, "SECRET_KEY": "benchmark-only-key"}
+    if os.environ.get("PLANJST_PII_KEYS"):  # PostgreSQL: the keys the seeding used
+        config["PII_KEYS"] = os.environ["PLANJST_PII_KEYS"]
+    return create_app(config)
 
 
 def _flask(url, *args):
