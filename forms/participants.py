@@ -50,9 +50,8 @@ class ParticipantForm(BaseForm):
     house_no = StringField("Numer budynku", validators=[_required("Numer budynku"), short(10)])
     flat_no = StringField("Numer lokalu", validators=[short(10)])
     postal_code = StringField("Kod pocztowy", validators=[_required("Kod pocztowy"), short(6)])
-    area = RadioField(
-        "Obszar", choices=p.AREAS, validators=[InputRequired("Proszę wybrać obszar.")]
-    )
+    # a gmina miejska or wiejska says the area itself (validate_area); one miejsko-wiejska has both
+    area = RadioField("Obszar", choices=p.AREAS, validate_choice=False)
     phone = StringField(
         "Telefon kontaktowy", validators=[_required("Telefon"), short(40), phone_number]
     )
@@ -113,6 +112,15 @@ class ParticipantForm(BaseForm):
             raise ValidationError(
                 "Proszę wybrać gminę z listy gmin wybranego powiatu "
                 "(po zmianie powiatu: „Pokaż gminy”)."
+            )
+
+    def validate_area(self, field):
+        place = teryt_places.gmina(self.gmina.data)
+        if place and place[3] in teryt_places.AREA_BY_KIND:
+            field.data = teryt_places.AREA_BY_KIND[place[3]]
+        elif field.data not in dict(p.AREAS):
+            raise ValidationError(
+                "Proszę wybrać obszar (w gminie miejsko-wiejskiej: miasto albo wieś)."
             )
 
     def register_address(self):

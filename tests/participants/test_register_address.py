@@ -96,3 +96,20 @@ def test_addresses_typed_before_are_matched_where_one_gmina_fits(client, world):
     assert "nie udało się jednoznacznie dopasować do rejestru TERYT" in page
     assert "gmina „Bolesławiec”" in page
     assert participants.read(world.teammate, world.teammate)["gmina_teryt"] == ""
+
+
+def test_the_gminas_kind_says_the_area_where_it_can(client, world):
+    login(client, world.participant)
+    data = _data(voivodeship="dolnośląskie", powiat="bolesławiecki", gmina="0201011", area=None)
+    assert client.post("/moje-dane", data=data).status_code == 302
+    assert participants.read(world.participant, world.participant)["area"] == "miejski"
+    data = _data(voivodeship="dolnośląskie", powiat="bolesławiecki", gmina="0201022")
+    data["area"] = "miejski"  # a gmina wiejska is rural whatever was ticked
+    assert client.post("/moje-dane", data=data).status_code == 302
+    assert participants.read(world.participant, world.participant)["area"] == "wiejski"
+    data = _data(area=None)  # Błonie, gmina miejsko-wiejska: town or country?
+    response = client.post("/moje-dane", data=data)
+    assert response.status_code == 422
+    assert 'id="area-error">Proszę wybrać obszar (w gminie miejsko-wiejskiej' in response.get_data(
+        as_text=True
+    )
