@@ -233,3 +233,20 @@ def test_withdraw_needs_a_date_and_reason(client, world):
     assert (
         "Proszę podać datę jako DD.MM.RRRR" in page and "Proszę podać powód wycofania się" in page
     )
+
+
+def test_a_voivodeship_has_a_two_digit_teryt_and_two_signatories(client):
+    _coordinator(client)
+    data = _valid(name="Województwo Opolskie", kind="wojewodztwo", program_group="3", teryt="1601")
+    data["head_title"] = "marszałek województwa"
+    page = client.post("/jst/nowa", data=data).get_data(as_text=True)
+    assert "TERYT województwa ma 2 cyfry 0–9 (WW)." in page
+    assert "W imieniu województwa podpisują dwaj członkowie zarządu" in page
+    data.update(teryt="16", signatory2_name="Olga Zarządowa", signatory2_function="Członek Zarządu")
+    assert client.post("/jst/nowa", data=data).status_code == 302
+    jst = Jst.get(Jst.teryt == "16")
+    assert (jst.kind_label, jst.name_genitive, jst.office_name) == (
+        "województwo",
+        "Województwa Opolskiego",
+        "Urząd Marszałkowski Województwa Opolskiego",
+    )
