@@ -86,22 +86,16 @@ def import_register(url):
     assert response.status_code == 302, response.status_code
     steps["upload_s"] = round(time.perf_counter() - started, 2)
     location = response.headers["Location"]
+    choice = {"scope": "kraj", "group_city": "2", "group_voivodeship": "3"}
     started = time.perf_counter()
-    preview = client.get(location, query_string={"scope": "kraj"})
+    page = client.get(location).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    preview = client.post(location, data={"csrf_token": token, **choice})
     page = preview.get_data(as_text=True)
     steps["preview_s"] = round(time.perf_counter() - started, 2)
     steps["preview_kb"] = round(len(page.encode()) / 1024, 1)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     started = time.perf_counter()
-    response = client.post(
-        location,
-        data={
-            "csrf_token": token,
-            "scope": "kraj",
-            "group_city": "2",
-            "group_voivodeship": "3",
-        },
-    )
+    response = client.post(location, data={"csrf_token": token, "dodaj": "1", **choice})
     assert response.status_code == 302, response.status_code
     steps["confirm_s"] = round(time.perf_counter() - started, 2)
     steps["total_s"] = round(steps["upload_s"] + steps["preview_s"] + steps["confirm_s"], 2)

@@ -18,8 +18,8 @@ class TerytUploadForm(BaseForm):
 
 
 class TerytSelectionForm(BaseForm):
-    """What to add from an uploaded register; sent by GET for the preview (no CSRF: it writes
-    nothing) and by POST with CSRF to confirm."""
+    """What to add from an uploaded register: posted for the preview, and again (its values in
+    hidden fields) with „Dodaj” to import."""
 
     scope = RadioField("Co dodać", choices=list(SCOPES.items()), default="kraj")
     voivodeship = SelectField(

@@ -38,22 +38,17 @@ def _load(upload_id):
     return teryt_register.get_upload(upload_id, current_user) or abort(404)
 
 
-@bp.get("/jst/import/teryt/<int:upload_id>")
+@bp.route("/jst/import/teryt/<int:upload_id>", methods=["GET", "POST"])
 @login_required
 def preview(upload_id):
-    stored = _load(upload_id)
-    form = TerytSelectionForm(formdata=request.args or None, meta={"csrf": False})
-    chosen = request.args and form.validate()
-    return _render(stored, form, chosen)
-
-
-@bp.post("/jst/import/teryt/<int:upload_id>")
-@login_required
-def confirm(upload_id):
+    """The choice and its preview (a POST that writes nothing: pasted codes may be longer than
+    a URL may), and with „Dodaj” the import itself."""
     stored = _load(upload_id)
     form = TerytSelectionForm()
     if not form.validate_on_submit():
         return _render(stored, form, False)
+    if "dodaj" not in request.form:
+        return _render(stored, form, True)
     scope, voivodeship, codes, groups = form.choice()
     units, _skipped = teryt_register.upload_units(stored)
     chosen, _unknown = teryt_register.select(units, scope, voivodeship, codes)

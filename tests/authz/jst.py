@@ -28,7 +28,7 @@ CASES = [
     ),
     Case("teryt.preview", "/jst/import/teryt/{teryt_upload}", COORDINATOR),
     Case(
-        "teryt.confirm",
+        "teryt.preview",
         "/jst/import/teryt/{teryt_upload}",
         global_({"coordinator"}, ok=POST_OK),
         method="POST",

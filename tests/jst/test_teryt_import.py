@@ -34,11 +34,11 @@ def _preview(client, text, **choice):
     response = _upload(client, text)
     assert response.status_code == 302, response.get_data(as_text=True)
     location = response.headers["Location"]
-    return location, client.get(location, query_string=choice or None)
+    return location, client.post(location, data=choice) if choice else client.get(location)
 
 
 def _confirm(client, location, **choice):
-    return client.post(location, data=choice)
+    return client.post(location, data={**choice, "dodaj": "1"})
 
 
 def _plain(page):
@@ -125,12 +125,18 @@ def test_pasted_codes_are_checked_next_to_the_field(client):
     page = response.get_data(as_text=True)
     assert "To nie są kody TERYT (2, 4 albo 7 cyfr 0–9): „12x”" in page
     assert 'id="codes-error"' in page
-    response = client.get(
-        location, query_string={"scope": "kody", "codes": "0201011, 0261\n9999999"}
-    )
+    response = client.post(location, data={"scope": "kody", "codes": "0201011, 0261\n9999999"})
     page = _plain(response.get_data(as_text=True))
     assert "9999999: nie ma JST o tym kodzie w pliku" in page
     assert "Dodaj 2 JST" in page
+    # a long pasted list (more than a URL may hold) works as well
+    codes = "\n".join(line[:2] + line[3:5] + line[6:8] + line[9] for line in LINES if
+                      line.startswith("02;") and line.split(";")[3] in ("1", "2", "3"))  # fmt: skip
+    codes = (codes + "\n") * 4  # repeated codes count once
+    assert len(codes) > 4094  # gunicorn's longest request line
+    response = client.post(location, data={"scope": "kody", "codes": codes})
+    assert response.status_code == 200
+    assert "Dodaj 169 JST" in _plain(response.get_data(as_text=True))
     _confirm(client, location, scope="kody", codes="0201011, 0261\n9999999", group_city="4")
     assert sorted((j.teryt, j.name) for j in Jst.select()) == [
         ("0201011", "Gmina Miejska Bolesławiec"),
@@ -206,7 +212,7 @@ def test_an_upload_is_its_coordinators_own(client, app):
     other = app.test_client()
     _coordinator(other)
     assert other.get(location).status_code == 404
-    assert other.post(location, data={"scope": "kraj"}).status_code == 404
+    assert other.post(location, data={"scope": "kraj", "dodaj": "1"}).status_code == 404
     assert not Jst.select().exists()
 
 
