@@ -6,9 +6,10 @@
   `seed-scale --jsts 100` and on one with `--jsts 2807` (both filled by national_data.py), cold
   (right after a write moved the data version) and warm: the counts must not grow with the size.
 
-Usage: python benchmarks/teryt_scale.py --small URL --large URL [--import-url URL]
-       (seeded and filled databases; --import-url: an empty database, else a temporary SQLite
-       file; on PostgreSQL set PLANJST_PII_KEYS in the environment, as for the server)
+Usage: python benchmarks/teryt_scale.py [--small URL --large URL] [--import-url URL]
+       (seeded and filled databases, else temporary SQLite files seeded here; --import-url: an
+       empty database, else a temporary SQLite file; on PostgreSQL set PLANJST_PII_KEYS in the
+       environment, as for the server)
 """
 
 import argparse
@@ -104,6 +105,22 @@ def import_register(url):
     return steps
 
 
+def _seeded(url, jsts):
+    """A database of `jsts` register JSTs filled with the programme's activity."""
+    _flask(url, "init-db")
+    _flask(url, "seed-demo")
+    _flask(url, "seed-scale", "--jsts", str(jsts))
+    env = {**os.environ, "PLANJST_DATABASE_URL": url, "PLANJST_SECRET_KEY": "benchmark-only-key"}
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "national_data.py")],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return url
+
+
 def query_counts(url):
     app = _app(url)
     client = signed_in(app)
@@ -129,13 +146,14 @@ def query_counts(url):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--small", required=True)
-    parser.add_argument("--large", required=True)
+    parser.add_argument("--small", default="")
+    parser.add_argument("--large", default="")
     parser.add_argument("--import-url", default="")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         imported = import_register(args.import_url or f"sqlite:///{tmp}/import.sqlite3")
-    small, large = query_counts(args.small), query_counts(args.large)
+        small = query_counts(args.small or _seeded(f"sqlite:///{tmp}/small.sqlite3", 100))
+        large = query_counts(args.large or _seeded(f"sqlite:///{tmp}/large.sqlite3", 2807))
     differ = {
         path: {"100": small[path], "2807": large[path]}
         for path in small
