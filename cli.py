@@ -112,11 +112,20 @@ def seed_demo(password):
 @with_appcontext
 @click.option("--jsts", "count", default=1000, show_default=True, type=click.IntRange(1, 20_000))
 @click.option("--password", default="demo-haslo-123", show_default=True)
-def seed_scale(count, password):
-    """Add a national-size fictitious data set (for benchmarks); idempotent."""
+@click.option(
+    "--register",
+    default=str(Path(__file__).resolve().parent / "data" / "TERC_Urzedowy_2024-01-01.csv"),
+    show_default=True,
+    help="Plik TERC (GUS), z którego pochodzą JST.",
+)
+def seed_scale(count, password, register):
+    """Add a national-size data set: real JSTs of the TERYT register (--jsts 2807: the whole
+    country), fictitious people (for benchmarks); idempotent."""
     started = time.monotonic()
     with db.connection_context():
-        added = demo.seed_scale(count, password, current_app.config["PASSWORD_HASH_METHOD"])
+        added = demo.seed_scale(
+            count, password, current_app.config["PASSWORD_HASH_METHOD"], register
+        )
         # Without statistics after a bulk load the planner guesses: survey results took 1.1–1.7 s
         # on PostgreSQL instead of 25–32 ms. ANALYZE means the same on SQLite (sqlite_stat1).
         db.execute_sql("ANALYZE")

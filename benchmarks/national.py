@@ -1,5 +1,6 @@
 """The coordinator's pages at the national scale (issue 17): gunicorn with 2 workers on a
-database seeded with `seed-scale --jsts 1000`; per page (the first page, a filtered page, the
+database seeded with `seed-scale --jsts 2807` (the whole TERYT register: every JST of Poland,
+about 6,200 participants); per page (the first page, a filtered page, the
 last page) requests/s, p50 and p99 (ms), the HTML size (kB) and the throughput as a share of
 /healthz measured in the same run (at its start and its end: the ratio is against the mean).
 Prints one JSON object, with the machine's load average before and after.
@@ -106,6 +107,7 @@ def main():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--only", default="", help="a regular expression: the pages to measure")
+    parser.add_argument("--jsts", default="2807", help="how many JSTs seed-scale adds")
     args = parser.parse_args()
     results = {
         "connections": args.connections,
@@ -123,7 +125,7 @@ def main():
         if not args.database_url:
             flask(env, "init-db")
             flask(env, "seed-demo")
-            flask(env, "seed-scale", "--jsts", "1000")
+            flask(env, "seed-scale", "--jsts", args.jsts)
         here = Path(__file__).resolve().parent
         subprocess.run(
             [sys.executable, str(here / "national_data.py")],

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, ValidationErr
 from lib.formatting import date_pl, today_local
 from lib.identifiers import pesel_compact, pesel_ok, postal_code_ok
 from services import participants as p
+from services import teryt_places
 
 from .base import BaseForm, PlDateField, phone_number, short
 
@@ -40,16 +41,17 @@ class ParticipantForm(BaseForm):
         default="",
         validators=[_required("Województwo")],
     )
-    powiat = StringField("Powiat", validators=[_required("Powiat"), short(100)])
-    gmina = StringField("Gmina", validators=[_required("Gmina"), short(100)])
+    # chosen from the TERYT register (services.teryt_places): the powiats of the chosen
+    # voivodeship, the gminas (by TERYT code) of the chosen powiat; set_places() fills them
+    powiat = SelectField("Powiat", validators=[_required("Powiat")], validate_choice=False)
+    gmina = SelectField("Gmina", validators=[_required("Gmina")], validate_choice=False)
     town = StringField("Miejscowość", validators=[_required("Miejscowość"), short(100)])
     street = StringField("Ulica", validators=[short(100)])
     house_no = StringField("Numer budynku", validators=[_required("Numer budynku"), short(10)])
     flat_no = StringField("Numer lokalu", validators=[short(10)])
     postal_code = StringField("Kod pocztowy", validators=[_required("Kod pocztowy"), short(6)])
-    area = RadioField(
-        "Obszar", choices=p.AREAS, validators=[InputRequired("Proszę wybrać obszar.")]
-    )
+    # a gmina miejska or wiejska says the area itself (validate_area); one miejsko-wiejska has both
+    area = RadioField("Obszar", choices=p.AREAS, validate_choice=False)
     phone = StringField(
         "Telefon kontaktowy", validators=[_required("Telefon"), short(40), phone_number]
     )
@@ -85,6 +87,54 @@ class ParticipantForm(BaseForm):
         "Zapoznałam/zapoznałem się z klauzulą informacyjną o przetwarzaniu danych osobowych",
         validators=[DataRequired("Potwierdź zapoznanie się z klauzulą informacyjną.")],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_places()
+
+    def set_places(self):
+        """The powiat and gmina choices for the voivodeship and powiat chosen now."""
+        empty = [("", "— proszę wybrać —")]
+        self.powiat.choices = empty + teryt_places.powiat_choices(self.voivodeship.data)
+        self.gmina.choices = empty + teryt_places.gmina_choices(
+            self.voivodeship.data, self.powiat.data
+        )
+
+    def validate_powiat(self, field):
+        if field.data and field.data not in dict(self.powiat.choices[1:]):
+            raise ValidationError(
+                "Proszę wybrać powiat z listy powiatów wybranego województwa "
+                "(po zmianie województwa: „Pokaż powiaty”)."
+            )
+
+    def validate_gmina(self, field):
+        if field.data and field.data not in dict(self.gmina.choices[1:]):
+            raise ValidationError(
+                "Proszę wybrać gminę z listy gmin wybranego powiatu "
+                "(po zmianie powiatu: „Pokaż gminy”)."
+            )
+
+    def validate_area(self, field):
+        place = teryt_places.gmina(self.gmina.data)
+        if place and place[3] in teryt_places.AREA_BY_KIND:
+            field.data = teryt_places.AREA_BY_KIND[place[3]]
+        elif field.data not in dict(p.AREAS):
+            raise ValidationError(
+                "Proszę wybrać obszar (w gminie miejsko-wiejskiej: miasto albo wieś)."
+            )
+
+    def register_address(self):
+        """The address's place as stored: the register's names and the gmina's TERYT code."""
+        place = teryt_places.gmina(self.gmina.data)
+        if place is None:
+            return {}
+        voivodeship, powiat, gmina, _kind = place
+        return {
+            "voivodeship": voivodeship,
+            "powiat": powiat,
+            "gmina": gmina,
+            "gmina_teryt": self.gmina.data,
+        }
 
     def validate_pesel(self, field):
         field.data = (field.data or "").strip()

@@ -13,6 +13,7 @@ JST_GENDER = {
     "gmina_miejsko_wiejska": "f",
     "powiat": "m",
     "miasto_na_prawach_powiatu": "n",
+    "wojewodztwo": "n",
 }
 # participles and pronouns that agree with the JST's kind: (feminine, masculine, neuter)
 _JST_WORDS = {
@@ -37,7 +38,7 @@ _PERSON_WORDS = {
 
 # the first word of a JST's name decides when it is one of these: "Miasto Wzorowo" is a gmina
 # miejska, and yet "reprezentowane"
-_NAME_GENDER = {"gmina": "f", "powiat": "m", "miasto": "n"}
+_NAME_GENDER = {"gmina": "f", "powiat": "m", "miasto": "n", "województwo": "n"}
 
 
 def jst_words(kind, name=""):

@@ -37,6 +37,12 @@ def teryt_error(code, kind):
     """None when `code` is a valid TERYT for a JST of `kind`, else the Polish reason."""
     code = (code or "").strip()
     # [0-9], not \d: \d and int() take full-width and other Unicode digits as well
+    if kind == "wojewodztwo":
+        if not re.fullmatch(r"[0-9]{2}", code):
+            return "TERYT województwa ma 2 cyfry 0–9 (WW)."
+        if code not in VOIVODESHIPS:
+            return "Kod województwa w TERYT jest parzysty, od 02 do 32."
+        return None
     if kind == "powiat":
         if not re.fullmatch(r"[0-9]{4}", code):
             return "TERYT powiatu ma 4 cyfry 0–9 (WWPP)."

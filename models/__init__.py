@@ -24,6 +24,7 @@ from .jst import (
     ExpertAssignment,
     Jst,
     TeamMembership,
+    TerytUpload,
 )
 from .mail import OutboxMessage
 from .migrations import SchemaMigration, migrate
@@ -40,6 +41,7 @@ ALL_MODELS = [
     Jst,
     TeamMembership,
     ExpertAssignment,
+    TerytUpload,
     OutboxMessage,
     SchemaMigration,
 ]
@@ -69,6 +71,7 @@ __all__ = [
     "SchemaMigration",
     "Setting",
     "TeamMembership",
+    "TerytUpload",
     "User",
     "UserSession",
     "db",

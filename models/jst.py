@@ -23,9 +23,10 @@ JST_KINDS = {
     "powiat": ("powiat", 3, "starosta"),
     "gmina_miejsko_wiejska": ("gmina miejsko-wiejska", 4, "burmistrz"),
     "miasto_na_prawach_powiatu": ("miasto na prawach powiatu", None, "prezydent miasta"),
+    "wojewodztwo": ("województwo", None, "marszałek województwa"),
 }
 PROGRAM_GROUPS = {1: "I", 2: "II", 3: "III", 4: "IV"}
-HEAD_TITLES = ("wójt", "burmistrz", "prezydent miasta", "starosta")
+HEAD_TITLES = ("wójt", "burmistrz", "prezydent miasta", "starosta", "marszałek województwa")
 TEAM_MIN, TEAM_MAX = 2, 4
 PHONE_MAX_LENGTH = 40  # a team member's contact phone, before encryption
 
@@ -39,6 +40,13 @@ class Jst(TimestampedModel):
     # empty: the documents use lib.grammar's suggestion
     name_genitive = CharField(max_length=200, default="")
     name_locative = CharField(max_length=200, default="")
+    name_instrumental = CharField(max_length=200, default="")
+    # its office ("Urząd Gminy Bolesławiec", "Starostwo Powiatowe w Bolesławcu") in the
+    # nominative, genitive, locative and instrumental; empty: services.jst_names suggests them
+    office_name = CharField(max_length=300, default="")
+    office_genitive = CharField(max_length=300, default="")
+    office_locative = CharField(max_length=300, default="")
+    office_instrumental = CharField(max_length=300, default="")
     program_group = IntegerField()
     teryt = CharField(max_length=7, default="")
     nip = CharField(max_length=10, default="")
@@ -124,6 +132,33 @@ def m0016_jst_name_cases():
             migrate(migrator.add_column("jst", name, field))
 
 
+class TerytUpload(TimestampedModel):
+    """A TERC register file a coordinator uploaded, parsed and checked, kept between the preview
+    and the confirmation (too big for the session cookie; the file holds no personal data)."""
+
+    uploaded_by = ForeignKeyField(User, on_delete="CASCADE")
+    file_name = CharField(max_length=200, default="")
+    stand = CharField(max_length=10, default="")  # STAN_NA: the register's date
+    units = TextField()  # JSON: the register's JSTs, see services.teryt_register
+    skipped = TextField()  # JSON: [[line, code, name, reason]] rows that are no JST or are wrong
+
+
+def m0017_jst_cases_and_teryt_uploads():
+    """The JST's name in the instrumental, its office in four cases; uploaded TERC files."""
+    migrator = SchemaMigrator.from_database(db.obj)
+    columns = {c.name for c in db.get_columns("jst")}
+    for name in (
+        "name_instrumental",
+        "office_name",
+        "office_genitive",
+        "office_locative",
+        "office_instrumental",
+    ):
+        if name not in columns:
+            migrate(migrator.add_column("jst", name, Jst._meta.fields[name]))
+    db.create_tables([TerytUpload], safe=True)
+
+
 def m0011_encrypt_member_phones():
     """Team members' contact phones (often the participant's own phone, which is encrypted) are
     stored encrypted: each value moves to phone_enc, the plaintext is blanked in the same update
@@ -149,4 +184,5 @@ MIGRATIONS = [
     (10, m0010_jst_name_sort),
     (11, m0011_encrypt_member_phones),
     (16, m0016_jst_name_cases),
+    (17, m0017_jst_cases_and_teryt_uploads),
 ]

@@ -17,6 +17,7 @@ ENCRYPTED = (
     "voivodeship",
     "powiat",
     "gmina",
+    "gmina_teryt",  # the gmina's code in the TERYT register; empty: typed before, unmatched
     "town",
     "street",
     "house_no",
@@ -71,4 +72,18 @@ def m0030_participant_data():
     db.create_tables(MODELS, safe=True)
 
 
-MIGRATIONS = [(30, m0030_participant_data)]
+def m0031_address_teryt():
+    """The gmina of the address as a TERYT code; addresses typed before are matched to the
+    register where one gmina fits, the others stay without a code (the form flags them)."""
+    from playhouse.migrate import SchemaMigrator, migrate  # noqa: PLC0415
+
+    from services import participants  # noqa: PLC0415  (as m0011: a data migration)
+
+    if "gmina_teryt_enc" in {c.name for c in db.get_columns("participant_data")}:
+        return
+    migrator = SchemaMigrator.from_database(db.obj)
+    migrate(migrator.add_column("participant_data", "gmina_teryt_enc", TextField(default="")))
+    participants.match_register_addresses()
+
+
+MIGRATIONS = [(30, m0030_participant_data), (31, m0031_address_teryt)]

@@ -1,13 +1,24 @@
-"""Fictitious demo data (idempotent). Every name, address and number here is invented."""
+"""Fictitious demo data (idempotent). Every person, address and number here is invented; the
+scale data set's places are the real JSTs of the TERYT register."""
 
+import random
 from datetime import date
+from pathlib import Path
 
-from lib import crypto
-from lib.identifiers import TERYT_KIND_DIGIT, VOIVODESHIPS, make_nip, make_regon
+from lib import crypto, jst_names
+from lib.identifiers import make_nip, make_regon
 from lib.text import fold
 from models import JST_KINDS, ExpertAssignment, Jst, TeamMembership, User, write_tx
 
-from . import accounts, participants, programme, review, settings, surveys
+from . import (
+    accounts,
+    participants,
+    programme,
+    review,
+    settings,
+    surveys,
+    teryt_register,
+)
 from . import jsts as jsts_service
 from .plans import demo as plans_demo
 
@@ -186,41 +197,43 @@ def _user(email, name, role, password, hash_method):
     return user
 
 
-def seed_scale(count, password, hash_method):
-    """A national-size fictitious data set: `count` JSTs with teams of 2–3 (2.2 on average) and
-    one expert per 10 JSTs; idempotent (names are numbered). Returns the number of JSTs added."""
+def seed_scale(count, password, hash_method, register):
+    """A national-size data set of real places and fictitious people: `count` JSTs of the TERYT
+    register file `register` (all 2,807 for the whole country; a sample spread over kinds and
+    voivodeships otherwise), with teams of 2–3 (2.2 on average: about 6,200 people for the
+    country) and one expert per 10 JSTs; idempotent (a JST whose TERYT code is taken is
+    skipped). Returns the number of JSTs added."""
     from werkzeug.security import generate_password_hash  # noqa: PLC0415
 
+    units, _skipped, _stand = teryt_register.read(Path(register).read_bytes())
+    order = sorted(units, key=lambda unit: unit["teryt"])
+    random.Random(29).shuffle(order)  # a sample of 100 holds every kind and voivodeship
     password_hash = generate_password_hash(password, method=hash_method)
-    kinds = list(JST_KINDS)
     added = 0
     with write_tx():
         taken = {teryt for (teryt,) in Jst.select(Jst.teryt).tuples()}
-        codes = {kind: _teryt_codes(kind, taken) for kind in kinds}
         experts = []
         for e in range(max(count // 10, 1)):
             email = f"ekspert-skala{e + 1}@example.org"
             experts.append(
                 _user(email, f"Ekspert Skalowy {e + 1}", "expert", password, hash_method)
             )
-        for i in range(1, count + 1):
-            name = f"Gmina Skalowa {i:04d}"
-            if Jst.select().where(Jst.name == name).exists():
+        for i, unit in enumerate(order, start=1):
+            if added >= count:
+                break
+            if unit["teryt"] in taken:
                 continue
-            kind = kinds[i % len(kinds)]
-            teryt = next(codes[kind], None)
-            if teryt is None:  # all 960 powiat codes are taken: a gmina instead
-                kind = "gmina_wiejska"
-                teryt = next(codes[kind])
+            kind = unit["kind"]
             jst = Jst.create(
-                name=name,
+                name=unit["name"],
                 kind=kind,
-                program_group=JST_KINDS[kind][1] or 4,
-                teryt=teryt,
+                program_group=JST_KINDS[kind][1] or _SCALE_GROUPS[kind],
+                teryt=unit["teryt"],
                 nip=make_nip(10_000 + i),
                 regon=make_regon(10_000 + i),
                 city=f"Skalowo {i}",
                 head_title=JST_KINDS[kind][2],
+                **jst_names.suggest(kind, unit["name"]),
             )
             ExpertAssignment.create(jst=jst, expert=experts[i % len(experts)])
             for k in range(3 if i % 5 == 0 else 2):
@@ -235,22 +248,5 @@ def seed_scale(count, password, hash_method):
     return added
 
 
-def _teryt_codes(kind, taken):
-    """Well-formed fictitious TERYT codes for `kind`, none in `taken` (which they join): codes
-    are unique like JSTs' (the demo's, imported ones, an earlier run's)."""
-    voivodeships = sorted(VOIVODESHIPS)
-    if kind == "powiat":
-        candidates = (f"{v}{p:02d}" for p in range(1, 61) for v in voivodeships)
-    else:
-        powiats = range(61, 100) if kind == "miasto_na_prawach_powiatu" else range(1, 61)
-        digit = TERYT_KIND_DIGIT[kind]
-        candidates = (
-            f"{v}{p:02d}{g:02d}{digit}"
-            for g in range(1, 100)
-            for p in powiats
-            for v in voivodeships
-        )
-    for code in candidates:
-        if code not in taken:
-            taken.add(code)
-            yield code
+# the programme group a scale JST of a kind without a default gets
+_SCALE_GROUPS = {"miasto_na_prawach_powiatu": 2, "wojewodztwo": 3}

@@ -13,7 +13,12 @@ HEAD_TITLES_BY_KIND = {
     "gmina_miejsko_wiejska": ("burmistrz",),
     "powiat": ("starosta",),
     "miasto_na_prawach_powiatu": ("prezydent miasta",),
+    "wojewodztwo": ("marszałek województwa",),
 }
+
+# kinds whose zarząd declares the JST's will by two of its members (ustawa o samorządzie
+# powiatowym art. 48, o samorządzie województwa art. 57) → the genitive the message names
+TWO_SIGNING = {"powiat": "powiatu", "wojewodztwo": "województwa"}
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -81,11 +86,11 @@ def profile_errors(kind, data):
             "signatory2_name",
             "Druga osoba podpisująca musi być inną osobą niż pierwsza.",
         )
-    if kind == "powiat" and get("signatory1_name") and not get("signatory2_name"):
+    if kind in TWO_SIGNING and get("signatory1_name") and not get("signatory2_name"):
         errors.setdefault(
             "signatory2_name",
-            "W imieniu powiatu podpisują dwaj członkowie zarządu (albo członek zarządu "
-            "i osoba upoważniona przez zarząd) — proszę podać drugą osobę.",
+            f"W imieniu {TWO_SIGNING[kind]} podpisują dwaj członkowie zarządu (albo członek "
+            "zarządu i osoba upoważniona przez zarząd) — proszę podać drugą osobę.",
         )
     if get("countersignatory_name") and not get("countersignatory_function"):
         errors["countersignatory_function"] = (
@@ -119,7 +124,7 @@ def missing_for_documents(jst):
         ("regon", "REGON"),
         ("teryt", "TERYT"),
     ]
-    if jst.kind == "powiat":
+    if jst.kind in TWO_SIGNING:
         required += [
             ("signatory2_name", "druga osoba podpisująca (członek zarządu)"),
             ("signatory2_function", "funkcja drugiej osoby podpisującej"),

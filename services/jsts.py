@@ -4,7 +4,7 @@ from datetime import date
 
 from peewee import JOIN, fn
 
-from lib import crypto, grammar
+from lib import crypto, jst_names
 from lib.text import fold
 from models import (
     TEAM_MAX,
@@ -35,8 +35,7 @@ IDENTITY_FIELDS = (
     "teryt",
     "nip",
     "regon",
-    "name_genitive",
-    "name_locative",
+    *jst_names.CASE_FIELDS,
 )
 PROFILE_FIELDS = (
     "street",
@@ -180,9 +179,14 @@ def current_expert(jst):
 
 
 def duplicate_error(name, teryt, exclude_id=None):
-    """The Polish reason when another JST already has this name or TERYT, else None."""
+    """The Polish reason when another JST already has this TERYT, or this name without being
+    told apart by a TERYT of its own, else None. The register has JSTs of one name in several
+    places ("Powiat Średzki" in Dolny Śląsk and Wielkopolska): two TERYT codes make them two."""
+    same_name = Jst.name_key == Jst.key_for(name)
+    if teryt:
+        same_name &= (Jst.teryt == "") | (Jst.teryt == teryt)
     others = Jst.select(Jst.id, Jst.name, Jst.teryt).where(
-        (Jst.name_key == Jst.key_for(name)) | ((Jst.teryt == teryt) & (Jst.teryt != ""))
+        same_name | ((Jst.teryt == teryt) & (Jst.teryt != ""))
     )
     if exclude_id:
         others = others.where(Jst.id != exclude_id)
@@ -217,13 +221,13 @@ def save_jst(jst, data, actor, address="", expected_version=None):
 
 
 def with_name_cases(data):
-    """`data` with the name's genitive and locative suggested where they are left empty."""
+    """`data` with the name's and the office's cases (services.jst_names) suggested where they
+    are left empty."""
     if "name" not in data:
         return data
-    genitive, locative = grammar.suggest_cases(data["name"])
+    suggested = jst_names.suggest(data.get("kind"), data["name"])
     return data | {
-        "name_genitive": (data.get("name_genitive") or "").strip() or genitive,
-        "name_locative": (data.get("name_locative") or "").strip() or locative,
+        field: (data.get(field) or "").strip() or suggested[field] for field in suggested
     }
 
 

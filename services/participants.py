@@ -11,7 +11,7 @@ from models import Jst, TeamMembership, User, utcnow, write_tx
 from models.documents import SignedCopy
 from models.participants import ENCRYPTED, PLAIN, ParticipantData
 
-from . import audit, jobs, pii_keys
+from . import audit, jobs, pii_keys, teryt_places
 from .accounts import end_sessions
 
 # the columns this module sets itself (dates of the life cycle, the age band), read with PLAIN
@@ -218,6 +218,34 @@ def save(user, data, actor, address=""):
         if actor.id != user.id:
             audit.record("pii_written", actor=actor, subject=f"user:{user.id}", address=address)
     return record
+
+
+def match_register_addresses():
+    """Give addresses typed as free text (before the register's choices) the register's names
+    and the gmina's TERYT code where exactly one gmina fits; the others keep what was typed,
+    without a code, and the participant's form asks to choose. Returns (matched, left)."""
+    matched = left = 0
+    records = ParticipantData.select().where(
+        (ParticipantData.gmina_enc != "") & (ParticipantData.gmina_teryt_enc == "")
+    )
+    for record in records:
+        typed = [
+            crypto.decrypt(getattr(record, f"{n}_enc")) for n in ("voivodeship", "powiat", "gmina")
+        ]
+        code = teryt_places.match(*typed)
+        if code is None:
+            left += 1
+            continue
+        voivodeship, powiat, gmina, _kind = teryt_places.gmina(code)
+        with write_tx():
+            ParticipantData.update(
+                voivodeship_enc=crypto.encrypt(voivodeship),
+                powiat_enc=crypto.encrypt(powiat),
+                gmina_enc=crypto.encrypt(gmina),
+                gmina_teryt_enc=crypto.encrypt(code),
+            ).where(ParticipantData.id == record.id).execute()
+        matched += 1
+    return matched, left
 
 
 def joined_on(user):

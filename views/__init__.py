@@ -33,6 +33,7 @@ from . import (
     programme,
     review,
     surveys,
+    teryt,
 )
 from .chrome import PageTemplate, template_url_for
 from .chrome import menu as chrome_menu
@@ -46,6 +47,7 @@ AREAS = (
     areas,
     board,
     jst,
+    teryt,
     plans,
     participants,
     documents,

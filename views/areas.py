@@ -40,6 +40,13 @@ AREAS = {
         [
             ("jst.jst_list", {}, "Lista JST", "Wyszukiwanie, dodawanie i edycja JST.", "jst.list"),
             (
+                "teryt.upload",
+                {},
+                "Import z rejestru TERYT",
+                "Cały kraj, województwo lub wybrane JST z pliku TERC (GUS).",
+                "jst.import",
+            ),
+            (
                 "jst.jst_import",
                 {"kind": "jst"},
                 "Import JST z CSV",

@@ -26,6 +26,7 @@ from forms.jst import (
     ReplaceForm,
     WithdrawForm,
 )
+from lib import jst_names
 from models import JST_KINDS, PROGRAM_GROUPS, Jst, TeamMembership, User, db_int
 from services import accounts, board, csv_import, jsts, mail, policy
 from services.jsts import Conflict, TeamRuleError
@@ -132,8 +133,8 @@ def jst_edit(jst_id):
     if request.method == "GET":
         form = JstForm(obj=jst, program_group=str(jst.program_group), version=jst.version)
         suggested = jsts.with_name_cases({"name": jst.name, **form.data})
-        form.name_genitive.data = suggested["name_genitive"]
-        form.name_locative.data = suggested["name_locative"]
+        for field in jst_names.CASE_FIELDS:
+            form[field].data = suggested[field]
     else:
         form = JstForm()
     if form.validate_on_submit() and form.rule_errors() and _unique(form, jst.id):

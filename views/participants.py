@@ -43,11 +43,20 @@ def _form_for(values):
             if name in values and values[name] is not None and name != "csrf_token":
                 field.data = values[name]
         form.clause.data = bool(values.get("clause_accepted_at"))
+        form.gmina.data = values.get("gmina_teryt") or ""
+        form.set_places()
     return form
+
+
+def _showing_places():
+    """A POST of "Pokaż powiaty" / "Pokaż gminy": the form again with the choices of what was
+    chosen, nothing checked or saved (dependent choices without JavaScript)."""
+    return request.method == "POST" and "pokaz" in request.form
 
 
 def _save(user, form, actor):
     data = {name: form[name].data for name in form._fields if name != "csrf_token"}
+    data |= form.register_address()
     try:
         participants.save(user, data, actor, client_address())
     except DuplicatePesel:
@@ -71,7 +80,11 @@ def my_data():
     if request.method == "GET" and not values:
         form.first_name.data, _sep, form.last_name.data = current_user.full_name.partition(" ")
         form.email.data = current_user.email
-    if form.validate_on_submit() and _save(current_user, form, current_user):
+    if (
+        not _showing_places()
+        and form.validate_on_submit()
+        and _save(current_user, form, current_user)
+    ):
         flash("Zapisano dane.", "success")
         return redirect(url_for(".my_data"))
     return render_template(
@@ -131,7 +144,7 @@ def person(user_id):
     user = _participant(user_id)
     values = participants.read(user, current_user, client_address())
     form = _submitted_form() if request.method == "POST" else _form_for(values)
-    if form.validate_on_submit() and _save(user, form, current_user):
+    if not _showing_places() and form.validate_on_submit() and _save(user, form, current_user):
         flash(f"Zapisano dane: {user.full_name}.", "success")
         return redirect(url_for(".person", user_id=user.id))
     leaving = LeavingForm(

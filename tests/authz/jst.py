@@ -1,4 +1,4 @@
-from models import TeamMembership
+from models import TeamMembership, TerytUpload
 
 from . import POST_OK, Case, global_, jst_scoped
 
@@ -7,7 +7,8 @@ COORDINATOR = global_({"coordinator"})
 
 def setup(world):
     membership = TeamMembership.get(TeamMembership.user == world.teammate)
-    return {"membership": membership.id}
+    upload = TerytUpload.create(uploaded_by=world.coordinator, units="[]", skipped="[]")
+    return {"membership": membership.id, "teryt_upload": upload.id}
 
 
 CASES = [
@@ -18,6 +19,20 @@ CASES = [
     Case("jst.jst_import", "/jst/import", COORDINATOR),
     Case("jst.jst_import", "/jst/import/zespoly", COORDINATOR),
     Case("jst.import_sample", "/jst/import/wzor-jst.csv", COORDINATOR),
+    Case("teryt.upload", "/jst/import/teryt", COORDINATOR),
+    Case(
+        "teryt.upload",
+        "/jst/import/teryt",
+        global_({"coordinator"}, ok=POST_OK),
+        method="POST",
+    ),
+    Case("teryt.preview", "/jst/import/teryt/{teryt_upload}", COORDINATOR),
+    Case(
+        "teryt.preview",
+        "/jst/import/teryt/{teryt_upload}",
+        global_({"coordinator"}, ok=POST_OK),
+        method="POST",
+    ),
     Case("jst.import_sample", "/jst/import/wzor-members.csv", COORDINATOR),
     Case("jst.jst_detail", "/jst/{jst}", jst_scoped({"coordinator", "team", "expert"})),
     Case("jst.jst_edit", "/jst/{jst}/edycja", jst_scoped({"coordinator"})),
@@ -49,6 +64,8 @@ CASES = [
 ]
 
 FORMS = [
+    ("coordinator", "/jst/import/teryt"),
+    ("coordinator", "/jst/import/teryt/{teryt_upload}"),
     ("coordinator", "/jst/nowa"),
     ("coordinator", "/jst/{jst}/edycja"),
     ("coordinator", "/jst/{jst}/zespol/dodaj"),

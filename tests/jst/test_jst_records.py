@@ -90,6 +90,21 @@ def test_duplicates_are_refused(client):
     assert "Ten TERYT ma już JST „Gmina Łąkowa”" in page
 
 
+def test_two_jsts_of_one_name_are_told_apart_by_their_teryt(client):
+    """The register has "Powiat Średzki" in Dolny Śląsk (0218) and in Wielkopolska (3025)."""
+    make_jst("Powiat Średzki", kind="powiat", teryt="0218")
+    _coordinator(client)
+    data = _valid(name="Powiat Średzki", kind="powiat", program_group="3", teryt="3025")
+    data.update(
+        head_title="starosta", signatory2_name="Olga Zarządowa", signatory2_function="Członek"
+    )
+    assert client.post("/jst/nowa", data=data).status_code == 302
+    assert sorted(j.teryt for j in Jst.select().where(Jst.name == "Powiat Średzki")) == [
+        "0218",
+        "3025",
+    ]
+
+
 @pytest.mark.parametrize("letter", ["ﬃ", "⒇", "\ufdfa"])
 def test_a_name_that_folds_longer_than_its_column_is_saved(client, letter):
     """200 characters pass the form, but fold() expands these (ﬃ → ffi, ⒇ → (20)); the search
@@ -102,7 +117,7 @@ def test_a_name_that_folds_longer_than_its_column_is_saved(client, letter):
     assert len(jst.name_key) <= Jst.name_key.max_length
     data = _valid(name=name[:-1] + "x", version=str(jst.version))
     assert client.post(f"/jst/{jst.id}/edycja", data=data).status_code == 302
-    page = client.post("/jst/nowa", data=_valid(name=name[:-1] + "x", teryt="1459032"))
+    page = client.post("/jst/nowa", data=_valid(name=name[:-1] + "x"))
     assert page.status_code == 422 and "już istnieje" in page.get_data(as_text=True)
 
 
@@ -217,4 +232,21 @@ def test_withdraw_needs_a_date_and_reason(client, world):
     assert response.status_code == 422
     assert (
         "Proszę podać datę jako DD.MM.RRRR" in page and "Proszę podać powód wycofania się" in page
+    )
+
+
+def test_a_voivodeship_has_a_two_digit_teryt_and_two_signatories(client):
+    _coordinator(client)
+    data = _valid(name="Województwo Opolskie", kind="wojewodztwo", program_group="3", teryt="1601")
+    data["head_title"] = "marszałek województwa"
+    page = client.post("/jst/nowa", data=data).get_data(as_text=True)
+    assert "TERYT województwa ma 2 cyfry 0–9 (WW)." in page
+    assert "W imieniu województwa podpisują dwaj członkowie zarządu" in page
+    data.update(teryt="16", signatory2_name="Olga Zarządowa", signatory2_function="Członek Zarządu")
+    assert client.post("/jst/nowa", data=data).status_code == 302
+    jst = Jst.get(Jst.teryt == "16")
+    assert (jst.kind_label, jst.name_genitive, jst.office_name) == (
+        "województwo",
+        "Województwa Opolskiego",
+        "Urząd Marszałkowski Województwa Opolskiego",
     )

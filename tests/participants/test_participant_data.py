@@ -25,8 +25,8 @@ def _data(**overrides):
         "pesel": PESEL,
         "education": "isced5_8",
         "voivodeship": "mazowieckie",
-        "powiat": "testowy",
-        "gmina": "Testowo",
+        "powiat": "warszawski zachodni",
+        "gmina": "1432013",  # Błonie, gmina miejsko-wiejska
         "town": "Testowo",
         "street": "ul. Zmyślona",
         "house_no": "7",
