@@ -48,6 +48,9 @@ def init_db():
     """Create or migrate the database (idempotent)."""
     with db.connection_context():
         applied = migrate()
+        if "m0031_address_teryt" in applied:  # addresses typed before the register's lists
+            matched, flagged = participants.match_register_addresses()
+            click.echo(f"Adresy dopasowane do rejestru TERYT: {matched}, do poprawy: {flagged}.")
         if applied:
             db.execute_sql("ANALYZE")  # statistics for the planner (see seed-scale)
     click.echo("Zastosowano migracje: " + ", ".join(applied) if applied else "Baza jest aktualna.")

@@ -6,6 +6,7 @@ MIGRATIONS: [(number, function)], numbers 30–39 belong to this area.
 """
 
 from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, TextField
+from playhouse.migrate import SchemaMigrator, migrate
 
 from .accounts import User
 from .base import BaseModel, db, utcnow
@@ -73,17 +74,12 @@ def m0030_participant_data():
 
 
 def m0031_address_teryt():
-    """The gmina of the address as a TERYT code; addresses typed before are matched to the
-    register where one gmina fits, the others stay without a code (the form flags them)."""
-    from playhouse.migrate import SchemaMigrator, migrate  # noqa: PLC0415
-
-    from services import participants  # noqa: PLC0415  (as m0011: a data migration)
-
+    """The gmina of the address as a TERYT code (addresses typed before are matched to the
+    register by `init-db` once this has run: services.participants.match_register_addresses)."""
     if "gmina_teryt_enc" in {c.name for c in db.get_columns("participant_data")}:
         return
     migrator = SchemaMigrator.from_database(db.obj)
     migrate(migrator.add_column("participant_data", "gmina_teryt_enc", TextField(default="")))
-    participants.match_register_addresses()
 
 
 MIGRATIONS = [(30, m0030_participant_data), (31, m0031_address_teryt)]
