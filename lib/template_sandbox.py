@@ -225,18 +225,20 @@ def _before_filter(name, args):
         _check_width(width)
         if isinstance(width, str):
             _check_size(len(width) * (text.count("\n") + 1) + len(text))
-    elif name == "wordwrap" and isinstance(args.get("wrapstring"), str):
-        _check_size(len(soft_str(args["s"])) * (len(args["wrapstring"]) + 1))
+    elif name == "wordwrap":
+        text = soft_str(args["s"])
+        if len(text) > MAX_WRAPPED:
+            raise TemplateLimitExceeded(
+                f"szablon zawija zbyt długi tekst (ponad {_n(MAX_WRAPPED)} znaków)"
+            )
+        if isinstance(args.get("wrapstring"), str):
+            _check_size(len(text) * (len(args["wrapstring"]) + 1))
     elif name == "join":
         args["value"] = items = list(args["value"])
         _check_size(len(soft_str(args["d"])) * len(items))
         budget = _current()
         for _item in items:  # each item is printed: a step each
             budget.step()
-    elif name == "wordwrap" and len(soft_str(args["s"])) > MAX_WRAPPED:
-        raise TemplateLimitExceeded(
-            f"szablon zawija zbyt długi tekst (ponad {_n(MAX_WRAPPED)} znaków)"
-        )
     elif name == "sum" and not isinstance(args["start"], (int, float)):
         # a list start adds lists: each addition copies all before it (the square of the size)
         raise TemplateLimitExceeded("sum() może dodawać tylko liczby")

@@ -65,7 +65,7 @@ def test_declarations_zip_holds_the_single_documents_and_the_missing_index(clien
     login(client, world.coordinator)
     job_id, page = start(client, "/zadania-w-tle/dokumenty/oswiadczenie/zip")
     assert 'Stan: <span data-job="state_label">gotowe</span>' in page
-    assert "Gotowe: 4 z 4" in page and "KB)" in page
+    assert "Gotowe: 4 z 4" in page and "kB)" in page
     assert "Dokumenty z brakami (3)" in page and "PESEL" in page  # Jan Drugi has no PESEL
     assert '<meta http-equiv="refresh"' not in page  # done: no more refreshing
     response = client.get(f"/zadania-w-tle/{job_id}/plik")

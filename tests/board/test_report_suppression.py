@@ -28,7 +28,7 @@ def _page_tables(page):
         tables[key] = {
             label: cell
             for label, cell in re.findall(
-                r"<tr><th scope=\"row\">(.*?)</th><td>([^<]*)</td>", section, re.S
+                r"<tr><th scope=\"row\">(.*?)</th><td[^>]*>([^<]*)</td>", section, re.S
             )
         }
     return tables

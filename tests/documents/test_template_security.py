@@ -189,6 +189,7 @@ ATTACKS = [
     "{% set d={'a': 'x'*900000} %}{{ '%s' % ([d.values()]*300) }}",
     # quadratic filters
     "{{ ('x'*999999)|wordwrap(1) }}",
+    "{{ ('x'*999999)|wordwrap(1, wrapstring='-') }}",
     "{{ ([[0]]*300000)|sum(start=[]) }}",
     # an image printed a million times in one join
     "{{ ([logo]*1000000)|join }}",
