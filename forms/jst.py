@@ -59,6 +59,9 @@ class JstForm(ProfileFields):
     kind = SelectField("Rodzaj JST", choices=KIND_CHOICES)
     name_genitive = StringField("Nazwa w dopełniaczu (kogo? czego?)", validators=[short()])
     name_locative = StringField("Nazwa w miejscowniku (w kim? w czym?)", validators=[short()])
+    office_locative = StringField(
+        "Urząd JST w miejscowniku (zatrudniona w …)", validators=[short()]
+    )
     program_group = SelectField("Grupa programowa", choices=GROUP_CHOICES)
     teryt = StringField("TERYT", validators=[DataRequired("Proszę podać kod TERYT."), short(7)])
     nip = StringField("NIP", validators=[short(13)])

@@ -38,6 +38,9 @@ class Jst(TimestampedModel):
     # empty: the documents use services.grammar's suggestion
     name_genitive = CharField(max_length=200, default="")
     name_locative = CharField(max_length=200, default="")
+    # the office employing its staff, in the locative without "w": "Starostwie Powiatowym
+    # w Bolesławcu" (a powiat's seat is not derivable from its name)
+    office_locative = CharField(max_length=200, default="")
     program_group = IntegerField()
     teryt = CharField(max_length=7, default="")
     nip = CharField(max_length=10, default="")
@@ -145,9 +148,17 @@ def m0011_encrypt_member_phones():
     migrate(migrator.drop_column("team_membership", "phone"))
 
 
+def m0017_jst_office():
+    """The JST's office in the locative (the declaration's "zatrudniona w Urzędzie Gminy …")."""
+    if "office_locative" not in {c.name for c in db.get_columns("jst")}:
+        migrator = SchemaMigrator.from_database(db.obj)
+        migrate(migrator.add_column("jst", "office_locative", Jst.office_locative))
+
+
 # numbers 10–19 belong to this area (see models/migrations.py)
 MIGRATIONS = [
     (10, m0010_jst_name_sort),
     (11, m0011_encrypt_member_phones),
     (16, m0016_jst_name_cases),
+    (17, m0017_jst_office),
 ]

@@ -36,6 +36,7 @@ IDENTITY_FIELDS = (
     "regon",
     "name_genitive",
     "name_locative",
+    "office_locative",
 )
 PROFILE_FIELDS = (
     "street",
@@ -216,13 +217,16 @@ def save_jst(jst, data, actor, address="", expected_version=None):
 
 
 def with_name_cases(data):
-    """`data` with the name's genitive and locative suggested where they are left empty."""
+    """`data` with the name's genitive and locative, and the office, suggested where they are
+    left empty."""
     if "name" not in data:
         return data
     genitive, locative = grammar.suggest_cases(data["name"])
+    office = grammar.suggest_office(data.get("kind", ""), data["name"])
     return data | {
         "name_genitive": (data.get("name_genitive") or "").strip() or genitive,
         "name_locative": (data.get("name_locative") or "").strip() or locative,
+        "office_locative": (data.get("office_locative") or "").strip() or office,
     }
 
 

@@ -442,10 +442,12 @@ def seed_demo(ctx):
             end_date=start + timedelta(days=2),
             venue="Centrum Szkoleniowe „Przykładowe”, ul. Zmyślona 10, 00-950 Przykładowo",
         )
+        # 3 days of about 21 teaching hours (seed: "trwa 3 dni i obejmuje ok. 21 godzin"):
+        # 10 workshops of 90 minutes and the experts' table of 45 — 945 minutes, 21 × 45
         for day, slots in (
-            (1, [("10:30", "12:00"), ("12:30", "14:00"), ("15:00", "16:30")]),
-            (2, [("09:00", "10:30"), ("11:00", "12:30"), ("14:00", "15:30")]),
-            (3, [("09:00", "10:30"), ("11:00", "12:30")]),
+            (1, [("10:00", "11:30"), ("11:45", "13:15"), ("14:00", "15:30"), ("15:45", "17:15")]),
+            (2, [("09:00", "10:30"), ("10:45", "12:15"), ("13:00", "14:30"), ("14:45", "16:15")]),
+            (3, [("09:00", "10:30"), ("10:45", "12:15")]),
         ):
             for i, (start_time, end_time) in enumerate(slots, start=1):
                 ModuleSession.create(
@@ -459,8 +461,8 @@ def seed_demo(ctx):
         ModuleSession.create(
             module=module,
             day=2,
-            start="16:00",
-            end="17:00",
+            start="16:30",
+            end="17:15",
             title="Stolik ekspercki: finanse oświaty",
             kind="stolik",
         )

@@ -141,6 +141,7 @@ def jst_edit(jst_id):
         suggested = jsts.with_name_cases({"name": jst.name, **form.data})
         form.name_genitive.data = suggested["name_genitive"]
         form.name_locative.data = suggested["name_locative"]
+        form.office_locative.data = suggested["office_locative"]
     else:
         form = JstForm()
     if form.validate_on_submit() and form.rule_errors() and _unique(form, jst.id):

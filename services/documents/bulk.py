@@ -70,7 +70,7 @@ def _declarations(jsts):
         values = participants.decrypted(records.get(user.id), user, institutions.get(user.id, ""))
         missing = participants.missing_in(values)
         data = participants.printable(values) if values is not None else None
-        context = declaration_of(data, missing, commons[bool(missing)])
+        context = declaration_of(data, missing, commons[bool(missing)], user.full_name, member.jst)
         items.append(
             (filename("oswiadczenie", f"{member.jst.name} {user.full_name}"), context, missing)
         )

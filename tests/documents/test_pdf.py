@@ -129,7 +129,7 @@ def test_a_merged_batch_prints_each_document_from_page_1_with_its_own_mark(app, 
             ["pdftotext", str(result), "-"], capture_output=True, text=True, check=True
         ).stdout.split("\f")[:-1]
     ]
-    starts = [i for i, page in enumerate(pages) if "Deklaracja współpracy między JST" in page]
+    starts = [i for i, page in enumerate(pages) if "Porozumienie o współpracy" in page]
     assert len(starts) == 2 and starts[0] == 0
     obca, wlasna = pages[: starts[1]], pages[starts[1] :]
     assert "Gmina Obca" in obca[0] and "Gmina Własna" in wlasna[0]
