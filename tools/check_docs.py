@@ -82,7 +82,10 @@ def demo_documents(actor):
                     {
                         "jst": jst.name,
                         "words": [_printed_name(context["p"])],
-                        "signatures": ("Zapoznał", ["czytelny podpis uczestnika projektu"]),
+                        "signatures": (
+                            "z klauzulą informacyjną",
+                            ["czytelny podpis uczestnika projektu"],
+                        ),
                     },
                 )
             )
@@ -133,7 +136,10 @@ def _printed_name(person):
 
 def to_pdf(paths, outdir):
     """Convert the .docx files with one soffice call (a profile of its own: another soffice
-    running on the machine does not get in the way)."""
+    running on the machine does not get in the way), tagged PDF/A-2 as the application makes
+    them."""
+    from services.pdf import CONVERT_TO  # noqa: PLC0415 (ROOT is on sys.path only now)
+
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
             [
@@ -141,7 +147,7 @@ def to_pdf(paths, outdir):
                 f"-env:UserInstallation=file://{profile}",
                 "--headless",
                 "--convert-to",
-                "pdf",
+                CONVERT_TO,
                 "--outdir",
                 str(outdir),
                 *map(str, paths),

@@ -6,6 +6,8 @@ import io
 import os
 import re
 import shutil
+import subprocess
+import zipfile
 from datetime import date
 
 import PIL.Image
@@ -13,6 +15,7 @@ import pytest
 import segno
 from docx import Document
 from docx.oxml.ns import qn
+from lxml import etree
 
 from config import Defaults
 from models import Jst
@@ -279,7 +282,7 @@ def test_file_properties_language_fonts_and_page_fields(app, kind):
     data = documents.render(kind, documents.sample_context(kind))
     doc = Document(io.BytesIO(data))
     properties = doc.core_properties
-    assert properties.title.startswith(documents.KINDS[kind].label)
+    assert properties.title.startswith(documents.KINDS[kind].short)
     assert properties.author == "Ośrodek Rozwoju Edukacji"
     assert properties.language == "pl-PL" and properties.subject
     assert properties.created.date() == properties.modified.date() >= date(2024, 1, 1)
@@ -298,6 +301,79 @@ def test_file_properties_language_fonts_and_page_fields(app, kind):
     for element in footer.iter(qn("w:instrText"), qn("w:fldChar")):
         run = element.getparent()
         assert run.tag == qn("w:r") and run.getparent().tag == qn("w:p")  # never in a w:t
+
+
+@pytest.mark.parametrize("path", ["single", "batch"])
+def test_package_properties_are_valid_name_this_application_and_the_jst(app, world, path):
+    _ore_settings()
+    if path == "single":
+        context, _missing = documents.agreement_context(world.jst)
+        data = documents.render("deklaracja", context)
+    else:  # the compiled template of a batch
+        from services import docx_batch  # noqa: PLC0415
+
+        _name, context, _missing = documents.batch("deklaracja")[-1]
+        template = documents.template_bytes("deklaracja")
+        data = docx_batch.compiled(template, "deklaracja").render(context)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        core = etree.fromstring(archive.read("docProps/core.xml"))
+        app_xml = archive.read("docProps/app.xml").decode()
+        names = archive.namelist()
+    tags = [child.tag for child in core]
+    assert len(tags) == len(set(tags))  # each property once
+    assert all("custom-properties" not in tag for tag in tags)
+    title = core.find("{http://purl.org/dc/elements/1.1/}title").text
+    assert title == f"Deklaracja współpracy między JST a ORE – {context['jst']['name']}"
+    assert "<Application>Plan JST</Application>" in app_xml and "Macintosh" not in app_xml
+    assert "<Pages>" not in app_xml and not [n for n in names if "thumbnail" in n]
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) not installed")
+def test_pdf_is_tagged_pdfa_titled_with_the_jst_and_its_pictures_described(client, world):
+    pikepdf = pytest.importorskip("pikepdf")
+    _module_with_sessions()
+    _participant_data(world.participant, sex="K")
+    certificate = _certificate(world.participant)
+    login(client, world.coordinator)
+    client.post(
+        "/ustawienia/logo",
+        data={"file": (io.BytesIO(_png()), "logo.png")},
+        content_type="multipart/form-data",
+    )
+    response = client.get(f"/zaswiadczenia/{certificate.id}.pdf")
+    assert response.status_code == 200
+    info = subprocess.run(
+        ["pdfinfo", "-"], input=response.data, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Tagged:          yes" in info
+    with pikepdf.open(io.BytesIO(response.data)) as document:
+        metadata = document.open_metadata()
+        assert metadata["pdfaid:part"] == "2"
+        assert str(document.Root.Lang) == "pl-PL"
+        title = str(document.docinfo["/Title"])
+        assert title.startswith("Zaświadczenie o ukończeniu szkolenia – ")
+        assert world.jst.name in title
+        kinds, alts = [], []
+        stack = [document.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Dictionary):
+                if "/S" in node:
+                    kinds.append(str(node.S))
+                    if node.S == "/Figure":
+                        alts.append(str(node.get("/Alt", "")))
+                children = node.get("/K")
+                if isinstance(children, pikepdf.Array):
+                    stack.extend(children)
+                elif isinstance(children, pikepdf.Dictionary):
+                    stack.append(children)
+    assert "/Title" in kinds and "/Table" in kinds and "/TH" in kinds
+    assert any(a.startswith("Kod QR z adresem strony") for a in alts), alts
+    # the logo strip repeats in the header: a pagination artifact in the PDF, described in the
+    # .docx for Word's reader
+    docx = Document(io.BytesIO(client.get(f"/zaswiadczenia/{certificate.id}.docx").data))
+    header = docx.sections[0].header._element
+    assert [d.get("descr") for d in header.iter(qn("wp:docPr"))] == [documents.LOGO_ALT]
 
 
 def test_plan_version_not_accepted_says_so_and_tabs_print_as_spaces(client, world, monkeypatch):
