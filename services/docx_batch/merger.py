@@ -69,6 +69,10 @@ class Merger:
 
     def add(self, context):
         body, stories, pictures = self.template.render_parts(context)
+        stories = [
+            _page_number_only(xml) if story.reltype == RT.FOOTER else xml
+            for story, xml in zip(self.template.stories, stories, strict=True)
+        ]
         if pictures:
             for rel_id in body.xpath(".//a:blip/@r:embed", namespaces=_NAMESPACES):
                 if rel_id in pictures:
@@ -258,3 +262,41 @@ def _restart_page_numbers(sect_pr):
         else:
             following.addprevious(numbering)
     numbering.set(qn("w:start"), "1")
+
+
+def _page_number_only(xml):
+    """A footer without its page count: in one file of many documents NUMPAGES counts the
+    file's pages ("strona 1 z 19" on a 3-page agreement) and SECTIONPAGES, the section's, is
+    not kept by LibreOffice — so "strona N" (numbered from 1 per document), and the merged PDF
+    batch prints "strona N z M". The count's field runs and the " z " before them go."""
+    if b"NUMPAGES" not in xml:
+        return xml
+    root = etree.fromstring(xml)
+    for instruction in list(root.iter(qn("w:instrText"))):
+        if "NUMPAGES" not in (instruction.text or ""):
+            continue
+        run = instruction.getparent()
+        doomed = [run]
+        before = run.getprevious()
+        while before is not None and not _field_char(before, "begin"):
+            doomed.append(before)
+            before = before.getprevious()
+        if before is not None:
+            doomed.append(before)
+            text = before.getprevious()
+            if text is not None and "".join(text.itertext()).strip() == "z":
+                doomed.append(text)
+        after = run.getnext()
+        while after is not None and not _field_char(after, "end"):
+            doomed.append(after)
+            after = after.getnext()
+        if after is not None:
+            doomed.append(after)
+        for element in doomed:
+            element.getparent().remove(element)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _field_char(run, kind):
+    char = run.find(qn("w:fldChar"))
+    return char is not None and char.get(qn("w:fldCharType")) == kind
