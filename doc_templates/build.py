@@ -15,6 +15,7 @@ from docx.shared import Cm, Pt
 from page import (  # noqa: I001 — run as a script: doc_templates/ is on sys.path
     HERE,
     JST_SIGNATURES,
+    JST_SIGNERS,
     LINE,
     SIGNATURE_LINE,
     TEXT_WIDTH,
@@ -140,7 +141,7 @@ def declaration():
     )
     keep_together(
         doc.add_paragraph(
-            "{{ g.zapoznalem_sie }} z klauzulą informacyjną: {{ p.clause_accepted_at }}."
+            "{{ g.zapoznalem_sie }} z klauzulą informacyjną: {{ p.clause_accepted_at }}"
         ),
         with_next=True,
     )
@@ -169,8 +170,7 @@ def agreement():
         "REGON {{ jst.regon }}, TERYT {{ jst.teryt }}, "
         "{{ represented }} przez: {% for s in signatories %}{{ s.name }} — {{ s.function }}"
         "{% if not loop.last %}; {% endif %}{% else %}" + LINE + "{% endfor %}"
-        "{% if countersignatory %}, przy kontrasygnacie: {{ countersignatory.name }} — "
-        "{{ countersignatory.function }}{% endif %}, {{ called }} dalej „JST”,"
+        ", {{ called }} dalej „JST”,"
     )
     doc.add_paragraph("zwanymi dalej łącznie „Stronami”.")
     doc.add_heading("§ 1. Przedmiot porozumienia", level=1)
@@ -268,7 +268,8 @@ def agreement():
             "Za ORE:\n\n\n(pieczęć)\n\n\n"
             + SIGNATURE_LINE
             + "\n{{ ore.representative }} — {{ ore.function }}",
-            "Za JST:\n\n\n(pieczęć)" + JST_SIGNATURES,
+            # no clause commits money (§ 6): no treasurer's countersignature
+            "Za JST:\n\n\n(pieczęć)" + JST_SIGNERS,
         ],
     )
     doc.save(HERE / "deklaracja.docx")

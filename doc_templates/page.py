@@ -17,11 +17,14 @@ TEXT_WIDTH = 17.0  # cm: A4 less two margins of 2 cm
 SIGNATURE_LINE = "……………………………………………"
 LINE = "……………………………………"  # a value to write in by hand
 
-# the JST's signature blocks, by the rules of its kind, with the treasurer's countersignature
-JST_SIGNATURES = (
+# the JST's signature blocks, by the rules of its kind (two board members for a powiat) …
+JST_SIGNERS = (
     "{% for s in signatories %}\n\n\n" + SIGNATURE_LINE + "\n{{ s.name }} — {{ s.function }}"
     "{% else %}\n\n\n" + SIGNATURE_LINE + "{% endfor %}"
-    "{% if countersignatory %}\n\nKontrasygnata:\n\n\n" + SIGNATURE_LINE + "\n"
+)
+# … with the treasurer's countersignature where the document commits money
+JST_SIGNATURES = (
+    JST_SIGNERS + "{% if countersignatory %}\n\nKontrasygnata:\n\n\n" + SIGNATURE_LINE + "\n"
     "{{ countersignatory.name }} — {{ countersignatory.function }}{% endif %}"
 )
 

@@ -3,6 +3,7 @@
 
 import hashlib
 import json
+import re
 from datetime import date, datetime, timedelta
 
 from peewee import JOIN
@@ -188,7 +189,7 @@ def _agreement_context(jst, content, ore_missing, commons):
     if not content["schools"]:
         missing.append("szkoły objęte wspomaganiem (krok „Szkoły” planu)")
     missing += ore_missing
-    signatories, _countersignatory = _signatories(content["jst"])
+    signatories, countersignatory = _signatories(content["jst"])
     words = grammar.jst_words(jst.kind, jst.name)
     context = {
         **commons(bool(missing)),
@@ -197,10 +198,9 @@ def _agreement_context(jst, content, ore_missing, commons):
         "called": words["zwana"],
         "agreement_date": jst.agreement_date,
         "signatories": signatories,
-        # no clause commits money (§ 6: no financial obligations): no treasurer countersigns
-        "countersignatory": None,
+        "countersignatory": countersignatory,
         "team": content["team"],
-        "schools": content["schools"],
+        "schools": _schools(content["schools"]),
     }
     return plain(context), missing
 
@@ -308,6 +308,7 @@ def _plan_context(jst, content, status_label, frozen, last, accepted, decision, 
             )
         },
         "jst": jst_names(content["jst"], jst),
+        "schools": _schools(content["schools"]),
         "actions": [a | {"period": _period(a)} for a in content["actions"]],
         "signatories": signatories,
         "countersignatory": countersignatory,
@@ -412,6 +413,17 @@ def attendance_context(module, group):
         "dates": _unbroken(date_range_pl(module.start_date, module.end_date))
     }
     return plain({**common_values(False), **values}), []
+
+
+_POSTAL_CODE = re.compile(r"\b(\d\d)-(\d\d\d)\b")
+
+
+def _schools(schools):
+    """The schools with their postal codes unbreakable (a non-breaking hyphen): "00-/950" was
+    split over two lines of a table's cell."""
+    return [
+        s | {"address": _POSTAL_CODE.sub("\\1\u2011\\2", s.get("address", ""))} for s in schools
+    ]
 
 
 def _unbroken(text):
@@ -532,6 +544,9 @@ _NOT_DATA = {
     "called",
     "mark",
     "logo",
+    # words derived from data printed anyway (the sex, the JST): their wording may change
+    "g",
+    "employer",
 }
 
 
@@ -539,4 +554,5 @@ def fingerprint(context):
     """What the document's data printed, as a hash (a frozen plan version's later acceptance
     does not make its signed copy outdated)."""
     stable = {k: v for k, v in context.items() if k not in _NOT_DATA}
-    return hashlib.sha256(json.dumps(stable, sort_keys=True, default=str).encode()).hexdigest()
+    text = json.dumps(stable, sort_keys=True, default=str).replace("\\u2011", "-")
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -491,6 +491,9 @@ def test_every_kind_of_every_demo_jst_prints_with_page_numbers_whole_words_and_s
     assert all(r["pages"] <= check_docs.MAX_PLAN_PAGES for r in report.values())
     plan = next(e for _s, kind, _d, e in batch if kind == "plan" and "Konferencja" in str(e))
     assert "Konferencja podsumowująca" in plan["words"]  # checked whole on the printed page
+    # the stress plan (six long real school names, eight actions) is among them, checked whole
+    stress = [e for _s, kind, _d, e in batch if check_docs.STRESS_SCHOOLS[0][0] in e["words"]]
+    assert len(stress) == 1 and sum("Sieć współpracy" in w for w in stress[0]["words"]) == 8
 
 
 def test_a_big_logo_is_scaled_to_print_and_pdfs_stay_quick(client, world):
