@@ -367,6 +367,9 @@ def plan():
         ],
         title="Działanie {{ loop.index }}. {{ item.title }}",
     )
+    # a paragraph between two actions' tables: adjacent tables are one table to LibreOffice
+    # (the first action's title then repeated over every later one)
+    doc.add_paragraph("")
     doc.add_paragraph("{%p endfor %}")
     doc.add_heading("8. Monitoring i ewaluacja", level=1)
     add_table(
