@@ -66,6 +66,14 @@ JST_GRAMMAR = [
         "Miasta Nadmorskiego",
     ),
 ]
+# JST kind → its office in the locative (the suggestion by kind) and its pronoun
+OFFICES = {
+    "gmina_wiejska": ("Urzędzie Gminy Leśna", "jej"),
+    "gmina_miejska": ("Urzędzie Miasta Zielone", "jego"),
+    "gmina_miejsko_wiejska": ("Urzędzie Miasta i Gminy Borowa", "jej"),
+    "powiat": ("Starostwie Powiatowym", "jego"),
+    "miasto_na_prawach_powiatu": ("Urzędzie Miasta Nadmorskie", "jego"),
+}
 # sex → the person's words in the declaration and on the certificate
 PERSON_GRAMMAR = {
     "K": [
@@ -131,7 +139,14 @@ def test_words_agree_with_the_jsts_kind_and_the_persons_sex(
         assert words in text, words
     for other in PERSON_GRAMMAR["M" if sex == "K" else "K"]:
         assert other not in text, other
+    office, pronoun = OFFICES[kind]
+    employed = "zatrudniona" if sex == "K" else "zatrudniony"
+    assert f"jestem {employed} w {office} lub działam na {pronoun} rzecz;" in text
+    assert f"{employed.capitalize()} w | {office}" in text
+    assert "w związku z rozporządzeniem" in text and "r.." not in text
+    assert not SLASH_FORM.search(text)
     text = _text(client.get(f"/zaswiadczenia/{_certificate(member).id}.docx").data)
+    assert not SLASH_FORM.search(text)
     person, finished = CERTIFICATE_GRAMMAR[sex]
     assert f"{person} {genitive}, {finished} szkolenie" in text
 
@@ -148,6 +163,34 @@ def test_sex_comes_from_pesel_when_the_form_left_it_out_and_is_never_guessed(cli
     assert "pracuję w Urzędzie Gminy" in text and "mam świadomość odpowiedzialności" in text
     assert "Potwierdzam zapoznanie się z klauzulą" in text and "Miejsce zatrudnienia |" in text
     assert not SLASH_FORM.search(text), SLASH_FORM.search(text)
+
+
+def test_without_the_sex_the_certificate_words_it_without_gender(client, world):
+    _module_with_sessions()
+    _participant_data(world.teammate, sex="", pesel="", no_pesel=True)
+    login(client, world.coordinator)
+    text = _text(client.get(f"/zaswiadczenia/{_certificate(world.teammate).id}.docx").data)
+    assert "Potwierdza się ukończenie szkolenia przez:" in text
+    assert f"z ramienia {grammar.suggest_cases(world.jst.name)[0]} — szkolenie" in text
+    assert "przedstawiciel" not in text and "ukończył" not in text
+    assert not SLASH_FORM.search(text)
+
+
+def test_a_declaration_without_data_prints_the_accounts_name_and_a_stored_office(client, world):
+    world.jst.office_locative = "Urzędzie Gminy Własnej w Wiśle"
+    world.jst.save()
+    login(client, world.coordinator)
+    text = _text(client.get(f"/dokumenty/oswiadczenie/{world.teammate.id}.docx").data)
+    assert f"Ja, {world.teammate.full_name}, deklaruję" in text  # not dotted lines
+    assert "pracuję w Urzędzie Gminy Własnej w Wiśle lub działam na jej rzecz" in text
+    assert not SLASH_FORM.search(text)
+
+
+@pytest.mark.parametrize("sex", ["K", "M", ""])
+def test_person_words_never_hold_a_slash(sex):
+    words = grammar.person_words(sex)
+    assert words["known"] is bool(sex)
+    assert not [w for w in words.values() if isinstance(w, str) and "/" in w]
 
 
 @pytest.mark.parametrize(
