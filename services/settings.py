@@ -52,7 +52,12 @@ FIELDS = {
         "w Warszawie",
         False,
     ),
-    "ore_dpo_contact": ("Kontakt z inspektorem ochrony danych ORE", "iod@ore.edu.pl", False),
+    # one address for both documents (the agreement's § 5 and the participant's clause)
+    "ore_dpo_contact": (
+        "Kontakt z inspektorem ochrony danych ORE (porozumienie i klauzula uczestnika)",
+        "iod@ore.edu.pl",
+        False,
+    ),
     "project_title": (
         "Tytuł projektu",
         "Wspieranie JST w podnoszeniu jakości usług oświatowych oraz wspomagania szkół",

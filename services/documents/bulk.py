@@ -20,7 +20,7 @@ from models.participants import ParticipantData
 from .. import audit, participants
 from .contexts import agreement_contexts, common_values, declaration_of, plan_contexts
 from .kinds import KINDS
-from .rendering import filename, render, template_bytes
+from .rendering import drop_page_count, filename, render, template_bytes
 
 
 def batch(kind, group=None, actor=None):
@@ -130,6 +130,9 @@ def merged(kind, items, template=None):
     composer = None
     for _name, context, _missing in items:
         document = Document(io.BytesIO(render(kind, context, template)))
+        for rel in document.part.rels.values():  # "strona N": NUMPAGES counts the whole file
+            if rel.reltype == RT.FOOTER and not rel.is_external:
+                drop_page_count(rel.target_part.element)
         own = document.element.body.sectPr
         _restart_page_numbers(own)
         if composer is None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import segno
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined
@@ -217,3 +218,38 @@ def display_name(kind, name, version=None):
     suffix = f" – wersja {version}" if version else ""
     text = f"{KINDS[kind].short} – {name}{suffix}"
     return _UNSAFE_IN_NAMES.sub(" ", text).strip()[:150] + ".docx"
+
+
+def drop_page_count(root):
+    """Remove the page count from a footer (an lxml element, changed in place): in one file of
+    many documents NUMPAGES counts the file's pages ("strona 1 z 19" on a 3-page agreement) and
+    SECTIONPAGES is not relied on in both Word and LibreOffice — so "strona N" (numbered from 1
+    per document); the merged PDF batch prints "strona N z M". The count's field runs and the
+    " z " before them go."""
+    for instruction in list(root.iter(qn("w:instrText"))):
+        if "NUMPAGES" not in (instruction.text or ""):
+            continue
+        run = instruction.getparent()
+        doomed = [run]
+        before = run.getprevious()
+        while before is not None and not _field_char(before, "begin"):
+            doomed.append(before)
+            before = before.getprevious()
+        if before is not None:
+            doomed.append(before)
+            text = before.getprevious()
+            if text is not None and "".join(text.itertext()).strip() == "z":
+                doomed.append(text)
+        after = run.getnext()
+        while after is not None and not _field_char(after, "end"):
+            doomed.append(after)
+            after = after.getnext()
+        if after is not None:
+            doomed.append(after)
+        for element in doomed:
+            element.getparent().remove(element)
+
+
+def _field_char(run, kind):
+    char = run.find(qn("w:fldChar"))
+    return char is not None and char.get(qn("w:fldCharType")) == kind

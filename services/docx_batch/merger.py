@@ -9,6 +9,7 @@ from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import qn
 from lxml import etree
 
+from .. import documents
 from .parts import _PACKAGE_RELS, _rels_name, _types_with, _with_pictures
 from .pictures import _number_drawings, _used
 
@@ -265,38 +266,9 @@ def _restart_page_numbers(sect_pr):
 
 
 def _page_number_only(xml):
-    """A footer without its page count: in one file of many documents NUMPAGES counts the
-    file's pages ("strona 1 z 19" on a 3-page agreement) and SECTIONPAGES, the section's, is
-    not kept by LibreOffice — so "strona N" (numbered from 1 per document), and the merged PDF
-    batch prints "strona N z M". The count's field runs and the " z " before them go."""
+    """A footer's bytes without its page count (documents.drop_page_count)."""
     if b"NUMPAGES" not in xml:
         return xml
     root = etree.fromstring(xml)
-    for instruction in list(root.iter(qn("w:instrText"))):
-        if "NUMPAGES" not in (instruction.text or ""):
-            continue
-        run = instruction.getparent()
-        doomed = [run]
-        before = run.getprevious()
-        while before is not None and not _field_char(before, "begin"):
-            doomed.append(before)
-            before = before.getprevious()
-        if before is not None:
-            doomed.append(before)
-            text = before.getprevious()
-            if text is not None and "".join(text.itertext()).strip() == "z":
-                doomed.append(text)
-        after = run.getnext()
-        while after is not None and not _field_char(after, "end"):
-            doomed.append(after)
-            after = after.getnext()
-        if after is not None:
-            doomed.append(after)
-        for element in doomed:
-            element.getparent().remove(element)
+    documents.drop_page_count(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _field_char(run, kind):
-    char = run.find(qn("w:fldChar"))
-    return char is not None and char.get(qn("w:fldCharType")) == kind

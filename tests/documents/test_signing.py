@@ -46,6 +46,14 @@ def test_a_merged_docx_numbers_pages_without_the_files_total(app, world):
         assert "strona 1" in text and " z " not in text
 
 
+def test_the_composed_merge_of_a_template_with_footnotes_drops_the_total_too(app, world):
+    _ore_settings()
+    data = documents.merged("deklaracja", documents.batch("deklaracja"))
+    for section in Document(io.BytesIO(data)).sections:
+        footer = section.footer._element
+        assert [t.text.split()[0] for t in footer.iter(qn("w:instrText"))] == ["PAGE"]
+
+
 @LIBREOFFICE
 def test_the_merged_pdf_counts_each_documents_own_pages(app, client, world):
     _ore_settings()
