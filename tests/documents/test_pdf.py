@@ -61,7 +61,7 @@ def test_single_documents_download_as_pdf_with_the_jst_on_page_one(client, world
         assert f'href="{url}"' in page
     data = _pdf(client.get(f"/jst/{world.jst.id}/dokumenty/deklaracja.pdf"), "deklaracja-")
     text = _first_page(data, tmp_path)
-    assert "Gmina Własna" in text and "Deklaracja współpracy" in text
+    assert "Gmina Własna" in text and "Porozumienie o współpracy" in text
     assert "WERSJA ROBOCZA" not in text
     data = _pdf(client.get(f"/jst/{world.jst.id}/dokumenty/plan.pdf"), "plan-gmina-wlasna.pdf")
     text = _first_page(data, tmp_path)
