@@ -15,12 +15,15 @@ from docx.shared import Cm, Pt
 from page import (  # noqa: I001 — run as a script: doc_templates/ is on sys.path
     HERE,
     JST_SIGNATURES,
+    JST_SIGNERS,
     LINE,
     SIGNATURE_LINE,
     TEXT_WIDTH,
     add_fields,
     add_numbered,
     add_page_break,
+    add_schools,
+    add_signature_block,
     add_signature_table,
     add_table,
     keep_together,
@@ -41,17 +44,18 @@ def declaration():
     )
     doc.add_heading("Deklaracja uczestnictwa w projekcie", level=1)
     doc.add_paragraph(
-        "Ja, {{ g.podpisany }} {{ p.first_name }} {{ p.last_name }}, deklaruję chęć udziału "
+        "{{ g.ja_podpisany }} {{ p.first_name }} {{ p.last_name }}, deklaruję chęć udziału "
         "w projekcie „{{ project.title }}” nr {{ project.number }}. Oświadczam, że:"
     )
     add_numbered(
         doc,
         [
-            "spełniam kryteria kwalifikowalności uprawniające do udziału w projekcie — jestem "
-            "{{ g.zatrudniony }} w {{ p.employer }} lub działam na jej rzecz;",
-            "dane podane w tym oświadczeniu są zgodne z prawdą — jestem {{ g.swiadomy }} "
+            "spełniam kryteria kwalifikowalności uprawniające do udziału w projekcie — "
+            "{{ g.jestem_zatrudniony }} w {{ employer.office }} lub działam na {{ employer.jej }} "
+            "rzecz;",
+            "dane podane w tym oświadczeniu są zgodne z prawdą — {{ g.jestem_swiadomy }} "
             "odpowiedzialności za składanie oświadczeń niezgodnych z prawdą;",
-            "{{ g.zostalem }} {{ g.poinformowany }}, że projekt jest współfinansowany przez Unię "
+            "{{ g.zostalem_poinformowany }}, że projekt jest współfinansowany przez Unię "
             "Europejską ze środków Europejskiego Funduszu Społecznego;",
             "w ciągu 4 tygodni od zakończenia udziału w projekcie przekażę dane o mojej sytuacji "
             "po jego zakończeniu (status na rynku pracy, udział w kształceniu lub szkoleniu).",
@@ -98,54 +102,58 @@ def declaration():
             ("Data zakończenia udziału w projekcie", "{{ p.left_at }}"),
             ("Status na rynku pracy", "{{ p.labour_status }} — {{ p.labour_kind }}"),
             ("Wykonywany zawód", "{{ p.occupation }}"),
-            ("{{ g.zatrudniony|capitalize }} w", "{{ p.employer }}"),
+            ("{{ g.zatrudniony_w }}", "{{ employer.office }}"),
             ("Sytuacja w chwili zakończenia udziału", "{{ p.leaving_status }}"),
             ("Mniejszość, migrant, obce pochodzenie", "{{ p.minority_label }}"),
             ("Niepełnosprawność", "{{ p.disability_label }}"),
             ("Inna niekorzystna sytuacja społeczna", "{{ p.disadvantage_label }}"),
         ],
     )
+    # the declaration is signed under its data, the clause under its text: each signature on
+    # the page of the sentence it confirms
+    keep_together(
+        doc.add_paragraph(
+            "Potwierdzam deklarację udziału w projekcie i zgodność powyższych danych z prawdą."
+        ),
+        with_next=True,
+    )
+    add_signature_block(doc, "czytelny podpis uczestnika projektu")
     doc.add_heading("Klauzula informacyjna", level=1)
     doc.add_paragraph("{{ clause }}")
     add_numbered(
         doc,
         [
+            "Kontakt z inspektorem ochrony danych ORE: {{ ore.dpo }}.",
             "W zakresie danych przetwarzanych w centralnym systemie teleinformatycznym SL2014 "
             "administratorem danych jest {{ rodo.authority }}; kontakt z inspektorem ochrony "
             "danych: {{ rodo.authority_dpo }}.",
             "Dane są przetwarzane na podstawie art. 6 ust. 1 lit. c RODO, a dane o "
             "niepełnosprawności (dane dotyczące zdrowia) — na podstawie art. 9 ust. 2 lit. g "
-            "RODO, w związku z: {{ rodo.legal_acts }}.",
-            "Dane będą przechowywane do dnia {{ rodo.retention }}.",
+            "RODO, w związku z {{ rodo.legal_acts }}.",
+            "Dane będą przechowywane do dnia {{ rodo.retention }} (zakończenie okresu "
+            "archiwizacji dokumentacji projektu).",
             "Dane nie będą przekazywane do państwa trzeciego ani organizacji międzynarodowej.",
             "Dane nie będą poddawane zautomatyzowanemu podejmowaniu decyzji, w tym profilowaniu.",
             "W ciągu 4 tygodni po zakończeniu udziału w projekcie uczestnik przekazuje dane "
             "o swojej sytuacji po jego zakończeniu (zatrudnienie, dalsze kształcenie).",
         ],
+        keep_last=2,
     )
-    # the statement and the signature lines on one page
     keep_together(
         doc.add_paragraph(
-            "{{ g.zapoznalem|capitalize }} się z klauzulą informacyjną: {{ p.clause_accepted_at }}"
+            "{{ g.zapoznalem_sie }} z klauzulą informacyjną: {{ p.clause_accepted_at }}"
         ),
         with_next=True,
     )
-    keep_together(doc.add_paragraph(""), with_next=True)
-    add_signature_table(
-        doc,
-        [
-            "\n\n" + SIGNATURE_LINE + "\nmiejscowość i data",
-            "\n\n" + SIGNATURE_LINE + "\nczytelny podpis uczestnika projektu",
-        ],
-    )
+    add_signature_block(doc, "czytelny podpis uczestnika projektu")
     doc.save(HERE / "oswiadczenie.docx")
 
 
 def agreement():
     doc = new_document()
-    doc.add_heading("Deklaracja współpracy między JST a ORE", level=0)
-    doc.add_paragraph("Porozumienie o współpracy").runs[0].bold = True
-    # a draft without the JST's date of the agreement leaves it to be written in by hand
+    doc.add_heading("Porozumienie o współpracy", level=0)
+    # one place and date, printed here (the JST's date of the agreement) or written in by hand
+    # on a draft; the signature blocks hold no second "miejscowość i data"
     doc.add_paragraph(
         "zawarte {{ ore.place }} dnia "
         "{% if agreement_date %}{{ agreement_date }}{% else %}" + LINE + " r.{% endif %} "
@@ -162,8 +170,7 @@ def agreement():
         "REGON {{ jst.regon }}, TERYT {{ jst.teryt }}, "
         "{{ represented }} przez: {% for s in signatories %}{{ s.name }} — {{ s.function }}"
         "{% if not loop.last %}; {% endif %}{% else %}" + LINE + "{% endfor %}"
-        "{% if countersignatory %}, przy kontrasygnacie: {{ countersignatory.name }} — "
-        "{{ countersignatory.function }}{% endif %}, {{ called }} dalej „JST”,"
+        ", {{ called }} dalej „JST”,"
     )
     doc.add_paragraph("zwanymi dalej łącznie „Stronami”.")
     doc.add_heading("§ 1. Przedmiot porozumienia", level=1)
@@ -199,13 +206,7 @@ def agreement():
         [7, 10],
     )
     doc.add_heading("Szkoły i przedszkola objęte wspomaganiem", level=2)
-    add_table(
-        doc,
-        ["Nazwa", "Typ", "RSPO", "Adres"],
-        "schools",
-        ["{{ item.name }}", "{{ item.kind_label }}", "{{ item.rspo }}", "{{ item.address }}"],
-        [6, 3.5, 2, 5.5],
-    )
+    add_schools(doc)
     doc.add_heading("§ 3. Zobowiązania ORE", level=1)
     doc.add_paragraph(
         "ORE zapewnia szkolenia, zakwaterowanie i wyżywienie w czasie modułów, eksperta "
@@ -258,20 +259,17 @@ def agreement():
             "Porozumienie sporządzono w dwóch jednobrzmiących egzemplarzach, po jednym dla każdej "
             "ze Stron.",
         ],
+        keep_last=2,  # the signature page holds the last clauses, never the signatures alone
     )
     keep_together(doc.add_heading("Podpisy Stron", level=2), with_next=True)
     add_signature_table(
         doc,
         [
-            "Za ORE:\n\nMiejscowość i data: "
-            + SIGNATURE_LINE
-            + "\n\n\n\n(pieczęć)\n\n\n"
+            "Za ORE:\n\n\n(pieczęć)\n\n\n"
             + SIGNATURE_LINE
             + "\n{{ ore.representative }} — {{ ore.function }}",
-            "Za JST:\n\nMiejscowość i data: "
-            + SIGNATURE_LINE
-            + "\n\n\n\n(pieczęć)"
-            + JST_SIGNATURES,
+            # no clause commits money (§ 6): no treasurer's countersignature
+            "Za JST:\n\n\n(pieczęć)" + JST_SIGNERS,
         ],
     )
     doc.save(HERE / "deklaracja.docx")
@@ -286,10 +284,12 @@ def plan():
     )
     doc.add_paragraph("{{ jst.name }}").runs[0].bold = True
     doc.add_paragraph("{{ version_label }} · status: {{ status_label }} · {{ date }}")
+    # the title page says whether this version may be signed (never a page of its own)
     doc.add_paragraph(
         "{% if accepted %}Plan zatwierdzony{% if accepted_by %} przez {{ accepted_by }}"
-        "{% endif %}.{% endif %}"
-    )
+        "{% endif %}.{% else %}Ta wersja planu nie jest zatwierdzona ({{ status_label }}) — "
+        "nie podpisuje się jej.{% endif %}"
+    ).runs[0].italic = True
     add_fields(
         doc,
         [
@@ -345,22 +345,11 @@ def plan():
     row.cells[0].merge(row.cells[3]).text = "Wkład w realizację planu: {{ item.contribution }}"
     table.rows[2]._tr.addnext(row._tr)  # moved into the loop, after the partner's row
     doc.add_heading("6. Szkoły i przedszkola objęte wspomaganiem", level=1)
-    add_table(
-        doc,
-        ["Nazwa", "Typ", "RSPO", "Adres", "Dyrektor"],
-        "schools",
-        [
-            "{{ item.name }}",
-            "{{ item.kind_label }}",
-            "{{ item.rspo }}",
-            "{{ item.address }}",
-            "{{ item.headteacher }}",
-        ],
-        [5, 3, 2, 4, 3],
-    )
+    add_schools(doc, headteacher=True)
     doc.add_heading("7. Działania", level=1)
     doc.add_paragraph("{%p for item in actions %}")
-    doc.add_heading("Działanie {{ loop.index }}. {{ item.title }}", level=2)
+    # an action is one table: kept on one page when it fits, else its title (the header row)
+    # repeated on the next
     add_fields(
         doc,
         [
@@ -376,7 +365,11 @@ def plan():
             ("Źródło weryfikacji", "{{ item.verification }}"),
             ("Oczekiwany rezultat", "{{ item.expected_result }}"),
         ],
+        title="Działanie {{ loop.index }}. {{ item.title }}",
     )
+    # a paragraph between two actions' tables: adjacent tables are one table to LibreOffice
+    # (the first action's title then repeated over every later one)
+    doc.add_paragraph("")
     doc.add_paragraph("{%p endfor %}")
     doc.add_heading("8. Monitoring i ewaluacja", level=1)
     add_table(
@@ -405,10 +398,6 @@ def plan():
     doc.add_paragraph("{%p if accepted %}")
     doc.add_heading("Zatwierdzenie planu — za JST", level=1)
     keep_together(doc.add_paragraph("Miejscowość i data: " + SIGNATURE_LINE + JST_SIGNATURES))
-    doc.add_paragraph("{%p else %}")
-    doc.add_paragraph(
-        "Ta wersja planu nie jest zatwierdzona ({{ status_label }}) — nie podpisuje się jej."
-    ).runs[0].italic = True
     doc.add_paragraph("{%p endif %}")
     doc.save(HERE / "plan.docx")
 
@@ -417,7 +406,7 @@ def attendance_list():
     """A signature column per day of the module: {%tc %} repeats the cell between its tags."""
     doc = new_document()
     doc.add_heading("Lista obecności", level=0)
-    doc.add_paragraph("{{ programme }}")
+    doc.add_paragraph("{{ programme }} — projekt „{{ project.title }}”, nr {{ project.number }}")
     doc.add_paragraph(
         "Moduł {{ module.number }}, {{ module.dates }}, {{ module.venue }} — "
         "grupa robocza {{ group }}"
@@ -439,6 +428,8 @@ def attendance_list():
     set_widths(table, [1.0, 7.0, 3.0, 3.0, 3.0])
     table.rows[1].cells[0].text = "{%tr for person in people %}"
     table.rows[3].cells[0].text = "{%tr endfor %}"
+    keep_together(doc.add_paragraph("Osoba prowadząca zajęcia:"), with_next=True)
+    add_signature_block(doc, "czytelny podpis osoby prowadzącej zajęcia")
     doc.save(HERE / "lista_obecnosci.docx")
 
 
@@ -446,38 +437,53 @@ def certificate():
     doc = new_document()
     doc.add_paragraph("Nr {{ c.number }}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
     doc.add_heading("Zaświadczenie o ukończeniu szkolenia", level=0)
+    # the person's sex as the form of address (or PESEL) gives it; unknown: no gendered word
+    doc.add_paragraph("{%p if g.known %}")
     doc.add_paragraph("Zaświadcza się, że")
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("Potwierdza się ukończenie szkolenia przez:")
+    doc.add_paragraph("{%p endif %}")
     name = doc.add_paragraph()
     name.add_run("{{ c.name }}").bold = True
     name.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph("{%p if g.known %}")
     doc.add_paragraph(
         "{{ g.przedstawiciel }} {{ c.jst_genitive }}, {{ g.ukonczyl }} szkolenie w wymiarze "
-        "{{ c.hours }} zajęć w ramach programu „{{ programme }}”, realizowanego przez "
+        "{{ c.hours }} w ramach programu „{{ programme }}”, realizowanego przez "
         "{{ ore.name }} w okresie {{ c.period }}, obejmujące następujące moduły szkoleniowe:"
     )
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph(
+        "z ramienia {{ c.jst_genitive }} — szkolenie w wymiarze {{ c.hours }} w ramach "
+        "programu „{{ programme }}”, realizowane przez {{ ore.name }} w okresie {{ c.period }}, "
+        "obejmujące następujące moduły szkoleniowe:"
+    )
+    doc.add_paragraph("{%p endif %}")
     add_table(
         doc,
-        ["Moduł", "Termin", "Liczba godzin"],
+        ["Moduł", "Termin", "Liczba godzin dydaktycznych"],
         "c.modules",
         ["{{ item.number }}", "{{ item.dates }}", "{{ item.hours }}"],
-        [3, 9, 5],
+        [3, 8, 6],
     )
     basis = doc.add_paragraph("{{ c.legal_basis }}")
     basis.runs[0].font.size = Pt(8.5)
-    doc.add_paragraph("Data wystawienia: {{ c.issued_on }}")
-    signature = keep_together(
-        doc.add_paragraph(
-            "\n\n" + SIGNATURE_LINE + "\n{{ ore.representative }}\n{{ ore.function }} "
-            "{{ ore.name_genitive }}"
-        )
+    keep_together(doc.add_paragraph("Data wystawienia: {{ c.issued_on }}"), with_next=True)
+    add_signature_table(
+        doc,
+        [
+            "\n\n\n\n(miejsce na pieczęć)",
+            "\n\n\n"
+            + SIGNATURE_LINE
+            + "\n{{ ore.representative }}\n{{ ore.function }} {{ ore.name_genitive }}",
+        ],
     )
-    signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     table = add_signature_table(
         doc,
         [
             "{{ c.qr }}",
             "Autentyczność zaświadczenia można sprawdzić na stronie {{ c.verify_url }} "
-            "(kod weryfikacyjny: {{ c.code }}) albo skanując kod QR.",
+            "albo skanując kod QR.\nKod weryfikacyjny: {{ c.code }}",
         ],
     )
     set_widths(table, [3.5, TEXT_WIDTH - 3.5])

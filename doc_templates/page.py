@@ -17,11 +17,14 @@ TEXT_WIDTH = 17.0  # cm: A4 less two margins of 2 cm
 SIGNATURE_LINE = "……………………………………………"
 LINE = "……………………………………"  # a value to write in by hand
 
-# the JST's signature blocks, by the rules of its kind, with the treasurer's countersignature
-JST_SIGNATURES = (
+# the JST's signature blocks, by the rules of its kind (two board members for a powiat) …
+JST_SIGNERS = (
     "{% for s in signatories %}\n\n\n" + SIGNATURE_LINE + "\n{{ s.name }} — {{ s.function }}"
     "{% else %}\n\n\n" + SIGNATURE_LINE + "{% endfor %}"
-    "{% if countersignatory %}\n\nKontrasygnata:\n\n\n" + SIGNATURE_LINE + "\n"
+)
+# … with the treasurer's countersignature where the document commits money
+JST_SIGNATURES = (
+    JST_SIGNERS + "{% if countersignatory %}\n\nKontrasygnata:\n\n\n" + SIGNATURE_LINE + "\n"
     "{{ countersignatory.name }} — {{ countersignatory.function }}{% endif %}"
 )
 
@@ -194,17 +197,47 @@ def add_table(doc, headers, loop, cells, widths):
     return table
 
 
-def add_fields(doc, pairs, label_width=5.0):
-    """A two-column table of labels and values (a value of any length flows on)."""
-    table = doc.add_table(rows=len(pairs), cols=2)
+def add_fields(doc, pairs, label_width=5.0, title=None):
+    """A two-column table of labels and values (a value of any length flows on); a row is never
+    split. With a title: a header row over both columns, repeated on every page the table
+    reaches, and every row kept with the next, so a table that fits a page is not split."""
+    offset = 1 if title else 0
+    table = doc.add_table(rows=len(pairs) + offset, cols=2)
     table.style = "Table Grid"
-    for row, (label, value) in zip(table.rows, pairs, strict=True):
+    if title:
+        cell = table.rows[0].cells[0].merge(table.rows[0].cells[1])
+        cell.text = title
+        cell.paragraphs[0].runs[0].bold = True
+        shade(cell)
+        row_flags(table.rows[0], header=True)
+    for row, (label, value) in zip(table.rows[offset:], pairs, strict=True):
         row.cells[0].text = label
         row.cells[0].paragraphs[0].runs[0].bold = True
         shade(row.cells[0], "F2F2F2")
         row.cells[1].text = value
+        row_flags(row)
+    if title:
+        for row in table.rows[:-1]:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
     set_widths(table, [label_width, TEXT_WIDTH - label_width])
     return table
+
+
+def add_schools(doc, headteacher=False):
+    """The schools in two columns of text that wraps between words (five narrow columns broke
+    postal codes and e-mail addresses): name, kind and RSPO; address (and headteacher)."""
+    second = "{{ item.address }}"
+    if headteacher:
+        second += "{% if item.headteacher %}\nDyrektor: {{ item.headteacher }}{% endif %}"
+    return add_table(
+        doc,
+        ["Szkoła lub przedszkole", "Adres" + (" i dyrektor" if headteacher else "")],
+        "schools",
+        ["{{ item.name }}\n{{ item.kind_label }}, RSPO {{ item.rspo }}", second],
+        [9, 8],
+    )
 
 
 def keep_together(paragraph, with_next=False):
@@ -213,11 +246,25 @@ def keep_together(paragraph, with_next=False):
     return paragraph
 
 
-def add_numbered(doc, items):
+def add_numbered(doc, items, keep_last=0):
+    """Numbered paragraphs; the last `keep_last` kept with what follows (a signature)."""
     for number, text in enumerate(items, start=1):
         paragraph = doc.add_paragraph(f"{number}. {text}")
         paragraph.paragraph_format.left_indent = Cm(0.6)
         paragraph.paragraph_format.first_line_indent = Cm(-0.6)
+        if number > len(items) - keep_last:
+            keep_together(paragraph, with_next=True)
+
+
+def add_signature_block(doc, who):
+    """Place and date, and a signature line, side by side under the text they confirm."""
+    return add_signature_table(
+        doc,
+        [
+            "\n\n" + SIGNATURE_LINE + "\nmiejscowość i data",
+            "\n\n" + SIGNATURE_LINE + "\n" + who,
+        ],
+    )
 
 
 def add_signature_table(doc, cells):

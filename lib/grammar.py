@@ -19,8 +19,10 @@ JST_GENDER = {
 _JST_WORDS = {
     "reprezentowana": ("reprezentowana", "reprezentowany", "reprezentowane"),
     "zwana": ("zwana", "zwany", "zwane"),
+    "jej": ("jej", "jego", "jego"),  # "działam na jej rzecz": the JST the name begins with
 }
-# words that agree with a person's sex: key → (female, male); unknown sex prints both
+# words that agree with a person's sex: key → (female, male); with the sex unknown, both joined
+# by "lub" (kept for uploaded templates; the default templates use _PERSON_PHRASES)
 _PERSON_WORDS = {
     "zatrudniony": ("zatrudniona", "zatrudniony"),
     "zapoznalem": ("zapoznałam", "zapoznałem"),
@@ -33,6 +35,20 @@ _PERSON_WORDS = {
     "podpisany": ("podpisana", "podpisany"),
     "przedstawiciel": ("przedstawicielka", "przedstawiciel"),
     "pan": ("Pani", "Pan"),
+}
+# whole phrases: key → (female, male, without gender) — the third reads right for anyone, so a
+# document never prints "podpisana/podpisany" while the sex is unknown
+_PERSON_PHRASES = {
+    "ja_podpisany": ("Ja, niżej podpisana", "Ja, niżej podpisany", "Ja,"),
+    "jestem_zatrudniony": ("jestem zatrudniona", "jestem zatrudniony", "pracuję"),
+    "jestem_swiadomy": ("jestem świadoma", "jestem świadomy", "mam świadomość"),
+    "zostalem_poinformowany": (
+        "zostałam poinformowana",
+        "zostałem poinformowany",
+        "przyjmuję do wiadomości",
+    ),
+    "zapoznalem_sie": ("Zapoznałam się", "Zapoznałem się", "Potwierdzam zapoznanie się"),
+    "zatrudniony_w": ("Zatrudniona w", "Zatrudniony w", "Miejsce zatrudnienia"),
 }
 
 
@@ -59,12 +75,45 @@ def sex_from_pesel(number):
 
 
 def person_words(sex):
-    """Words that agree with the person's sex ("K"/"M"); with the sex unknown, both forms
-    ("zatrudniona/zatrudniony") so nothing is wrong on paper."""
+    """Words that agree with the person's sex ("K"/"M"), and `known`. With the sex unknown the
+    phrases take a construction without gender ("pracuję", "mam świadomość") and the single
+    words both forms joined by "lub" — never a slash form on paper."""
     if sex in ("K", "M"):
         index = 0 if sex == "K" else 1
-        return {key: forms[index] for key, forms in _PERSON_WORDS.items()}
-    return {key: f"{female}/{male}" for key, (female, male) in _PERSON_WORDS.items()}
+        words = {key: forms[index] for key, forms in _PERSON_WORDS.items()}
+        phrases = {key: forms[index] for key, forms in _PERSON_PHRASES.items()}
+        return {**words, **phrases, "known": True}
+    words = {key: f"{female} lub {male}" for key, (female, male) in _PERSON_WORDS.items()}
+    phrases = {key: forms[2] for key, forms in _PERSON_PHRASES.items()}
+    return {**words, **phrases, "known": False}
+
+
+# the office that employs a JST's staff, in the locative, by the JST's kind: "zatrudniona
+# w Urzędzie Gminy Leśna"; a powiat's seat is not derivable from its name (the coordinator
+# completes "Starostwie Powiatowym w Bolesławcu" on the JST's form)
+_OFFICES = {
+    "gmina_wiejska": "Urzędzie Gminy",
+    "gmina_miejsko_wiejska": "Urzędzie Miasta i Gminy",
+    "gmina_miejska": "Urzędzie Miasta",
+    "miasto_na_prawach_powiatu": "Urzędzie Miasta",
+    "powiat": "Starostwie Powiatowym",
+    "wojewodztwo": "Urzędzie Marszałkowskim",
+}
+
+
+def suggest_office(kind, name):
+    """The JST's office in the locative, without "w" (a suggestion the coordinator corrects):
+    "Urzędzie Gminy Leśna", "Urzędzie Miasta Zielone", "Starostwie Powiatowym",
+    "Urzędzie Marszałkowskim Województwa Dolnośląskiego"."""
+    words = (name or "").split()
+    first = words[0].lower() if words else ""
+    if first == "województwo" or kind == "wojewodztwo":
+        return f"{_OFFICES['wojewodztwo']} {suggest_cases(name)[0]}".strip()
+    office = _OFFICES.get(kind, "Urzędzie Gminy")
+    if kind == "powiat" or first == "powiat":
+        return _OFFICES["powiat"]
+    own = " ".join(words[1:]) if first in ("gmina", "miasto") else " ".join(words)
+    return f"{office} {own}".strip()
 
 
 # the first word of a JST's name (its kind) → (genitive, locative)
@@ -127,3 +176,20 @@ def hours_pl(count):
     if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
         return f"{n} godziny"
     return f"{n} godzin"
+
+
+TEACHING_HOUR = 45  # minutes
+
+
+def teaching_hours_pl(minutes):
+    """Minutes of sessions as teaching hours of 45 minutes, rounded to a half: "21 godzin
+    dydaktycznych", "4,5 godziny dydaktycznej"."""
+    count = round(minutes / TEACHING_HOUR * 2) / 2
+    if count != int(count):
+        return f"{count:.1f}".replace(".", ",") + " godziny dydaktycznej"
+    n = int(count)
+    if n == 1:
+        return "1 godzina dydaktyczna"
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return f"{n} godziny dydaktyczne"
+    return f"{n} godzin dydaktycznych"

@@ -42,7 +42,7 @@ class Jst(TimestampedModel):
     name_locative = CharField(max_length=200, default="")
     name_instrumental = CharField(max_length=200, default="")
     # its office ("Urząd Gminy Bolesławiec", "Starostwo Powiatowe w Bolesławcu") in the
-    # nominative, genitive, locative and instrumental; empty: services.jst_names suggests them
+    # nominative, genitive, locative and instrumental; empty: lib.jst_names suggests them
     office_name = CharField(max_length=300, default="")
     office_genitive = CharField(max_length=300, default="")
     office_locative = CharField(max_length=300, default="")

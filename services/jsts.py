@@ -221,7 +221,7 @@ def save_jst(jst, data, actor, address="", expected_version=None):
 
 
 def with_name_cases(data):
-    """`data` with the name's and the office's cases (services.jst_names) suggested where they
+    """`data` with the name's and the office's cases (lib.jst_names) suggested where they
     are left empty."""
     if "name" not in data:
         return data

@@ -468,32 +468,6 @@ def network_progress(period):
     return {row.status: row.n for row in query.objects()}
 
 
-DEMO_DAYS = (
-    (
-        1,
-        [
-            ("10:30", "12:00"),
-            ("12:15", "13:45"),
-            ("14:45", "16:15"),
-            ("16:30", "18:00"),
-            ("18:15", "19:45"),
-        ],
-    ),
-    (
-        2,
-        [
-            ("09:00", "10:30"),
-            ("10:45", "12:15"),
-            ("12:30", "14:00"),
-            ("15:00", "16:30"),
-            ("16:45", "18:15"),
-            ("18:30", "20:00"),
-        ],
-    ),
-    (3, [("09:00", "10:30"), ("10:45", "12:15"), ("12:30", "14:00")]),
-)
-
-
 def seed_demo(ctx):
     """The five modules of the 2017 pilot at a fictitious venue, with tasks (idempotent)."""
     if Module.select().exists():
@@ -505,19 +479,30 @@ def seed_demo(ctx):
             end_date=start + timedelta(days=2),
             venue="Centrum Szkoleniowe „Przykładowe”, ul. Zmyślona 10, 00-950 Przykładowo",
         )
-        # 14 sessions of 90 minutes: the 21 hours of a 3-day module (10:30 on day 1 to lunch at
-        # 14:00 on day 3), which the certificate adds up; one of them an expert table
-        for day, slots in DEMO_DAYS:
+        # 3 days of about 21 teaching hours (seed: "trwa 3 dni i obejmuje ok. 21 godzin"):
+        # 10 workshops of 90 minutes and the experts' table of 45 — 945 minutes, 21 × 45
+        for day, slots in (
+            (1, [("10:00", "11:30"), ("11:45", "13:15"), ("14:00", "15:30"), ("15:45", "17:15")]),
+            (2, [("09:00", "10:30"), ("10:45", "12:15"), ("13:00", "14:30"), ("14:45", "16:15")]),
+            (3, [("09:00", "10:30"), ("10:45", "12:15")]),
+        ):
             for i, (start_time, end_time) in enumerate(slots, start=1):
-                table = (day, i) == (2, 6)
                 ModuleSession.create(
                     module=module,
                     day=day,
                     start=start_time,
                     end=end_time,
-                    title="Stolik ekspercki: finanse oświaty" if table else f"Warsztat {day}.{i}",
-                    kind="stolik" if table else "zajecia",
+                    title=f"Warsztat {day}.{i}",
+                    kind="zajecia",
                 )
+        ModuleSession.create(
+            module=module,
+            day=2,
+            start="16:30",
+            end="17:15",
+            title="Stolik ekspercki: finanse oświaty",
+            kind="stolik",
+        )
     ordered = modules()
     for module, following in zip(ordered, ordered[1:], strict=False):
         Task.create(

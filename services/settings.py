@@ -32,17 +32,15 @@ FIELDS = {
         True,
     ),
     "data_protection_clause": (
-        "Klauzula informacyjna (RODO)",
+        "Klauzula informacyjna (RODO; kontakt z inspektorem ochrony danych i okres "
+        "przechowywania dokumenty biorą z osobnych ustawień)",
         "Administratorem danych osobowych uczestników programu jest Ośrodek Rozwoju Edukacji "
-        "w Warszawie, ul. Polna 46a, 00-644 Warszawa. Kontakt z inspektorem ochrony danych: "
-        "iod@example.org. Dane są przetwarzane wyłącznie w celu realizacji, rozliczenia, "
-        "monitorowania, ewaluacji i kontroli projektu, na podstawie art. 6 ust. 1 lit. c RODO. "
-        "Odbiorcami danych mogą być instytucje zarządzające programem i podmioty przez nie "
-        "upoważnione. Dane będą przechowywane przez okres wynikający z przepisów o archiwizacji "
-        "dokumentacji projektu. Osobie, której dane dotyczą, przysługuje prawo dostępu do nich, "
-        "ich sprostowania, "
-        "ograniczenia przetwarzania oraz wniesienia skargi do Prezesa UODO. Podanie danych jest "
-        "warunkiem udziału w projekcie.",
+        "w Warszawie, ul. Polna 46a, 00-644 Warszawa. Dane są przetwarzane wyłącznie w celu "
+        "realizacji, rozliczenia, monitorowania, ewaluacji i kontroli projektu, na podstawie "
+        "art. 6 ust. 1 lit. c RODO. Odbiorcami danych mogą być instytucje zarządzające programem "
+        "i podmioty przez nie upoważnione. Osobie, której dane dotyczą, przysługuje prawo "
+        "dostępu do nich, ich sprostowania, ograniczenia przetwarzania oraz wniesienia skargi do "
+        "Prezesa UODO. Podanie danych jest warunkiem udziału w projekcie.",
         True,
     ),
     "ore_name_genitive": (
@@ -55,7 +53,12 @@ FIELDS = {
         "w Warszawie",
         False,
     ),
-    "ore_dpo_contact": ("Kontakt z inspektorem ochrony danych ORE", "iod@ore.edu.pl", False),
+    # one address for both documents (the agreement's § 5 and the participant's clause)
+    "ore_dpo_contact": (
+        "Kontakt z inspektorem ochrony danych ORE (porozumienie i klauzula uczestnika)",
+        "iod@ore.edu.pl",
+        False,
+    ),
     "project_title": (
         "Tytuł projektu",
         "Wspieranie JST w podnoszeniu jakości usług oświatowych oraz wspomagania szkół",
@@ -83,19 +86,24 @@ FIELDS = {
         False,
     ),
     "legal_acts": (
-        "Akty prawne, na których opiera się przetwarzanie danych uczestników",
-        "rozporządzenie Parlamentu Europejskiego i Rady (UE) nr 1303/2013 z dnia 17 grudnia "
-        "2013 r. (przepisy ogólne dotyczące funduszy UE), rozporządzenie Parlamentu Europejskiego "
-        "i Rady (UE) nr 1304/2013 z dnia 17 grudnia 2013 r. w sprawie Europejskiego Funduszu "
-        "Społecznego oraz ustawa z dnia 11 lipca 2014 r. o zasadach realizacji programów w "
-        "zakresie polityki spójności finansowanych w perspektywie finansowej 2014–2020",
+        "Akty prawne, na których opiera się przetwarzanie danych uczestników (w narzędniku: "
+        "„w związku z rozporządzeniem …, ustawą …”)",
+        "rozporządzeniem Parlamentu Europejskiego i Rady (UE) nr 1303/2013 z dnia 17 grudnia "
+        "2013 r. (przepisy ogólne dotyczące funduszy UE), rozporządzeniem Parlamentu "
+        "Europejskiego i Rady (UE) nr 1304/2013 z dnia 17 grudnia 2013 r. w sprawie "
+        "Europejskiego Funduszu Społecznego oraz ustawą z dnia 11 lipca 2014 r. o zasadach "
+        "realizacji programów w zakresie polityki spójności finansowanych w perspektywie "
+        "finansowej 2014–2020",
         True,
     ),
+    # the regulation in force since 11 October 2023 (it replaced that of 19 March 2019, which had
+    # replaced the 2012 one): § 23 ust. 4 lists what a certificate of a course under art. 117
+    # ust. 1a pkt 5 of Prawo oświatowe holds — the form the programme's training takes
     "certificate_legal_basis": (
         "Podstawa prawna zaświadczenia (sprawdź)",
-        "Zaświadczenie wydano na podstawie § 23 ust. 1 rozporządzenia Ministra Edukacji "
-        "Narodowej z dnia 11 stycznia 2012 r. w sprawie kształcenia ustawicznego w formach "
-        "pozaszkolnych (Dz. U. z 2014 r. poz. 622).",
+        "Zaświadczenie wydano na podstawie § 23 ust. 4 rozporządzenia Ministra Edukacji i Nauki "
+        "z dnia 6 października 2023 r. w sprawie kształcenia ustawicznego w formach "
+        "pozaszkolnych (Dz. U. z 2023 r. poz. 2175).",
         True,
     ),
     "programme_start": ("Data rozpoczęcia programu (DD.MM.RRRR)", "2017-04-05", False),

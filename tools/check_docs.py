@@ -42,9 +42,10 @@ def demo_documents(actor):
     for jst in Jst.select().where(Jst.status == "active").order_by(Jst.name_sort):
         slug = slugify(jst.name)
         context, _missing = documents.build_context("deklaracja", jst)
-        names = [s["name"] for s in context["signatories"]]
+        names = [s["name"] for s in context["signatories"]]  # no countersignature: no money
+        countersigned = [*names]
         if context["countersignatory"]:
-            names.append(context["countersignatory"]["name"])
+            countersigned.append(context["countersignatory"]["name"])
         team = [m["name"] for m in context["team"]]
         out.append(
             (
@@ -60,6 +61,7 @@ def demo_documents(actor):
         )
         context, _missing = documents.build_context("plan", jst)
         titles = [a["title"] for a in context["actions"]]
+        titles += [w for s in context["schools"] for w in (s["name"], s["address"])]
         out.append(
             (
                 f"plan-{slug}",
@@ -68,7 +70,9 @@ def demo_documents(actor):
                 {
                     "jst": jst.name,
                     "words": [jst.name, *team, *titles],
-                    "signatures": ("Zatwierdzenie planu", names) if context["accepted"] else None,
+                    "signatures": ("Zatwierdzenie planu", countersigned)
+                    if context["accepted"]
+                    else None,
                 },
             )
         )
@@ -82,7 +86,10 @@ def demo_documents(actor):
                     {
                         "jst": jst.name,
                         "words": [_printed_name(context["p"])],
-                        "signatures": ("Zapoznał", ["czytelny podpis uczestnika projektu"]),
+                        "signatures": (
+                            "z klauzulą informacyjną",
+                            ["czytelny podpis uczestnika projektu"],
+                        ),
                     },
                 )
             )
@@ -133,7 +140,10 @@ def _printed_name(person):
 
 def to_pdf(paths, outdir):
     """Convert the .docx files with one soffice call (a profile of its own: another soffice
-    running on the machine does not get in the way)."""
+    running on the machine does not get in the way), tagged PDF/A-2 as the application makes
+    them."""
+    from lib.pdf import CONVERT_TO  # noqa: PLC0415 (ROOT is on sys.path only now)
+
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
             [
@@ -141,7 +151,7 @@ def to_pdf(paths, outdir):
                 f"-env:UserInstallation=file://{profile}",
                 "--headless",
                 "--convert-to",
-                "pdf",
+                CONVERT_TO,
                 "--outdir",
                 str(outdir),
                 *map(str, paths),
@@ -153,10 +163,14 @@ def to_pdf(paths, outdir):
     return [outdir / (path.stem + ".pdf") for path in paths]
 
 
-def pages(pdf):
-    """The PDF's text, page by page (pdftotext: pages end in a form feed)."""
+def pages(pdf, layout=True):
+    """The PDF's text, page by page (pdftotext: pages end in a form feed); layout: as laid out
+    (columns side by side), else in reading order (a table's cell whole)."""
     text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+        ["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
 
@@ -164,11 +178,12 @@ def pages(pdf):
 def _flat(text):
     """Lines joined by single spaces: a phrase wrapped at a space still reads whole, a word
     broken mid-syllable ("Działa nie") does not."""
-    return re.sub(r"\s+", " ", text)
+    return re.sub(r"\s+", " ", text).replace("\u2011", "-")  # a non-breaking hyphen
 
 
-def problems(kind, page_texts, expectations):
-    """What is wrong with one printed document, in words ([] when nothing)."""
+def problems(kind, page_texts, expectations, reading=None):
+    """What is wrong with one printed document, in words ([] when nothing); reading: its text
+    in reading order (a cell of a multi-column table whole)."""
     found = []
     count = len(page_texts)
     if f"strona 1 z {count}" not in page_texts[0]:
@@ -179,8 +194,9 @@ def problems(kind, page_texts, expectations):
     if count > bound:
         found.append(f"{count} pages (at most {bound})")
     whole = _flat(" ".join(page_texts))
+    read = _flat(" ".join(reading or []))
     for word in filter(None, expectations["words"]):
-        if _flat(word) not in whole:
+        if _flat(word) not in whole and _flat(word) not in read:
             found.append(f"'{word}' not printed whole")
     if expectations["signatures"]:
         heading, names = expectations["signatures"]
@@ -194,6 +210,107 @@ def problems(kind, page_texts, expectations):
                     found.append(f"'{name}' is not on the page of '{heading}'")
             if "……" not in page:
                 found.append(f"no signature line on the page of '{heading}'")
+    found += ROW_CHECKS.get(kind, lambda texts, whole: [])(page_texts, whole)
+    if SLASH_FORM.search(whole):
+        found.append(f"slash form '{SLASH_FORM.search(whole).group(0)}'")
+    return found
+
+
+# "ukończyła/ukończył", "podpisana/podpisany": never printed
+SLASH_FORM = re.compile(r"\b\w+(a|am|na|ła)/\w+(y|em|ny|ł)\b")
+
+
+def _on_one_page(texts, *phrases):
+    return any(all(p in _flat(t) for p in phrases) for t in texts)
+
+
+def _declaration_rows(texts, whole):
+    found = []
+    if re.search(r"zatrudnion[ay] w (Gmina|Miasto|Powiat) ", whole):
+        found.append("the employer in the nominative after 'w'")
+    if "w związku z:" in whole or "z rozporządzeniem" not in whole:
+        found.append("the legal acts not in the instrumental")
+    if "r.." in whole:
+        found.append("'r..' (two full stops)")
+    if len(set(re.findall(r"iod@[\w.-]+", whole))) > 2 or "iod@example.org" in whole:
+        found.append("more than one DPO address for ORE")
+    if whole.count("archiwizacji") > 1:
+        found.append("two retention statements")
+    for text in ("Potwierdzam deklarację", "z klauzulą informacyjną"):
+        if not _on_one_page(texts, text, "czytelny podpis uczestnika projektu"):
+            found.append(f"no signature on the page of '{text}'")
+    if "……" in _flat(texts[0]).split("Ja,")[1][:40]:
+        found.append("the name printed as dotted lines")
+    return found
+
+
+def _agreement_rows(texts, whole):
+    found = []
+    if "Deklaracja współpracy między" in whole:
+        found.append("two titles")
+    if "Miejscowość i data" in whole:
+        found.append("a second place and date convention")
+    if "ontrasygnat" in whole:
+        found.append("a countersignature though no clause creates an obligation")
+    if not _on_one_page(texts, "Podpisy Stron", "jednobrzmiących"):
+        found.append("the signature page holds no clause")
+    return found
+
+
+def _certificate_rows(texts, whole):
+    found = []
+    if "poz. 2175" not in whole or "Dz. U. z 2014 r. poz. 622" in whole:
+        found.append("the legal basis is not the 2023 regulation")
+    if "pieczęć" not in whole:
+        found.append("no place for a stamp")
+    if "21 godzin dydaktycznych" not in whole:
+        found.append("a module's hours are not its sessions' 21 teaching hours")
+    return found
+
+
+def _plan_rows(texts, whole):
+    found = []
+    if "Zatwierdzenie planu" not in whole and "nie jest zatwierdzona" not in _flat(texts[0]):
+        found.append("the not-accepted notice is not on the title page")
+    for number, text in enumerate(texts[1:], start=2):
+        body = _flat(text).split("strona ")[0]
+        if "nie jest zatwierdzona" in body and len(body) < 400:
+            found.append(f"page {number} holds only the notice")
+    return found
+
+
+def _attendance_rows(texts, whole):
+    found = []
+    if any(re.fullmatch(r"\s*r\.\s*", line) for t in texts for line in t.splitlines()):
+        found.append("an orphan 'r.'")
+    if "projekt „" not in whole or ", nr " not in whole:
+        found.append("no project number")
+    if "czytelny podpis osoby prowadzącej zajęcia" not in whole:
+        found.append("no trainer's signature line")
+    return found
+
+
+ROW_CHECKS = {
+    "oswiadczenie": _declaration_rows,
+    "deklaracja": _agreement_rows,
+    "zaswiadczenie": _certificate_rows,
+    "plan": _plan_rows,
+    "lista_obecnosci": _attendance_rows,
+}
+
+
+def accessibility(pdf, jst):
+    """What the PDF lacks to be accessible: tags, PDF/A, a title naming the JST."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    found = []
+    if not re.search(r"^Tagged:\s+yes", info, re.M):
+        found.append("not a tagged PDF")
+    title = re.search(r"^Title:\s+(.*)$", info, re.M)
+    if jst and (title is None or jst not in title.group(1)):
+        found.append("the PDF title does not name the JST")
+    with open(pdf, "rb") as file:
+        if b"pdfaid:part" not in file.read():
+            found.append("not PDF/A")
     return found
 
 
@@ -209,7 +326,9 @@ def check(documents_list, outdir, png=True):
     report = {}
     for pdf, (_stem, kind, _data, expect) in zip(pdfs, documents_list, strict=True):
         texts = pages(pdf)
-        report[pdf.name] = {"pages": len(texts), "problems": problems(kind, texts, expect)}
+        found = problems(kind, texts, expect, pages(pdf, layout=False))
+        found += accessibility(pdf, expect["jst"])
+        report[pdf.name] = {"pages": len(texts), "problems": found}
         if png:
             subprocess.run(
                 ["pdftoppm", "-png", "-r", "60", str(pdf), str(outdir / pdf.stem)], check=True
@@ -217,13 +336,97 @@ def check(documents_list, outdir, png=True):
     return report
 
 
+STRESS_SCHOOLS = [
+    (
+        "Zespół Szkół Ogólnokształcących i Technicznych im. Tadeusza Kościuszki "
+        "w Przykładowie Wielkopolskim",
+        "ul. Generała Władysława Andersa 123/125, 00-950 Przykładowo",
+    ),
+    (
+        "Szkoła Podstawowa nr 12 z Oddziałami Integracyjnymi im. Marii Skłodowskiej-Curie",
+        "ul. Stanisława Wyspiańskiego 7, 00-951 Przykładowo",
+    ),
+    (
+        "Specjalny Ośrodek Szkolno-Wychowawczy dla Dzieci Niewidomych i Słabowidzących "
+        "im. Jana Pawła II",
+        "ul. Kardynała Stefana Wyszyńskiego 44, 00-952 Przykładowo",
+    ),
+    (
+        "Liceum Ogólnokształcące z Oddziałami Dwujęzycznymi im. Mikołaja Kopernika",
+        "al. Najświętszej Marii Panny 15, 00-953 Przykładowo",
+    ),
+    (
+        "Branżowa Szkoła I Stopnia nr 3 w Centrum Kształcenia Zawodowego i Ustawicznego",
+        "ul. Konstytucji Trzeciego Maja 210, 00-954 Przykładowo",
+    ),
+    (
+        "Przedszkole Samorządowe nr 5 z Oddziałami Integracyjnymi „Słoneczna Kraina”",
+        "ul. Przemysłowa 2a, 00-955 Przykładowo",
+    ),
+]
+
+
+def add_stress_plan(jst, member):
+    """Six schools with long real-looking names and eight actions with long texts."""
+    from services import plans  # noqa: PLC0415
+
+    plan = plans.get_plan(jst)
+    schools = []
+    for number, (name, address) in enumerate(STRESS_SCHOOLS, start=1):
+        row = plans.save_row(
+            plan,
+            "szkoly",
+            plans.new_uid(),
+            {
+                "name": name,
+                "rspo": str(100000 + number),
+                "kind": "liceum",
+                "address": address,
+                "headteacher": "Katarzyna Wiśniewska-Dąbrowska",
+            },
+            None,
+            member,
+        )
+        schools.append(row.id)
+    for number in range(1, 9):
+        plans.save_row(
+            plan,
+            "dzialania",
+            plans.new_uid(),
+            {
+                "title": f"Sieć współpracy i samokształcenia nauczycieli przedmiotów "
+                f"przyrodniczych, etap {number}",
+                "responsible": "Wydział Edukacji, Kultury i Sportu Starostwa Powiatowego",
+                "start_month": "2017-09",
+                "end_month": "2018-06",
+                "funding": "budżet powiatu, środki Europejskiego Funduszu Społecznego",
+                "expected_result": "Nauczyciele stosują metody eksperymentu i pracy "
+                "projektowej; uczniowie prowadzą doświadczenia samodzielnie. " * 3,
+                "indicator": "odsetek nauczycieli stosujących metodę eksperymentu",
+                "target": "75 % nauczycieli przedmiotów przyrodniczych",
+                "verification": "ankieta, arkusze obserwacji zajęć, sprawozdania dyrektorów",
+            },
+            None,
+            member,
+            {"schools": schools, "partners": []},
+        )
+
+
 def prepare_demo(app):
-    """Seed the demo and accept one complete plan (so a plan prints its signatures)."""
+    """Seed the demo, give one JST the stress plan and accept one complete plan (so a plan
+    prints its signatures)."""
     from models import Jst, User  # noqa: PLC0415
     from services import demo, plans
 
     with app.app_context():
         demo.seed("demo-haslo-123", "pbkdf2:sha256:1")
+        # the first demo plan still a draft gets many actions and long real school names
+        stress = next(
+            jst
+            for jst in Jst.select().order_by(Jst.name_sort)
+            if jst.name != ACCEPTED_DEMO_PLAN and plans.get_plan(jst).status in plans.EDITABLE
+        )
+        add_stress_plan(stress, plans.current_team(stress)[0].user)
         coordinator = User.get(User.email == "koordynator@example.org")
         plan = plans.get_plan(Jst.get(Jst.name == ACCEPTED_DEMO_PLAN))
         if plan.status in plans.EDITABLE:

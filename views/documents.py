@@ -1,27 +1,32 @@
 """Views of the Word documents (issue 7): a JST's documents, downloads, signed copies, batches,
 templates."""
 
+import io
+
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
 
 from forms.base import first_error
 from forms.documents import SignedForm, TemplateForm
+from lib import pdf
 from lib.formatting import today_local
 from models import PROGRAM_GROUPS, TeamMembership, User, db_int
 from models.documents import SignedCopy
 from services import audit, documents, lists, participants, plans, policy
-from services.documents import KINDS, DocumentIncomplete, TemplateRefused
+from services.documents import KINDS, DocumentIncomplete, TemplateRefused, signing
 
 from . import chrome
-from .common import PDF, client_address, load_jst, send_document, send_docx
+from .common import PDF, attachment, client_address, load_jst, send_document, send_docx
 
 bp = Blueprint("documents", __name__)
 
@@ -129,6 +134,38 @@ def plan(jst_id, as_pdf=False):
         documents.display_name("plan", jst.name, version),
         as_pdf,
     )
+
+
+@bp.get("/jst/<int:jst_id>/dokumenty/pakiet-do-podpisu.pdf")
+@login_required
+def signing_pack(jst_id):
+    """The JST's documents in one PDF behind a cover saying who signs what where; the team's
+    holds only the asking member's own declaration."""
+    jst = load_jst(jst_id, "doc.jst")
+    manage = policy.can(current_user, "doc.manage")
+    _context, missing = documents.agreement_context(jst)
+    if missing and not manage:
+        flash("Pakietu nie można jeszcze pobrać — brakuje danych (lista poniżej).", "warning")
+        return redirect(url_for(".jst_documents", jst_id=jst.id))
+    try:
+        seconds = current_app.config["PDF_REQUEST_SECONDS"]
+        data = signing.signing_pack(jst, current_user, not manage, seconds, 0)
+    except pdf.PdfError as exc:
+        title = "Nie udało się utworzyć PDF"
+        return render_template("errors/error.html", code=503, title=title, message=str(exc)), 503
+    audit.record(
+        "document_download",
+        actor=current_user,
+        subject=f"jst:{jst.id}",
+        address=client_address(),
+        details="pakiet dokumentów do podpisu (PDF)",
+    )
+    name = signing.pack_filename(jst)
+    display = f"{signing.PACK_TITLE} – {jst.name}.pdf"
+    response = send_file(
+        io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=name
+    )
+    return attachment(response, name, display)
 
 
 def _declaration(user, as_pdf=False):

@@ -87,6 +87,20 @@ def start_pdf(kind):
     return _start("documents.pdf", params, url_for("documents.overview"))
 
 
+@bp.post("/zadania-w-tle/dokumenty/<kind>/scalone-pdf")
+@login_required
+def start_merged_pdf(kind):
+    params = {"kind": _batch_kind(kind), "group": _group()}
+    return _start("documents.merged_pdf", params, url_for("documents.overview"))
+
+
+@bp.post("/zadania-w-tle/pakiety-do-podpisu")
+@login_required
+def start_signing_packs():
+    _require("doc.manage")
+    return _start("signing.packs", {}, url_for("documents.overview"))
+
+
 @bp.post("/zadania-w-tle/zaswiadczenia")
 @login_required
 def start_certificates():

@@ -7,7 +7,7 @@ services/jobs.py); another batch is one more `jobs.register(...)` here."""
 from lib import pdf
 
 from .. import jobs, participants
-from . import batches
+from . import batches, signing
 from .kinds import KINDS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -63,6 +63,27 @@ def build_pdf(ctx):
     yield from _built(ctx, batches.build_pdf_batch)
 
 
+def build_merged_pdf(ctx):
+    yield from _built(ctx, signing.build_merged_pdf)
+
+
+def build_signing_packs(ctx):
+    """Every active JST's signing pack, in one ZIP."""
+    try:
+        built = signing.build_packs(ctx.actor, progress=ctx.progress)
+    except batches.EmptyBatch as exc:
+        raise jobs.JobRefused(EMPTY) from exc
+    except pdf.PdfUnavailable as exc:
+        raise jobs.JobRefused(str(exc)) from exc
+    ctx.missing = [f"{name}: {PDF_FAILED}" for name in built.failed]
+    try:
+        with open(built.path, "rb") as file:
+            while data := file.read(jobs.CHUNK_BYTES):
+                yield data
+    finally:
+        built.path.unlink(missing_ok=True)
+
+
 def build_register(ctx):
     ctx.progress(0, 1)
     data = participants.export_xlsx(ctx.actor)  # audited there, once
@@ -102,6 +123,26 @@ jobs.register(
         filename=lambda p: f"{p['kind']}-pdf{_group_suffix(p)}.zip",
         mimetype="application/zip",
         personal=_personal,
+    ),
+)
+jobs.register(
+    "documents.merged_pdf",
+    jobs.JobKind(
+        label=lambda p: f"Jeden plik PDF: {KINDS[p['kind']].label}{_group_suffix(p, ', grupa ')}",
+        build=build_merged_pdf,
+        filename=lambda p: f"{p['kind']}-wszystkie{_group_suffix(p)}.pdf",
+        mimetype="application/pdf",
+        personal=_personal,
+    ),
+)
+jobs.register(
+    "signing.packs",
+    jobs.JobKind(
+        label=lambda p: "ZIP: pakiety dokumentów do podpisu wszystkich JST",
+        build=build_signing_packs,
+        filename=lambda p: "pakiety-do-podpisu.zip",
+        mimetype="application/zip",
+        personal=lambda p: True,  # each pack holds the members' declarations
     ),
 )
 jobs.register(

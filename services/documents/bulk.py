@@ -17,7 +17,7 @@ from models.participants import ParticipantData
 
 from .. import audit, participants
 from .contexts import agreement_contexts, common_values, declaration_of, plan_contexts
-from .rendering import filename, render, template_bytes
+from .rendering import drop_page_count, filename, render, template_bytes
 
 
 def batch(kind, group=None, actor=None):
@@ -67,7 +67,7 @@ def _declarations(jsts):
         values = participants.decrypted(records.get(user.id), user, institutions.get(user.id, ""))
         missing = participants.missing_in(values)
         data = participants.printable(values) if values is not None else None
-        context = declaration_of(data, missing, commons[bool(missing)])
+        context = declaration_of(data, missing, commons[bool(missing)], user.full_name, member.jst)
         items.append(
             (filename("oswiadczenie", f"{member.jst.name} {user.full_name}"), context, missing)
         )
@@ -81,6 +81,9 @@ def merged(kind, items, template=None):
     composer = None
     for _name, context, _missing in items:
         document = Document(io.BytesIO(render(kind, context, template)))
+        for rel in document.part.rels.values():  # "strona N": NUMPAGES counts the whole file
+            if rel.reltype == RT.FOOTER and not rel.is_external:
+                drop_page_count(rel.target_part.element)
         own = document.element.body.sectPr
         _restart_page_numbers(own)
         if composer is None:

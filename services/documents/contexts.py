@@ -3,6 +3,7 @@
 
 import hashlib
 import json
+import re
 from datetime import date, datetime, timedelta
 
 from peewee import JOIN
@@ -94,20 +95,47 @@ def declaration_context(user, actor=None):
     else:
         data = participants.declaration_data(user, actor) or {}
     missing = participants.missing_fields(user)
-    return declaration_of(data, missing, common_values(bool(missing))), missing
+    membership = (
+        TeamMembership.select(TeamMembership, Jst)
+        .join(Jst)
+        .where(TeamMembership.user == user.id)
+        .order_by(TeamMembership.left_at.is_null(False), TeamMembership.id.desc())
+        .first()
+    )
+    jst = membership.jst if membership else None
+    context = declaration_of(data, missing, common_values(bool(missing)), user.full_name, jst)
+    return context, missing
 
 
-def declaration_of(data, missing, common):
+def declaration_of(data, missing, common, full_name="", jst=None):
     """A declaration's context of the participant's printable data (declaration_data), what is
-    missing and common_values(bool(missing)) — a batch loads them in bulk (documents.batch)."""
-    person = data or EMPTY_DECLARATION
+    missing and common_values(bool(missing)) — a batch loads them in bulk (documents.batch);
+    full_name: the account's, printed while the data lacks the name; jst: the participant's
+    JST (its office: "zatrudniona w Urzędzie Gminy …")."""
+    person = dict(data or EMPTY_DECLARATION)
+    if not (person["first_name"] or person["last_name"]) and full_name.strip():
+        first, _space, last = full_name.strip().rpartition(" ")
+        person.update(first_name=first or last, last_name=last if first else "")
     sex = {"kobieta": "K", "mężczyzna": "M"}.get(person["sex_label"], "")
     sex = sex or grammar.sex_from_pesel(person["pesel"])
     return {
         **common,
-        "p": _lined(plain(person), keep=("flat_no",)),
+        "p": _lined(plain(person), keep=("flat_no", "last_name")),
         "g": grammar.person_words(sex),
+        "employer": employer_of(jst, person["employer"]),
     }
+
+
+def employer_of(jst, stated):
+    """{"office": locative without "w", "jej": the pronoun of the JST, "jst": its name} of the
+    participant's JST
+    (the office stored on it, else the suggestion by its kind); without a JST, what the
+    participant stated."""
+    if jst is None:
+        return {"office": plain(stated) or LINE, "jej": "jej", "jst": ""}
+    office = jst.office_locative or grammar.suggest_office(jst.kind, jst.name)
+    words = grammar.jst_words(jst.kind, jst.name)
+    return {"office": plain(office), "jej": words["jej"], "jst": plain(jst.name)}
 
 
 EMPTY_DECLARATION = dict.fromkeys(
@@ -173,7 +201,7 @@ def _agreement_context(jst, content, ore_missing, commons):
         "signatories": signatories,
         "countersignatory": countersignatory,
         "team": content["team"],
-        "schools": content["schools"],
+        "schools": _schools(content["schools"]),
     }
     return plain(context), missing
 
@@ -199,10 +227,16 @@ def plan_context(jst, version=None):
     content = json.loads(frozen.content)
     accepted = plan.status == "accepted" and frozen.id == last.id
     decision = _acceptance(plan) if accepted else None
+    # its own status: the latest version has the plan's, an earlier one was returned and
+    # superseded (its content says only the status it was submitted with)
+    if frozen.id == last.id:
+        status_label = plan.status_label
+    else:
+        status_label = f"Do poprawy — zastąpiona wersją {frozen.number + 1}"
     context = _plan_context(
         jst,
         content,
-        content["status_label"],
+        status_label,
         frozen,
         last,
         accepted,
@@ -275,6 +309,7 @@ def _plan_context(jst, content, status_label, frozen, last, accepted, decision, 
             )
         },
         "jst": jst_names(content["jst"], jst),
+        "schools": _schools(content["schools"]),
         "actions": [a | {"period": _period(a)} for a in content["actions"]],
         "signatories": signatories,
         "countersignatory": countersignatory,
@@ -371,11 +406,27 @@ def _acceptance(plan):
 def attendance_context(module, group):
     values = programme.attendance_list_context(module, group)
     days = [module.start_date + timedelta(days=i) for i in range(len(values["days"]))]
-    values["days"] = [date_pl(day, document=True) for day in days]
+    # "r." never alone on a line: a no-break space before it
+    values["days"] = [_unbroken(date_pl(day, document=True)) for day in days]
     values["module"] = values["module"] | {
-        "dates": date_range_pl(module.start_date, module.end_date)
+        "dates": _unbroken(date_range_pl(module.start_date, module.end_date))
     }
     return plain({**common_values(False), **values}), []
+
+
+_POSTAL_CODE = re.compile(r"\b(\d\d)-(\d\d\d)\b")
+
+
+def _schools(schools):
+    """The schools with their postal codes unbreakable (a non-breaking hyphen): "00-/950" was
+    split over two lines of a table's cell."""
+    return [
+        s | {"address": _POSTAL_CODE.sub("\\1\u2011\\2", s.get("address", ""))} for s in schools
+    ]
+
+
+def _unbroken(text):
+    return text.replace(" r.", "\u00a0r.")
 
 
 def certificate_context(certificate, verify_url):
@@ -410,19 +461,31 @@ def certificate_context(certificate, verify_url):
                 {
                     "number": m.number,
                     "dates": date_range_pl(m.start_date, m.end_date),
-                    "hours": grammar.hours_pl(minutes.get(m.id, 0) / 60),
+                    "hours": grammar.teaching_hours_pl(minutes.get(m.id, 0)),
                 }
                 for m in modules
             ],
-            "hours": grammar.hours_pl(sum(minutes.values()) / 60),
+            "hours": grammar.teaching_hours_pl(sum(minutes.values())),
             "legal_basis": values["certificate_legal_basis"],
             "verify_url": verify_url,
             "qr": verify_url,  # render() prints it as a QR code
             "code": certificate.code,
         },
-        "g": grammar.person_words(record.sex if record else ""),
+        "g": grammar.person_words(_certificate_sex(certificate.user_id, record)),
     }
     return plain(context)
+
+
+def _certificate_sex(user_id, record):
+    """The form of address the participant chose on the form, else the sex their PESEL gives
+    (decrypted, not shown: not an audited read), else "" (the certificate words it without
+    gender)."""
+    if record is None:
+        return ""
+    if record.sex in ("K", "M"):
+        return record.sex
+    values = participants.decrypted(record, User.get_by_id(user_id)) or {}
+    return grammar.sex_from_pesel(values.get("pesel") or "")
 
 
 def _session_minutes(module_ids):
@@ -478,6 +541,9 @@ _NOT_DATA = {
     "called",
     "mark",
     "logo",
+    # words derived from data printed anyway (the sex, the JST): their wording may change
+    "g",
+    "employer",
 }
 
 
@@ -485,4 +551,5 @@ def fingerprint(context):
     """What the document's data printed, as a hash (a frozen plan version's later acceptance
     does not make its signed copy outdated)."""
     stable = {k: v for k, v in context.items() if k not in _NOT_DATA}
-    return hashlib.sha256(json.dumps(stable, sort_keys=True, default=str).encode()).hexdigest()
+    text = json.dumps(stable, sort_keys=True, default=str).replace("\\u2011", "-")
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -82,7 +82,16 @@ def sample_context(kind):
             pesel="00000000000",
             institution="Gmina Przykładowo",
         )
-        return {**common, "p": person, "g": grammar.person_words("K")}
+        return {
+            **common,
+            "p": person,
+            "g": grammar.person_words("K"),
+            "employer": {
+                "office": "Urzędzie Gminy Przykładowo",
+                "jej": "jej",
+                "jst": "Gmina Przykładowo",
+            },
+        }
     if kind == "deklaracja":
         signatory = {"name": "Jan Wzorcowy", "function": "Wójt"}
         return {

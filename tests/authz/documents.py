@@ -56,6 +56,11 @@ CASES = [
     Case("documents.plan", "/jst/{jst}/dokumenty/plan.docx", jst_scoped(JST_DOCS)),
     Case("documents.plan_pdf", "/jst/{jst}/dokumenty/plan.pdf", jst_scoped(JST_DOCS, ok=PDF_OK)),
     Case(
+        "documents.signing_pack",
+        "/jst/{jst}/dokumenty/pakiet-do-podpisu.pdf",
+        jst_scoped(JST_DOCS, ok=PDF_OK | {302}),
+    ),
+    Case(
         "documents.own_declaration",
         "/moje-dane/oswiadczenie.docx",
         _only(["participant_own", "participant_other"], {200, 302}),

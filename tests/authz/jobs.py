@@ -32,6 +32,13 @@ CASES = [
     Case("jobs.cancel", "/zadania-w-tle/{queued_job}/anuluj", _only({302}), method="POST"),
     Case("jobs.start_zip", "/zadania-w-tle/dokumenty/deklaracja/zip", _only(STARTED), "POST"),
     Case("jobs.start_merged", "/zadania-w-tle/dokumenty/plan/scalone", _only(STARTED), "POST"),
+    Case(
+        "jobs.start_merged_pdf",
+        "/zadania-w-tle/dokumenty/plan/scalone-pdf",
+        _only(STARTED),
+        "POST",
+    ),
+    Case("jobs.start_signing_packs", "/zadania-w-tle/pakiety-do-podpisu", _only(STARTED), "POST"),
     # group IV has no JST in the world: the job is refused at once, LibreOffice never starts
     Case(
         "jobs.start_pdf",

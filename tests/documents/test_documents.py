@@ -54,9 +54,10 @@ def test_agreement_of_a_powiat_has_both_board_signatures_team_and_schools(client
     text = _text(response.data)
     assert "Powiat Podpisowy (powiat)" in text and f"TERYT {jst.teryt}" in text
     assert "Olga Pierwsza — Członek Zarządu" in text and "Piotr Drugi — Wicestarosta" in text
-    assert "przy kontrasygnacie: Zofia Skarbnik — Skarbnik" in text
+    # no clause commits money (§ 6): the treasurer does not countersign the agreement
+    assert "Zofia Skarbnik" not in text and "kontrasygnat" not in text.lower()
     assert member.full_name in text
-    assert "Liceum Testowe | liceum ogólnokształcące | 4321" in text
+    assert "Liceum Testowe\nliceum ogólnokształcące, RSPO 4321" in text
     assert "Ośrodek Rozwoju Edukacji" in text
     assert "WERSJA ROBOCZA" not in text
 
@@ -211,8 +212,9 @@ def test_plan_past_its_draft_prints_its_last_version_date_and_decider(client, wo
     assert "Plan zatwierdzony przez koordynatora projektu." in text
     assert "eksperta" not in text
     text = _text(client.get(f"{url}?wersja=1").data)
-    assert "Wersja 1 · status: Przekazany do opiniowania · 3 maja 2017 r." in text
-    assert "Plan zatwierdzony" not in text
+    # a superseded version prints its own status, not the plan's
+    assert "Wersja 1 · status: Do poprawy — zastąpiona wersją 2 · 3 maja 2017 r." in text
+    assert "Przekazany do opiniowania" not in text and "Plan zatwierdzony" not in text
     text = _text(client.get(f"{url}?wersja=2").data)
     assert "Wersja 2 · status: Zatwierdzony · 12 maja 2017 r." in text
 

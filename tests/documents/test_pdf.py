@@ -63,7 +63,7 @@ def test_single_documents_download_as_pdf_with_the_jst_on_page_one(client, world
         assert f'href="{url}"' in page
     data = _pdf(client.get(f"/jst/{world.jst.id}/dokumenty/deklaracja.pdf"), "deklaracja-")
     text = _first_page(data, tmp_path)
-    assert "Gmina Własna" in text and "Deklaracja współpracy" in text
+    assert "Gmina Własna" in text and "Porozumienie o współpracy" in text
     assert "WERSJA ROBOCZA" not in text
     data = _pdf(client.get(f"/jst/{world.jst.id}/dokumenty/plan.pdf"), "plan-gmina-wlasna.pdf")
     text = _first_page(data, tmp_path)
@@ -131,7 +131,7 @@ def test_a_merged_batch_prints_each_document_from_page_1_with_its_own_mark(app, 
             ["pdftotext", str(result), "-"], capture_output=True, text=True, check=True
         ).stdout.split("\f")[:-1]
     ]
-    starts = [i for i, page in enumerate(pages) if "Deklaracja współpracy między JST" in page]
+    starts = [i for i, page in enumerate(pages) if "Porozumienie o współpracy" in page]
     assert len(starts) == 2 and starts[0] == 0
     obca, wlasna = pages[: starts[1]], pages[starts[1] :]
     assert "Gmina Obca" in obca[0] and "Gmina Własna" in wlasna[0]

@@ -4,7 +4,10 @@ kind for every demo JST (page numbers, whole words, signatures with their headin
 
 import io
 import os
+import re
 import shutil
+import subprocess
+import zipfile
 from datetime import date
 
 import PIL.Image
@@ -12,6 +15,7 @@ import pytest
 import segno
 from docx import Document
 from docx.oxml.ns import qn
+from lxml import etree
 
 from config import Defaults
 from lib import grammar
@@ -63,10 +67,18 @@ JST_GRAMMAR = [
         "Miasta Nadmorskiego",
     ),
 ]
+# JST kind → its office in the locative (the suggestion by kind) and its pronoun
+OFFICES = {
+    "gmina_wiejska": ("Urzędzie Gminy Leśna", "jej"),
+    "gmina_miejska": ("Urzędzie Miasta Zielone", "jego"),
+    "gmina_miejsko_wiejska": ("Urzędzie Miasta i Gminy Borowa", "jej"),
+    "powiat": ("Starostwie Powiatowym", "jego"),
+    "miasto_na_prawach_powiatu": ("Urzędzie Miasta Nadmorskie", "jego"),
+}
 # sex → the person's words in the declaration and on the certificate
 PERSON_GRAMMAR = {
     "K": [
-        "Ja, podpisana",
+        "Ja, niżej podpisana",
         "jestem zatrudniona w",
         "Zatrudniona w |",
         "jestem świadoma",
@@ -74,7 +86,7 @@ PERSON_GRAMMAR = {
         "Zapoznałam się",
     ],
     "M": [
-        "Ja, podpisany",
+        "Ja, niżej podpisany",
         "jestem zatrudniony w",
         "Zatrudniony w |",
         "jestem świadomy",
@@ -82,6 +94,8 @@ PERSON_GRAMMAR = {
         "Zapoznałem się",
     ],
 }
+# "ukończyła/ukończył", "podpisana/podpisany": never printed
+SLASH_FORM = re.compile(r"\b\w+(a|am|na|ła)/\w+(y|em|ny|ł)\b")
 CERTIFICATE_GRAMMAR = {"K": ("przedstawicielka", "ukończyła"), "M": ("przedstawiciel", "ukończył")}
 
 
@@ -126,7 +140,14 @@ def test_words_agree_with_the_jsts_kind_and_the_persons_sex(
         assert words in text, words
     for other in PERSON_GRAMMAR["M" if sex == "K" else "K"]:
         assert other not in text, other
+    office, pronoun = OFFICES[kind]
+    employed = "zatrudniona" if sex == "K" else "zatrudniony"
+    assert f"jestem {employed} w {office} lub działam na {pronoun} rzecz;" in text
+    assert f"{employed.capitalize()} w | {office}" in text
+    assert "w związku z rozporządzeniem" in text and "r.." not in text
+    assert not SLASH_FORM.search(text)
     text = _text(client.get(f"/zaswiadczenia/{_certificate(member).id}.docx").data)
+    assert not SLASH_FORM.search(text)
     person, finished = CERTIFICATE_GRAMMAR[sex]
     assert f"{person} {genitive}, {finished} szkolenie" in text
 
@@ -137,9 +158,40 @@ def test_sex_comes_from_pesel_when_the_form_left_it_out_and_is_never_guessed(cli
     _participant_data(world.teammate, sex="", pesel="", no_pesel=True)
     login(client, world.coordinator)
     text = _text(client.get(f"/dokumenty/oswiadczenie/{world.participant.id}.docx").data)
-    assert "Ja, podpisany" in text and "Zapoznałem się" in text
+    assert "Ja, niżej podpisany" in text and "Zapoznałem się" in text
     text = _text(client.get(f"/dokumenty/oswiadczenie/{world.teammate.id}.docx").data)
-    assert "jestem zatrudniona/zatrudniony w" in text  # unknown: both forms, nothing wrong
+    # unknown: a construction without gender, never a slash form
+    assert "pracuję w Urzędzie Gminy" in text and "mam świadomość odpowiedzialności" in text
+    assert "Potwierdzam zapoznanie się z klauzulą" in text and "Miejsce zatrudnienia |" in text
+    assert not SLASH_FORM.search(text), SLASH_FORM.search(text)
+
+
+def test_without_the_sex_the_certificate_words_it_without_gender(client, world):
+    _module_with_sessions()
+    _participant_data(world.teammate, sex="", pesel="", no_pesel=True)
+    login(client, world.coordinator)
+    text = _text(client.get(f"/zaswiadczenia/{_certificate(world.teammate).id}.docx").data)
+    assert "Potwierdza się ukończenie szkolenia przez:" in text
+    assert f"z ramienia {grammar.suggest_cases(world.jst.name)[0]} — szkolenie" in text
+    assert "przedstawiciel" not in text and "ukończył" not in text
+    assert not SLASH_FORM.search(text)
+
+
+def test_a_declaration_without_data_prints_the_accounts_name_and_a_stored_office(client, world):
+    world.jst.office_locative = "Urzędzie Gminy Własnej w Wiśle"
+    world.jst.save()
+    login(client, world.coordinator)
+    text = _text(client.get(f"/dokumenty/oswiadczenie/{world.teammate.id}.docx").data)
+    assert f"Ja, {world.teammate.full_name}, deklaruję" in text  # not dotted lines
+    assert "pracuję w Urzędzie Gminy Własnej w Wiśle lub działam na jej rzecz" in text
+    assert not SLASH_FORM.search(text)
+
+
+@pytest.mark.parametrize("sex", ["K", "M", ""])
+def test_person_words_never_hold_a_slash(sex):
+    words = grammar.person_words(sex)
+    assert words["known"] is bool(sex)
+    assert not [w for w in words.values() if isinstance(w, str) and "/" in w]
 
 
 @pytest.mark.parametrize(
@@ -205,8 +257,9 @@ def test_certificate_prints_hours_legal_basis_and_a_qr_code_only_with_base_url(a
     login(client, world.coordinator)
     response = client.get(f"/zaswiadczenia/{certificate.id}.docx")
     text = _text(response.data)
-    assert "w wymiarze 4,5 godziny zajęć" in text
-    assert "1 | 5–7 kwietnia 2017 r. | 4,5 godziny" in text
+    # 3 sessions of 90 minutes: 6 teaching hours of 45
+    assert "w wymiarze 6 godzin dydaktycznych w ramach" in text
+    assert "1 | 5–7 kwietnia 2017 r. | 6 godzin dydaktycznych" in text
     assert "Podstawa: § 99 przykładowego rozporządzenia." in text
     assert "https://planjst.example.org/zaswiadczenie/kod-testowy-0007" in text
     assert "Dyrektor Ośrodka Rozwoju Edukacji" in text  # the genitive, from the settings
@@ -278,7 +331,7 @@ def test_file_properties_language_fonts_and_page_fields(app, kind):
     data = documents.render(kind, documents.sample_context(kind))
     doc = Document(io.BytesIO(data))
     properties = doc.core_properties
-    assert properties.title == documents.KINDS[kind].label
+    assert properties.title.startswith(documents.KINDS[kind].short)
     assert properties.author == "Ośrodek Rozwoju Edukacji"
     assert properties.language == "pl-PL" and properties.subject
     assert properties.created.date() == properties.modified.date() >= date(2024, 1, 1)
@@ -288,15 +341,88 @@ def test_file_properties_language_fonts_and_page_fields(app, kind):
         fonts = doc.styles[name].element.rPr.rFonts
         assert fonts.get(qn("w:ascii")) == fonts.get(qn("w:hAnsi")) == "Arial"
         assert not [a for a in fonts.attrib if a.endswith("Theme")]
-    if kind == "plan":  # team, partners, schools, monitoring, risks: headings on every page
+    if kind == "plan":  # team, partners, schools, an action, monitoring, risks: on every page
         body = doc.element.body
-        assert len(list(body.iter(qn("w:tblHeader")))) == 5
+        assert len(list(body.iter(qn("w:tblHeader")))) == 6
     footer = doc.sections[0].footer._element
     instructions = [t.text.split()[0] for t in footer.iter(qn("w:instrText"))]
     assert instructions == ["PAGE", "NUMPAGES"]
     for element in footer.iter(qn("w:instrText"), qn("w:fldChar")):
         run = element.getparent()
         assert run.tag == qn("w:r") and run.getparent().tag == qn("w:p")  # never in a w:t
+
+
+@pytest.mark.parametrize("path", ["single", "batch"])
+def test_package_properties_are_valid_name_this_application_and_the_jst(app, world, path):
+    _ore_settings()
+    if path == "single":
+        context, _missing = documents.agreement_context(world.jst)
+        data = documents.render("deklaracja", context)
+    else:  # the compiled template of a batch
+        from services import docx_batch  # noqa: PLC0415
+
+        _name, context, _missing = documents.batch("deklaracja")[-1]
+        template = documents.template_bytes("deklaracja")
+        data = docx_batch.compiled(template, "deklaracja").render(context)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        core = etree.fromstring(archive.read("docProps/core.xml"))
+        app_xml = archive.read("docProps/app.xml").decode()
+        names = archive.namelist()
+    tags = [child.tag for child in core]
+    assert len(tags) == len(set(tags))  # each property once
+    assert all("custom-properties" not in tag for tag in tags)
+    title = core.find("{http://purl.org/dc/elements/1.1/}title").text
+    assert title == f"Deklaracja współpracy między JST a ORE – {context['jst']['name']}"
+    assert "<Application>Plan JST</Application>" in app_xml and "Macintosh" not in app_xml
+    assert "<Pages>" not in app_xml and not [n for n in names if "thumbnail" in n]
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) not installed")
+def test_pdf_is_tagged_pdfa_titled_with_the_jst_and_its_pictures_described(client, world):
+    pikepdf = pytest.importorskip("pikepdf")
+    _module_with_sessions()
+    _participant_data(world.participant, sex="K")
+    certificate = _certificate(world.participant)
+    login(client, world.coordinator)
+    client.post(
+        "/ustawienia/logo",
+        data={"file": (io.BytesIO(_png()), "logo.png")},
+        content_type="multipart/form-data",
+    )
+    response = client.get(f"/zaswiadczenia/{certificate.id}.pdf")
+    assert response.status_code == 200
+    info = subprocess.run(
+        ["pdfinfo", "-"], input=response.data, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Tagged:          yes" in info
+    with pikepdf.open(io.BytesIO(response.data)) as document:
+        metadata = document.open_metadata()
+        assert metadata["pdfaid:part"] == "2"
+        assert str(document.Root.Lang) == "pl-PL"
+        title = str(document.docinfo["/Title"])
+        assert title.startswith("Zaświadczenie o ukończeniu szkolenia – ")
+        assert world.jst.name in title
+        kinds, alts = [], []
+        stack = [document.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Dictionary):
+                if "/S" in node:
+                    kinds.append(str(node.S))
+                    if node.S == "/Figure":
+                        alts.append(str(node.get("/Alt", "")))
+                children = node.get("/K")
+                if isinstance(children, pikepdf.Array):
+                    stack.extend(children)
+                elif isinstance(children, pikepdf.Dictionary):
+                    stack.append(children)
+    assert "/Title" in kinds and "/Table" in kinds and "/TH" in kinds
+    assert any(a.startswith("Kod QR z adresem strony") for a in alts), alts
+    # the logo strip repeats in the header: a pagination artifact in the PDF, described in the
+    # .docx for Word's reader
+    docx = Document(io.BytesIO(client.get(f"/zaswiadczenia/{certificate.id}.docx").data))
+    header = docx.sections[0].header._element
+    assert [d.get("descr") for d in header.iter(qn("wp:docPr"))] == [documents.LOGO_ALT]
 
 
 def test_plan_version_not_accepted_says_so_and_tabs_print_as_spaces(client, world, monkeypatch):
@@ -414,6 +540,9 @@ def test_every_kind_of_every_demo_jst_prints_with_page_numbers_whole_words_and_s
     assert all(r["pages"] <= check_docs.MAX_PLAN_PAGES for r in report.values())
     plan = next(e for _s, kind, _d, e in batch if kind == "plan" and "Konferencja" in str(e))
     assert "Konferencja podsumowująca" in plan["words"]  # checked whole on the printed page
+    # the stress plan (six long real school names, eight actions) is among them, checked whole
+    stress = [e for _s, kind, _d, e in batch if check_docs.STRESS_SCHOOLS[0][0] in e["words"]]
+    assert len(stress) == 1 and sum("Sieć współpracy" in w for w in stress[0]["words"]) == 8
 
 
 def test_a_big_logo_is_scaled_to_print_and_pdfs_stay_quick(client, world):

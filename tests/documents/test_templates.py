@@ -85,7 +85,7 @@ def test_upload_uses_the_new_template_and_restore_goes_back(client, world):
     assert "Nie przyjęto szablonu" in page.get_data(as_text=True)
     client.post("/dokumenty/szablony/deklaracja/przywroc/0")
     text = _text(client.get(f"/jst/{world.jst.id}/dokumenty/deklaracja.docx").data)
-    assert "Deklaracja współpracy między JST a ORE" in text
+    assert "Porozumienie o współpracy" in text
 
 
 @pytest.mark.parametrize(

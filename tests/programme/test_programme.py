@@ -181,10 +181,10 @@ def test_attendance_is_recorded_at_once_rated_and_printed(client, world):
     doc = Document(io.BytesIO(response.data))
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     heading = [c.text for c in doc.tables[0].rows[0].cells]
-    assert heading[2:] == [
-        "Podpis 5 kwietnia 2017 r.",
-        "Podpis 6 kwietnia 2017 r.",
-        "Podpis 7 kwietnia 2017 r.",
+    assert heading[2:] == [  # "r." kept with its date by a no-break space
+        "Podpis 5 kwietnia 2017\u00a0r.",
+        "Podpis 6 kwietnia 2017\u00a0r.",
+        "Podpis 7 kwietnia 2017\u00a0r.",
     ]
     assert f"{world.participant.full_name}, Gmina Własna" in cells
     assert "grupa robocza 1" in "\n".join(p.text for p in doc.paragraphs)

@@ -45,6 +45,9 @@ class Story:
     encoding: str
 
 
+_CORE = "docProps/core.xml"
+
+
 class Compiled:
     """One template, ready to render many documents (thread-safe: nothing is written to it
     after it is built)."""
@@ -63,6 +66,7 @@ class Compiled:
         if not self.fast:
             return
         rendering.set_properties(properties, kind, {})  # the kind's title, author, language
+        rendering.set_package_properties(document.part.package)
         self._template = template
         main = document.part
         self.main_name = main.partname.lstrip("/")
@@ -112,6 +116,8 @@ class Compiled:
         parts = {self.main_name: self.head + etree.tostring(body, encoding="UTF-8") + self.tail}
         parts.update((self.stories[i].name, xml) for i, xml in enumerate(stories))
         changed, media = {}, {}
+        if _CORE in self.files:  # the title names this document's JST
+            changed[_CORE] = rendering.core_xml(self.kind, context)
         for name, xml in parts.items():
             used = _used(xml, pictures)
             if used:

@@ -9,6 +9,7 @@ from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import qn
 from lxml import etree
 
+from .. import rendering
 from .parts import _PACKAGE_RELS, _rels_name, _types_with, _with_pictures
 from .pictures import _number_drawings, _used
 
@@ -69,6 +70,10 @@ class Merger:
 
     def add(self, context):
         body, stories, pictures = self.template.render_parts(context)
+        stories = [
+            _page_number_only(xml) if story.reltype == RT.FOOTER else xml
+            for story, xml in zip(self.template.stories, stories, strict=True)
+        ]
         if pictures:
             for rel_id in body.xpath(".//a:blip/@r:embed", namespaces=_NAMESPACES):
                 if rel_id in pictures:
@@ -258,3 +263,12 @@ def _restart_page_numbers(sect_pr):
         else:
             following.addprevious(numbering)
     numbering.set(qn("w:start"), "1")
+
+
+def _page_number_only(xml):
+    """A footer's bytes without its page count (documents.drop_page_count)."""
+    if b"NUMPAGES" not in xml:
+        return xml
+    root = etree.fromstring(xml)
+    rendering.drop_page_count(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -13,6 +13,7 @@ from docx.shared import Mm
 
 from lib import memos, template_sandbox
 
+from ..rendering import LOGO_ALT, qr_alt
 from .parts import Entry
 
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -23,7 +24,7 @@ class Picture:
     """An image printed as docxtpl prints an InlineImage (the same drawing), its media part named
     by the image's digest, so the same image is the same part in every document."""
 
-    def __init__(self, blob, width=None, height=None):
+    def __init__(self, blob, width=None, height=None, descr=""):
         image = Image.from_blob(blob)
         digest = hashlib.sha256(blob).hexdigest()[:20]
         self.rel_id = f"rIdPlanJstImage{digest}"
@@ -32,6 +33,8 @@ class Picture:
         self.blob = blob
         cx, cy = image.scaled_dimensions(width, height)
         inline = CT_Inline.new_pic_inline(1, self.rel_id, image.filename, cx, cy)
+        if descr:  # alt text, carried into a tagged PDF
+            inline.docPr.set("descr", descr)
         self.xml = (
             f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
             '<w:t xml:space="preserve">'
@@ -45,12 +48,12 @@ _PICTURES = memos.memo("documents.pictures", 4, by_content=True)
 _PICTURES_LOCK = threading.Lock()
 
 
-def _picture(blob, width=None, height=None):
+def _picture(blob, width=None, height=None, descr=""):
     """A Picture, the logo's made once per process (a few kept)."""
-    key = (hashlib.sha256(blob).digest(), width, height)
+    key = (hashlib.sha256(blob).digest(), width, height, descr)
     with _PICTURES_LOCK:
         found = _PICTURES.pop(key, None)
-    found = found or Picture(blob, width, height)
+    found = found or Picture(blob, width, height, descr)
     with _PICTURES_LOCK:
         _PICTURES[key] = found
         while len(_PICTURES) > 4:
@@ -64,7 +67,7 @@ def _with_pictures_in(context):
     as InlineImages."""
     pictures = {}
     if context.get("logo"):
-        logo = _picture(context["logo"], height=Mm(14))
+        logo = _picture(context["logo"], height=Mm(14), descr=LOGO_ALT)
         pictures[logo.rel_id] = logo
         context = context | {"logo": logo.image}
     elif "logo" in context:
@@ -73,7 +76,7 @@ def _with_pictures_in(context):
     if isinstance(certificate, dict) and certificate.get("qr"):
         png = io.BytesIO()
         segno.make(certificate["qr"], error="m").save(png, kind="png", scale=8, border=2)
-        qr = Picture(png.getvalue(), width=Mm(28))
+        qr = Picture(png.getvalue(), width=Mm(28), descr=qr_alt(certificate["qr"]))
         pictures[qr.rel_id] = qr
         context = context | {"c": certificate | {"qr": qr.image}}
     return context, pictures
