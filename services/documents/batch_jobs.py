@@ -95,45 +95,30 @@ def _personal(params):
     return KINDS[params["kind"]].personal
 
 
-jobs.register(
-    "documents.zip",
-    jobs.JobKind(
-        label=lambda p: f"ZIP: {KINDS[p['kind']].label}{_group_suffix(p, ', grupa ')}",
-        build=build_zip,
-        filename=lambda p: f"{p['kind']}{_group_suffix(p)}.zip",
-        mimetype="application/zip",
-        personal=_personal,
-    ),
-)
-jobs.register(
-    "documents.merged",
-    jobs.JobKind(
-        label=lambda p: f"Jeden plik .docx: {KINDS[p['kind']].label}{_group_suffix(p, ', grupa ')}",
-        build=build_merged,
-        filename=lambda p: f"{p['kind']}-wszystkie{_group_suffix(p)}.docx",
-        mimetype=DOCX,
-        personal=_personal,
-    ),
-)
-jobs.register(
-    "documents.pdf",
-    jobs.JobKind(
-        label=lambda p: f"ZIP plików PDF: {KINDS[p['kind']].label}{_group_suffix(p, ', grupa ')}",
-        build=build_pdf,
-        filename=lambda p: f"{p['kind']}-pdf{_group_suffix(p)}.zip",
-        mimetype="application/zip",
-        personal=_personal,
-    ),
-)
-jobs.register(
+def _register_batch(name, what, build, infix, extension, mimetype):
+    """A batch of one document kind (and maybe one programme group): what it is, its file."""
+    jobs.register(
+        name,
+        jobs.JobKind(
+            label=lambda p: f"{what}: {KINDS[p['kind']].label}{_group_suffix(p, ', grupa ')}",
+            build=build,
+            filename=lambda p: f"{p['kind']}{infix}{_group_suffix(p)}{extension}",
+            mimetype=mimetype,
+            personal=_personal,
+        ),
+    )
+
+
+_register_batch("documents.zip", "ZIP", build_zip, "", ".zip", "application/zip")
+_register_batch("documents.merged", "Jeden plik .docx", build_merged, "-wszystkie", ".docx", DOCX)
+_register_batch("documents.pdf", "ZIP plików PDF", build_pdf, "-pdf", ".zip", "application/zip")
+_register_batch(
     "documents.merged_pdf",
-    jobs.JobKind(
-        label=lambda p: f"Jeden plik PDF: {KINDS[p['kind']].label}{_group_suffix(p, ', grupa ')}",
-        build=build_merged_pdf,
-        filename=lambda p: f"{p['kind']}-wszystkie{_group_suffix(p)}.pdf",
-        mimetype="application/pdf",
-        personal=_personal,
-    ),
+    "Jeden plik PDF",
+    build_merged_pdf,
+    "-wszystkie",
+    ".pdf",
+    "application/pdf",
 )
 jobs.register(
     "signing.packs",
