@@ -8,6 +8,7 @@ from peewee import JOIN, Value, fn
 from models import JST_KINDS, PROGRAM_GROUPS, Jst, TeamMembership, User, locked, utcnow, write_tx
 from models.mail import OutboxMessage
 from models.notify import Announcement, AnnouncementRecipient
+from models.review import Notification
 
 from . import mail, preferences
 
@@ -120,6 +121,22 @@ def fan_out(announcement_id, config):
                     OutboxMessage.last_error,
                 ],
             ).execute()
+        Notification.insert_from(  # the bell: the same as every event that asks to act
+            AnnouncementRecipient.select(
+                AnnouncementRecipient.user,
+                Value("announcement"),
+                Value(f"Ogłoszenie: {item.title}"[:300]),
+                Value("/"),  # the home page shows it until read
+                Value(now),
+            ).where(AnnouncementRecipient.announcement == item.id),
+            [
+                Notification.user,
+                Notification.kind,
+                Notification.text,
+                Notification.url,
+                Notification.created_at,
+            ],
+        ).execute()
         Announcement.update(fanned_out_at=now).where(Announcement.id == item.id).execute()
     return (
         AnnouncementRecipient.select().where(AnnouncementRecipient.announcement == item.id).count()

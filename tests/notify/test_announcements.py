@@ -7,6 +7,7 @@ import pytest
 
 from models import OutboxMessage
 from models.notify import Announcement, AnnouncementRecipient
+from models.review import Notification
 from tests.conftest import add_member, login, make_jst, make_user
 
 
@@ -148,3 +149,15 @@ def test_an_attachment_whose_stored_name_is_not_allowed_is_refused(world, coordi
     assert response.status_code == 422
     assert "Dozwolone pliki: PDF, DOCX, XLSX, PNG, JPG." in response.get_data(as_text=True)
     assert not Announcement.select().exists()
+
+
+def test_every_recipient_is_told_in_the_app_too(app, world, coordinator):
+    """An announcement asks people to read it: besides the e-mail and the home page, each
+    recipient's notifications (the bell) name it, linking to the home page."""
+    _send(coordinator, audience="jst", jst=str(world.jst.id), title="Zmiana sali")
+    told = Notification.select().where(Notification.kind == "announcement")
+    assert sorted(n.user_id for n in told) == sorted([world.participant.id, world.teammate.id])
+    assert {(n.text, n.url) for n in told} == {("Ogłoszenie: Zmiana sali", "/")}
+    team = app.test_client()
+    login(team, world.participant)
+    assert "Ogłoszenie: Zmiana sali" in team.get("/powiadomienia").get_data(as_text=True)
