@@ -22,6 +22,7 @@ from . import (
     auth,
     board,
     calendar,
+    chrome,
     documents,
     jobs,
     jst,
@@ -103,6 +104,7 @@ class BoundedIntConverter(IntegerConverter):
 
 def register(app):
     app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
+    chrome.NAV = NAV
     register_observability(app)  # first: its request hooks time everything after them
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)

@@ -21,6 +21,10 @@ from services import policy
 
 from . import areas
 
+# (endpoint, label, policy action or None) of the flat menu; views.register hands it over (it is
+# built there from every area's NAV, and the areas import this module)
+NAV = ()
+
 # name → (endpoint, url arguments) of the links every page has
 LINKS = {
     "home": ("main.home", {}),
@@ -76,8 +80,6 @@ def _entries(role):
             for key, (label, direct, _) in areas.AREAS.items()
             if areas._parts(user, key)
         ]
-    from . import NAV
-
     return [
         (label, url_for(endpoint), endpoint)
         for endpoint, label, action in NAV
