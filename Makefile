@@ -34,9 +34,9 @@ run: export PLANJST_BASE_URL ?= http://127.0.0.1:5000
 # every process writes its metrics there; /metrics sums them (emptied at each start)
 run: export PROMETHEUS_MULTIPROC_DIR = $(CURDIR)/instance/metrics
 run: $(STAMP)
+	rm -rf $(PROMETHEUS_MULTIPROC_DIR) && mkdir -p $(PROMETHEUS_MULTIPROC_DIR)
 	$(BIN)/flask --app app init-db
 	$(BIN)/flask --app app seed-demo
-	rm -rf $(PROMETHEUS_MULTIPROC_DIR) && mkdir -p $(PROMETHEUS_MULTIPROC_DIR)
 	@# the worker (huey consumer) builds the batches and sends the outbox while the server runs;
 	@# no web request needs more than a few seconds: gunicorn's timeout is set, not inherited;
 	@# the app writes one JSON line per request itself (no gunicorn access log: it has the query)

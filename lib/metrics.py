@@ -4,7 +4,12 @@ PROMETHEUS_MULTIPROC_DIR is set (`make run`, gunicorn.conf.py), written to files
 one scrape sums every process; what the database knows (jobs by state, the outbox, the data
 version) is read at scrape time (views/observability.py)."""
 
+import os
+
 from prometheus_client import Counter, Histogram
+
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # each process writes its file there
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 REQUESTS = Counter(
     "planjst_requests_total", "HTTP requests answered", ["endpoint", "method", "status"]
