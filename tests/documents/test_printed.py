@@ -359,7 +359,7 @@ def test_package_properties_are_valid_name_this_application_and_the_jst(app, wor
         context, _missing = documents.agreement_context(world.jst)
         data = documents.render("deklaracja", context)
     else:  # the compiled template of a batch
-        from services import docx_batch  # noqa: PLC0415
+        from services.documents import docx_batch  # noqa: PLC0415
 
         _name, context, _missing = documents.batch("deklaracja")[-1]
         template = documents.template_bytes("deklaracja")

@@ -12,7 +12,8 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from lib.identifiers import make_pesel
-from services import batches, documents
+from services import documents
+from services.documents import batches
 from tests.batches import job_file
 from tests.conftest import login
 from tests.documents.conftest import _add_school, _ore_settings, _participant_data
