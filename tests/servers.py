@@ -20,6 +20,13 @@ ROOT = Path(__file__).resolve().parents[1]
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+def _queue_file(app):
+    """The app's queue file, its folder made (the tests move instance_path after create_app)."""
+    path = Path(tasks.queue_file(app))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def server_env(app, **config):
     """The environment of a server on `app`'s database and secrets; `config`: more PLANJST_*."""
     return {
@@ -29,7 +36,7 @@ def server_env(app, **config):
         "PLANJST_PII_KEYS": app.config["PII_KEYS"],
         "PLANJST_PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"],
         # the app's own queue (PostgreSQL refuses to start without one named)
-        "PLANJST_QUEUE_URL": app.config["QUEUE_URL"] or f"sqlite:///{tasks.queue_file(app)}",
+        "PLANJST_QUEUE_URL": app.config["QUEUE_URL"] or f"sqlite:///{_queue_file(app)}",
         **{f"PLANJST_{key}": str(value) for key, value in config.items()},
     }
 
