@@ -76,12 +76,7 @@ def build_signing_packs(ctx):
     except pdf.PdfUnavailable as exc:
         raise jobs.JobRefused(str(exc)) from exc
     ctx.missing = [f"{name}: {PDF_FAILED}" for name in built.failed]
-    try:
-        with open(built.path, "rb") as file:
-            while data := file.read(jobs.CHUNK_BYTES):
-                yield data
-    finally:
-        built.path.unlink(missing_ok=True)
+    yield from streamed(built)
 
 
 def build_register(ctx):
