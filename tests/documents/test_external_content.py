@@ -47,6 +47,17 @@ def _with_picture():
     return out.getvalue()
 
 
+def _upload(client, world, data):
+    """The coordinator uploads `data` as the plan's template; the page they land on."""
+    login(client, world.coordinator)
+    return client.post(
+        "/dokumenty/szablony/plan",
+        data={"file": (io.BytesIO(data), "szablon.docx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+
+
 def linked_picture(address):
     """A .docx whose picture is only a link to `address` (r:link, no embedded copy)."""
 
@@ -99,26 +110,14 @@ def _with_field(code):
     ],
 )
 def test_an_upload_naming_outside_content_is_refused(client, world, data, named):
-    login(client, world.coordinator)
-    page = client.post(
-        "/dokumenty/szablony/plan",
-        data={"file": (io.BytesIO(data), "szablon.docx")},
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    ).get_data(as_text=True)
+    page = _upload(client, world, data)
     assert "Nie przyjęto szablonu" in page and "treść spoza siebie" in page and named in page
     assert not DocumentTemplate.select().exists()
 
 
 def test_a_hyperlink_stays_allowed(client, world):
-    login(client, world.coordinator)
     data = _with_relationship("hyperlink", "https://example.org/program")
-    page = client.post(
-        "/dokumenty/szablony/plan",
-        data={"file": (io.BytesIO(data), "szablon.docx")},
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    ).get_data(as_text=True)
+    page = _upload(client, world, data)
     assert "Przyjęto nową wersję szablonu" in page
 
 
@@ -204,12 +203,6 @@ def _with_raw_field(instr_text):
 )
 def test_outside_content_is_found_however_it_is_written(client, world, data, named):
     """Ways past a check that read the XML as text (this session's red team)."""
-    login(client, world.coordinator)
-    page = client.post(
-        "/dokumenty/szablony/plan",
-        data={"file": (io.BytesIO(data), "szablon.docx")},
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    ).get_data(as_text=True)
+    page = _upload(client, world, data)
     assert "Nie przyjęto szablonu" in page and named in page
     assert not DocumentTemplate.select().exists()
