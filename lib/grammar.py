@@ -6,6 +6,8 @@ import re
 
 from stdnum.pl import pesel as _pesel
 
+from lib.plural import plural_pl
+
 # grammatical gender of the JST's kind (the noun the documents say: gmina, powiat, miasto)
 JST_GENDER = {
     "gmina_wiejska": "f",
@@ -166,16 +168,17 @@ def locative_phrase(locative):
     return f"w {text}"
 
 
+def _counted(count, one, few, many, fraction):
+    """ "13,5 godziny": a number (a half shown with a comma) and its word (lib.plural)."""
+    if count != int(count):
+        return f"{count:.1f}".replace(".", ",") + f" {fraction}"
+    n = int(count)
+    return f"{n} {plural_pl(n, one, few, many)}"
+
+
 def hours_pl(count):
     """ "1 godzina", "2 godziny", "5 godzin", "13,5 godziny"."""
-    if count != int(count):
-        return f"{count:.1f}".replace(".", ",") + " godziny"
-    n = int(count)
-    if n == 1:
-        return "1 godzina"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return f"{n} godziny"
-    return f"{n} godzin"
+    return _counted(count, "godzina", "godziny", "godzin", "godziny")
 
 
 TEACHING_HOUR = 45  # minutes
@@ -184,12 +187,10 @@ TEACHING_HOUR = 45  # minutes
 def teaching_hours_pl(minutes):
     """Minutes of sessions as teaching hours of 45 minutes, rounded to a half: "21 godzin
     dydaktycznych", "4,5 godziny dydaktycznej"."""
-    count = round(minutes / TEACHING_HOUR * 2) / 2
-    if count != int(count):
-        return f"{count:.1f}".replace(".", ",") + " godziny dydaktycznej"
-    n = int(count)
-    if n == 1:
-        return "1 godzina dydaktyczna"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return f"{n} godziny dydaktyczne"
-    return f"{n} godzin dydaktycznych"
+    return _counted(
+        round(minutes / TEACHING_HOUR * 2) / 2,
+        "godzina dydaktyczna",
+        "godziny dydaktyczne",
+        "godzin dydaktycznych",
+        "godziny dydaktycznej",
+    )
