@@ -59,39 +59,37 @@ def _group():
     return group if group in PROGRAM_GROUPS else None
 
 
-def _batch_kind(kind):
+def _start_batch(job_kind, kind):
+    """One document kind's batch (of the programme group the form names), from /dokumenty."""
     _require("doc.manage")
     if kind not in documents.BATCH_KINDS:
         abort(404)
-    return kind
+    params = {"kind": kind, "group": _group()}
+    return _start(job_kind, params, url_for("documents.overview"))
 
 
 @bp.post("/zadania-w-tle/dokumenty/<kind>/zip")
 @login_required
 def start_zip(kind):
-    params = {"kind": _batch_kind(kind), "group": _group()}
-    return _start("documents.zip", params, url_for("documents.overview"))
+    return _start_batch("documents.zip", kind)
 
 
 @bp.post("/zadania-w-tle/dokumenty/<kind>/scalone")
 @login_required
 def start_merged(kind):
-    params = {"kind": _batch_kind(kind), "group": _group()}
-    return _start("documents.merged", params, url_for("documents.overview"))
+    return _start_batch("documents.merged", kind)
 
 
 @bp.post("/zadania-w-tle/dokumenty/<kind>/pdf")
 @login_required
 def start_pdf(kind):
-    params = {"kind": _batch_kind(kind), "group": _group()}
-    return _start("documents.pdf", params, url_for("documents.overview"))
+    return _start_batch("documents.pdf", kind)
 
 
 @bp.post("/zadania-w-tle/dokumenty/<kind>/scalone-pdf")
 @login_required
 def start_merged_pdf(kind):
-    params = {"kind": _batch_kind(kind), "group": _group()}
-    return _start("documents.merged_pdf", params, url_for("documents.overview"))
+    return _start_batch("documents.merged_pdf", kind)
 
 
 @bp.post("/zadania-w-tle/pakiety-do-podpisu")
