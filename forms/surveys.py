@@ -20,7 +20,13 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from models.surveys import QUESTION_KINDS
-from services.surveys import PLAN_RULES, RATING_LABELS, TEXT_MAX
+from services.surveys import (
+    PLAN_RULES,
+    RATING_LABELS,
+    TEXT_MAX,
+    WORKSHOP_QUESTIONS,
+    all_surveys,
+)
 
 from .base import BaseForm, PlDateField, short
 
@@ -55,6 +61,27 @@ class QuestionForm(BaseForm):
 
 class CopyForm(BaseForm):
     module = SelectField("Skopiuj do modułu", coerce=int, validators=[InputRequired()])
+
+
+class WorkshopSurveyForm(BaseForm):
+    session = SelectField("Zajęcia", coerce=int, validators=[InputRequired()])
+    source = SelectField("Pytania", coerce=int, validators=[InputRequired()])
+
+
+def workshop_form(sessions, submitted=False):
+    """Attaching a survey to one workshop of a module — one of `sessions` (those without a
+    survey) — or to all of them at once (0), with the short set of questions (0) or those of
+    another survey; `submitted`: as posted."""
+    form = WorkshopSurveyForm() if submitted else WorkshopSurveyForm(formdata=None)
+    form.session.choices = [(0, "wszystkie zajęcia modułu bez ankiety")] + [
+        (s.id, f"dzień {s.day}, {s.start}–{s.end}: {s.title}") for s in sessions
+    ]
+    short_set = "; ".join(text for _, text, _, _ in WORKSHOP_QUESTIONS)
+    form.source.choices = [(0, f"krótki zestaw: {short_set}")] + [
+        (survey.id, f"jak w ankiecie „{survey.title}” (moduł {survey.module.number})")
+        for survey, _ in all_surveys()
+    ]
+    return form
 
 
 class RuleForm(BaseForm):

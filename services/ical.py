@@ -160,7 +160,8 @@ def feed(user):
         )
     if user.role == "participant" and surveys.may_answer(user):
         with_questions = fn.EXISTS(Question.select().where(Question.survey == Survey.id))
-        for survey in Survey.select().where(with_questions).order_by(Survey.closes_on):
+        asked = with_questions & surveys.attended(user.id)
+        for survey in Survey.select().where(asked).order_by(Survey.closes_on):
             events.append(
                 _event(
                     f"survey-{survey.id}",

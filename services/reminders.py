@@ -22,7 +22,7 @@ from models.programme import Module, Task, TaskReport
 from models.review import Notification
 from models.surveys import Question, Survey, SurveyDone
 
-from . import mail, preferences, settings
+from . import mail, preferences, settings, surveys
 from .preferences import local_midnight
 
 CHUNK = 400  # rows per INSERT (SQLite allows 32,766 variables; 5 columns a row)
@@ -104,6 +104,7 @@ def _surveys(today, days):
             & (Survey.closes_on >= today)
             & (Survey.closes_on <= until)
             & fn.EXISTS(Question.select(Question.id).where(Question.survey == Survey.id))
+            & surveys.attended(User.id)
             & ~fn.EXISTS(answered)
         )
         .tuples()

@@ -14,7 +14,16 @@ from flask import (
 from flask_login import current_user, login_required
 
 from config import Defaults
-from forms.surveys import CopyForm, QuestionForm, RuleForm, SurveyForm, answer_form_class
+from forms.base import first_error
+from forms.surveys import (
+    CopyForm,
+    QuestionForm,
+    RuleForm,
+    SurveyForm,
+    answer_form_class,
+    workshop_form,
+)
+from lib import plural
 from models import db_int
 from models.programme import Module, ModuleSession
 from models.surveys import QUESTION_KINDS, Certificate, Question, Survey
@@ -206,6 +215,34 @@ def survey_delete(survey_id):
     )
 
 
+@bp.post("/moduly/<int:module_id>/ankiety-zajec")
+@login_required
+def workshops_attach(module_id):
+    """A survey for one workshop of the module, or for each of its workshops at once."""
+    _manage()
+    module = Module.get_or_none(Module.id == module_id) or abort(404)
+    form = workshop_form(surveys.workshops_without_survey(module), submitted=True)
+    back = url_for("programme.module_edit", module_id=module.id) + "#ankiety-zajec"
+    if not form.validate_on_submit():
+        flash(f"Nie dołączono ankiety — {first_error(form)}", "danger")
+        return redirect(back)
+    session = ModuleSession.get_or_none(ModuleSession.id == form.session.data)
+    source = Survey.get_or_none(Survey.id == form.source.data)
+    made = surveys.attach_to_workshops(module, session, source)
+    if not made:
+        flash("Wybrane zajęcia mają już ankietę.", "info")
+    elif session is not None:
+        flash(f"Dołączono ankietę do zajęć „{session.title}”.", "success")
+        return redirect(url_for(".survey_edit", survey_id=made[0].id))
+    else:
+        flash(
+            f"Dołączono {plural.count_pl(len(made), 'ankietę', 'ankiety', 'ankiet')} do zajęć "
+            f"modułu {module.number} — każda pyta tylko obecnych na swoich zajęciach.",
+            "success",
+        )
+    return redirect(back)
+
+
 # ---------- results ----------
 
 
@@ -229,12 +266,16 @@ def results(survey_id):
     survey = _survey(survey_id)
     group = _results_scope(survey)
     manage = policy.can(current_user, "survey.manage")
-    data, pending, rates = kept.kept(
+    data, pending, rates, workshops = kept.kept(
         ("wyniki", survey.id, group, manage),
         lambda: (
             surveys.results(survey, group),
             surveys.pending_count(survey),
             surveys.response_rates(survey) if manage else None,
+            # a module's results list its workshops' (each by the same rules)
+            surveys.workshop_results(survey.module, group, shared_only=not manage)
+            if survey.session_id is None
+            else (),
         ),
     )
     return render_template(
@@ -250,6 +291,8 @@ def results(survey_id):
         manage=manage,
         min_group=surveys.MIN_GROUP,
         kinds=QUESTION_KINDS,
+        workshops=workshops,
+        states=surveys.STATE_LABELS,
     )
 
 
@@ -301,7 +344,7 @@ def _answers(form, questions):
 def answer(survey_id):
     policy.require(current_user, "survey.answer")
     survey = _survey(survey_id)
-    if not surveys.may_answer(current_user):
+    if not surveys.may_answer(current_user, survey):  # a workshop's: those present only
         abort(404)
     questions = surveys.questions(survey)
     form_class = answer_form_class(questions)

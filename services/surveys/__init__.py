@@ -4,6 +4,7 @@ public name is re-exported here, so `from services import surveys` keeps working
 
 from .answering import (
     answered_by,
+    attended,
     done,
     flush_pending_answers,
     load_draft,
@@ -27,8 +28,10 @@ from .base import (
 )
 from .building import (
     STATE_LABELS,
+    WORKSHOP_QUESTIONS,
     add_question,
     all_surveys,
+    attach_to_workshops,
     copy_survey,
     default_dates,
     delete_question,
@@ -37,6 +40,8 @@ from .building import (
     questions,
     save_survey,
     state,
+    workshop_surveys,
+    workshops_without_survey,
 )
 from .certificates import (
     candidates,
@@ -56,6 +61,7 @@ from .results import (
     response_rates,
     result_rows,
     results,
+    workshop_results,
 )
 
 __all__ = [
@@ -64,6 +70,7 @@ __all__ = [
     "PLAN_RULES",
     "RATING_LABELS",
     "STATE_LABELS",
+    "WORKSHOP_QUESTIONS",
     "TEXT_MAX",
     "VERIFY_MAX_FAILS",
     "VERIFY_WINDOW",
@@ -73,6 +80,8 @@ __all__ = [
     "add_question",
     "all_surveys",
     "answered_by",
+    "attach_to_workshops",
+    "attended",
     "candidates",
     "certificate_filename",
     "copy_survey",
@@ -104,4 +113,7 @@ __all__ = [
     "submit",
     "verify",
     "waiting_for",
+    "workshop_results",
+    "workshop_surveys",
+    "workshops_without_survey",
 ]

@@ -8,7 +8,7 @@ from peewee import JOIN, IntegrityError, fn
 
 from lib.formatting import today_local
 from models import Jst, TeamMembership, User, db, is_postgres, is_sqlite, locked, write_tx
-from models.programme import GroupMember, Module, WorkingGroup
+from models.programme import Attendance, GroupMember, Module, ModuleSession, WorkingGroup
 from models.surveys import (
     Question,
     Survey,
@@ -51,8 +51,34 @@ def _participants(user=None):
     return dict(query.where(TeamMembership.user == user.id) if user else query)
 
 
-def may_answer(user):
-    return user.id in _participants(user)
+def present(user_id, session):
+    """A condition: `user_id` (an id or a column) was present on the day of `session` (an id
+    or a column) in its module — attendance is recorded per module day."""
+    return fn.EXISTS(
+        Attendance.select(Attendance.id)
+        .join(
+            ModuleSession,
+            on=(ModuleSession.module == Attendance.module) & (ModuleSession.day == Attendance.day),
+        )
+        .where((ModuleSession.id == session) & (Attendance.user == user_id))
+    )
+
+
+def attended(user_id):
+    """A condition on Survey: the survey asks `user_id` — a module's survey every participant,
+    a workshop's (a survey of one session) only those present at it."""
+    return Survey.session.is_null() | present(user_id, Survey.session)
+
+
+def may_answer(user, survey=None):
+    """Whether the user answers surveys at all — and, given `survey`, is asked by it."""
+    if user.id not in _participants(user):
+        return False
+    return (
+        survey is None
+        or survey.session_id is None
+        or Survey.select().where((Survey.id == survey.id) & attended(user.id)).exists()
+    )
 
 
 def done(survey, user):
@@ -70,12 +96,15 @@ def waiting_for(user, today=None):
         for d in SurveyDraft.select(SurveyDraft.survey).where(SurveyDraft.user == user.id)
     }
     query = (
-        Survey.select(Survey, Module)
+        Survey.select(Survey, Module, ModuleSession)
         .join(Module)
+        .switch(Survey)
+        .join(ModuleSession, JOIN.LEFT_OUTER)
         .where(
             (Survey.opens_on <= today)
             & (Survey.closes_on >= today)
             & Survey.id.not_in(answered)
+            & attended(user.id)
             & fn.EXISTS(Question.select().where(Question.survey == Survey.id))
         )
         .order_by(Survey.closes_on, Survey.id)
@@ -104,6 +133,8 @@ def _check_open(survey, user, today=None):
         raise Locked("Ankieta jest zamknięta — nie można już zapisywać odpowiedzi.")
     if done(survey, user).exists():
         raise AlreadyAnswered()
+    if not may_answer(user, survey):
+        raise Locked("Tę ankietę wypełniają tylko obecni na tych zajęciach.")
 
 
 def save_draft(survey, user, answers):

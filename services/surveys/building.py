@@ -152,3 +152,73 @@ def copy_survey(source, module):
                 options=q.options,
             )
     return copy
+
+
+# a workshop's short survey, unless the coordinator takes the questions of another survey
+WORKSHOP_QUESTIONS = [
+    ("rating", "Jak oceniają Państwo te zajęcia?", True, ""),
+    ("rating", "Na ile zajęcia pomogą w pracy nad planem JST?", True, ""),
+    ("text", "Co warto zmienić w tych zajęciach?", False, ""),
+]
+
+
+def workshop_surveys(module):
+    """The surveys of the module's workshops (its sessions), in the order of the schedule."""
+    return list(
+        Survey.select(Survey, ModuleSession)
+        .join(ModuleSession)
+        .where(Survey.module == module)
+        .order_by(ModuleSession.day, ModuleSession.start, Survey.id)
+    )
+
+
+def _without_survey(module):
+    taken = Survey.select(Survey.session).where(Survey.session.is_null(False))
+    return ModuleSession.select().where(
+        (ModuleSession.module == module) & ModuleSession.id.not_in(taken)
+    )
+
+
+def workshops_without_survey(module):
+    return list(_without_survey(module).order_by(ModuleSession.day, ModuleSession.start))
+
+
+def attach_to_workshops(module, session=None, source=None):
+    """A short survey for one workshop (`session`) or for each workshop of the module that has
+    none yet (`session` None) — the questions of `source`, or WORKSHOP_QUESTIONS; open from the
+    workshop's day until OPEN_DAYS after the module. Returns the surveys made ([] when every
+    workshop has one already: a second click adds nothing)."""
+    with write_tx():
+        sessions = _without_survey(module)
+        if session is not None:
+            sessions = sessions.where(ModuleSession.id == session.id)
+        items = (
+            [(q.kind, q.text, q.required, q.options) for q in questions(source)]
+            if source
+            else WORKSHOP_QUESTIONS
+        )
+        made = []
+        for workshop in sessions.order_by(ModuleSession.day, ModuleSession.start):
+            survey = Survey.create(
+                title=f"Ocena zajęć: {workshop.title}"[:200],
+                module=module,
+                session=workshop,
+                opens_on=min(module.start_date + timedelta(days=workshop.day - 1), module.end_date),
+                closes_on=default_dates(module)[1],
+                experts_see_results=bool(source and source.experts_see_results),
+            )
+            Question.insert_many(
+                [
+                    {
+                        "survey": survey,
+                        "position": n,
+                        "kind": kind,
+                        "text": text,
+                        "required": required,
+                        "options": options,
+                    }
+                    for n, (kind, text, required, options) in enumerate(items, start=1)
+                ]
+            ).execute()
+            made.append(survey)
+    return made

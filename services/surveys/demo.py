@@ -10,12 +10,13 @@ from models.surveys import (
 
 from .. import programme
 from .answering import _participants, _pend
-from .building import add_question, copy_survey, questions, save_survey
+from .building import add_question, attach_to_workshops, copy_survey, questions, save_survey
 
 
 def seed_demo(ctx):
-    """A closed survey of module 1 with six anonymous answers and an open survey of module 5
-    (idempotent)."""
+    """A closed survey of module 1 with six anonymous answers and an open survey of module 5;
+    a survey of every workshop of module 1 (the first with four answers of those present) and
+    an open one of module 5's first workshop, asked only of those present (idempotent)."""
     if Survey.select().exists():
         return
     first, last = Module.get_or_none(Module.number == 1), Module.get_or_none(Module.number == 5)
@@ -65,5 +66,25 @@ def seed_demo(ctx):
                     Attendance.create(module=module, user=user_id, day=day)
     final = copy_survey(survey, last)
     final.title = "Ocena programu (ankieta końcowa)"
-    final.opens_on, final.closes_on = date.today() - timedelta(days=1), date.today() + timedelta(13)
+    now_open = date.today() - timedelta(days=1), date.today() + timedelta(13)
+    final.opens_on, final.closes_on = now_open
     final.save()
+    _seed_workshops(first, last, people, now_open)
+
+
+def _seed_workshops(first, last, people, now_open):
+    workshops = attach_to_workshops(first)
+    if not workshops:
+        return
+    rated = questions(workshops[0])
+    answers = [("5", "4", "Więcej przykładów z gmin."), ("4", "4", ""), ("4", "5", "")]
+    answers.append(("3", "3", "Za mało czasu na ćwiczenia."))
+    with write_tx():
+        for (user_id, group), values in zip(people, answers, strict=False):
+            pairs = [[q.id, v] for q, v in zip(rated, values, strict=True) if v]
+            _pend(workshops[0], user_id, group, pairs)
+    sessions = programme.sessions(last)
+    if sessions:
+        (current,) = attach_to_workshops(last, sessions[0])
+        current.opens_on, current.closes_on = now_open
+        current.save()

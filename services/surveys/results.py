@@ -16,9 +16,9 @@ from models.surveys import (
 )
 
 from .. import policy
-from .answering import eligible_members, pending_count
+from .answering import eligible_members, pending_count, present
 from .base import MIN_GROUP, RATING_LABELS
-from .building import questions, state
+from .building import questions, state, workshop_surveys
 
 
 def _answered(survey):
@@ -123,6 +123,16 @@ def results(survey, group=None):
     return {"count": count, "released": True, "hidden": False, "questions": out}
 
 
+def workshop_results(module, group=None, shared_only=False):
+    """[(survey, results(survey, group))] of the module's workshops — the same rules as any
+    survey's results; `shared_only`: those whose results experts see."""
+    return [
+        (survey, results(survey, group))
+        for survey in workshop_surveys(module)
+        if survey.experts_see_results or not shared_only
+    ]
+
+
 def _number(value):
     """4 rather than 4.0; two decimals at most."""
     return int(value) if float(value).is_integer() else round(value, 2)
@@ -133,7 +143,7 @@ def response_rates(survey):
     per working group the participants who may answer (counted in the database) and, once the
     results are released, the answers of a group whose results are shown (None otherwise: a
     group's count must not grow by one answer between two looks); the totals of all groups."""
-    eligible = _eligible_per_group()
+    eligible = _eligible_per_group(survey)
     answered = _answered(survey)
     shown = set(answered) - hidden_groups(survey) if released(survey) else set()
     groups = sorted(set(eligible) | set(answered), key=lambda g: (g is None, g or 0))
@@ -146,14 +156,14 @@ def response_rates(survey):
     }
 
 
-def _eligible_per_group():
-    """{working group number or None: participants who may answer} (answering's
-    eligible_members, counted in the database)."""
-    return dict(
-        eligible_members(WorkingGroup.number, fn.COUNT(fn.DISTINCT(TeamMembership.user)))
-        .group_by(WorkingGroup.number)
-        .tuples()
-    )
+def _eligible_per_group(survey):
+    """{working group number or None: participants the survey asks} (answering's
+    eligible_members — of a workshop's survey, those present at it — counted in the
+    database)."""
+    query = eligible_members(WorkingGroup.number, fn.COUNT(fn.DISTINCT(TeamMembership.user)))
+    if survey.session_id is not None:
+        query = query.where(present(TeamMembership.user, survey.session_id))
+    return dict(query.group_by(WorkingGroup.number).tuples())
 
 
 def expert_groups(user):

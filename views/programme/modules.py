@@ -6,8 +6,9 @@ from flask_login import current_user, login_required
 from forms.auth import EmptyForm
 from forms.base import first_error
 from forms.programme import ModuleForm, SessionForm, TaskForm
+from forms.surveys import workshop_form
 from models.programme import SESSION_KINDS, Module, Task
-from services import policy, programme
+from services import policy, programme, surveys
 from services.programme import InUse
 
 from .. import chrome
@@ -71,6 +72,10 @@ def module_edit(module_id):
         group_numbers=sorted(set(programme.group_numbers().values())),
         session_form=SessionForm(formdata=None),
         task_form=task_form,
+        workshop_surveys={s.session_id: s for s in surveys.workshop_surveys(module)}
+        if module
+        else {},
+        workshop_form=workshop_form(surveys.workshops_without_survey(module)) if module else None,
         kinds=SESSION_KINDS,
         empty=chrome.TOKEN,  # a token, no form
     ), (422 if form.errors else 200)
