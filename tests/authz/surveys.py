@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from models.programme import Module
+from models.programme import Attendance, Module, ModuleSession
 from models.surveys import Certificate, Question, Survey, SurveyResponse
 
 from . import OK, POST_OK, Case, global_, public
@@ -35,6 +35,19 @@ def setup(world):
     )
     for _ in range(3):
         SurveyResponse.create(survey=closed, group=1)
+    # a workshop's open survey: the participant was there, the other JST's participant was not
+    workshop = ModuleSession.get_or_none(ModuleSession.module == module) or ModuleSession.create(
+        module=module, day=1, start="10:30", end="12:00", title="Warsztat"
+    )
+    Attendance.get_or_create(module=module, user=world.participant, day=1)
+    workshop_survey = Survey.create(
+        title="Ocena zajęć",
+        module=module,
+        session=workshop,
+        opens_on=today - timedelta(days=1),
+        closes_on=today + timedelta(days=1),
+    )
+    Question.create(survey=workshop_survey, position=1, kind="text", text="Uwagi", required=False)
     certificate = Certificate.create(
         user=world.participant,
         number="ZAS/2017/0001",
@@ -46,6 +59,7 @@ def setup(world):
     return {
         "survey": survey.id,
         "closed_survey": closed.id,
+        "workshop_survey": workshop_survey.id,
         "question": question.id,
         "certificate": certificate.id,
         "code": certificate.code,
@@ -56,6 +70,11 @@ def _results():
     expect = global_({"coordinator", "expert"})
     expect["expert_other"] = frozenset({404})  # group 1 is not a group of their JSTs
     return expect
+
+
+def _present_only(ok=OK):
+    """A workshop's survey: the participant present at it; not one who was absent."""
+    return {**global_({"participant"}, ok=ok), "participant_other": frozenset({404})}
 
 
 def _own_certificate(ok=None):
@@ -108,6 +127,20 @@ CASES = [
         "/ankiety/{survey}/wypelnij",
         global_({"participant"}, ok=POST_OK),
         method="POST",
+    ),
+    Case("surveys.answer", "/ankiety/{workshop_survey}/wypelnij", _present_only()),
+    Case(
+        "surveys.answer",
+        "/ankiety/{workshop_survey}/wypelnij",
+        _present_only(POST_OK),
+        method="POST",
+    ),
+    Case(
+        "surveys.workshops_attach",
+        "/moduly/{module}/ankiety-zajec",
+        global_({"coordinator"}, ok=302),
+        method="POST",
+        data={"session": "0", "source": "0"},
     ),
     Case("surveys.certificates", "/zaswiadczenia", COORDINATOR),
     Case(

@@ -137,9 +137,7 @@ def test_only_those_present_at_the_workshop_are_asked(client, world):
     for person in (world.participant, world.other_participant):
         login(client, person)
         assert "Ocena zajęć: Diagnoza potrzeb" in client.get("/").get_data(as_text=True)
-        assert "Ocena zajęć: Diagnoza potrzeb" in client.get("/ankiety/moje").get_data(
-            as_text=True
-        )
+        assert "Ocena zajęć: Diagnoza potrzeb" in client.get("/ankiety/moje").get_data(as_text=True)
         assert client.get(f"/ankiety/{survey.id}/wypelnij").status_code == 200
         client.post("/logout")
     # absent on day 1, though of the same JST as one who was there: not asked at all
@@ -240,10 +238,10 @@ def test_the_response_rate_counts_those_present_only(client, world):
     survey = w.survey(w.second)  # day 2: the participant and the teammate
     login(client, world.coordinator)
     page = client.get(f"/ankiety/{survey.id}/wyniki").get_data(as_text=True)
-    assert "<tr><th scope=\"row\">razem</th><td>2</td>" in page
+    assert '<tr><th scope="row">razem</th><td>2</td>' in page
     module_survey = _survey(module=w.module)  # everyone of the four teams
     page = client.get(f"/ankiety/{module_survey.id}/wyniki").get_data(as_text=True)
-    assert "<tr><th scope=\"row\">razem</th><td>4</td>" in page
+    assert '<tr><th scope="row">razem</th><td>4</td>' in page
 
 
 def test_only_the_coordinator_attaches_workshop_surveys(client, world):
