@@ -200,7 +200,7 @@ def attach_to_workshops(module, session=None, source=None):
         made = []
         for workshop in sessions.order_by(ModuleSession.day, ModuleSession.start):
             survey = Survey.create(
-                title=f"Ocena zajęć: {workshop.title}"[:200],
+                title=f"Ocena zajęć (moduł {module.number}): {workshop.title}"[:200],
                 module=module,
                 session=workshop,
                 opens_on=min(module.start_date + timedelta(days=workshop.day - 1), module.end_date),

@@ -5,7 +5,10 @@ import csv
 import io
 from datetime import date, timedelta
 
+from icalendar import Calendar
+
 from models.programme import Attendance, Module, ModuleSession
+from models.review import Notification
 from models.surveys import (
     Question,
     Survey,
@@ -14,11 +17,12 @@ from models.surveys import (
     SurveyPending,
     SurveyResponse,
 )
-from services import programme, surveys
+from services import ical, programme, reminders, settings, surveys
 from tests.conftest import add_member, login, make_jst, make_user
 from tests.surveys.test_surveys import TODAY, _survey
 
 START = date(2017, 4, 5)
+TITLE = "Ocena zajęć (moduł 1): Diagnoza potrzeb"
 
 
 class Workshops:
@@ -85,7 +89,7 @@ def test_the_coordinator_attaches_a_survey_to_one_workshop_from_the_module_page(
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/ankiety/{survey.id}")
     assert (survey.module_id, survey.session_id) == (w.module.id, w.first.id)
-    assert survey.title == "Ocena zajęć: Diagnoza potrzeb"
+    assert survey.title == "Ocena zajęć (moduł 1): Diagnoza potrzeb"
     # open from the workshop's day until two weeks after the module
     assert (survey.opens_on, survey.closes_on) == (START, START + timedelta(days=16))
     assert [q.text for q in surveys.questions(survey)] == [
@@ -136,14 +140,14 @@ def test_only_those_present_at_the_workshop_are_asked(client, world):
     # present on day 1: asked on the home page, the surveys list and the form
     for person in (world.participant, world.other_participant):
         login(client, person)
-        assert "Ocena zajęć: Diagnoza potrzeb" in client.get("/").get_data(as_text=True)
-        assert "Ocena zajęć: Diagnoza potrzeb" in client.get("/ankiety/moje").get_data(as_text=True)
+        assert TITLE in client.get("/").get_data(as_text=True)
+        assert TITLE in client.get("/ankiety/moje").get_data(as_text=True)
         assert client.get(f"/ankiety/{survey.id}/wypelnij").status_code == 200
         client.post("/logout")
     # absent on day 1, though of the same JST as one who was there: not asked at all
     login(client, world.teammate)
     home = client.get("/").get_data(as_text=True)
-    assert "Ocena zajęć: Diagnoza potrzeb" not in home
+    assert TITLE not in home
     assert module_survey.title in home  # the module's survey asks everyone
     assert "Diagnoza potrzeb" not in client.get("/ankiety/moje").get_data(as_text=True)
     assert client.get(f"/ankiety/{survey.id}/wypelnij").status_code == 404
@@ -171,9 +175,9 @@ def test_a_workshop_survey_is_answered_once(client, world):
     assert "Ankieta została już wypełniona z tego konta" in again.get_data(as_text=True)
     assert SurveyDone.select().count() == 1 and SurveyPending.select().count() == 1
     home = client.get("/").get_data(as_text=True)
-    assert "Ocena zajęć: Diagnoza potrzeb" not in home
+    assert TITLE not in home
     mine = client.get("/ankiety/moje").get_data(as_text=True)
-    assert "Wypełnione" in mine and "Ocena zajęć: Diagnoza potrzeb" in mine
+    assert "Wypełnione" in mine and TITLE in mine
 
 
 def test_workshop_answers_are_stored_without_the_person(client, world):
@@ -270,3 +274,20 @@ def test_experts_see_a_shared_workshop_beside_the_module_for_their_groups_only(c
     assert client.get(f"/ankiety/{private.id}/wyniki?grupa=1").status_code == 403
     assert client.get(f"/ankiety/{shared.id}/wyniki?grupa=2").status_code == 404
     assert Question.select().where(Question.survey == shared).count() == 3
+
+
+def test_the_closing_reminder_and_the_calendar_leave_out_those_absent(app, world):
+    w = Workshops(world)
+    survey = w.survey(w.first, closes=1)
+    app.config["SMTP_HOST"] = "smtp.example.org"
+    settings.save({"reminder_survey_days": "2"})
+    assert reminders.send_due(app.config)["survey"] == 2  # the two present on day 1
+    reminded = {
+        m.user_id
+        for m in Notification.select().where(Notification.url == f"/ankiety/{survey.id}/wypelnij")
+    }
+    assert reminded == {world.participant.id, world.other_participant.id}
+    for person, asked in ((world.participant, True), (world.teammate, False)):
+        calendar = Calendar.from_ical(ical.feed(person))
+        summaries = {str(event["summary"]) for event in calendar.walk("VEVENT")}
+        assert (f"Ostatni dzień ankiety: {survey.title}" in summaries) is asked
