@@ -11,7 +11,9 @@ from models import TeamMembership
 from models.programme import GroupMember, WorkingGroup
 from models.surveys import (
     QUESTION_KINDS,
+    Question,
     SurveyAnswer,
+    SurveyPending,
     SurveyResponse,
 )
 
@@ -39,11 +41,15 @@ def released(survey, today=None):
 
 
 def hidden_groups(survey):
-    """The working groups whose results are not shown: fewer than MIN_GROUP answers, and the
-    answers of JSTs in no group (never shown apart). "All" minus the groups shown is what the
-    hidden ones answered, so when those are some but fewer than MIN_GROUP together, the smallest
-    group shown is hidden with them."""
-    answered = _answered(survey)
+    """The working groups whose results are not shown (_hidden of the survey's answers)."""
+    return _hidden(_answered(survey))
+
+
+def _hidden(answered):
+    """Of {working group number or None: answers}: the groups with fewer than MIN_GROUP answers,
+    and the answers of JSTs in no group (never shown apart). "All" minus the groups shown is
+    what the hidden ones answered, so when those are some but fewer than MIN_GROUP together, the
+    smallest group shown is hidden with them."""
     hidden = {g for g, n in answered.items() if g is None or n < MIN_GROUP}
     together = sum(answered[g] for g in hidden)
     shown = [g for g in answered if g not in hidden]
@@ -123,14 +129,66 @@ def results(survey, group=None):
     return {"count": count, "released": True, "hidden": False, "questions": out}
 
 
-def workshop_results(module, group=None, shared_only=False):
-    """[(survey, results(survey, group))] of the module's workshops — the same rules as any
-    survey's results; `shared_only`: those whose results experts see."""
-    return [
-        (survey, results(survey, group))
-        for survey in workshop_surveys(module)
-        if survey.experts_see_results or not shared_only
-    ]
+def workshop_results(module, group=None, shared_only=False, today=None):
+    """[(survey, summary)] of the module's workshops, `shared_only`: those whose results experts
+    see. A summary is what results() would show, in brief — {"released", "hidden", "count",
+    "means": [(rating question, mean)]} — by the same rules (released once closed and flushed;
+    hidden below MIN_GROUP answers and for a hidden group), in a fixed number of queries
+    however many workshops the module has."""
+    items = [s for s in workshop_surveys(module) if s.experts_see_results or not shared_only]
+    ids = [s.id for s in items] or [0]
+    waiting = dict(
+        SurveyPending.select(SurveyPending.survey, fn.COUNT(SurveyPending.id))
+        .where(SurveyPending.survey.in_(ids))
+        .group_by(SurveyPending.survey)
+        .tuples()
+    )
+    answered = defaultdict(dict)
+    for survey_id, g, n in (
+        SurveyResponse.select(
+            SurveyResponse.survey, SurveyResponse.group, fn.COUNT(SurveyResponse.id)
+        )
+        .where(SurveyResponse.survey.in_(ids))
+        .group_by(SurveyResponse.survey, SurveyResponse.group)
+        .tuples()
+    ):
+        answered[survey_id][g] = n
+    shown = {}
+    for survey in items:
+        mine = answered[survey.id]
+        count = sum(mine.values()) if group is None else mine.get(group, 0)
+        released = state(survey, today) == "closed" and not waiting.get(survey.id)
+        hidden = count < MIN_GROUP or (group is not None and group in _hidden(mine))
+        shown[survey.id] = {"released": released, "hidden": not released or hidden}
+        shown[survey.id]["count"] = count if released and not hidden else None
+    ratings = defaultdict(Counter)
+    visible = [i for i, v in shown.items() if not v["hidden"]] or [0]
+    query = (
+        SurveyAnswer.select(Question, SurveyAnswer.value, fn.COUNT(SurveyAnswer.id).alias("n"))
+        .join(Question)
+        .switch(SurveyAnswer)
+        .join(SurveyResponse)
+        .where(Question.survey.in_(visible) & (Question.kind == "rating"))
+        .group_by(Question, SurveyAnswer.value)
+        .order_by(Question.position)
+    )
+    if group is not None:
+        query = query.where(SurveyResponse.group == group)
+    questions_of = defaultdict(dict)
+    for row in query:
+        questions_of[row.question.survey_id][row.question.id] = row.question
+        ratings[row.question.id][row.value] = row.n
+    for survey in items:
+        shown[survey.id]["means"] = [
+            (question, _number(statistics.mean(_values(ratings[question.id]))))
+            for question in questions_of[survey.id].values()
+        ]
+    return [(survey, shown[survey.id]) for survey in items]
+
+
+def _values(counts):
+    """{value: n} of ratings as the list of numbers they stand for."""
+    return [int(value) for value, n in counts.items() for _ in range(n)]
 
 
 def _number(value):

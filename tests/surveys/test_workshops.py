@@ -18,7 +18,7 @@ from models.surveys import (
     SurveyResponse,
 )
 from services import ical, programme, reminders, settings, surveys
-from tests.conftest import add_member, login, make_jst, make_user
+from tests.conftest import add_member, login, make_jst, make_user, page_queries
 from tests.surveys.test_surveys import TODAY, _survey
 
 START = date(2017, 4, 5)
@@ -291,3 +291,24 @@ def test_the_closing_reminder_and_the_calendar_leave_out_those_absent(app, world
         calendar = Calendar.from_ical(ical.feed(person))
         summaries = {str(event["summary"]) for event in calendar.walk("VEVENT")}
         assert (f"Ostatni dzień ankiety: {survey.title}" in summaries) is asked
+
+
+def test_the_module_results_page_needs_the_same_queries_for_one_workshop_or_ten(client, world):
+    w = Workshops(world)
+    module_survey = _survey(module=w.module)
+    w.survey(w.first)
+    login(client, world.coordinator)
+    path = f"/ankiety/{module_survey.id}/wyniki"
+    one = len(page_queries(client, path))
+    for n in range(8):
+        ModuleSession.create(module=w.module, day=3, start=f"1{n}:00", end="19:00", title=f"Z{n}")
+    surveys.attach_to_workshops(w.module)
+    people = [world.participant, world.other_participant, *_present(w.module, 1, 2)]
+    for person in people:
+        _answer(surveys.workshop_surveys(w.module)[0], person)
+    closed = Survey.session.is_null(False)  # the workshops' (the module's stays open)
+    Survey.update(closes_on=TODAY - timedelta(days=1)).where(closed).execute()
+    surveys.flush_pending_answers()
+    page = client.get(path).get_data(as_text=True)
+    assert page.count("wyniki ukryte") == 9 and "4 odpowiedzi; Jak oceniają" in page
+    assert len(page_queries(client, path)) <= one + 1  # the rated answers, once shown
