@@ -17,7 +17,7 @@ from lib import exports
 from models import JST_KINDS, PROGRAM_GROUPS, Jst, TeamMembership, is_postgres
 from models.participants import ParticipantData
 from models.plans import Plan, School
-from models.programme import REPORT_STATUS, Attendance, Module, Task, TaskReport
+from models.programme import REPORT_STATUS, Attendance, Module, ModuleSession, Task, TaskReport
 from models.surveys import Certificate, Survey, SurveyDone
 
 from .board import PLAN_STATUSES, VOIVODESHIPS
@@ -426,14 +426,27 @@ def _surveys(group, groups, members, today):
         .tuples()
     )
     everyone = sum(members.get(g, 0) for g in groups)
+    # a workshop's survey asks only those present at it: its share is of them
+    present = dict(
+        Survey.select(Survey.id, fn.COUNT(fn.DISTINCT(TeamMembership.user)))
+        .join(ModuleSession, on=(ModuleSession.id == Survey.session))
+        .join(
+            Attendance,
+            on=(Attendance.module == ModuleSession.module) & (Attendance.day == ModuleSession.day),
+        )
+        .join(TeamMembership, on=(TeamMembership.user == Attendance.user))
+        .join(Jst)
+        .where(TeamMembership.left_at.is_null() & _scope(group))
+        .group_by(Survey.id)
+        .tuples()
+    )
     rows = []
     for survey in (
         Survey.select().where(Survey.closes_on < today).order_by(Survey.opens_on, Survey.id)
     ):
         answered = done.get(survey.id, 0)
-        rows.append(
-            (survey.title, [answered, round(100 * answered / everyone) if everyone else None])
-        )
+        asked = everyone if survey.session_id is None else present.get(survey.id, 0)
+        rows.append((survey.title, [answered, round(100 * answered / asked) if asked else None]))
     return Table(
         "ankiety",
         "Ankiety zamknięte: uczestnicy, którzy odpowiedzieli",

@@ -3,6 +3,7 @@ those present at it, anonymously and once, with the results beside the module's.
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 from icalendar import Calendar
@@ -312,3 +313,18 @@ def test_the_module_results_page_needs_the_same_queries_for_one_workshop_or_ten(
     page = client.get(path).get_data(as_text=True)
     assert page.count("wyniki ukryte") == 9 and "4 odpowiedzi; Jak oceniają" in page
     assert len(page_queries(client, path)) <= one + 1  # the rated answers, once shown
+
+
+def test_the_report_gives_a_workshop_survey_s_share_of_those_present(client, world):
+    w = Workshops(world)
+    survey = w.survey(w.first)  # present: the participant, the other one and two more
+    people = [world.participant, world.other_participant, *_present(w.module, 1, 2)]
+    for person in people[:3]:
+        _answer(survey, person)
+    Survey.update(closes_on=TODAY - timedelta(days=1)).execute()
+    surveys.flush_pending_answers()
+    login(client, world.coordinator)
+    page = client.get("/raport").get_data(as_text=True)
+    section = page.split('id="r-ankiety"')[1].split("</section>")[0]
+    row = section.split(survey.title)[1].split("</tr>")[0]
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", row) == ["3", "75 %"]  # 3 of 4, not of 6
