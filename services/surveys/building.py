@@ -5,7 +5,7 @@ from datetime import timedelta
 from peewee import JOIN, fn
 
 from lib.formatting import today_local
-from models import write_tx
+from models import locked, write_tx
 from models.programme import Module, ModuleSession
 from models.surveys import (
     Question,
@@ -189,6 +189,8 @@ def attach_to_workshops(module, session=None, source=None):
     workshop's day until OPEN_DAYS after the module. Returns the surveys made ([] when every
     workshop has one already: a second click adds nothing)."""
     with write_tx():
+        # two clicks at once on PostgreSQL: the second waits here, then finds the surveys made
+        list(locked(ModuleSession.select().where(ModuleSession.module == module)))
         sessions = _without_survey(module)
         if session is not None:
             sessions = sessions.where(ModuleSession.id == session.id)

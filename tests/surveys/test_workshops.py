@@ -96,6 +96,8 @@ def test_the_coordinator_attaches_a_survey_to_one_workshop_from_the_module_page(
     assert [q.text for q in surveys.questions(survey)] == [
         text for _, text, _, _ in surveys.WORKSHOP_QUESTIONS
     ]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "wypełniają ją tylko uczestnicy obecni w tym dniu modułu" in page
     page = client.get(f"/moduly/{w.module.id}").get_data(as_text=True)
     assert f"/ankiety/{survey.id}/wyniki" in page  # beside the workshop in the schedule
     # a workshop of another module is not this module's
