@@ -221,7 +221,8 @@ def workshops_attach(module_id):
     """A survey for one workshop of the module, or for each of its workshops at once."""
     _manage()
     module = Module.get_or_none(Module.id == module_id) or abort(404)
-    form = workshop_form(surveys.workshops_without_survey(module), submitted=True)
+    # any workshop of the module: one that got its survey meanwhile (a double click) is said so
+    form = workshop_form(programme.sessions(module), submitted=True)
     back = url_for("programme.module_edit", module_id=module.id) + "#ankiety-zajec"
     if not form.validate_on_submit():
         flash(f"Nie dołączono ankiety — {first_error(form)}", "danger")

@@ -98,6 +98,13 @@ def test_the_coordinator_attaches_a_survey_to_one_workshop_from_the_module_page(
     ]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "wypełniają ją tylko uczestnicy obecni w tym dniu modułu" in page
+    again = client.post(  # a double click: still one survey
+        f"/moduly/{w.module.id}/ankiety-zajec",
+        data={"session": w.first.id, "source": 0},
+        follow_redirects=True,
+    )
+    assert "Wybrane zajęcia mają już ankietę." in again.get_data(as_text=True)
+    assert Survey.select().count() == 1
     page = client.get(f"/moduly/{w.module.id}").get_data(as_text=True)
     assert f"/ankiety/{survey.id}/wyniki" in page  # beside the workshop in the schedule
     # a workshop of another module is not this module's
@@ -107,7 +114,7 @@ def test_the_coordinator_attaches_a_survey_to_one_workshop_from_the_module_page(
         data={"session": w.second.id, "source": 0},
         follow_redirects=True,
     )
-    assert "Nie dołączono ankiety" in response.get_data(as_text=True)
+    assert "Nie dołączono ankiety — Zajęcia: Nieprawidłowy wybór" in response.get_data(as_text=True)
     assert Survey.select().count() == 1
 
 
