@@ -180,15 +180,15 @@ def workshop_results(module, group=None, shared_only=False, today=None):
         ratings[row.question.id][row.value] = row.n
     for survey in items:
         shown[survey.id]["means"] = [
-            (question, _number(statistics.mean(_values(ratings[question.id]))))
+            (question, _number(_mean(ratings[question.id])))
             for question in questions_of[survey.id].values()
         ]
     return [(survey, shown[survey.id]) for survey in items]
 
 
-def _values(counts):
-    """{value: n} of ratings as the list of numbers they stand for."""
-    return [int(value) for value, n in counts.items() for _ in range(n)]
+def _mean(counts):
+    """The mean rating of {value: n}."""
+    return sum(int(value) * n for value, n in counts.items()) / sum(counts.values())
 
 
 def _number(value):
