@@ -80,6 +80,8 @@ def _fields(survey):
 def test_the_coordinator_attaches_a_survey_to_one_workshop_from_the_module_page(client, world):
     w = Workshops(world)
     login(client, world.coordinator)
+    surveys_page = client.get("/ankiety").get_data(as_text=True)  # the menu's "Ankiety"
+    assert f'href="/moduly/{w.module.id}#ankiety-zajec"' in surveys_page
     page = client.get(f"/moduly/{w.module.id}").get_data(as_text=True)
     assert "Ankiety zajęć" in page and "Dołącz ankietę" in page
     assert "wszystkie zajęcia modułu bez ankiety" in page
