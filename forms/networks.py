@@ -37,18 +37,19 @@ class ThreadForm(PostForm):
 
 class GroupInviteForm(BaseForm):
     how = HiddenField(default="group")
-    value = SelectField("Grupa robocza", coerce=int, choices=[])
+    value = SelectField("Grupa robocza", coerce=int, choices=[], id="grupa")
 
 
 class KindInviteForm(BaseForm):
     how = HiddenField(default="kind")
-    value = SelectField("Rodzaj JST", choices=KIND_CHOICES)
+    value = SelectField("Rodzaj JST", choices=KIND_CHOICES, id="rodzaj")
 
 
 class PersonInviteForm(BaseForm):
     how = HiddenField(default="person")
     value = RadioField(
         "Osoba",
+        id="osoba",
         coerce=int,
         choices=[],
         validate_choice=False,

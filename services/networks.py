@@ -465,8 +465,16 @@ DEMO_THREADS = [
 ]
 
 
+def _add_demo_members(network, users, numbers):
+    NetworkMember.insert_many(
+        [(network.id, users[f"uczestnik{k}@example.org"].id) for k in numbers],
+        fields=[NetworkMember.network, NetworkMember.user],
+    ).on_conflict_ignore().execute()
+
+
 def seed_demo(ctx):
-    """One thematic network with members of several JSTs and a couple of threads (idempotent)."""
+    """One thematic network with members of several JSTs and a couple of threads, and the
+    monitoring network with two JSTs' teams (idempotent)."""
     if Network.select().exists():
         return
     users = ctx["users"]
@@ -475,10 +483,9 @@ def seed_demo(ctx):
         "Finansowanie oświaty",
         "Subwencja, dotacje i koszty zadań oświatowych: wymiana doświadczeń między JST.",
     )
-    NetworkMember.insert_many(
-        [(network.id, users[f"uczestnik{k}@example.org"].id) for k in range(1, 7)],
-        fields=[NetworkMember.network, NetworkMember.user],
-    ).on_conflict_ignore().execute()
+    _add_demo_members(network, users, range(1, 7))
+    monitoring_network, _opened = open_monitoring(users["koordynator@example.org"])
+    _add_demo_members(monitoring_network, users, range(1, 5))
     for title, author, body, replies in DEMO_THREADS:
         thread = start_thread(
             network, users[author], title, body, None, lambda t, p: f"/sieci/{network.id}", {}

@@ -316,7 +316,8 @@ def test_the_demo_network_is_seeded_once(app):
 
     demo.seed("demo-haslo-123", "pbkdf2:sha256:1")
     demo.seed("demo-haslo-123", "pbkdf2:sha256:1")
-    (network,) = Network.select()
+    network, monitoring = Network.select().order_by(Network.id)
+    assert monitoring.kind == "monitoring" and len(_members(monitoring)) == 5
     threads, _page, _pages, total = networks.threads_page(network, 1)
     assert network.name == "Finansowanie oświaty" and total == 2
     assert len(_members(network)) == 7
