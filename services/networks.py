@@ -18,7 +18,7 @@ from models.networks import Network, NetworkMember, NetworkPost, NetworkThread
 from models.programme import GroupMember, ProgressReport, WorkingGroup
 from models.review import Notification
 
-from . import mail, preferences
+from . import announcements, mail, preferences
 
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
@@ -95,22 +95,6 @@ def open_monitoring(author):
     return create(author, MONITORING_NAME, MONITORING_DESCRIPTION, "monitoring"), True
 
 
-def _teams():
-    """A query of the current team members (active participants of active JSTs)."""
-    return (
-        TeamMembership.select()
-        .join(User)
-        .switch(TeamMembership)
-        .join(Jst)
-        .where(
-            TeamMembership.left_at.is_null()
-            & User.active
-            & (User.role == "participant")
-            & (Jst.status == "active")
-        )
-    )
-
-
 def invitees(how, value):
     """A query of the users `how` ("group": a working group's number, "kind": a JST kind,
     "person": a user id) names, or None for a value that names nothing."""
@@ -119,12 +103,12 @@ def invitees(how, value):
         if group is None:
             return None
         return (
-            _teams()
+            announcements.recipients("participants", None)
             .join(GroupMember, on=GroupMember.jst == Jst.id)
             .where(GroupMember.group == group.id)
         )
     if how == "kind":
-        return _teams().where(Jst.kind == value)
+        return announcements.recipients("kind", value)
     if how == "person":
         return User.select().where(
             (User.id == value) & User.active & User.role.in_(INVITABLE_ROLES)
@@ -164,19 +148,24 @@ def remove_member(network, user_id):
         )
 
 
-def members_page(network, page):
-    """([(user id, name, role, JST name or "")], page, pages, total) — names only, no contacts;
-    two queries."""
-    where = NetworkMember.network == network.id
-    total = NetworkMember.select().where(where).count()
-    page = page_in(page, total, MEMBERS_PER_PAGE)
-    team = (
+def _team_names():
+    """A subquery: (user_id, jst_name) of each current team member (the name of one JST)."""
+    return (
         TeamMembership.select(TeamMembership.user, fn.MIN(Jst.name).alias("jst_name"))
         .join(Jst)
         .where(TeamMembership.left_at.is_null())
         .group_by(TeamMembership.user)
         .alias("team")
     )
+
+
+def members_page(network, page):
+    """([(user id, name, role, JST name or "")], page, pages, total) — names only, no contacts;
+    two queries."""
+    where = NetworkMember.network == network.id
+    total = NetworkMember.select().where(where).count()
+    page = page_in(page, total, MEMBERS_PER_PAGE)
+    team = _team_names()
     rows = (
         NetworkMember.select(User.id, User.full_name, User.role, team.c.jst_name)
         .join(User)
@@ -196,13 +185,7 @@ def people(q, limit=20):
     key = fold(q)
     if len(key) < 2:
         return []
-    team = (
-        TeamMembership.select(TeamMembership.user, fn.MIN(Jst.name).alias("jst_name"))
-        .join(Jst)
-        .where(TeamMembership.left_at.is_null())
-        .group_by(TeamMembership.user)
-        .alias("team")
-    )
+    team = _team_names()
     rows = (
         User.select(User.id, User.full_name, User.role, team.c.jst_name)
         .join(team, JOIN.LEFT_OUTER, on=(team.c.user_id == User.id))
@@ -341,42 +324,21 @@ def _tell(members, text, url, config, now):
     """A notification for each NetworkMember matching `members`, and an e-mail now to those of
     them who want e-mail at once (the digest reads the notifications) — two statements."""
     text = text[:300]
-    Notification.insert_from(
-        NetworkMember.select(
-            NetworkMember.user, Value("network"), Value(text), Value(url[:300]), Value(now)
-        ).where(members),
-        [
-            Notification.user,
-            Notification.kind,
-            Notification.text,
-            Notification.url,
-            Notification.created_at,
-        ],
-    ).execute()
+    Notification.insert_for(
+        NetworkMember.select(NetworkMember.user).where(members), "network", text, url[:300], now
+    )
     if not mail.enabled(config):
         return
     base = config.get("BASE_URL", "").rstrip("/")
     body = f"Dzień dobry,\n\n{text}\n\nSzczegóły: {base}{url}\n" + preferences.footer(config)
-    OutboxMessage.insert_from(
-        NetworkMember.select(
-            User.email,
-            Value(f"Plan JST: {text}"[:200]),
-            Value(body),
-            Value(now),
-            Value(0),
-            Value(""),
-        )
+    OutboxMessage.queue_from(
+        NetworkMember.select(User.email)
         .join(User)
         .where(members & User.active & ~preferences.not_immediate(User.id)),
-        [
-            OutboxMessage.to,
-            OutboxMessage.subject,
-            OutboxMessage.body,
-            OutboxMessage.created_at,
-            OutboxMessage.attempts,
-            OutboxMessage.last_error,
-        ],
-    ).execute()
+        f"Plan JST: {text}"[:200],
+        body,
+        now,
+    )
 
 
 def attachment(network, post_id):

@@ -21,9 +21,9 @@ from lib.plural import count_pl
 from models.networks import KINDS
 from models.programme import PROGRESS_STATUS
 from services import lists, networks, policy, programme
-from services.programme import MAX_ATTACHMENT, AttachmentRefused, check_attachment
 
 from . import chrome
+from .common import uploaded_attachment
 
 bp = Blueprint("networks", __name__)
 
@@ -38,6 +38,12 @@ def _load(network_id, action="network.read"):
 
 def _page():
     return lists.int_arg(request.args.get("strona")) or 1
+
+
+def _period(available):
+    """The half-year asked for (?polrocze=2018-1) among `available`, else the current one."""
+    asked = request.args.get("polrocze")
+    return asked if asked in available else programme.current_period()
 
 
 def _thread_url(network):
@@ -92,8 +98,7 @@ def _network_page(network, form, status=200):
     periods = []
     if network.kind == "monitoring":
         periods = programme.periods()
-        asked = request.args.get("polrocze")
-        period = asked if asked in periods else programme.current_period()
+        period = _period(periods)
         monitoring = networks.progress_overview(network, period)
     return render_template(
         "networks/network.html",
@@ -115,29 +120,12 @@ def network(network_id):
     return _network_page(_load(network_id), ThreadForm(formdata=None))
 
 
-def _attachment(form):
-    """(name, content type, data), None, or False with the reason at the field."""
-    upload = form.attachment.data
-    if not upload or not getattr(upload, "filename", ""):
-        return None
-    try:
-        data = upload.read(MAX_ATTACHMENT + 1)
-    finally:
-        upload.close()
-    try:
-        name, content_type = check_attachment(upload.filename, data)
-    except AttachmentRefused as exc:
-        form.attachment.errors = [*form.attachment.errors, str(exc)]
-        return False
-    return name, content_type, data
-
-
 @bp.post("/sieci/<int:network_id>")
 @login_required
 def start_thread(network_id):
     network = _load(network_id)
     form = ThreadForm()
-    if form.validate_on_submit() and (attachment := _attachment(form)) is not False:
+    if form.validate_on_submit() and (attachment := uploaded_attachment(form)) is not False:
         thread = networks.start_thread(
             network,
             current_user,
@@ -178,7 +166,7 @@ def reply(network_id, thread_id):
     network = _load(network_id)
     item = networks.get_thread(network, thread_id) or abort(404)
     form = PostForm()
-    if form.validate_on_submit() and (attachment := _attachment(form)) is not False:
+    if form.validate_on_submit() and (attachment := uploaded_attachment(form)) is not False:
         post = networks.reply(
             network,
             item,
@@ -283,8 +271,7 @@ def progress(network_id, jst_id):
         abort(404)
     jst = networks.network_jst(network, jst_id) or abort(404)
     periods = programme.periods(jst)
-    asked = request.args.get("polrocze")
-    period = asked if asked in periods else programme.current_period()
+    period = _period(periods)
     return render_template(
         "networks/progress.html",
         network=network,
