@@ -148,53 +148,55 @@ def remove_member(network, user_id):
         )
 
 
-def _team_names():
-    """A subquery: (user_id, jst_name) of each current team member (the name of one JST)."""
-    return (
-        TeamMembership.select(TeamMembership.user, fn.MIN(Jst.name).alias("jst_name"))
-        .join(Jst)
-        .where(TeamMembership.left_at.is_null())
-        .group_by(TeamMembership.user)
-        .alias("team")
+def _with_jsts(rows):
+    """[(user id, name, role, JST name or "")] of [(user id, name, role)]: the JST of each team
+    member (one query for the page's people, not a grouping of every team)."""
+    ids = [user_id for user_id, _n, _r in rows]
+    jsts = (
+        dict(
+            TeamMembership.select(TeamMembership.user, Jst.name)
+            .join(Jst)
+            .where(TeamMembership.user.in_(ids) & TeamMembership.left_at.is_null())
+            .order_by(Jst.name.desc())  # one JST per person: the first by name wins
+            .tuples()
+        )
+        if ids
+        else {}
     )
+    return [(user_id, name, role, jsts.get(user_id, "")) for user_id, name, role in rows]
 
 
 def members_page(network, page):
     """([(user id, name, role, JST name or "")], page, pages, total) — names only, no contacts;
-    two queries."""
+    three queries."""
     where = NetworkMember.network == network.id
     total = NetworkMember.select().where(where).count()
     page = page_in(page, total, MEMBERS_PER_PAGE)
-    team = _team_names()
     rows = (
-        NetworkMember.select(User.id, User.full_name, User.role, team.c.jst_name)
+        NetworkMember.select(User.id, User.full_name, User.role)
         .join(User)
-        .join(team, JOIN.LEFT_OUTER, on=(team.c.user_id == User.id))
         .where(where)
         .order_by(User.name_key, User.id)
         .paginate(page, MEMBERS_PER_PAGE)
         .tuples()
     )
-    people = [(i, n, r, j or "") for i, n, r, j in rows]
-    return people, page, pages_for(total, MEMBERS_PER_PAGE), total
+    return _with_jsts(list(rows)), page, pages_for(total, MEMBERS_PER_PAGE), total
 
 
 def people(q, limit=20):
     """[(user id, name, role, JST name or "")] of participants and experts whose name holds
-    `q` (without case and diacritics) — for the invitation by person; one query."""
+    `q` (without case and diacritics) — for the invitation by person; two queries."""
     key = fold(q)
     if len(key) < 2:
         return []
-    team = _team_names()
     rows = (
-        User.select(User.id, User.full_name, User.role, team.c.jst_name)
-        .join(team, JOIN.LEFT_OUTER, on=(team.c.user_id == User.id))
+        User.select(User.id, User.full_name, User.role)
         .where(User.active & User.role.in_(INVITABLE_ROLES) & User.name_key.contains(key))
         .order_by(User.name_key, User.id)
         .limit(limit)
         .tuples()
     )
-    return [(i, n, r, j or "") for i, n, r, j in rows]
+    return _with_jsts(list(rows))
 
 
 def working_groups():
