@@ -249,7 +249,11 @@ def invite(network_id):
         if added:
             flash(f"Zaproszono: {count_pl(added, 'osobę', 'osoby', 'osób')}.", "success")
         else:
-            flash("Nikogo nie dodano: wybrane osoby już należą do sieci.", "info")
+            flash(
+                "Nikogo nie dodano: wybrane osoby już należą do sieci "
+                "albo wybór nie obejmuje nikogo.",
+                "info",
+            )
         return redirect(url_for(".members", network_id=network.id))
     return _members_page(network, forms, 422)
 
