@@ -84,3 +84,10 @@ CASES = [
     Case("networks.remove", "/sieci/{network}/czlonkowie/{member}/usun", INVITE, "POST"),
     Case("networks.progress", "/sieci/{monitoring}/postep/{jst}", MONITORING_READ),
 ]
+
+FORMS = [
+    ("expert_own", "/sieci/nowa"),
+    ("participant_own", "/sieci/{network}"),
+    ("participant_own", "/sieci/{network}/watki/{thread}"),
+    ("expert_own", "/sieci/{network}/czlonkowie"),
+]
