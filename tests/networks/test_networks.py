@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from models import OutboxMessage
+from models import OutboxMessage, User
 from models.networks import Network, NetworkMember, NetworkPost
 from models.programme import GroupMember, ProgressReport, WorkingGroup
 from models.review import Notification
@@ -321,3 +321,7 @@ def test_the_demo_network_is_seeded_once(app):
     threads, _page, _pages, total = networks.threads_page(network, 1)
     assert network.name == "Finansowanie oświaty" and total == 2
     assert len(_members(network)) == 7
+    member = app.test_client()
+    login(member, User.get(User.email == "uczestnik1@example.org"), "demo-haslo-123")
+    listed = member.get("/sieci").get_data(as_text=True)
+    assert "7 członków · 2 wątki" in listed and "Sieć monitorująca wdrażanie planów" in listed
