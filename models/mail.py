@@ -1,6 +1,6 @@
 """The outbox: mail waiting for the send-mail worker."""
 
-from peewee import CharField, DateTimeField, IntegerField, TextField
+from peewee import CharField, DateTimeField, IntegerField, TextField, Value
 
 from .base import TimestampedModel
 
@@ -23,3 +23,12 @@ class OutboxMessage(TimestampedModel):
             cls.insert_many(
                 rows[start : start + 400], fields=[cls.to, cls.subject, cls.body, cls.created_at]
             ).execute()
+
+    @classmethod
+    def queue_from(cls, addresses, subject, body, now):
+        """Queue the same message to every address `addresses` selects (a query of one column)
+        in one INSERT … SELECT, whatever their number. Call inside the write transaction."""
+        cls.insert_from(
+            addresses.select_extend(Value(subject), Value(body), Value(now), Value(0), Value("")),
+            [cls.to, cls.subject, cls.body, cls.created_at, cls.attempts, cls.last_error],
+        ).execute()

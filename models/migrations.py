@@ -15,6 +15,7 @@ from . import (
     documents,
     jobs,
     jst,
+    networks,
     notify,
     participants,
     plans,
@@ -87,6 +88,7 @@ MIGRATIONS = sorted(
     + surveys.MIGRATIONS
     + jobs.MIGRATIONS
     + notify.MIGRATIONS
+    + networks.MIGRATIONS
     + versions.MIGRATIONS
 )
 

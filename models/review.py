@@ -5,7 +5,15 @@ MODELS: the tables of this area (exported through models.ALL_MODELS).
 MIGRATIONS: [(number, function)], numbers 50–59 belong to this area.
 """
 
-from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import (
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+    Value,
+)
 
 from .accounts import User
 from .base import BaseModel, db, utcnow
@@ -42,6 +50,15 @@ class Notification(BaseModel):
 
     class Meta:
         indexes = ((("user", "read_at"), False),)
+
+    @classmethod
+    def insert_for(cls, users, kind, text, url, now):
+        """The same notification for every user `users` selects (a query of one column: the
+        user's id) in one INSERT … SELECT. Call inside the write transaction."""
+        cls.insert_from(
+            users.select_extend(Value(kind), Value(text), Value(url), Value(now)),
+            [cls.user, cls.kind, cls.text, cls.url, cls.created_at],
+        ).execute()
 
 
 class ExpertVisit(BaseModel):

@@ -98,45 +98,26 @@ def fan_out(announcement_id, config):
                 f"Dzień dobry,\n\nkoordynator programu przesyła ogłoszenie:\n\n{item.title}\n\n"
                 f"{item.body}\n\nOgłoszenie jest też na stronie startowej: {base}/\n"
             )
-            OutboxMessage.insert_from(
-                AnnouncementRecipient.select(
-                    User.email,
-                    Value(f"Plan JST: {item.title}"[:200]),
-                    Value(body),
-                    Value(now),
-                    Value(0),
-                    Value(""),
-                )
+            OutboxMessage.queue_from(
+                AnnouncementRecipient.select(User.email)
                 .join(User)
                 .where(
                     (AnnouncementRecipient.announcement == item.id)
                     & ~preferences.not_immediate(User.id)
                 ),
-                [
-                    OutboxMessage.to,
-                    OutboxMessage.subject,
-                    OutboxMessage.body,
-                    OutboxMessage.created_at,
-                    OutboxMessage.attempts,
-                    OutboxMessage.last_error,
-                ],
-            ).execute()
-        Notification.insert_from(  # the bell: the same as every event that asks to act
-            AnnouncementRecipient.select(
-                AnnouncementRecipient.user,
-                Value("announcement"),
-                Value(f"Ogłoszenie: {item.title}"[:300]),
-                Value("/"),  # the home page shows it until read
-                Value(now),
-            ).where(AnnouncementRecipient.announcement == item.id),
-            [
-                Notification.user,
-                Notification.kind,
-                Notification.text,
-                Notification.url,
-                Notification.created_at,
-            ],
-        ).execute()
+                f"Plan JST: {item.title}"[:200],
+                body,
+                now,
+            )
+        Notification.insert_for(  # the bell: the same as every event that asks to act
+            AnnouncementRecipient.select(AnnouncementRecipient.user).where(
+                AnnouncementRecipient.announcement == item.id
+            ),
+            "announcement",
+            f"Ogłoszenie: {item.title}"[:300],
+            "/",  # the home page shows it until read
+            now,
+        )
         Announcement.update(fanned_out_at=now).where(Announcement.id == item.id).execute()
     return (
         AnnouncementRecipient.select().where(AnnouncementRecipient.announcement == item.id).count()

@@ -12,6 +12,7 @@ from models import JST_KINDS, ExpertAssignment, Jst, TeamMembership, User, write
 
 from . import (
     accounts,
+    networks,
     participants,
     programme,
     review,
@@ -173,7 +174,7 @@ def seed(password, hash_method):
     current = settings.get_all()
     settings.save({k: v for k, v in ORE_DEMO.items() if not current.get(k)})
     ctx = {"users": users, "jsts": jsts, "password": password, "hash_method": hash_method}
-    for area in (plans_demo, participants, review, programme, surveys):
+    for area in (plans_demo, participants, review, programme, surveys, networks):
         with write_tx():
             area.seed_demo(ctx)
     surveys.flush_pending_answers()  # the closed demo survey's answers reach its results

@@ -7,6 +7,7 @@ that does not carry the right means Forbidden.
 """
 
 from models import ExpertAssignment, Jst, TeamMembership
+from models.networks import Network, NetworkMember
 
 
 class Forbidden(Exception):
@@ -77,6 +78,12 @@ RULES = {
     # --- the national view (issue 17) ---
     "board.view": {"coordinator", "expert"},  # experts: their own JSTs only
     "report.view": {"coordinator"},
+    # --- thematic networks (issue 30.3): members only, the coordinator sees every network ---
+    "network.list": {"participant", "expert", "coordinator"},
+    "network.create": {"expert", "coordinator"},
+    "network.monitoring": {"coordinator"},  # opens the network monitoring the plans
+    "network.read": {"coordinator", "owner", "member"},  # and write threads and replies
+    "network.invite": {"coordinator", "owner"},  # invite and remove members
 }
 
 STAFF_ROLES = {"coordinator", "admin"}
@@ -127,6 +134,8 @@ def visible_jst_ids(user):
 def relation(user, obj=None):
     if user is None or not getattr(user, "is_authenticated", False):
         return None
+    if isinstance(obj, Network):
+        return _network_relation(user, obj)
     if user.role in STAFF_ROLES:
         return user.role
     jst_id = _jst_id(obj)
@@ -137,6 +146,23 @@ def relation(user, obj=None):
     if user.role == "expert" and jst_id in expert_jst_ids(user):
         return "expert"
     return None
+
+
+def _network_relation(user, network):
+    """ "coordinator", "owner" (who opened it), "member", or None: a network exists only for
+    its members and the coordinators (admins included: no programme content)."""
+    if user.role == "coordinator":
+        return "coordinator"
+    if user.role == "admin":
+        return None
+    if network.created_by_id == user.id:
+        return "owner"
+    member = (
+        NetworkMember.select(NetworkMember.id)
+        .where((NetworkMember.network == network.id) & (NetworkMember.user == user.id))
+        .exists()
+    )
+    return "member" if member else None
 
 
 def can(user, action, obj=None):

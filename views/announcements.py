@@ -20,7 +20,8 @@ from forms.notify import AnnouncementForm
 from models import Jst
 from models.notify import Announcement
 from services import announcements, policy
-from services.programme import MAX_ATTACHMENT, AttachmentRefused, check_attachment
+
+from .common import uploaded_attachment
 
 bp = Blueprint("announcements", __name__)
 
@@ -49,23 +50,6 @@ def _form():
     return form
 
 
-def _attachment(form):
-    """(name, content type, data), None, or an error put at the field."""
-    upload = form.attachment.data
-    if not upload or not getattr(upload, "filename", ""):
-        return None
-    try:
-        data = upload.read(MAX_ATTACHMENT + 1)
-    finally:
-        upload.close()
-    try:
-        name, content_type = check_attachment(upload.filename, data)
-    except AttachmentRefused as exc:
-        form.attachment.errors = [*form.attachment.errors, str(exc)]
-        return False
-    return name, content_type, data
-
-
 @bp.route("/ogloszenia/nowe", methods=["GET", "POST"])
 @login_required
 def new():
@@ -73,7 +57,7 @@ def new():
     form = _form()
     if form.validate_on_submit():
         value = form.audience_value()
-        attachment = _attachment(form)
+        attachment = uploaded_attachment(form)
         if announcements.count(form.audience.data, value) == 0:
             form.audience.errors = [
                 *form.audience.errors,

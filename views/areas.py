@@ -137,6 +137,13 @@ AREAS = {
                 "Ogłoszenia dla zespołów i ekspertów: treść, załącznik, kto przeczytał.",
                 "announcement.manage",
             ),
+            (
+                "networks.overview",
+                {},
+                "Sieci tematyczne",
+                "Sieci współpracy JST na wybrany temat i sieć monitorująca wdrażanie planów.",
+                "network.list",
+            ),
         ],
     ),
     "dokumenty": (
@@ -208,6 +215,7 @@ BLUEPRINT_AREAS = {
     "admin": "administracja",
     "jobs": "administracja",
     "announcements": "program",
+    "networks": "program",
 }
 ENDPOINT_AREAS = {endpoint: key for key, (_, _, parts) in AREAS.items() for endpoint, *_ in parts}
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 from lib import pdf
 from models import Jst
 from services import policy
+from services.programme import MAX_ATTACHMENT, AttachmentRefused, check_attachment
 
 from .hardening import UploadNotStored
 
@@ -24,6 +25,25 @@ def load_jst(jst_id, action):
     jst = Jst.get_or_none(Jst.id == jst_id) or abort(404)
     policy.require(current_user, action, jst)
     return jst
+
+
+def uploaded_attachment(form):
+    """The optional file of `form.attachment` through the check of every attachment
+    (announcements, network posts): (name, content type, data), None when no file was chosen, or
+    False with the reason put at the field."""
+    upload = form.attachment.data
+    if not upload or not getattr(upload, "filename", ""):
+        return None
+    try:
+        data = upload.read(MAX_ATTACHMENT + 1)
+    finally:
+        upload.close()
+    try:
+        name, content_type = check_attachment(upload.filename, data)
+    except AttachmentRefused as exc:
+        form.attachment.errors = [*form.attachment.errors, str(exc)]
+        return False
+    return name, content_type, data
 
 
 def client_address():

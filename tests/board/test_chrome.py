@@ -19,8 +19,22 @@ def _menus(page):
 
 def test_each_role_sees_its_menu_with_the_current_page_marked(client, world):
     expected = {
-        "participant": ("/", ["Start", "Moje dane", "Moduły", "Zadania", "Ankiety"]),
-        "expert": ("/", ["Start", "Przegląd", "Opiniowanie", "Moduły", "Zadania", "Ankiety"]),
+        "participant": (
+            "/",
+            ["Start", "Moje dane", "Moduły", "Zadania", "Ankiety", "Sieci tematyczne"],
+        ),
+        "expert": (
+            "/",
+            [
+                "Start",
+                "Przegląd",
+                "Opiniowanie",
+                "Moduły",
+                "Zadania",
+                "Ankiety",
+                "Sieci tematyczne",
+            ],
+        ),
         "admin": ("/uzytkownicy", None),
         "coordinator": ("/moduly", None),
     }
