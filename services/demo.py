@@ -18,6 +18,7 @@ from . import (
     review,
     settings,
     surveys,
+    teryt_places,
     teryt_register,
 )
 from . import jsts as jsts_service
@@ -198,7 +199,7 @@ def _user(email, name, role, password, hash_method):
     return user
 
 
-def seed_scale(count, password, hash_method, register):
+def seed_scale(count, password, hash_method, register=teryt_places.REGISTER):
     """A national-size data set of real places and fictitious people: `count` JSTs of the TERYT
     register file `register` (all 2,807 for the whole country; a sample spread over kinds and
     voivodeships otherwise), with teams of 2–3 (2.2 on average: about 6,200 people for the
