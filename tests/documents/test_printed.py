@@ -22,9 +22,9 @@ from lib import grammar
 from lib.identifiers import make_pesel
 from models import Jst
 from models.jobs import Job
-from models.programme import Module, ModuleSession
+from models.programme import Attendance, Module, ModuleSession
 from models.surveys import Certificate
-from services import documents, plans, settings
+from services import documents, plans, programme, settings
 from tests.batches import job_file
 from tests.conftest import add_member, login, make_jst
 from tests.documents.conftest import _ore_settings, _participant_data, _text
@@ -99,13 +99,18 @@ SLASH_FORM = re.compile(r"\b\w+(a|am|na|ła)/\w+(y|em|ny|ł)\b")
 CERTIFICATE_GRAMMAR = {"K": ("przedstawicielka", "ukończyła"), "M": ("przedstawiciel", "ukończył")}
 
 
-def _module_with_sessions():
+def _module_with_sessions(*attending):
+    """A module of 3 sessions of 90 minutes (6 teaching hours), every day attended by
+    `attending`."""
     module = Module.create(
         number=1, start_date=date(2017, 4, 5), end_date=date(2017, 4, 7), venue="Sala"
     )
     for day, start, end in ((1, "10:30", "12:00"), (1, "12:30", "14:00"), (2, "09:00", "10:30")):
         ModuleSession.create(module=module, day=day, start=start, end=end, title="Warsztat")
-    return module  # 3 × 90 minutes: 4,5 hours
+    for user in attending:
+        for day in (1, 2):
+            Attendance.create(module=module, user=user, day=day)
+    return module
 
 
 def _certificate(user):
@@ -251,7 +256,7 @@ def test_coordinator_corrects_the_suggested_cases_and_the_plan_prints_them(clien
 
 
 def test_certificate_prints_hours_legal_basis_and_a_qr_code_only_with_base_url(app, client, world):
-    _module_with_sessions()
+    _module_with_sessions(world.participant)
     certificate = _certificate(world.participant)
     settings.save({"certificate_legal_basis": "Podstawa: § 99 przykładowego rozporządzenia."})
     login(client, world.coordinator)
@@ -278,6 +283,49 @@ def test_certificate_prints_hours_legal_basis_and_a_qr_code_only_with_base_url(a
     login(participant, world.participant)
     own = participant.get("/moje-zaswiadczenie.docx", base_url=https)
     assert own.status_code == 302 and own.location.endswith("/ankiety/moje")
+
+
+# days of the demo's two modules attended → the certificate's total and its modules' rows (a
+# module not attended at all is not listed); a demo module: 21 teaching hours over 3 days
+ATTENDED_HOURS = [
+    (
+        {1: (1, 2, 3), 2: (1, 2, 3)},
+        "42 godziny dydaktyczne",
+        ["1 | 5–7 kwietnia 2017 r. | 21 godzin", "2 |"],
+    ),
+    (
+        {1: (1, 2), 2: (1, 2, 3)},
+        "38 godzin dydaktycznych",
+        ["1 | 5–7 kwietnia 2017 r. | 17 godzin"],
+    ),
+    ({1: (2, 3), 2: ()}, "13 godzin dydaktycznych", ["1 | 5–7 kwietnia 2017 r. | 13 godzin"]),
+    (
+        {1: (1, 3), 2: (2,)},
+        "21 godzin dydaktycznych",  # 360 + 180 and 405 minutes: 12 and 9
+        ["1 | 5–7 kwietnia 2017 r. | 12 godzin", "2 | 26–28 czerwca 2017 r. | 9 godzin"],
+    ),
+]
+
+
+@pytest.mark.parametrize("days,total,rows", ATTENDED_HOURS)
+def test_certificate_counts_the_teaching_hours_of_the_days_attended(
+    client, world, days, total, rows
+):
+    for number, start in ((1, date(2017, 4, 5)), (2, date(2017, 6, 26))):
+        module = Module.create(
+            number=number, start_date=start, end_date=start.replace(day=start.day + 2)
+        )
+        programme.add_demo_sessions(module)
+        for day in days[number]:
+            Attendance.create(module=module, user=world.participant, day=day)
+    Attendance.create(module=module, user=world.teammate, day=1)  # another's days: not counted
+    login(client, world.coordinator)
+    text = _text(client.get(f"/zaswiadczenia/{_certificate(world.participant).id}.docx").data)
+    assert f"w wymiarze {total} w ramach" in text, text
+    for row in rows:
+        assert row in text
+    if not days[2]:
+        assert "2 | 26–28 czerwca 2017 r." not in text  # not attended: not on the certificate
 
 
 def _png(text="logo"):
