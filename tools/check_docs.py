@@ -131,6 +131,47 @@ def demo_documents(actor):
     return out
 
 
+BATCH_KINDS = ("deklaracja", "oswiadczenie", "plan")  # the kinds with batches of every JST
+
+
+def demo_batches(actor):
+    """[(file stem, PDF bytes, expectations)] of what a coordinator prints at once: each batch
+    kind's merged PDF and every JST's signing pack; and [(file stem, "merged", docx bytes,
+    expectations)] of each kind's merged .docx (converted with the single documents).
+    Expectations: {"jst": a name the PDF title holds, "documents": how many, "cover": a cover
+    page first}."""
+    from lib.text import slugify  # noqa: PLC0415
+    from models import Jst
+    from services import documents, plans
+    from services.documents import batches, signing
+
+    joined, merged = [], []
+    for kind in BATCH_KINDS:
+        items = documents.batch(kind)
+        built = signing.build_merged_pdf(kind, items)
+        joined.append(
+            (
+                f"wszystkie-{kind}-pdf",
+                built.path.read_bytes(),
+                {"jst": "", "documents": len(items), "cover": False},
+            )
+        )
+        built.path.unlink()
+        built = batches.build_merged(kind, items)
+        merged.append((f"wszystkie-{kind}-docx", "merged", built.path.read_bytes(), {"jst": ""}))
+        built.path.unlink()
+    for jst in Jst.select().where(Jst.status == "active").order_by(Jst.name_sort):
+        count = 2 + len(plans.current_team(jst))  # the agreement, the declarations, the plan
+        joined.append(
+            (
+                f"pakiet-{slugify(jst.name)}",
+                signing.signing_pack(jst, actor),
+                {"jst": jst.name, "documents": count, "cover": True},
+            )
+        )
+    return joined, merged
+
+
 def _printed_name(person):
     """The name a declaration prints ("" when it prints lines to write it on)."""
     if "……" in person["first_name"]:
@@ -184,6 +225,8 @@ def _flat(text):
 def problems(kind, page_texts, expectations, reading=None):
     """What is wrong with one printed document, in words ([] when nothing); reading: its text
     in reading order (a cell of a multi-column table whole)."""
+    if kind == "merged":
+        return _merged_docx_rows(page_texts)
     found = []
     count = len(page_texts)
     if f"strona 1 z {count}" not in page_texts[0]:
@@ -288,6 +331,97 @@ def _attendance_rows(texts, whole):
     if "czytelny podpis osoby prowadzącej zajęcia" not in whole:
         found.append("no trainer's signature line")
     return found
+
+
+def _merged_docx_rows(texts):
+    """A merged .docx: each document's pages "strona 1", "strona 2" … from 1, never the file's
+    total ("strona 1 z 19" on a 3-page agreement)."""
+    found, documents = [], 0
+    for number, text in enumerate(texts, start=1):
+        printed = re.findall(r"strona (\d+)( z \d+)?", _flat(text))
+        if not printed:
+            found.append(f"page {number} has no page number")
+            continue
+        page, total = printed[-1]
+        if total:
+            found.append(f"page {number} prints a total ('strona {page}{total}')")
+        documents += page == "1"
+    if not documents:
+        found.append("no document starts at 'strona 1'")
+    return found
+
+
+def joined_problems(page_texts, expectations, parts):
+    """What is wrong with a joined PDF (a merged batch, a signing pack): each document's pages
+    numbered "strona N z M" from 1 to its own M, as many documents as expected; its structure
+    tree holds a titled part with headings per document (parts: [(title, {kinds})])."""
+    found, documents, expected_next = [], 0, None
+    texts = page_texts[1:] if expectations["cover"] else page_texts
+    for number, text in enumerate(texts, start=2 if expectations["cover"] else 1):
+        printed = re.findall(r"strona (\d+) z (\d+)", _flat(text))
+        if not printed:
+            found.append(f"page {number} has no 'strona N z M'")
+            continue
+        page, total = map(int, printed[-1])
+        if page == 1:
+            if expected_next is not None:
+                found.append(f"a document ends at page {number - 1} before its last page")
+            documents += 1
+        elif (page, total) != expected_next:
+            found.append(f"page {number}: 'strona {page} z {total}' out of order")
+        expected_next = (page + 1, total) if page < total else None
+    if expected_next is not None:
+        found.append("the last document ends before its last page")
+    if documents != expectations["documents"]:
+        found.append(f"{documents} documents (expected {expectations['documents']})")
+    if len(parts) != expectations["documents"] + expectations["cover"]:
+        found.append(f"{len(parts)} tagged parts (expected one per document)")
+    for title, kinds in parts:
+        if not kinds & {"/H1", "/Title"} or not title:
+            found.append(f"the tagged part '{title}' has no title or heading")
+    return found
+
+
+def structure(pdf):
+    """[(title, {structure element kinds})] of each /Part of a joined PDF's /Document."""
+    import pikepdf  # noqa: PLC0415
+
+    out = []
+    with pikepdf.open(pdf) as document:
+        tree = document.Root.get("/StructTreeRoot")
+        if tree is None:
+            return out
+        for top in tree.K:
+            for part in top.get("/K", []):
+                if not isinstance(part, pikepdf.Dictionary) or part.get("/S") != "/Part":
+                    continue
+                kinds, stack = set(), [part]
+                while stack:
+                    kids = stack.pop().get("/K")
+                    kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+                    for kid in kids:
+                        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                            kinds.add(str(kid.S))
+                            stack.append(kid)
+                out.append((str(part.get("/T", "")), kinds))
+    return out
+
+
+def check_joined(joined, outdir, png=True):
+    """{file: {"pages": n, "problems": [...]}} of the joined PDFs written into outdir."""
+    report = {}
+    for stem, data, expect in joined:
+        pdf = outdir / f"{stem}.pdf"
+        pdf.write_bytes(data)
+        texts = pages(pdf)
+        found = joined_problems(texts, expect, structure(pdf))
+        found += accessibility(pdf, expect["jst"])
+        report[pdf.name] = {"pages": len(texts), "problems": found}
+        if png:
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "60", str(pdf), str(outdir / pdf.stem)], check=True
+            )
+    return report
 
 
 ROW_CHECKS = {
@@ -459,8 +593,10 @@ def main():
             migrate()
             coordinator = prepare_demo(app)
             items = demo_documents(coordinator)
+            joined, merged = demo_batches(coordinator)
             db.close()
-    report = check(items, Path(args.out), png=not args.no_png)
+    report = check(items + merged, Path(args.out), png=not args.no_png)
+    report |= check_joined(joined, Path(args.out), png=not args.no_png)
     failed = {name: r["problems"] for name, r in report.items() if r["problems"]}
     print(json.dumps({"out": args.out, "documents": report, "failed": failed}, indent=1))
     return 1 if failed else 0

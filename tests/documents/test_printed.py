@@ -632,3 +632,45 @@ def _png_of(width, height):
     out = io.BytesIO()
     PIL.Image.new("RGB", (width, height), (200, 30, 30)).save(out, format="PNG")
     return out.getvalue()
+
+
+# what check-docs says of a joined PDF's pages: (page texts, cover first, documents expected)
+JOINED_PAGES = [
+    (["strona 1 z 2", "strona 2 z 2", "strona 1 z 1"], False, 2, []),
+    (["Pakiet", "strona 1 z 1", "strona 1 z 2", "strona 2 z 2"], True, 2, []),
+    (
+        ["strona 1 z 19", "strona 2 z 19", "strona 1 z 19"],
+        False,
+        2,
+        ["ends at page 2", "last document ends"],
+    ),
+    (["strona 1 z 2", "strona 1 z 2", "strona 2 z 2"], False, 2, ["ends at page 1"]),
+    (["strona 1 z 1", "strona 3 z 3"], False, 2, ["out of order", "1 documents"]),
+    (["strona 1 z 1", "bez numeru"], False, 1, ["page 2 has no 'strona N z M'"]),
+]
+
+
+@pytest.mark.parametrize("texts,cover,documents_expected,found", JOINED_PAGES)
+def test_check_docs_counts_each_joined_documents_own_pages(texts, cover, documents_expected, found):
+    expect = {"documents": documents_expected, "cover": cover}
+    parts = [("Dokument", {"/H1"})] * (documents_expected + cover)
+    problems = check_docs.joined_problems(texts, expect, parts)
+    assert len(problems) == len(found), problems
+    for words, problem in zip(found, problems, strict=True):
+        assert words in problem
+    untagged = check_docs.joined_problems(texts[:1], expect | {"documents": 1}, [("", set())])
+    assert "tagged part" in " ".join(untagged)
+
+
+@pytest.mark.parametrize(
+    "texts,found",
+    [
+        (["strona 1", "strona 2", "strona 1"], []),
+        (["strona 1 z 19", "strona 2 z 19"], ["prints a total", "prints a total"]),
+        (["Porozumienie"], ["no page number", "no document starts"]),
+    ],
+)
+def test_check_docs_wants_a_merged_docx_without_the_files_total(texts, found):
+    problems = check_docs.problems("merged", texts, {})
+    assert [any(w in p for p in problems) for w in found] == [True] * len(found)
+    assert len(problems) == len(found), problems
