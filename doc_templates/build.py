@@ -287,7 +287,7 @@ def plan():
     # the title page says whether this version may be signed (never a page of its own)
     doc.add_paragraph(
         "{% if accepted %}Plan zatwierdzony{% if accepted_by %} przez {{ accepted_by }}"
-        "{% endif %}.{% else %}Ta wersja planu nie jest zatwierdzona ({{ status_label }}) — "
+        "{% endif %}.{% else %}Ta wersja planu nie jest zatwierdzona ({{ status_label|lower }}) — "
         "nie podpisuje się jej.{% endif %}"
     ).runs[0].italic = True
     add_fields(

@@ -415,7 +415,7 @@ def check_joined(joined, outdir, png=True):
         pdf.write_bytes(data)
         texts = pages(pdf)
         found = joined_problems(texts, expect, structure(pdf))
-        found += accessibility(pdf, expect["jst"])
+        found += accessibility(pdf, expect["jst"]) + paper(pdf)
         report[pdf.name] = {"pages": len(texts), "problems": found}
         if png:
             subprocess.run(
@@ -431,6 +431,19 @@ ROW_CHECKS = {
     "plan": _plan_rows,
     "lista_obecnosci": _attendance_rows,
 }
+
+
+def paper(pdf):
+    """Pages not A4 (a cover made in python-docx's default Letter)."""
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "9999", str(pdf)], capture_output=True, text=True
+    ).stdout
+    sizes = re.findall(r"^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+)", info, re.M)
+    return [
+        f"page {number} is not A4 ({float(w):.0f} × {float(h):.0f} pt)"
+        for number, w, h in sizes
+        if abs(float(w) - 595.3) > 2 or abs(float(h) - 841.9) > 2
+    ]
 
 
 def accessibility(pdf, jst):
@@ -461,7 +474,7 @@ def check(documents_list, outdir, png=True):
     for pdf, (_stem, kind, _data, expect) in zip(pdfs, documents_list, strict=True):
         texts = pages(pdf)
         found = problems(kind, texts, expect, pages(pdf, layout=False))
-        found += accessibility(pdf, expect["jst"])
+        found += accessibility(pdf, expect["jst"]) + paper(pdf)
         report[pdf.name] = {"pages": len(texts), "problems": found}
         if png:
             subprocess.run(

@@ -144,7 +144,7 @@ def pack_documents(jst, actor, own_only=False):
             else "."
         )
     else:
-        signs = f"Nie podpisuje się: wersja niezatwierdzona ({plan['status_label']})."
+        signs = f"Nie podpisuje się: wersja niezatwierdzona ({plan['status_label'].lower()})."
     entries.append(
         (
             f"Plan — {plan['version_label']}",
@@ -220,6 +220,9 @@ def cover_docx(jst, rows, own_only):
     language = OxmlElement("w:lang")
     language.set(qn("w:val"), "pl-PL")
     rpr.append(language)
+    section = doc.sections[0]  # A4 as the documents after it (python-docx's default: Letter)
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2)
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(10)
     doc.add_heading(f"{PACK_TITLE} — {jst.name}", level=0)
@@ -246,9 +249,12 @@ def cover_docx(jst, rows, own_only):
         for cell, text in zip(cells, row, strict=True):
             cell.text = text
     table.autofit = False
+    widths = [Cm(width) for width in (4.6, 1.8, 7.6, 3.0)]  # 17 cm: the text's width
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid LibreOffice lays out by (it left it at 8.5 cm)
     for row in table.rows:
-        for cell, width in zip(row.cells, (5.0, 1.8, 7.2, 3.0), strict=True):
-            cell.width = Cm(width)
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
     doc.core_properties.title = f"{PACK_TITLE} – {jst.name}"
     doc.core_properties.language = "pl-PL"
     set_package_properties(doc.part.package)

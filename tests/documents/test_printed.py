@@ -491,7 +491,8 @@ def test_plan_version_not_accepted_says_so_and_tabs_print_as_spaces(client, worl
     assert "WERSJA NIEZATWIERDZONA (przekazany do opiniowania) — nie do podpisu" in header
     text = _text(data)
     assert "Działanie 1. Warsztaty TIK" in text and "\t" not in text
-    assert "Zatwierdzenie planu" not in text and "nie podpisuje się jej" in text
+    assert "Zatwierdzenie planu" not in text
+    assert "nie jest zatwierdzona (przekazany do opiniowania) — nie podpisuje się jej" in text
 
 
 def test_declaration_prints_the_po_wer_parts_from_the_settings(client, world):

@@ -19,6 +19,7 @@ from tests.batches import job_file
 from tests.conftest import login
 from tests.documents.conftest import _add_school, _ore_settings, _participant_data
 from tests.documents.test_pdf import LIBREOFFICE
+from tools import check_docs
 
 
 def _pages(data):
@@ -124,7 +125,7 @@ def test_the_merged_pdf_counts_each_documents_own_pages(app, client, world):
 
 
 @LIBREOFFICE
-def test_signing_pack_lists_who_signs_where_then_every_document(app, client, world):
+def test_signing_pack_lists_who_signs_where_then_every_document(app, client, world, tmp_path):
     _ore_settings()
     _add_school(world.jst, world.participant)
     _participant_data(world.participant, sex="K")
@@ -141,7 +142,7 @@ def test_signing_pack_lists_who_signs_where_then_every_document(app, client, wor
     assert "Za JST: Jan Testowy — Wójt" in cover and "Bez kontrasygnaty" in cover
     for member in (world.participant, world.teammate):
         assert f"Oświadczenie uczestnika projektu — {member.full_name}" in cover
-    assert "Nie podpisuje się: wersja niezatwierdzona" in cover  # the plan is a draft
+    assert "Nie podpisuje się: wersja niezatwierdzona (szkic)" in cover  # the plan is a draft
     assert pages[1].startswith("Porozumienie o współpracy")
     count = int(re.search(r"strona 1 z (\d+)", pages[1]).group(1))
     agreement = pages[1 : 1 + count]
@@ -155,6 +156,9 @@ def test_signing_pack_lists_who_signs_where_then_every_document(app, client, wor
     assert len(declarations) == 2
     plan = [i for i, page in enumerate(pages) if "Plan podnoszenia jakości" in page]
     assert plan and plan[0] > len(agreement)
+    pack = tmp_path / "pakiet.pdf"
+    pack.write_bytes(response.data)
+    assert check_docs.paper(pack) == []  # the cover is A4 as the documents (it was Letter)
     # one tagged PDF: the cover's table, then each document's structure in its own part
     tags = _structure(response.data)
     assert tags["tagged"] and tags["language"] == "pl-PL" and tags["intent"] == 1
