@@ -359,7 +359,10 @@ def plan():
             ("Odpowiedzialny", "{{ item.responsible }}"),
             ("Partnerzy", "{{ item.partners|join(', ') }}"),
             ("Okres realizacji", "{{ item.period }}"),
-            ("Koszt i źródło finansowania", "{{ item.cost }} {{ item.funding }}"),
+            (
+                "Koszt i źródło finansowania",  # no space before the source when no cost
+                '{{ item.cost }}{{ " " if item.cost and item.funding else "" }}{{ item.funding }}',
+            ),
             ("Wskaźnik", "{{ item.indicator }}"),
             ("Wartość docelowa", "{{ item.target }}"),
             ("Źródło weryfikacji", "{{ item.verification }}"),

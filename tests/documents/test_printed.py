@@ -478,7 +478,7 @@ def test_plan_version_not_accepted_says_so_and_tabs_print_as_spaces(client, worl
         plans.get_plan(world.jst),
         "dzialania",
         plans.new_uid(),
-        {"title": "Warsztaty\tTIK", "responsible": "Referat"},
+        {"title": "Warsztaty\tTIK", "responsible": "Referat", "funding": "środki gminy"},
         None,
         world.participant,
         {"schools": [], "partners": []},
@@ -491,6 +491,7 @@ def test_plan_version_not_accepted_says_so_and_tabs_print_as_spaces(client, worl
     assert "WERSJA NIEZATWIERDZONA (przekazany do opiniowania) — nie do podpisu" in header
     text = _text(data)
     assert "Działanie 1. Warsztaty TIK" in text and "\t" not in text
+    assert "Koszt i źródło finansowania | środki gminy" in text  # no cost: no space before it
     assert "Zatwierdzenie planu" not in text
     assert "nie jest zatwierdzona (przekazany do opiniowania) — nie podpisuje się jej" in text
 
