@@ -112,7 +112,8 @@ def demo_documents(actor):
             documents.render("zaswiadczenie", context),
             {
                 "jst": ACCEPTED_DEMO_PLAN,
-                "words": [member.full_name],
+                # the verification code was split at its hyphen
+                "words": [member.full_name, certificate.code],
                 "signatures": ("Data wystawienia", [context["ore"]["representative"]]),
             },
         )
