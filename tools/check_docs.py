@@ -416,13 +416,21 @@ def check_joined(joined, outdir, png=True):
         pdf.write_bytes(data)
         texts = pages(pdf)
         found = joined_problems(texts, expect, structure(pdf))
-        found += accessibility(pdf, expect["jst"]) + paper(pdf)
-        report[pdf.name] = {"pages": len(texts), "problems": found}
-        if png:
-            subprocess.run(
-                ["pdftoppm", "-png", "-r", "60", str(pdf), str(outdir / pdf.stem)], check=True
-            )
+        report[pdf.name] = _printed(pdf, texts, found, expect, png)
     return report
+
+
+def _printed(pdf, texts, found, expect, png):
+    """A PDF's entry in the report: its pages and problems with what every PDF must be
+    (accessible, A4); its pages as PNG images beside it (png)."""
+    if png:
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", str(pdf), str(pdf.with_suffix(""))], check=True
+        )
+    return {
+        "pages": len(texts),
+        "problems": found + accessibility(pdf, expect["jst"]) + paper(pdf),
+    }
 
 
 ROW_CHECKS = {
@@ -475,12 +483,7 @@ def check(documents_list, outdir, png=True):
     for pdf, (_stem, kind, _data, expect) in zip(pdfs, documents_list, strict=True):
         texts = pages(pdf)
         found = problems(kind, texts, expect, pages(pdf, layout=False))
-        found += accessibility(pdf, expect["jst"]) + paper(pdf)
-        report[pdf.name] = {"pages": len(texts), "problems": found}
-        if png:
-            subprocess.run(
-                ["pdftoppm", "-png", "-r", "60", str(pdf), str(outdir / pdf.stem)], check=True
-            )
+        report[pdf.name] = _printed(pdf, texts, found, expect, png)
     return report
 
 
