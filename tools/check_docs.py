@@ -34,6 +34,7 @@ def demo_documents(actor):
     None}."""
     from lib.text import slugify
     from models import Jst  # noqa: PLC0415 (the app is created first)
+    from models.plans import PlanVersion
     from models.programme import Module
     from models.surveys import Certificate
     from services import documents, plans, settings
@@ -76,6 +77,22 @@ def demo_documents(actor):
                 },
             )
         )
+        plan = plans.get_plan(jst)
+        current = plan.status_label
+        for version in (
+            PlanVersion.select().where(PlanVersion.plan == plan).order_by(PlanVersion.number)
+        ):
+            context, _missing = documents.build_context("plan", jst, version=version.number)
+            if context["status_label"] == current:
+                continue  # the latest version: printed as the plan above
+            out.append(  # an earlier version prints its own status, never the plan's current one
+                (
+                    f"plan-{slug}-wersja-{version.number}",
+                    "plan",
+                    documents.render("plan", context),
+                    {"jst": jst.name, "words": [jst.name], "signatures": None, "not": current},
+                )
+            )
         for member in plans.current_team(jst):
             context, _missing = documents.build_context("oswiadczenie", member.user, actor)
             out.append(
@@ -255,6 +272,8 @@ def problems(kind, page_texts, expectations, reading=None):
             if "……" not in page:
                 found.append(f"no signature line on the page of '{heading}'")
     found += ROW_CHECKS.get(kind, lambda texts, whole: [])(page_texts, whole)
+    if expectations.get("not") and expectations["not"] in whole:
+        found.append(f"an earlier version prints the plan's current status '{expectations['not']}'")
     if SLASH_FORM.search(whole):
         found.append(f"slash form '{SLASH_FORM.search(whole).group(0)}'")
     return found
