@@ -396,6 +396,7 @@ def plan():
         "risks",
         ["{{ item.risk }}", "{{ item.mitigation }}"],
         [8, 9],
+        keep=True,
     )
     # signed as the agreement is (two for a powiat's zarząd) — only a version accepted
     doc.add_paragraph("{%p if accepted %}")

@@ -335,6 +335,8 @@ def _plan_rows(texts, whole):
     found = []
     if "Zatwierdzenie planu" not in whole and "nie jest zatwierdzona" not in _flat(texts[0]):
         found.append("the not-accepted notice is not on the title page")
+    if sum("Sposób zapobiegania" in text for text in texts) > 1:  # the demo's risks fit a page
+        found.append("the risks table split over pages")
     for number, text in enumerate(texts[1:], start=2):
         body = _flat(text).split("strona ")[0]
         if "nie jest zatwierdzona" in body and len(body) < 400:
