@@ -287,7 +287,7 @@ def plan():
     # the title page says whether this version may be signed (never a page of its own)
     doc.add_paragraph(
         "{% if accepted %}Plan zatwierdzony{% if accepted_by %} przez {{ accepted_by }}"
-        "{% endif %}.{% else %}Ta wersja planu nie jest zatwierdzona ({{ status_label }}) — "
+        "{% endif %}.{% else %}Ta wersja planu nie jest zatwierdzona ({{ status_label|lower }}) — "
         "nie podpisuje się jej.{% endif %}"
     ).runs[0].italic = True
     add_fields(
@@ -359,7 +359,10 @@ def plan():
             ("Odpowiedzialny", "{{ item.responsible }}"),
             ("Partnerzy", "{{ item.partners|join(', ') }}"),
             ("Okres realizacji", "{{ item.period }}"),
-            ("Koszt i źródło finansowania", "{{ item.cost }} {{ item.funding }}"),
+            (
+                "Koszt i źródło finansowania",  # no space before the source when no cost
+                '{{ item.cost }}{{ " " if item.cost and item.funding else "" }}{{ item.funding }}',
+            ),
             ("Wskaźnik", "{{ item.indicator }}"),
             ("Wartość docelowa", "{{ item.target }}"),
             ("Źródło weryfikacji", "{{ item.verification }}"),
@@ -393,6 +396,7 @@ def plan():
         "risks",
         ["{{ item.risk }}", "{{ item.mitigation }}"],
         [8, 9],
+        keep=True,
     )
     # signed as the agreement is (two for a powiat's zarząd) — only a version accepted
     doc.add_paragraph("{%p if accepted %}")

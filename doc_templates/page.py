@@ -178,9 +178,11 @@ def shade(cell, fill="E7E6E6"):
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def add_table(doc, headers, loop, cells, widths):
+def add_table(doc, headers, loop, cells, widths, keep=False):
     """A table with a header row (repeated on every page) and one row per item (docxtpl
-    {%tr %} rows) that is never split."""
+    {%tr %} rows) that is never split. keep: every row kept with the next (the last with what
+    follows), so a table that fits a page is not split (a plan's last page held one row of
+    its risks)."""
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
@@ -193,6 +195,11 @@ def add_table(doc, headers, loop, cells, widths):
         cell.text = text
     row_flags(table.rows[2])
     table.rows[3].cells[0].text = "{%tr endfor %}"
+    if keep:
+        for row in (table.rows[0], table.rows[2]):
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
     set_widths(table, widths)
     return table
 

@@ -468,6 +468,37 @@ def network_progress(period):
     return {row.status: row.n for row in query.objects()}
 
 
+# the demo's module: 3 days of about 21 teaching hours (seed: "trwa 3 dni i obejmuje ok. 21
+# godzin"): 10 workshops of 90 minutes and the experts' table of 45 — 945 minutes, 21 × 45
+DEMO_WORKSHOPS = (
+    (1, [("10:00", "11:30"), ("11:45", "13:15"), ("14:00", "15:30"), ("15:45", "17:15")]),
+    (2, [("09:00", "10:30"), ("10:45", "12:15"), ("13:00", "14:30"), ("14:45", "16:15")]),
+    (3, [("09:00", "10:30"), ("10:45", "12:15")]),
+)
+
+
+def add_demo_sessions(module):
+    """The demo module's sessions (DEMO_WORKSHOPS and the experts' table on day 2)."""
+    for day, slots in DEMO_WORKSHOPS:
+        for i, (start_time, end_time) in enumerate(slots, start=1):
+            ModuleSession.create(
+                module=module,
+                day=day,
+                start=start_time,
+                end=end_time,
+                title=f"Warsztat {day}.{i}",
+                kind="zajecia",
+            )
+    ModuleSession.create(
+        module=module,
+        day=2,
+        start="16:30",
+        end="17:15",
+        title="Stolik ekspercki: finanse oświaty",
+        kind="stolik",
+    )
+
+
 def seed_demo(ctx):
     """The five modules of the 2017 pilot at a fictitious venue, with tasks (idempotent)."""
     if Module.select().exists():
@@ -479,30 +510,7 @@ def seed_demo(ctx):
             end_date=start + timedelta(days=2),
             venue="Centrum Szkoleniowe „Przykładowe”, ul. Zmyślona 10, 00-950 Przykładowo",
         )
-        # 3 days of about 21 teaching hours (seed: "trwa 3 dni i obejmuje ok. 21 godzin"):
-        # 10 workshops of 90 minutes and the experts' table of 45 — 945 minutes, 21 × 45
-        for day, slots in (
-            (1, [("10:00", "11:30"), ("11:45", "13:15"), ("14:00", "15:30"), ("15:45", "17:15")]),
-            (2, [("09:00", "10:30"), ("10:45", "12:15"), ("13:00", "14:30"), ("14:45", "16:15")]),
-            (3, [("09:00", "10:30"), ("10:45", "12:15")]),
-        ):
-            for i, (start_time, end_time) in enumerate(slots, start=1):
-                ModuleSession.create(
-                    module=module,
-                    day=day,
-                    start=start_time,
-                    end=end_time,
-                    title=f"Warsztat {day}.{i}",
-                    kind="zajecia",
-                )
-        ModuleSession.create(
-            module=module,
-            day=2,
-            start="16:30",
-            end="17:15",
-            title="Stolik ekspercki: finanse oświaty",
-            kind="stolik",
-        )
+        add_demo_sessions(module)
     ordered = modules()
     for module, following in zip(ordered, ordered[1:], strict=False):
         Task.create(

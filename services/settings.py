@@ -74,14 +74,14 @@ FIELDS = {
         True,
     ),
     "managing_authority": (
-        "Instytucja Zarządzająca PO WER — administrator danych w SL2014 (sprawdź)",
+        "Instytucja Zarządzająca PO WER — administrator danych w SL2014 (do sprawdzenia)",
         "minister właściwy do spraw rozwoju regionalnego, pełniący funkcję Instytucji "
         "Zarządzającej Programem Operacyjnym Wiedza Edukacja Rozwój 2014–2020, ul. Wspólna 2/4, "
         "00-926 Warszawa",
         True,
     ),
     "managing_authority_dpo": (
-        "Kontakt z inspektorem ochrony danych Instytucji Zarządzającej (sprawdź)",
+        "Kontakt z inspektorem ochrony danych Instytucji Zarządzającej (do sprawdzenia)",
         "iod@miir.gov.pl",
         False,
     ),
@@ -97,10 +97,13 @@ FIELDS = {
         True,
     ),
     # the regulation in force since 11 October 2023 (it replaced that of 19 March 2019, which had
-    # replaced the 2012 one): § 23 ust. 4 lists what a certificate of a course under art. 117
-    # ust. 1a pkt 5 of Prawo oświatowe holds — the form the programme's training takes
+    # replaced the 2012 one, Dz. U. z 2014 r. poz. 622 as consolidated). Checked on 7 December
+    # 2026: its § 1 pkt 4 gives templates (załączniki 1–5) for the courses of art. 117 ust. 1a
+    # pkt 1–4a of Prawo oświatowe and, for a course under pkt 5 — the form the programme's
+    # training takes —, only what its certificate holds, listed in § 23 ust. 4; so no template
+    # is cited, the paragraph is
     "certificate_legal_basis": (
-        "Podstawa prawna zaświadczenia (sprawdź)",
+        "Podstawa prawna zaświadczenia",
         "Zaświadczenie wydano na podstawie § 23 ust. 4 rozporządzenia Ministra Edukacji i Nauki "
         "z dnia 6 października 2023 r. w sprawie kształcenia ustawicznego w formach "
         "pozaszkolnych (Dz. U. z 2023 r. poz. 2175).",

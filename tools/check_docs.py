@@ -34,6 +34,7 @@ def demo_documents(actor):
     None}."""
     from lib.text import slugify
     from models import Jst  # noqa: PLC0415 (the app is created first)
+    from models.plans import PlanVersion
     from models.programme import Module
     from models.surveys import Certificate
     from services import documents, plans, settings
@@ -76,6 +77,22 @@ def demo_documents(actor):
                 },
             )
         )
+        plan = plans.get_plan(jst)
+        current = plan.status_label
+        for version in (
+            PlanVersion.select().where(PlanVersion.plan == plan).order_by(PlanVersion.number)
+        ):
+            context, _missing = documents.build_context("plan", jst, version=version.number)
+            if context["status_label"] == current:
+                continue  # the latest version: printed as the plan above
+            out.append(  # an earlier version prints its own status, never the plan's current one
+                (
+                    f"plan-{slug}-wersja-{version.number}",
+                    "plan",
+                    documents.render("plan", context),
+                    {"jst": jst.name, "words": [jst.name], "signatures": None, "not": current},
+                )
+            )
         for member in plans.current_team(jst):
             context, _missing = documents.build_context("oswiadczenie", member.user, actor)
             out.append(
@@ -112,7 +129,8 @@ def demo_documents(actor):
             documents.render("zaswiadczenie", context),
             {
                 "jst": ACCEPTED_DEMO_PLAN,
-                "words": [member.full_name],
+                # the verification code was split at its hyphen
+                "words": [member.full_name, certificate.code],
                 "signatures": ("Data wystawienia", [context["ore"]["representative"]]),
             },
         )
@@ -129,6 +147,47 @@ def demo_documents(actor):
         )
     )
     return out
+
+
+BATCH_KINDS = ("deklaracja", "oswiadczenie", "plan")  # the kinds with batches of every JST
+
+
+def demo_batches(actor):
+    """[(file stem, PDF bytes, expectations)] of what a coordinator prints at once: each batch
+    kind's merged PDF and every JST's signing pack; and [(file stem, "merged", docx bytes,
+    expectations)] of each kind's merged .docx (converted with the single documents).
+    Expectations: {"jst": a name the PDF title holds, "documents": how many, "cover": a cover
+    page first}."""
+    from lib.text import slugify  # noqa: PLC0415
+    from models import Jst
+    from services import documents, plans
+    from services.documents import batches, signing
+
+    joined, merged = [], []
+    for kind in BATCH_KINDS:
+        items = documents.batch(kind)
+        built = signing.build_merged_pdf(kind, items)
+        joined.append(
+            (
+                f"wszystkie-{kind}-pdf",
+                built.path.read_bytes(),
+                {"jst": "", "documents": len(items), "cover": False},
+            )
+        )
+        built.path.unlink()
+        built = batches.build_merged(kind, items)
+        merged.append((f"wszystkie-{kind}-docx", "merged", built.path.read_bytes(), {"jst": ""}))
+        built.path.unlink()
+    for jst in Jst.select().where(Jst.status == "active").order_by(Jst.name_sort):
+        count = 2 + len(plans.current_team(jst))  # the agreement, the declarations, the plan
+        joined.append(
+            (
+                f"pakiet-{slugify(jst.name)}",
+                signing.signing_pack(jst, actor),
+                {"jst": jst.name, "documents": count, "cover": True},
+            )
+        )
+    return joined, merged
 
 
 def _printed_name(person):
@@ -184,6 +243,8 @@ def _flat(text):
 def problems(kind, page_texts, expectations, reading=None):
     """What is wrong with one printed document, in words ([] when nothing); reading: its text
     in reading order (a cell of a multi-column table whole)."""
+    if kind == "merged":
+        return _merged_docx_rows(page_texts)
     found = []
     count = len(page_texts)
     if f"strona 1 z {count}" not in page_texts[0]:
@@ -211,6 +272,8 @@ def problems(kind, page_texts, expectations, reading=None):
             if "……" not in page:
                 found.append(f"no signature line on the page of '{heading}'")
     found += ROW_CHECKS.get(kind, lambda texts, whole: [])(page_texts, whole)
+    if expectations.get("not") and expectations["not"] in whole:
+        found.append(f"an earlier version prints the plan's current status '{expectations['not']}'")
     if SLASH_FORM.search(whole):
         found.append(f"slash form '{SLASH_FORM.search(whole).group(0)}'")
     return found
@@ -272,6 +335,8 @@ def _plan_rows(texts, whole):
     found = []
     if "Zatwierdzenie planu" not in whole and "nie jest zatwierdzona" not in _flat(texts[0]):
         found.append("the not-accepted notice is not on the title page")
+    if sum("Sposób zapobiegania" in text for text in texts) > 1:  # the demo's risks fit a page
+        found.append("the risks table split over pages")
     for number, text in enumerate(texts[1:], start=2):
         body = _flat(text).split("strona ")[0]
         if "nie jest zatwierdzona" in body and len(body) < 400:
@@ -290,6 +355,105 @@ def _attendance_rows(texts, whole):
     return found
 
 
+def _merged_docx_rows(texts):
+    """A merged .docx: each document's pages "strona 1", "strona 2" … from 1, never the file's
+    total ("strona 1 z 19" on a 3-page agreement)."""
+    found, documents = [], 0
+    for number, text in enumerate(texts, start=1):
+        printed = re.findall(r"strona (\d+)( z \d+)?", _flat(text))
+        if not printed:
+            found.append(f"page {number} has no page number")
+            continue
+        page, total = printed[-1]
+        if total:
+            found.append(f"page {number} prints a total ('strona {page}{total}')")
+        documents += page == "1"
+    if not documents:
+        found.append("no document starts at 'strona 1'")
+    return found
+
+
+def joined_problems(page_texts, expectations, parts):
+    """What is wrong with a joined PDF (a merged batch, a signing pack): each document's pages
+    numbered "strona N z M" from 1 to its own M, as many documents as expected; its structure
+    tree holds a titled part with headings per document (parts: [(title, {kinds})])."""
+    found, documents, expected_next = [], 0, None
+    texts = page_texts[1:] if expectations["cover"] else page_texts
+    for number, text in enumerate(texts, start=2 if expectations["cover"] else 1):
+        printed = re.findall(r"strona (\d+) z (\d+)", _flat(text))
+        if not printed:
+            found.append(f"page {number} has no 'strona N z M'")
+            continue
+        page, total = map(int, printed[-1])
+        if page == 1:
+            if expected_next is not None:
+                found.append(f"a document ends at page {number - 1} before its last page")
+            documents += 1
+        elif (page, total) != expected_next:
+            found.append(f"page {number}: 'strona {page} z {total}' out of order")
+        expected_next = (page + 1, total) if page < total else None
+    if expected_next is not None:
+        found.append("the last document ends before its last page")
+    if documents != expectations["documents"]:
+        found.append(f"{documents} documents (expected {expectations['documents']})")
+    if len(parts) != expectations["documents"] + expectations["cover"]:
+        found.append(f"{len(parts)} tagged parts (expected one per document)")
+    for title, kinds in parts:
+        if not kinds & {"/H1", "/Title"} or not title:
+            found.append(f"the tagged part '{title}' has no title or heading")
+    return found
+
+
+def structure(pdf):
+    """[(title, {structure element kinds})] of each /Part of a joined PDF's /Document."""
+    import pikepdf  # noqa: PLC0415
+
+    out = []
+    with pikepdf.open(pdf) as document:
+        tree = document.Root.get("/StructTreeRoot")
+        if tree is None:
+            return out
+        for top in tree.K:
+            for part in top.get("/K", []):
+                if not isinstance(part, pikepdf.Dictionary) or part.get("/S") != "/Part":
+                    continue
+                kinds, stack = set(), [part]
+                while stack:
+                    kids = stack.pop().get("/K")
+                    kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+                    for kid in kids:
+                        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                            kinds.add(str(kid.S))
+                            stack.append(kid)
+                out.append((str(part.get("/T", "")), kinds))
+    return out
+
+
+def check_joined(joined, outdir, png=True):
+    """{file: {"pages": n, "problems": [...]}} of the joined PDFs written into outdir."""
+    report = {}
+    for stem, data, expect in joined:
+        pdf = outdir / f"{stem}.pdf"
+        pdf.write_bytes(data)
+        texts = pages(pdf)
+        found = joined_problems(texts, expect, structure(pdf))
+        report[pdf.name] = _printed(pdf, texts, found, expect, png)
+    return report
+
+
+def _printed(pdf, texts, found, expect, png):
+    """A PDF's entry in the report: its pages and problems with what every PDF must be
+    (accessible, A4); its pages as PNG images beside it (png)."""
+    if png:
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", str(pdf), str(pdf.with_suffix(""))], check=True
+        )
+    return {
+        "pages": len(texts),
+        "problems": found + accessibility(pdf, expect["jst"]) + paper(pdf),
+    }
+
+
 ROW_CHECKS = {
     "oswiadczenie": _declaration_rows,
     "deklaracja": _agreement_rows,
@@ -297,6 +461,19 @@ ROW_CHECKS = {
     "plan": _plan_rows,
     "lista_obecnosci": _attendance_rows,
 }
+
+
+def paper(pdf):
+    """Pages not A4 (a cover made in python-docx's default Letter)."""
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "9999", str(pdf)], capture_output=True, text=True
+    ).stdout
+    sizes = re.findall(r"^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+)", info, re.M)
+    return [
+        f"page {number} is not A4 ({float(w):.0f} × {float(h):.0f} pt)"
+        for number, w, h in sizes
+        if abs(float(w) - 595.3) > 2 or abs(float(h) - 841.9) > 2
+    ]
 
 
 def accessibility(pdf, jst):
@@ -327,12 +504,7 @@ def check(documents_list, outdir, png=True):
     for pdf, (_stem, kind, _data, expect) in zip(pdfs, documents_list, strict=True):
         texts = pages(pdf)
         found = problems(kind, texts, expect, pages(pdf, layout=False))
-        found += accessibility(pdf, expect["jst"])
-        report[pdf.name] = {"pages": len(texts), "problems": found}
-        if png:
-            subprocess.run(
-                ["pdftoppm", "-png", "-r", "60", str(pdf), str(outdir / pdf.stem)], check=True
-            )
+        report[pdf.name] = _printed(pdf, texts, found, expect, png)
     return report
 
 
@@ -459,8 +631,10 @@ def main():
             migrate()
             coordinator = prepare_demo(app)
             items = demo_documents(coordinator)
+            joined, merged = demo_batches(coordinator)
             db.close()
-    report = check(items, Path(args.out), png=not args.no_png)
+    report = check(items + merged, Path(args.out), png=not args.no_png)
+    report |= check_joined(joined, Path(args.out), png=not args.no_png)
     failed = {name: r["problems"] for name, r in report.items() if r["problems"]}
     print(json.dumps({"out": args.out, "documents": report, "failed": failed}, indent=1))
     return 1 if failed else 0

@@ -14,7 +14,7 @@ from lib.text import clean
 from models import Jst, TeamMembership, User, write_tx
 from models.participants import ParticipantData
 from models.plans import Plan, PlanEvent, PlanVersion
-from models.programme import ModuleSession
+from models.programme import Attendance, ModuleSession
 
 from .. import jst_rules, participants, plan_rows, plans, programme, settings
 from .kinds import ACCEPTED_BY, DRAFT_MARK, LINE, ORE_EXTRA, ORE_SETTINGS
@@ -440,8 +440,8 @@ def certificate_context(certificate, verify_url):
         .first()
     )
     start, end = (date.fromisoformat(values[k]) for k in ("programme_start", "programme_end"))
-    modules = programme.modules()
-    minutes = _session_minutes([m.id for m in modules])
+    minutes = _attended_minutes(certificate.user_id)
+    modules = [m for m in programme.modules() if m.id in minutes]  # those attended
     record = ParticipantData.get_or_none(ParticipantData.user == certificate.user_id)
     context = {
         **common_values(False),
@@ -461,7 +461,7 @@ def certificate_context(certificate, verify_url):
                 {
                     "number": m.number,
                     "dates": date_range_pl(m.start_date, m.end_date),
-                    "hours": grammar.teaching_hours_pl(minutes.get(m.id, 0)),
+                    "hours": grammar.teaching_hours_pl(minutes[m.id]),
                 }
                 for m in modules
             ],
@@ -488,16 +488,25 @@ def _certificate_sex(user_id, record):
     return grammar.sex_from_pesel(values.get("pesel") or "")
 
 
-def _session_minutes(module_ids):
-    """{module id: minutes of its sessions} (one query)."""
+def _attended_minutes(user_id):
+    """{module id: minutes of its sessions on the days the person attended} of every module
+    attended (one query): a certificate states what its holder completed, not what the
+    programme offered."""
     minutes = {}
-    for session in ModuleSession.select().where(ModuleSession.module.in_(module_ids)):
+    held = (ModuleSession.module == Attendance.module) & (ModuleSession.day == Attendance.day)
+    query = (
+        Attendance.select(Attendance.module, ModuleSession.start, ModuleSession.end)
+        .join(ModuleSession, JOIN.LEFT_OUTER, on=held)
+        .where(Attendance.user == user_id)
+        .tuples()
+    )
+    for module_id, start, end in query:
+        minutes.setdefault(module_id, 0)
         try:
-            start, end = (datetime.strptime(t, "%H:%M") for t in (session.start, session.end))
-        except ValueError:
+            gap = datetime.strptime(end, "%H:%M") - datetime.strptime(start, "%H:%M")
+        except (TypeError, ValueError):  # a day without sessions, a time not HH:MM
             continue
-        gap = (end - start).total_seconds() // 60
-        minutes[session.module_id] = minutes.get(session.module_id, 0) + max(gap, 0)
+        minutes[module_id] += max(gap.total_seconds(), 0) // 60
     return minutes
 
 

@@ -1,4 +1,5 @@
-"""PDFs made of per-document PDFs (pypdf), so each document keeps its own "strona N z M": a
+"""PDFs made of per-document PDFs (lib.tagged_pdf: tagged, each document's structure kept), so
+each document keeps its own "strona N z M": a
 merged batch of one kind, and one signing pack per JST — for the wójt, burmistrz, prezydent or
 starosta a single PDF: a cover sheet listing the documents, who signs each and on which page
 (by the JST's kind), then the agreement, each member's declaration and the current plan.
@@ -15,17 +16,17 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
-from lib import pdf
+from lib import pdf, tagged_pdf
 from lib.text import slugify
 from models import Jst
 
 from .. import plans
 from . import batches, docx_batch
 from .contexts import agreement_context, declaration_context, plan_context
-from .kinds import KINDS
-from .rendering import render, set_package_properties, template_bytes
+from .kinds import AUTHOR, KINDS
+from .rendering import document_title, render, set_package_properties, template_bytes
 
 CHUNK = 50  # documents per LibreOffice start
 # who signs for the JST by its kind (DOMAIN: a powiat by two members of its board)
@@ -56,8 +57,7 @@ def build_merged_pdf(kind, items, path=None, progress=None, total=None, template
     data = template if template is not None else template_bytes(kind)
     compiled = docx_batch.compiled(data, kind)
     path = Path(path) if path else Path(tempfile.mkstemp(prefix="planjst-", suffix=".pdf")[1])
-    writer = PdfWriter()
-    incomplete, failed = [], []
+    joined, incomplete, failed = [], [], []
     try:
         with tempfile.TemporaryDirectory(prefix="planjst-pdf-") as work:
             work = Path(work)
@@ -75,14 +75,15 @@ def build_merged_pdf(kind, items, path=None, progress=None, total=None, template
                     _report(progress, start + done, total)
 
                 results = pdf.convert_files(sources, work / f"pdf{start}", chunk_progress)
-                for (name, _context, _missing), result in zip(chunk, results, strict=True):
+                for (name, context, _missing), result in zip(chunk, results, strict=True):
                     if result is None:
                         failed.append(name)
                     else:
-                        writer.append(PdfReader(result))
-            writer.add_metadata({"/Title": f"{KINDS[kind].label} – wszystkie dokumenty"})
-            with open(path, "wb") as file:
-                writer.write(file)
+                        joined.append((result.read_bytes(), document_title(kind, context)))
+                        result.unlink()
+            if joined:
+                title = f"{KINDS[kind].label} – wszystkie dokumenty"
+                tagged_pdf.join(joined, title, path, AUTHOR)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -143,7 +144,7 @@ def pack_documents(jst, actor, own_only=False):
             else "."
         )
     else:
-        signs = f"Nie podpisuje się: wersja niezatwierdzona ({plan['status_label']})."
+        signs = f"Nie podpisuje się: wersja niezatwierdzona ({plan['status_label'].lower()})."
     entries.append(
         (
             f"Plan — {plan['version_label']}",
@@ -184,13 +185,14 @@ def signing_pack(jst, actor, own_only=False, per_document=pdf.PER_DOCUMENT, star
         (made,) = pdf.convert_files([cover], work / "cover", None, per_document, startup)
         if made is None:
             raise pdf.PdfError("LibreOffice nie przekształcił strony tytułowej pakietu w PDF.")
-        writer = PdfWriter()
-        writer.append(PdfReader(made))
-        for reader in readers:
-            writer.append(reader)
-        writer.add_metadata({"/Title": f"{PACK_TITLE} – {jst.name}", "/Author": "Plan JST"})
         out = io.BytesIO()
-        writer.write(out)
+        tagged_pdf.join(
+            [(made, f"{PACK_TITLE} – {jst.name}")]
+            + [(r, title) for r, (title, *_rest) in zip(results, entries, strict=True)],
+            f"{PACK_TITLE} – {jst.name}",
+            out,
+            AUTHOR,
+        )
         return out.getvalue()
 
 
@@ -218,6 +220,9 @@ def cover_docx(jst, rows, own_only):
     language = OxmlElement("w:lang")
     language.set(qn("w:val"), "pl-PL")
     rpr.append(language)
+    section = doc.sections[0]  # A4 as the documents after it (python-docx's default: Letter)
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2)
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(10)
     doc.add_heading(f"{PACK_TITLE} — {jst.name}", level=0)
@@ -244,9 +249,12 @@ def cover_docx(jst, rows, own_only):
         for cell, text in zip(cells, row, strict=True):
             cell.text = text
     table.autofit = False
+    widths = [Cm(width) for width in (4.6, 1.8, 7.6, 3.0)]  # 17 cm: the text's width
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid LibreOffice lays out by (it left it at 8.5 cm)
     for row in table.rows:
-        for cell, width in zip(row.cells, (5.0, 1.8, 7.2, 3.0), strict=True):
-            cell.width = Cm(width)
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
     doc.core_properties.title = f"{PACK_TITLE} – {jst.name}"
     doc.core_properties.language = "pl-PL"
     set_package_properties(doc.part.package)

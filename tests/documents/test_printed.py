@@ -22,9 +22,9 @@ from lib import grammar
 from lib.identifiers import make_pesel
 from models import Jst
 from models.jobs import Job
-from models.programme import Module, ModuleSession
+from models.programme import Attendance, Module, ModuleSession
 from models.surveys import Certificate
-from services import documents, plans, settings
+from services import documents, plans, programme, settings
 from tests.batches import job_file
 from tests.conftest import add_member, login, make_jst
 from tests.documents.conftest import _ore_settings, _participant_data, _text
@@ -99,13 +99,18 @@ SLASH_FORM = re.compile(r"\b\w+(a|am|na|ła)/\w+(y|em|ny|ł)\b")
 CERTIFICATE_GRAMMAR = {"K": ("przedstawicielka", "ukończyła"), "M": ("przedstawiciel", "ukończył")}
 
 
-def _module_with_sessions():
+def _module_with_sessions(*attending):
+    """A module of 3 sessions of 90 minutes (6 teaching hours), every day attended by
+    `attending`."""
     module = Module.create(
         number=1, start_date=date(2017, 4, 5), end_date=date(2017, 4, 7), venue="Sala"
     )
     for day, start, end in ((1, "10:30", "12:00"), (1, "12:30", "14:00"), (2, "09:00", "10:30")):
         ModuleSession.create(module=module, day=day, start=start, end=end, title="Warsztat")
-    return module  # 3 × 90 minutes: 4,5 hours
+    for user in attending:
+        for day in (1, 2):
+            Attendance.create(module=module, user=user, day=day)
+    return module
 
 
 def _certificate(user):
@@ -251,7 +256,7 @@ def test_coordinator_corrects_the_suggested_cases_and_the_plan_prints_them(clien
 
 
 def test_certificate_prints_hours_legal_basis_and_a_qr_code_only_with_base_url(app, client, world):
-    _module_with_sessions()
+    _module_with_sessions(world.participant)
     certificate = _certificate(world.participant)
     settings.save({"certificate_legal_basis": "Podstawa: § 99 przykładowego rozporządzenia."})
     login(client, world.coordinator)
@@ -278,6 +283,49 @@ def test_certificate_prints_hours_legal_basis_and_a_qr_code_only_with_base_url(a
     login(participant, world.participant)
     own = participant.get("/moje-zaswiadczenie.docx", base_url=https)
     assert own.status_code == 302 and own.location.endswith("/ankiety/moje")
+
+
+# days of the demo's two modules attended → the certificate's total and its modules' rows (a
+# module not attended at all is not listed); a demo module: 21 teaching hours over 3 days
+ATTENDED_HOURS = [
+    (
+        {1: (1, 2, 3), 2: (1, 2, 3)},
+        "42 godziny dydaktyczne",
+        ["1 | 5–7 kwietnia 2017 r. | 21 godzin", "2 |"],
+    ),
+    (
+        {1: (1, 2), 2: (1, 2, 3)},
+        "38 godzin dydaktycznych",
+        ["1 | 5–7 kwietnia 2017 r. | 17 godzin"],
+    ),
+    ({1: (2, 3), 2: ()}, "13 godzin dydaktycznych", ["1 | 5–7 kwietnia 2017 r. | 13 godzin"]),
+    (
+        {1: (1, 3), 2: (2,)},
+        "21 godzin dydaktycznych",  # 360 + 180 and 405 minutes: 12 and 9
+        ["1 | 5–7 kwietnia 2017 r. | 12 godzin", "2 | 26–28 czerwca 2017 r. | 9 godzin"],
+    ),
+]
+
+
+@pytest.mark.parametrize("days,total,rows", ATTENDED_HOURS)
+def test_certificate_counts_the_teaching_hours_of_the_days_attended(
+    client, world, days, total, rows
+):
+    for number, start in ((1, date(2017, 4, 5)), (2, date(2017, 6, 26))):
+        module = Module.create(
+            number=number, start_date=start, end_date=start.replace(day=start.day + 2)
+        )
+        programme.add_demo_sessions(module)
+        for day in days[number]:
+            Attendance.create(module=module, user=world.participant, day=day)
+    Attendance.create(module=module, user=world.teammate, day=1)  # another's days: not counted
+    login(client, world.coordinator)
+    text = _text(client.get(f"/zaswiadczenia/{_certificate(world.participant).id}.docx").data)
+    assert f"w wymiarze {total} w ramach" in text, text
+    for row in rows:
+        assert row in text
+    if not days[2]:
+        assert "2 | 26–28 czerwca 2017 r." not in text  # not attended: not on the certificate
 
 
 def _png(text="logo"):
@@ -430,7 +478,7 @@ def test_plan_version_not_accepted_says_so_and_tabs_print_as_spaces(client, worl
         plans.get_plan(world.jst),
         "dzialania",
         plans.new_uid(),
-        {"title": "Warsztaty\tTIK", "responsible": "Referat"},
+        {"title": "Warsztaty\tTIK", "responsible": "Referat", "funding": "środki gminy"},
         None,
         world.participant,
         {"schools": [], "partners": []},
@@ -443,7 +491,9 @@ def test_plan_version_not_accepted_says_so_and_tabs_print_as_spaces(client, worl
     assert "WERSJA NIEZATWIERDZONA (przekazany do opiniowania) — nie do podpisu" in header
     text = _text(data)
     assert "Działanie 1. Warsztaty TIK" in text and "\t" not in text
-    assert "Zatwierdzenie planu" not in text and "nie podpisuje się jej" in text
+    assert "Koszt i źródło finansowania | środki gminy" in text  # no cost: no space before it
+    assert "Zatwierdzenie planu" not in text
+    assert "nie jest zatwierdzona (przekazany do opiniowania) — nie podpisuje się jej" in text
 
 
 def test_declaration_prints_the_po_wer_parts_from_the_settings(client, world):
@@ -584,3 +634,45 @@ def _png_of(width, height):
     out = io.BytesIO()
     PIL.Image.new("RGB", (width, height), (200, 30, 30)).save(out, format="PNG")
     return out.getvalue()
+
+
+# what check-docs says of a joined PDF's pages: (page texts, cover first, documents expected)
+JOINED_PAGES = [
+    (["strona 1 z 2", "strona 2 z 2", "strona 1 z 1"], False, 2, []),
+    (["Pakiet", "strona 1 z 1", "strona 1 z 2", "strona 2 z 2"], True, 2, []),
+    (
+        ["strona 1 z 19", "strona 2 z 19", "strona 1 z 19"],
+        False,
+        2,
+        ["ends at page 2", "last document ends"],
+    ),
+    (["strona 1 z 2", "strona 1 z 2", "strona 2 z 2"], False, 2, ["ends at page 1"]),
+    (["strona 1 z 1", "strona 3 z 3"], False, 2, ["out of order", "1 documents"]),
+    (["strona 1 z 1", "bez numeru"], False, 1, ["page 2 has no 'strona N z M'"]),
+]
+
+
+@pytest.mark.parametrize("texts,cover,documents_expected,found", JOINED_PAGES)
+def test_check_docs_counts_each_joined_documents_own_pages(texts, cover, documents_expected, found):
+    expect = {"documents": documents_expected, "cover": cover}
+    parts = [("Dokument", {"/H1"})] * (documents_expected + cover)
+    problems = check_docs.joined_problems(texts, expect, parts)
+    assert len(problems) == len(found), problems
+    for words, problem in zip(found, problems, strict=True):
+        assert words in problem
+    untagged = check_docs.joined_problems(texts[:1], expect | {"documents": 1}, [("", set())])
+    assert "tagged part" in " ".join(untagged)
+
+
+@pytest.mark.parametrize(
+    "texts,found",
+    [
+        (["strona 1", "strona 2", "strona 1"], []),
+        (["strona 1 z 19", "strona 2 z 19"], ["prints a total", "prints a total"]),
+        (["Porozumienie"], ["no page number", "no document starts"]),
+    ],
+)
+def test_check_docs_wants_a_merged_docx_without_the_files_total(texts, found):
+    problems = check_docs.problems("merged", texts, {})
+    assert [any(w in p for p in problems) for w in found] == [True] * len(found)
+    assert len(problems) == len(found), problems

@@ -8,6 +8,7 @@ import subprocess
 import zipfile
 from datetime import date
 
+import pikepdf
 from docx import Document
 from docx.oxml.ns import qn
 
@@ -18,6 +19,7 @@ from tests.batches import job_file
 from tests.conftest import login
 from tests.documents.conftest import _add_school, _ore_settings, _participant_data
 from tests.documents.test_pdf import LIBREOFFICE
+from tools import check_docs
 
 
 def _pages(data):
@@ -25,6 +27,44 @@ def _pages(data):
         ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
     ).stdout.decode()
     return [" ".join(page.split()) for page in text.split("\f")[:-1]]
+
+
+def _structure(data):
+    """What a screen reader gets of a joined PDF: pdfinfo's "Tagged", the title, the language,
+    the PDF/A part, and per document (a /Part of the one /Document) its title and the kinds of
+    its structure elements; checks each element's /P is its parent and each page's
+    /StructParents is a key of the parent tree."""
+    info = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True, check=True)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        tree = pdf.Root.StructTreeRoot
+        (document,) = tree.K
+        assert document.S == "/Document" and document.P.objgen == tree.objgen
+        parts = []
+        for part in document.K:
+            assert part.S == "/Part" and part.P.objgen == document.objgen
+            kinds, stack = set(), [part]
+            while stack:
+                node = stack.pop()
+                kids = node.get("/K")
+                kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+                for kid in kids:
+                    if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                        assert kid.P.objgen == node.objgen
+                        kinds.add(str(kid.S))
+                        stack.append(kid)
+            parts.append((str(part.T), kinds))
+        keys = set(tree.ParentTree.Nums[::2])
+        assert all(int(page.obj.StructParents) in keys for page in pdf.pages)
+        assert int(tree.ParentTreeNextKey) == max(keys) + 1
+        return {
+            "tagged": "Tagged:          yes" in info.stdout.decode(),
+            "title": str(pdf.docinfo.Title),
+            "language": str(pdf.Root.Lang),
+            "pdfa": pdf.open_metadata().get("pdfaid:part"),
+            "intent": len(pdf.Root.get("/OutputIntents", [])),
+            "bookmarks": [item.title for item in pdf.open_outline().root],
+            "parts": parts,
+        }
 
 
 def _documents(pages, title):
@@ -67,10 +107,25 @@ def test_the_merged_pdf_counts_each_documents_own_pages(app, client, world):
     for pages in agreements:
         for number, page in enumerate(pages, start=1):
             assert f"strona {number} z {len(pages)}" in page, page[-80:]
+    # joined, still tagged: each agreement's title, headings and tables in its own part
+    tags = _structure(response.data)
+    assert tags["tagged"] and tags["language"] == "pl-PL" and tags["pdfa"] == "2"
+    assert tags["title"] == "Deklaracja współpracy między JST a ORE – wszystkie dokumenty"
+    titles = [title for title, _kinds in tags["parts"]]
+    assert (
+        titles
+        == tags["bookmarks"]
+        == [
+            "Deklaracja współpracy między JST a ORE – Gmina Obca",
+            "Deklaracja współpracy między JST a ORE – Gmina Własna",
+        ]
+    )
+    for _title, kinds in tags["parts"]:
+        assert {"/Title", "/H1", "/Table", "/TH", "/TD"} <= kinds, kinds
 
 
 @LIBREOFFICE
-def test_signing_pack_lists_who_signs_where_then_every_document(app, client, world):
+def test_signing_pack_lists_who_signs_where_then_every_document(app, client, world, tmp_path):
     _ore_settings()
     _add_school(world.jst, world.participant)
     _participant_data(world.participant, sex="K")
@@ -87,7 +142,7 @@ def test_signing_pack_lists_who_signs_where_then_every_document(app, client, wor
     assert "Za JST: Jan Testowy — Wójt" in cover and "Bez kontrasygnaty" in cover
     for member in (world.participant, world.teammate):
         assert f"Oświadczenie uczestnika projektu — {member.full_name}" in cover
-    assert "Nie podpisuje się: wersja niezatwierdzona" in cover  # the plan is a draft
+    assert "Nie podpisuje się: wersja niezatwierdzona (szkic)" in cover  # the plan is a draft
     assert pages[1].startswith("Porozumienie o współpracy")
     count = int(re.search(r"strona 1 z (\d+)", pages[1]).group(1))
     agreement = pages[1 : 1 + count]
@@ -101,6 +156,23 @@ def test_signing_pack_lists_who_signs_where_then_every_document(app, client, wor
     assert len(declarations) == 2
     plan = [i for i, page in enumerate(pages) if "Plan podnoszenia jakości" in page]
     assert plan and plan[0] > len(agreement)
+    pack = tmp_path / "pakiet.pdf"
+    pack.write_bytes(response.data)
+    assert check_docs.paper(pack) == []  # the cover is A4 as the documents (it was Letter)
+    # one tagged PDF: the cover's table, then each document's structure in its own part
+    tags = _structure(response.data)
+    assert tags["tagged"] and tags["language"] == "pl-PL" and tags["intent"] == 1
+    assert tags["title"] == "Pakiet dokumentów do podpisu – Gmina Własna" and tags["pdfa"] == "2"
+    titles = [title for title, _kinds in tags["parts"]]
+    assert titles == tags["bookmarks"]
+    assert titles[:2] == [
+        "Pakiet dokumentów do podpisu – Gmina Własna",
+        "Porozumienie o współpracy (2 egzemplarze)",
+    ]
+    assert len(titles) == 5 and titles[-1].startswith("Plan — ")  # cover, 1 + 2 + 1 documents
+    assert {"/Table", "/TH"} <= tags["parts"][0][1]  # the cover's table and its header row
+    for _title, kinds in tags["parts"][1:]:
+        assert {"/H1", "/Table"} <= kinds, kinds
     # the team's pack: only the asking member's own declaration
     team = app.test_client()
     login(team, world.participant)
