@@ -1,4 +1,15 @@
-from . import documents, jobs, notify, participants, plans, programme, review, surveys, versions
+from . import (
+    documents,
+    jobs,
+    library,
+    notify,
+    participants,
+    plans,
+    programme,
+    review,
+    surveys,
+    versions,
+)
 from .accounts import ROLES, LoginAttempt, PasswordLinkRequest, PasswordToken, User, UserSession
 from .audit import AuditLog
 from .base import (
@@ -46,7 +57,18 @@ ALL_MODELS = [
     SchemaMigration,
 ]
 # each later area lists its own tables in models/<area>.py
-AREAS = (plans, participants, documents, review, programme, surveys, jobs, notify, versions)
+AREAS = (
+    plans,
+    participants,
+    documents,
+    review,
+    programme,
+    surveys,
+    jobs,
+    notify,
+    versions,
+    library,
+)
 ALL_MODELS += [model for area in AREAS for model in area.MODELS]
 versions.track(ALL_MODELS)
 

@@ -15,6 +15,7 @@ from . import (
     documents,
     jobs,
     jst,
+    library,
     notify,
     participants,
     plans,
@@ -88,6 +89,7 @@ MIGRATIONS = sorted(
     + jobs.MIGRATIONS
     + notify.MIGRATIONS
     + versions.MIGRATIONS
+    + library.MIGRATIONS
 )
 
 

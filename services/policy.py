@@ -77,6 +77,10 @@ RULES = {
     # --- the national view (issue 17) ---
     "board.view": {"coordinator", "expert"},  # experts: their own JSTs only
     "report.view": {"coordinator"},
+    # --- the plan library (issue 30) ---
+    "library.search": {"participant", "expert", "coordinator"},  # every signed-in programme user
+    "library.choice": {"team", "coordinator"},  # the JST's plan in the library, published or not
+    "library.manage": {"coordinator"},  # who keeps their plan out of the library
 }
 
 STAFF_ROLES = {"coordinator", "admin"}

@@ -26,6 +26,7 @@ from . import (
     documents,
     jobs,
     jst,
+    library,
     main,
     mentor,
     participants,
@@ -60,6 +61,7 @@ AREAS = (
     mentor,
     announcements,
     preferences,
+    library,
     admin,
 )
 BLUEPRINTS = tuple(area.bp for area in AREAS)
