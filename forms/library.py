@@ -14,7 +14,7 @@ class ChoiceForm(BaseForm):
 
 
 class UseForm(BaseForm):
-    """ "Użyj w moim planie": the uid the new row gets (fresh on every page: a double click
+    """ "Dodaj do mojego planu": the uid the new row gets (fresh on every page: a double click
     saves once)."""
 
     uid = HiddenField()

@@ -1,4 +1,4 @@
-"""The plan library (issue 30.1): search, "Użyj w moim planie", a JST's choice, who opted out,
+"""The plan library (issue 30.1): search, "Dodaj do mojego planu", a JST's choice, who opted out,
 and the public page of the best plans."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -45,10 +45,10 @@ def _own_editable_plans():
     return [jst for jst in jsts if plans.get_plan(jst).status in plans.EDITABLE]
 
 
-@bp.post("/biblioteka/<int:entry_id>/uzyj")
+@bp.post("/jst/<int:jst_id>/biblioteka/<int:entry_id>/uzyj")
 @login_required
-def use(entry_id):
-    jst = load_jst(request.form.get("jst", type=db_int) or 0, "plan.edit")
+def use(jst_id, entry_id):
+    jst = load_jst(jst_id, "plan.edit")
     plan = plans.get_plan(jst)
     form = UseForm()
     if not form.validate_on_submit():

@@ -204,7 +204,7 @@ def test_twenty_a_page(app, shelf):
 def _use(client, entry_id, jst, uid):
     token = csrf_token(client, "/biblioteka")
     return client.post(
-        f"/biblioteka/{entry_id}/uzyj", data={"csrf_token": token, "uid": uid, "jst": jst.id}
+        f"/jst/{jst.id}/biblioteka/{entry_id}/uzyj", data={"csrf_token": token, "uid": uid}
     )
 
 
@@ -214,7 +214,7 @@ def test_use_in_my_plan_copies_through_the_normal_save(app, shelf):
     entry = LibraryEntry.get(LibraryEntry.title == "Klub rozmów po angielsku")
     source_before = Action.get_by_id(entry.action_id).__data__.copy()
     html = client.get("/biblioteka").get_data(as_text=True)
-    assert "Użyj w moim planie" in html
+    assert "Dodaj do mojego planu" in html
     uid = "ab" * 16
     response = _use(client, entry.id, shelf.jst, uid)
     assert response.status_code == 302
@@ -259,13 +259,13 @@ def test_use_only_in_an_editable_own_plan(app, shelf):
     hidden = LibraryEntry.get(LibraryEntry.jst == shelf.hidden)
     assert _use(client, hidden.id, shelf.jst, "ef" * 16).status_code == 404
     Plan.update(status="submitted").where(Plan.jst == shelf.jst).execute()
-    assert "Użyj w moim planie" not in client.get("/biblioteka").get_data(as_text=True)
+    assert "Dodaj do mojego planu" not in client.get("/biblioteka").get_data(as_text=True)
     response = _use(client, entry.id, shelf.jst, "ef" * 16)
     assert response.status_code == 302
     assert "nie można teraz dodać" in client.get("/biblioteka").get_data(as_text=True)
     expert = app.test_client()
     login(expert, shelf.expert)
-    assert "Użyj w moim planie" not in expert.get("/biblioteka").get_data(as_text=True)
+    assert "Dodaj do mojego planu" not in expert.get("/biblioteka").get_data(as_text=True)
     assert _use(expert, entry.id, shelf.jst, "ef" * 16).status_code == 403
 
 
@@ -319,4 +319,4 @@ def test_second_member_sees_use_button_for_their_jst(app, shelf):
     extra = add_member(make_jst("Gmina Druga"), make_user("participant"))
     client = app.test_client()
     login(client, extra)
-    assert "Użyj w moim planie" in client.get("/biblioteka").get_data(as_text=True)
+    assert "Dodaj do mojego planu" in client.get("/biblioteka").get_data(as_text=True)
