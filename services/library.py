@@ -16,7 +16,7 @@ from peewee import JOIN
 from lib.identifiers import VOIVODESHIPS
 from lib.text import fold
 from models import JST_KINDS, Jst, db, is_postgres, utcnow, write_tx
-from models.library import FTS, LibraryChoice, LibraryEntry
+from models.library import FTS, LibraryChoice, LibraryEntry, refresh_jst
 from models.plans import STATUS_LABELS, Action, Plan
 from models.programme import BestPlan
 
@@ -136,8 +136,8 @@ def search(filters, page=1):
 # filter → (its attribute in Filters, the SQL of the value an entry has)
 FACETS = {
     "obszar": ("area", "e.area"),
-    "rodzaj": ("kind", "j.kind"),
-    "woj": ("voivodeship", "substr(j.teryt, 1, 2)"),
+    "rodzaj": ("kind", "e.jst_kind"),
+    "woj": ("voivodeship", "e.voivodeship"),
     "koszt": ("cost", None),
     "szkola": ("school", None),
 }
@@ -152,19 +152,20 @@ class _Query:
         self.postgres = is_postgres()
 
     def _match(self):
+        """(SQL matching the words, the SQL of a match's score — lower is better —, params)."""
         if not self.words:
-            return "", "", []
+            return "", "0", []
         if self.postgres:
             tsquery = " & ".join(f"{w}:*" for w in self.words)
             where = f" AND e.search @@ to_tsquery('simple', unaccent({self.mark}))"
-            score = f"ts_rank(e.search, to_tsquery('simple', unaccent({self.mark}))) DESC, "
+            score = f"-ts_rank(e.search, to_tsquery('simple', unaccent({self.mark})))"
             return where, score, [tsquery]
         match = " ".join(f'"{w}"*' for w in self.words)
         join = (
             f" JOIN (SELECT rowid AS id, bm25({FTS}) AS score FROM {FTS} "
             f"WHERE {FTS} MATCH {self.mark}) m ON m.id = e.id"
         )
-        return join, "m.score, ", [match]
+        return join, "m.score", [match]
 
     def _from(self, filters, without=None):
         """FROM … WHERE … of the visible entries matching `filters` (but the filter `without`)."""
@@ -172,12 +173,7 @@ class _Query:
         sql = (
             " FROM library_entry e"
             + (match if not self.postgres else "")
-            + " JOIN plan p ON p.id = e.plan_id AND p.status = 'accepted'"
-            " JOIN jst j ON j.id = e.jst_id AND j.status = 'active'"
-            " LEFT JOIN library_choice c ON c.jst_id = e.jst_id"
-            " WHERE (c.in_library IS NULL OR c.in_library = "
-            + self._true()
-            + ")"
+            + " WHERE e.visible = TRUE"
             + (match if self.postgres else "")
         )
         m = self.mark
@@ -185,10 +181,10 @@ class _Query:
             sql += f" AND e.area = {m}"
             params.append(filters.area)
         if filters.kind and without != "rodzaj":
-            sql += f" AND j.kind = {m}"
+            sql += f" AND e.jst_kind = {m}"
             params.append(filters.kind)
         if filters.voivodeship and without != "woj":
-            sql += f" AND substr(j.teryt, 1, 2) = {m}"
+            sql += f" AND e.voivodeship = {m}"
             params.append(filters.voivodeship)
         if filters.cost and without != "koszt":
             _label, low, high = COST_RANGES[filters.cost]
@@ -202,28 +198,26 @@ class _Query:
             params.append(f"%|{filters.school}|%")
         return sql, params
 
-    def _true(self):
-        return "TRUE" if self.postgres else "1"
-
     def count(self, filters):
         sql, params = self._from(filters)
         return db.execute_sql("SELECT COUNT(*)" + sql, params).fetchone()[0]
 
     def page(self, filters, page):
+        """The page's entries, best match first (then by JST and the plan's order); the JST's
+        name and the best-plan mark joined for those 20 rows only."""
         sql, params = self._from(filters)
         _match, score, score_params = self._match()
         if self.postgres:
-            params = params + score_params
+            params = score_params + params
         rows = db.execute_sql(
             "SELECT e.id, e.title, e.goal, e.area, e.school_kinds, e.cost_grosze, e.indicator, "
-            "j.name, j.kind, j.teryt, b.id IS NOT NULL"
-            + sql.replace(
-                " LEFT JOIN library_choice c",
-                " LEFT JOIN best_plan b ON b.jst_id = e.jst_id LEFT JOIN library_choice c",
-                1,
-            )
-            + f" ORDER BY {score}b.id IS NULL, j.name_sort, e.position, e.id"
-            + f" LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}",
+            "j.name, e.jst_kind, e.voivodeship, b.id IS NOT NULL FROM ("
+            f"SELECT e.*, {score} AS score"
+            + sql
+            + " ORDER BY score, e.jst_sort, e.position, e.id"
+            + f" LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}) e"
+            " JOIN jst j ON j.id = e.jst_id LEFT JOIN best_plan b ON b.jst_id = e.jst_id"
+            " ORDER BY e.score, e.jst_sort, e.position, e.id",
             params,
         ).fetchall()
         return [
@@ -239,7 +233,7 @@ class _Query:
                 indicator=row[6],
                 jst_name=row[7],
                 jst_kind=JST_KINDS.get(row[8], ("",))[0],
-                voivodeship=VOIVODESHIPS.get((row[9] or "")[:2], ""),
+                voivodeship=VOIVODESHIPS.get(row[9], ""),
                 best=bool(row[10]),
             )
             for row in rows
@@ -273,7 +267,7 @@ class _Query:
 
 def entry(entry_id):
     """A visible library entry by id, or None (drafts, returned and opted-out plans are not)."""
-    found = (
+    return (
         LibraryEntry.select(LibraryEntry, Jst)
         .join(Plan, on=LibraryEntry.plan == Plan.id)
         .switch(LibraryEntry)
@@ -281,18 +275,9 @@ def entry(entry_id):
         .where(
             (LibraryEntry.id == entry_id)
             & (Plan.status == "accepted")
-            & (Jst.status == "active")
-            & ~fn_opted_out(LibraryEntry.jst)
+            & (LibraryEntry.visible == True)  # noqa: E712
         )
         .first()
-    )
-    return found
-
-
-def fn_opted_out(jst_field):
-    """SQL: true where the JST keeps its plan out of the library."""
-    return jst_field.in_(
-        LibraryChoice.select(LibraryChoice.jst).where(LibraryChoice.in_library == False)  # noqa: E712
     )
 
 
@@ -351,6 +336,7 @@ def save_choice(jst, in_library, publish, user):
                 LibraryChoice.updated_by: user,
             },
         ).execute()
+        refresh_jst(jst)
 
 
 def opted_out():

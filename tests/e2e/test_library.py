@@ -24,7 +24,7 @@ def test_search_and_copy_into_my_plan_on_a_phone(browser, live_server):
         page.get_by_label("Szukane słowa").fill("JEZYKU angielskim")
         page.get_by_label("Obszar kompetencji").select_option("wielojezycznosc")
         page.get_by_role("button", name="Szukaj").click()
-        # the demo's best plan (Gmina Jeziorowo) comes first among equally good matches
+        # equally good matches by JST name: the demo's best plan, Gmina Jeziorowo, first
         result = page.get_by_role("heading", name="Klub rozmów po angielsku dla uczniów klas 4–8")
         expect(result.first).to_contain_text("najlepszy plan")
         expect(page.get_by_text("Gmina Jeziorowo").first).to_be_visible()
