@@ -16,7 +16,7 @@ from peewee import JOIN
 from lib.identifiers import VOIVODESHIPS
 from lib.text import fold
 from models import JST_KINDS, Jst, db, is_postgres, utcnow, write_tx
-from models.library import FTS, LibraryChoice, LibraryEntry, refresh_jst
+from models.library import FTS, SCHOOL_BITS, LibraryChoice, LibraryEntry, refresh_jst
 from models.plans import STATUS_LABELS, Action, Plan
 from models.programme import BestPlan
 
@@ -194,8 +194,8 @@ class _Query:
                 sql += f" AND e.cost_grosze <= {m}"
                 params.append(high)
         if filters.school and without != "szkola":
-            sql += f" AND e.school_kinds LIKE {m}"
-            params.append(f"%|{filters.school}|%")
+            sql += f" AND (e.school_mask & {m}) <> 0"
+            params.append(SCHOOL_BITS[filters.school])
         return sql, params
 
     def count(self, filters):
@@ -209,15 +209,17 @@ class _Query:
         _match, score, score_params = self._match()
         if self.postgres:
             params = score_params + params
+        order = "score, " if self.words else ""  # no words: the index's order
         rows = db.execute_sql(
             "SELECT e.id, e.title, e.goal, e.area, e.school_kinds, e.cost_grosze, e.indicator, "
             "j.name, e.jst_kind, e.voivodeship, b.id IS NOT NULL FROM ("
-            f"SELECT e.*, {score} AS score"
+            f"SELECT e.id, {score} AS score, e.jst_sort, e.position"
             + sql
-            + " ORDER BY score, e.jst_sort, e.position, e.id"
-            + f" LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}) e"
-            " JOIN jst j ON j.id = e.jst_id LEFT JOIN best_plan b ON b.jst_id = e.jst_id"
-            " ORDER BY e.score, e.jst_sort, e.position, e.id",
+            + f" ORDER BY {order}e.jst_sort, e.position"
+            + f" LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}) found"
+            " JOIN library_entry e ON e.id = found.id JOIN jst j ON j.id = e.jst_id"
+            " LEFT JOIN best_plan b ON b.jst_id = e.jst_id"
+            " ORDER BY found.score, found.jst_sort, found.position",
             params,
         ).fetchall()
         return [
@@ -252,8 +254,8 @@ class _Query:
                 keys = list(COST_RANGES)
             else:
                 for kind in plans.SCHOOL_KIND_LABELS:
-                    cases.append(f"e.school_kinds LIKE {self.mark}")
-                    case_params.append(f"%|{kind}|%")
+                    cases.append(f"(e.school_mask & {self.mark}) <> 0")
+                    case_params.append(SCHOOL_BITS[kind])
                 keys = list(plans.SCHOOL_KIND_LABELS)
             select = ", ".join(f"SUM(CASE WHEN {case} THEN 1 ELSE 0 END)" for case in cases)
             row = db.execute_sql(f"SELECT {select}" + sql, case_params + params).fetchone()

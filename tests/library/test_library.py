@@ -320,3 +320,9 @@ def test_second_member_sees_use_button_for_their_jst(app, shelf):
     client = app.test_client()
     login(client, extra)
     assert "Dodaj do mojego planu" in client.get("/biblioteka").get_data(as_text=True)
+
+
+def test_the_school_bits_cover_the_wizards_school_kinds():
+    from models.library import SCHOOL_BITS
+
+    assert list(SCHOOL_BITS) == [key for key, _label in plans.SCHOOL_KINDS]
