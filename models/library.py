@@ -49,8 +49,7 @@ class LibraryEntry(BaseModel):
     """One action of an accepted plan, as the library shows and searches it (no names of
     people or schools: the schools' kinds only)."""
 
-    versioned = False  # written with the plan's acceptance, which moves the version already
-
+    # versioned: services.library keeps what a search counted while the data version stands
     action = ForeignKeyField(Action, unique=True, on_delete="CASCADE")
     plan = ForeignKeyField(Plan, index=True, on_delete="CASCADE")
     jst = ForeignKeyField(Jst, index=True, on_delete="CASCADE")

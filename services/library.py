@@ -21,6 +21,7 @@ from models.plans import STATUS_LABELS, Action, Plan
 from models.programme import BestPlan
 
 from . import plans
+from .kept import kept
 from .plans.editing import UID
 
 PAGE_SIZE = 20
@@ -37,7 +38,7 @@ NOTE = "Na podstawie planu: {jst}"
 ENDINGS = sorted(
     "ami ach ach ow om ie ej ego emu ymi imi ich ych a e i o u y".split(), key=len, reverse=True
 )
-STEM_MIN = 4
+STEM_MIN = 3
 WORD = re.compile(r"[0-9a-z]+")
 
 
@@ -125,12 +126,47 @@ def search(filters, page=1):
     if filters.q and not words:
         return Results([], 0, 1, 1, {name: {} for name in FACETS})
     query = _Query(words)
-    total = query.count(filters)
+    groups = kept(("library.groups", tuple(words)), query.groups)
+    total, facets = _counts(groups, filters)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 1), pages)
     items = query.page(filters, page) if total else []
-    facets = {name: query.facet(filters, name) for name in FACETS}
     return Results(items, total, page, pages, facets)
+
+
+def _counts(groups, filters):
+    """(how many entries pass `filters`, {filter: {value: count}}) from the groups of the
+    matching entries: each filter's counts with every other filter applied."""
+    wanted = {
+        "obszar": filters.area,
+        "rodzaj": filters.kind,
+        "woj": filters.voivodeship,
+        "koszt": filters.cost,
+        "szkola": SCHOOL_BITS.get(filters.school, 0),
+    }
+    facets = {name: {} for name in FACETS}
+    total = 0
+    for area, kind, voivodeship, cost, mask, n in groups:
+        values = {"obszar": area, "rodzaj": kind, "woj": voivodeship, "koszt": cost}
+        failed = [
+            name
+            for name, want in wanted.items()
+            if want and (not mask & want if name == "szkola" else values[name] != want)
+        ]
+        if len(failed) > 1:
+            continue
+        if not failed:
+            total += n
+        for name in FACETS if not failed else failed:
+            if name == "szkola":
+                counts = facets[name]
+                for kind_name, bit in SCHOOL_BITS.items():
+                    if mask & bit:
+                        counts[kind_name] = counts.get(kind_name, 0) + n
+            elif values[name]:
+                counts = facets[name]
+                counts[values[name]] = counts.get(values[name], 0) + n
+    return total, facets
 
 
 # filter → (its attribute in Filters, the SQL of the value an entry has)
@@ -198,9 +234,21 @@ class _Query:
             params.append(SCHOOL_BITS[filters.school])
         return sql, params
 
-    def count(self, filters):
-        sql, params = self._from(filters)
-        return db.execute_sql("SELECT COUNT(*)" + sql, params).fetchone()[0]
+    def groups(self):
+        """[(area, JST kind, voivodeship, cost range, school bits, count)] of the visible
+        entries matching the words: one scan, whatever the filters (they are applied to it)."""
+        sql, params = self._from(Filters())
+        bucket = " ".join(
+            f"WHEN e.cost_grosze >= {low}"
+            + (f" AND e.cost_grosze <= {high}" if high else "")
+            + f" THEN '{key}'"
+            for key, (_label, low, high) in COST_RANGES.items()
+        )
+        columns = f"e.area, e.jst_kind, e.voivodeship, CASE {bucket} ELSE '' END, e.school_mask"
+        rows = db.execute_sql(
+            f"SELECT {columns}, COUNT(*)" + sql + " GROUP BY 1, 2, 3, 4, 5", params
+        ).fetchall()
+        return [tuple(row) for row in rows]
 
     def page(self, filters, page):
         """The page's entries, best match first (then by JST and the plan's order); the JST's
@@ -240,31 +288,6 @@ class _Query:
             )
             for row in rows
         ]
-
-    def facet(self, filters, name):
-        """{value: count} of one filter, counted with every other filter applied."""
-        sql, params = self._from(filters, without=name)
-        if name in ("koszt", "szkola"):
-            cases, case_params = [], []
-            if name == "koszt":
-                for _label, low, high in COST_RANGES.values():
-                    upper = f" AND e.cost_grosze <= {self.mark}" if high is not None else ""
-                    cases.append(f"e.cost_grosze >= {self.mark}{upper}")
-                    case_params += [low] + ([high] if high is not None else [])
-                keys = list(COST_RANGES)
-            else:
-                for kind in plans.SCHOOL_KIND_LABELS:
-                    cases.append(f"(e.school_mask & {self.mark}) <> 0")
-                    case_params.append(SCHOOL_BITS[kind])
-                keys = list(plans.SCHOOL_KIND_LABELS)
-            select = ", ".join(f"SUM(CASE WHEN {case} THEN 1 ELSE 0 END)" for case in cases)
-            row = db.execute_sql(f"SELECT {select}" + sql, case_params + params).fetchone()
-            return {key: int(n or 0) for key, n in zip(keys, row, strict=True)}
-        column = FACETS[name][1]
-        rows = db.execute_sql(
-            f"SELECT {column}, COUNT(*)" + sql + f" GROUP BY {column}", params
-        ).fetchall()
-        return {value: n for value, n in rows if value}
 
 
 def entry(entry_id):
