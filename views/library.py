@@ -9,6 +9,7 @@ from lib.identifiers import VOIVODESHIPS
 from models import JST_KINDS, Jst, db_int
 from services import documents, library, plans, policy
 
+from . import chrome
 from .common import load_jst, send_document
 
 bp = Blueprint("library", __name__)
@@ -34,7 +35,10 @@ def search():
             "szkola": plans.SCHOOL_KIND_LABELS,
         },
         targets=_own_editable_plans(),
-        use_form=UseForm(formdata=None, uid=plans.new_uid()),
+        use_form=chrome.TOKEN,
+        # a new row's uid per action, fresh on every page: a double click saves once, another
+        # action copied from the same page is another row
+        uids={item.id: plans.new_uid() for item in results.items},
     )
 
 

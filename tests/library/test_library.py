@@ -326,3 +326,19 @@ def test_the_school_bits_cover_the_wizards_school_kinds():
     from models.library import SCHOOL_BITS
 
     assert list(SCHOOL_BITS) == [key for key, _label in plans.SCHOOL_KINDS]
+
+
+def test_two_actions_copied_from_one_page_are_two_rows(app, shelf):
+    client = app.test_client()
+    login(client, shelf.participant)
+    html = client.get("/biblioteka").get_data(as_text=True)
+    forms = re.findall(
+        r'action="(/jst/\d+/biblioteka/\d+/uzyj)"[^<]*>[^>]*>\s*<input type="hidden" '
+        r'name="uid" value="([0-9a-f]{32})">',
+        html,
+    )
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    assert len(forms) == 3 and len({uid for _a, uid in forms}) == 3
+    for action, uid in forms[:2]:
+        assert client.post(action, data={"csrf_token": token, "uid": uid}).status_code == 302
+    assert len(plans.rows(plans.get_plan(shelf.jst), "dzialania")) == 2
