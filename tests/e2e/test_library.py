@@ -44,3 +44,24 @@ def test_search_and_copy_into_my_plan_on_a_phone(browser, live_server):
         screenshot(page, "library-copied-390")
     finally:
         context.close()
+
+
+def test_library_and_public_best_plans_at_1280(browser, live_server):
+    context, page = _sign_in(browser, live_server, MEMBER, viewport={"width": 1280, "height": 900})
+    try:
+        page.goto("/biblioteka?szkola=liceum")
+        expect(page.get_by_role("heading", name="Biblioteka planów", level=1)).to_be_visible()
+        expect(page.get_by_label("Typ szkoły")).to_have_value("liceum")
+        screenshot(page, "library-search-1280")
+    finally:
+        context.close()
+    public = browser.new_context(base_url=live_server, locale="pl-PL")
+    try:
+        page = public.new_page()
+        page.goto("/najlepsze-plany")
+        expect(
+            page.get_by_role("link", name=re.compile(r"plan \(PDF\).*Gmina Jeziorowo"))
+        ).to_be_visible()
+        screenshot(page, "library-best-1280")
+    finally:
+        public.close()
