@@ -1,6 +1,7 @@
 from . import (
     documents,
     jobs,
+    library,
     networks,
     notify,
     participants,
@@ -68,6 +69,7 @@ AREAS = (
     notify,
     networks,
     versions,
+    library,
 )
 ALL_MODELS += [model for area in AREAS for model in area.MODELS]
 versions.track(ALL_MODELS)

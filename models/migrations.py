@@ -15,6 +15,7 @@ from . import (
     documents,
     jobs,
     jst,
+    library,
     networks,
     notify,
     participants,
@@ -90,6 +91,7 @@ MIGRATIONS = sorted(
     + notify.MIGRATIONS
     + networks.MIGRATIONS
     + versions.MIGRATIONS
+    + library.MIGRATIONS
 )
 
 

@@ -12,6 +12,8 @@ from models import JST_KINDS, ExpertAssignment, Jst, TeamMembership, User, write
 
 from . import (
     accounts,
+    library,
+    library_data,
     networks,
     participants,
     programme,
@@ -179,6 +181,7 @@ def seed(password, hash_method):
         with write_tx():
             area.seed_demo(ctx)
     surveys.flush_pending_answers()  # the closed demo survey's answers reach its results
+    _library_demo()
     # which JST each login belongs to: a demo is tried as a team member of a given JST
     where = {}
     for jst in jsts:
@@ -190,6 +193,37 @@ def seed(password, hash_method):
         (u.email, f"{u.role_label}: {', '.join(where[u.id])}" if u.id in where else u.role_label)
         for u in users.values()
     ]
+
+
+# JSTs whose accepted plans fill the plan library in the demo (no team: nobody logs in for them)
+LIBRARY_JSTS = [
+    ("Gmina Jeziorowo", "gmina_wiejska", "2801052"),
+    ("Gmina Miejska Sadowo", "gmina_miejska", "0601011"),
+    ("Powiat Borowy", "powiat", "1801"),
+]
+
+
+def _library_demo():
+    """A few accepted plans in the plan library; the first one among the best plans, published
+    on the public page with its JST's consent (idempotent)."""
+    jsts = []
+    with write_tx():
+        for name, kind, teryt in LIBRARY_JSTS:
+            jst = Jst.get_or_none(Jst.name == name)
+            if jst is None:
+                jst = Jst.create(
+                    name=name,
+                    kind=kind,
+                    program_group=JST_KINDS[kind][1],
+                    teryt=teryt,
+                    head_title=JST_KINDS[kind][2],
+                    **jst_names.suggest(kind, name),
+                )
+            jsts.append(jst)
+    library_data.add_accepted_plans(jsts)
+    programme.mark_best(jsts[0], True)
+    if library.choice(jsts[0]) != (True, True):
+        library.save_choice(jsts[0], True, True, None)
 
 
 def _user(email, name, role, password, hash_method):
@@ -247,6 +281,8 @@ def seed_scale(count, password, hash_method, register=teryt_places.REGISTER):
                 )
                 TeamMembership.create(jst=jst, user=user, function="referent ds. oświaty")
             added += 1
+    # every JST added has an accepted plan of 5–9 actions: ~20,000 in the plan library
+    library_data.add_accepted_plans(Jst.select().where(Jst.teryt.not_in(taken)))
     return added
 
 

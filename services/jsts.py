@@ -13,6 +13,7 @@ from models import (
     Jst,
     TeamMembership,
     User,
+    library,
     locked,
     prepared,
     utcnow,
@@ -216,6 +217,7 @@ def save_jst(jst, data, actor, address="", expected_version=None):
         fresh.version += 1
         fresh.updated_at = utcnow()
         fresh.save()
+        library.refresh_jst(fresh)  # the plan library's copy of its kind, voivodeship, name
         audit.record("jst_updated", actor=actor, subject=f"jst:{fresh.id}", address=address)
         return fresh
 

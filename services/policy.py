@@ -84,6 +84,10 @@ RULES = {
     "network.monitoring": {"coordinator"},  # opens the network monitoring the plans
     "network.read": {"coordinator", "owner", "member"},  # and write threads and replies
     "network.invite": {"coordinator", "owner"},  # invite and remove members
+    # --- the plan library (issue 30) ---
+    "library.search": {"participant", "expert", "coordinator"},  # every signed-in programme user
+    "library.choice": {"team", "coordinator"},  # the JST's plan in the library, published or not
+    "library.manage": {"coordinator"},  # who keeps their plan out of the library
 }
 
 STAFF_ROLES = {"coordinator", "admin"}

@@ -16,6 +16,7 @@ PUBLIC = [
     "/haslo/ustaw/nieznany-link",
     "/deklaracja-dostepnosci",
     "/zaswiadczenie/nieznany-kod-weryfikacyjny",
+    "/najlepsze-plany",
 ]
 
 

@@ -26,6 +26,7 @@ from . import (
     documents,
     jobs,
     jst,
+    library,
     main,
     mentor,
     networks,
@@ -62,6 +63,7 @@ AREAS = (
     networks,
     announcements,
     preferences,
+    library,
     admin,
 )
 BLUEPRINTS = tuple(area.bp for area in AREAS)

@@ -95,6 +95,20 @@ AREAS = {
                 "Konsultacje po pilotażu i najlepsze plany.",
                 "programme.manage",
             ),
+            (
+                "library.search",
+                {},
+                "Biblioteka planów",
+                "Działania zatwierdzonych planów: wyszukiwanie i filtry.",
+                "library.search",
+            ),
+            (
+                "library.opted_out",
+                {},
+                "JST poza biblioteką",
+                "JST, które nie udostępniają planu w bibliotece.",
+                "library.manage",
+            ),
         ],
     ),
     "program": (

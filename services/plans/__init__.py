@@ -12,7 +12,7 @@ The life cycle stays in this module: tests stand in a complete plan by patching
 
 import json
 
-from models import User, utcnow, write_tx
+from models import User, library, utcnow, write_tx
 from models.plans import STATUS_LABELS, PlanEvent, PlanVersion
 
 from .. import audit
@@ -165,6 +165,10 @@ def transition(plan, action, user, message=""):
         PlanEvent.create(
             plan=fresh, actor=user, from_status=fresh.status, to_status=target, message=message
         )
+        if target == "accepted":  # an accepted plan's actions join the library (issue 30)
+            library.index_plan(fresh)
+        elif fresh.status == "accepted":
+            library.unindex_plan(fresh)
         fresh.status = target
         fresh.updated_at = utcnow()
         fresh.save()
