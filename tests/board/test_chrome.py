@@ -21,7 +21,15 @@ def test_each_role_sees_its_menu_with_the_current_page_marked(client, world):
     expected = {
         "participant": (
             "/",
-            ["Start", "Moje dane", "Moduły", "Zadania", "Ankiety", "Sieci tematyczne"],
+            [
+                "Start",
+                "Moje dane",
+                "Moduły",
+                "Zadania",
+                "Ankiety",
+                "Sieci tematyczne",
+                "Biblioteka planów",
+            ],
         ),
         "expert": (
             "/",
@@ -33,6 +41,7 @@ def test_each_role_sees_its_menu_with_the_current_page_marked(client, world):
                 "Zadania",
                 "Ankiety",
                 "Sieci tematyczne",
+                "Biblioteka planów",
             ],
         ),
         "admin": ("/uzytkownicy", None),
