@@ -3,16 +3,23 @@ client's address for the audit log, a deletion the service may refuse, and sendi
 as a download."""
 
 import io
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file
+from flask import (
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+)
 from flask_login import current_user
 
-from lib import pdf
 from models import Jst
-from services import policy
-
-from .hardening import UploadNotStored
+from services import documents, jobs, policy
+from services.documents import ready_pdf
 
 PDF = {"as_pdf": True}  # the URL defaults of a document's .pdf route, next to its .docx one
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -52,29 +59,60 @@ def send_docx(data, name, display=None):
     return attachment(response, name, display)
 
 
-def send_document(data, name, display=None, as_pdf=False):
-    """A generated document as a download: the .docx, or (as_pdf) its PDF made by LibreOffice
-    (a Polish page saying why when it cannot be made)."""
+def send_document(kind, context, ref, name, display=None, as_pdf=False, extra=None, audit=None):
+    """A generated document as a download: the .docx filled in now, or (as_pdf) its PDF made by
+    the worker (services.documents.ready_pdf) — sent when ready, else a wait page (202) that
+    looks again, or JSON for that page's script (?stan=1). `ref`: the ids naming the document
+    (ready_pdf.SOURCES); `audit()` records the download when the file is sent."""
     if not as_pdf:
-        return send_docx(data, name, display)
+        if audit is not None:
+            audit()
+        return send_docx(documents.render(kind, context), name, display)
     try:
-        seconds = current_app.config["PDF_REQUEST_SECONDS"]  # made while the user waits
-        data = pdf.convert(data, per_document=seconds, startup=0)
-    except pdf.PdfError as exc:
-        title = "Nie udało się utworzyć PDF"
-        return render_template("errors/error.html", code=503, title=title, message=str(exc)), 503
-    except OSError as exc:  # the temporary directory cannot take the files: as for an upload
-        current_app.logger.error("pdf not made: temporary file failed (%s)", exc)
-        raise UploadNotStored() from exc
+        job = ready_pdf.ask(
+            kind, ref, context, current_user, extra, again=request.args.get("ponownie") == "1"
+        )
+    except jobs.QueueUnavailable:
+        message = "Kolejka zadań jest chwilowo niedostępna. Proszę spróbować ponownie za chwilę."
+        return _pdf_not_made(message)
     name = name.removesuffix(".docx") + ".pdf"
     display = display.removesuffix(".docx") + ".pdf" if display else None
-    response = send_file(
-        io.BytesIO(data),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=display or name,
+    if job.state == "done" and not request.args.get("stan"):
+        if audit is not None:
+            audit()
+        response = Response(
+            jobs.open_result(job, current_user, client_address()), mimetype="application/pdf"
+        )
+        response.headers["Content-Length"] = str(job.result_size)
+        response.headers["Cache-Control"] = "no-store"
+        return attachment(response, name, display)
+    elapsed, _left = jobs.timing(job)
+    status = {
+        "state": job.state,
+        "ahead": ready_pdf.ahead(job) if job.state == "queued" else 0,
+        "elapsed": round(elapsed),
+    }
+    if request.args.get("stan"):
+        return jsonify(status), 200, {"Cache-Control": "no-store"}
+    if job.state == "failed":
+        return _pdf_not_made(job.error, again=True)
+    query = urlencode([(k, v) for k, v in request.args.items() if k not in ("ponownie", "stan")])
+    query = "?" + query if query else ""
+    page = render_template(
+        "documents/pdf_wait.html",
+        status=status,
+        title=display or name,
+        here=request.path + query,
+        docx=request.path.removesuffix(".pdf") + ".docx" + query,
     )
-    return attachment(response, name, display)
+    return page, 202, {"Cache-Control": "no-store", "Retry-After": "2"}
+
+
+def _pdf_not_made(message, again=False):
+    title = "Nie udało się utworzyć PDF"
+    here = request.path + "?ponownie=1" if again else None
+    page = render_template("errors/error.html", code=503, title=title, message=message, again=here)
+    return page, 503
 
 
 def attachment(response, name, display=None):

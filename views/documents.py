@@ -112,7 +112,9 @@ def agreement(jst_id, as_pdf=False):
         flash("Deklaracji nie można jeszcze pobrać — brakuje danych (lista poniżej).", "warning")
         return redirect(url_for(".jst_documents", jst_id=jst.id))
     return send_document(
-        documents.render("deklaracja", context),
+        "deklaracja",
+        context,
+        (jst.id,),
         documents.filename("deklaracja", jst.name),
         documents.display_name("deklaracja", jst.name),
         as_pdf,
@@ -129,7 +131,9 @@ def plan(jst_id, as_pdf=False):
     if context is None:
         abort(404)
     return send_document(
-        documents.render("plan", context),
+        "plan",
+        context,
+        (jst.id, version),
         documents.filename("plan", jst.name, version),
         documents.display_name("plan", jst.name, version),
         as_pdf,
@@ -169,20 +173,24 @@ def signing_pack(jst_id):
 
 
 def _declaration(user, as_pdf=False):
-    context, missing = documents.declaration_context(user, current_user)
-    audit.record(
-        "document_download",
-        actor=current_user,
-        subject=f"user:{user.id}",
-        address=client_address(),
-        details="oświadczenie uczestnika" + (" (PDF)" if as_pdf else ""),
-    )
+    """The declaration's .docx (its data read, audited, now) or its PDF (read, audited, by the
+    worker that makes it; only compared here, to find the version)."""
+    context, _missing = documents.declaration_context(user, None if as_pdf else current_user)
     return send_document(
-        documents.render("oswiadczenie", context),
+        "oswiadczenie",
+        context,
+        (user.id,),
         documents.filename("oswiadczenie", user.full_name),
         documents.display_name("oswiadczenie", user.full_name),
         as_pdf,
-    ), missing
+        audit=lambda: audit.record(
+            "document_download",
+            actor=current_user,
+            subject=f"user:{user.id}",
+            address=client_address(),
+            details="oświadczenie uczestnika" + (" (PDF)" if as_pdf else ""),
+        ),
+    )
 
 
 @bp.get("/moje-dane/oswiadczenie.docx")
@@ -194,7 +202,7 @@ def own_declaration(as_pdf=False):
     if participants.missing_fields(current_user):
         flash("Oświadczenie będzie można pobrać po uzupełnieniu wszystkich danych.", "warning")
         return redirect(url_for("participants.my_data"))
-    return _declaration(current_user, as_pdf)[0]
+    return _declaration(current_user, as_pdf)
 
 
 @bp.get("/dokumenty/oswiadczenie/<int:user_id>.docx")
@@ -203,7 +211,7 @@ def own_declaration(as_pdf=False):
 def declaration(user_id, as_pdf=False):
     _require_manage()
     user = User.get_or_none((User.id == user_id) & (User.role == "participant")) or abort(404)
-    return _declaration(user, as_pdf)[0]
+    return _declaration(user, as_pdf)
 
 
 @bp.post("/jst/<int:jst_id>/dokumenty/podpisane")
