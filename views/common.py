@@ -68,6 +68,12 @@ def send_document(kind, context, ref, name, display=None, as_pdf=False, extra=No
         if audit is not None:
             audit()
         return send_docx(documents.render(kind, context), name, display)
+    return send_pdf(kind, context, ref, name, display, extra, audit, docx=True)
+
+
+def send_pdf(kind, context, ref, name, display=None, extra=None, audit=None, docx=False):
+    """The PDF of what `context` prints (ready_pdf.SOURCES[kind]): sent when the worker has made
+    it, else the wait page; `docx`: the wait page offers the .docx of the same address."""
     try:
         job = ready_pdf.ask(
             kind, ref, context, current_user, extra, again=request.args.get("ponownie") == "1"
@@ -75,8 +81,8 @@ def send_document(kind, context, ref, name, display=None, as_pdf=False, extra=No
     except jobs.QueueUnavailable:
         message = "Kolejka zadań jest chwilowo niedostępna. Proszę spróbować ponownie za chwilę."
         return _pdf_not_made(message)
-    name = name.removesuffix(".docx") + ".pdf"
-    display = display.removesuffix(".docx") + ".pdf" if display else None
+    name = name.removesuffix(".docx").removesuffix(".pdf") + ".pdf"
+    display = display.removesuffix(".docx").removesuffix(".pdf") + ".pdf" if display else None
     if job.state == "done" and not request.args.get("stan"):
         if audit is not None:
             audit()
@@ -103,7 +109,7 @@ def send_document(kind, context, ref, name, display=None, as_pdf=False, extra=No
         status=status,
         title=display or name,
         here=request.path + query,
-        docx=request.path.removesuffix(".pdf") + ".docx" + query,
+        docx=request.path.removesuffix(".pdf") + ".docx" + query if docx else None,
     )
     return page, 202, {"Cache-Control": "no-store", "Retry-After": "2"}
 

@@ -1,32 +1,27 @@
 """Views of the Word documents (issue 7): a JST's documents, downloads, signed copies, batches,
 templates."""
 
-import io
-
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
 
 from forms.base import first_error
 from forms.documents import SignedForm, TemplateForm
-from lib import pdf
 from lib.formatting import today_local
 from models import PROGRAM_GROUPS, TeamMembership, User, db_int
 from models.documents import SignedCopy
 from services import audit, documents, lists, participants, plans, policy
-from services.documents import KINDS, DocumentIncomplete, TemplateRefused, signing
+from services.documents import KINDS, DocumentIncomplete, TemplateRefused, ready_pdf, signing
 
 from . import chrome
-from .common import PDF, attachment, client_address, load_jst, send_document, send_docx
+from .common import PDF, client_address, load_jst, send_document, send_docx, send_pdf
 
 bp = Blueprint("documents", __name__)
 
@@ -151,25 +146,21 @@ def signing_pack(jst_id):
     if missing and not manage:
         flash("Pakietu nie można jeszcze pobrać — brakuje danych (lista poniżej).", "warning")
         return redirect(url_for(".jst_documents", jst_id=jst.id))
-    try:
-        seconds = current_app.config["PDF_REQUEST_SECONDS"]
-        data = signing.signing_pack(jst, current_user, not manage, seconds, 0)
-    except pdf.PdfError as exc:
-        title = "Nie udało się utworzyć PDF"
-        return render_template("errors/error.html", code=503, title=title, message=str(exc)), 503
-    audit.record(
-        "document_download",
-        actor=current_user,
-        subject=f"jst:{jst.id}",
-        address=client_address(),
-        details="pakiet dokumentów do podpisu (PDF)",
+    own = None if manage else current_user.id  # the team's pack: the asker's declaration only
+    return send_pdf(
+        ready_pdf.PACK,
+        signing.pack_documents(jst, current_user, not manage, audited=False),
+        (jst.id, own),
+        signing.pack_filename(jst),
+        f"{signing.PACK_TITLE} – {jst.name}.pdf",
+        audit=lambda: audit.record(
+            "document_download",
+            actor=current_user,
+            subject=f"jst:{jst.id}",
+            address=client_address(),
+            details="pakiet dokumentów do podpisu (PDF)",
+        ),
     )
-    name = signing.pack_filename(jst)
-    display = f"{signing.PACK_TITLE} – {jst.name}.pdf"
-    response = send_file(
-        io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=name
-    )
-    return attachment(response, name, display)
 
 
 def _declaration(user, as_pdf=False):

@@ -25,6 +25,7 @@ from models.programme import Module
 from models.surveys import Certificate
 
 from .. import jobs
+from . import signing
 from .contexts import (
     agreement_context,
     attendance_context,
@@ -66,14 +67,26 @@ def _certificate(ref, params, actor):
     return certificate and certificate_context(certificate, params["verify"])
 
 
-# kind → the context of the document its reference (ids) names, as the worker builds it again
+def _pack(ref, params, actor):
+    jst = Jst.get_or_none(Jst.id == ref[0])
+    own = ref[1] is not None  # a team member's pack: their own declaration only
+    reader = User.get_or_none(User.id == ref[1]) if own else actor
+    return jst and reader and signing.pack_documents(jst, reader, own, audited=actor is not None)
+
+
+PACK = "pakiet"  # the signing pack: the agreement, declarations and plan in one PDF
+# kind → what the document its reference (ids) names prints — a context, the pack's entries —
+# as the worker reads it again to print it (audited as read by who asked)
 SOURCES = {
     "oswiadczenie": _declaration,
     "deklaracja": _agreement,
     "plan": _plan,
     "lista_obecnosci": _attendance,
     "zaswiadczenie": _certificate,
+    PACK: _pack,
 }
+TEMPLATES_OF = {PACK: ("deklaracja", "oswiadczenie", "plan")}  # the templates a pack fills
+LABELS = {kind: spec.label for kind, spec in KINDS.items()} | {PACK: "Pakiet dokumentów do podpisu"}
 
 
 def document_of(kind, ref):
@@ -109,8 +122,10 @@ def _printable(value):
 
 
 def digest(kind, context):
-    """A digest of everything the document prints: its context and its template."""
-    text = json.dumps([kind, _template_identity(kind), context], sort_keys=True, default=_printable)
+    """A digest of everything the document prints: its context (the pack: its entries) and its
+    templates."""
+    templates = [_template_identity(k) for k in TEMPLATES_OF.get(kind, (kind,))]
+    text = json.dumps([kind, templates, context], sort_keys=True, default=_printable)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -152,7 +167,11 @@ def build(ctx):
         raise jobs.JobRefused(CHANGED)
     ctx.progress(0, 1)
     try:
-        data = pdf.convert(render(kind, context))
+        if kind == PACK:
+            jst = Jst.get_by_id(ref[0])
+            data = signing.signing_pack(jst, None, ref[1] is not None, entries=context)
+        else:
+            data = pdf.convert(render(kind, context))
     except pdf.PdfError as exc:
         raise jobs.JobRefused(str(exc)) from exc
     older = Job.select(Job.id).where(
@@ -166,14 +185,19 @@ def build(ctx):
     yield data
 
 
+def _kind(params):
+    return params["document"].split(":")[0]
+
+
 jobs.register(
     JOB,
     jobs.JobKind(
-        label=lambda params: f"PDF: {KINDS[params['document'].split(':')[0]].label}",
+        label=lambda params: f"PDF: {LABELS[_kind(params)]}",
         build=build,
-        filename=lambda params: params["document"].split(":")[0] + ".pdf",
+        filename=lambda params: _kind(params) + ".pdf",
         mimetype="application/pdf",
-        personal=lambda params: KINDS[params["document"].split(":")[0]].personal,
+        # the pack holds declarations
+        personal=lambda params: _kind(params) == PACK or KINDS[_kind(params)].personal,
         listed=False,
     ),
 )

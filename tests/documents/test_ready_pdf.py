@@ -14,7 +14,7 @@ from models import Jst
 from models.jobs import Job, JobChunk
 from services.documents import ready_pdf
 from tests.conftest import login
-from tests.documents.conftest import _participant_data
+from tests.documents.conftest import _add_school, _ore_settings, _participant_data
 from tests.documents.test_pdf import LIBREOFFICE, _first_page
 
 
@@ -130,3 +130,21 @@ def test_a_failed_pdf_says_why_and_can_be_made_again(queued, world):
     assert client.get(url).status_code == 503  # looking again does not convert again
     _waits(client.get(url + "?ponownie=1"))
     assert [j.state for j in _pdf_jobs()] == ["failed", "queued"]
+
+
+def test_each_team_member_gets_a_signing_pack_of_their_own(queued, world):
+    """A member's pack holds their own declaration only: its ready file is theirs alone."""
+    _ore_settings()
+    _add_school(world.jst, world.participant)
+    _participant_data(world.participant)
+    _participant_data(world.teammate, pesel="", no_pesel=True, email="kolega@example.org")
+    url = f"/jst/{world.jst.id}/dokumenty/pakiet-do-podpisu.pdf"
+    for user in (world.participant, world.teammate, world.coordinator, world.participant):
+        client = queued.test_client()
+        login(client, user)
+        page = _waits(client.get(url))
+        assert ".docx" not in page  # the pack has no Word file
+    documents = [job.params for job in _pdf_jobs()]
+    assert len(documents) == 3 and all(job.personal for job in _pdf_jobs())
+    assert f'"document": "pakiet:{world.jst.id}:{world.participant.id}"' in documents[0]
+    assert f'"document": "pakiet:{world.jst.id}:"' in documents[2]
