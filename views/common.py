@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from models import Jst
+from models import Jst, db_int
 from services import documents, jobs, policy
 from services.documents import ready_pdf
 
@@ -59,25 +59,31 @@ def send_docx(data, name, display=None):
     return attachment(response, name, display)
 
 
-def send_document(kind, context, ref, name, display=None, as_pdf=False, extra=None, audit=None):
+def send_document(kind, printed, ref, name, display=None, as_pdf=False, extra=None, audit=None):
     """A generated document as a download: the .docx filled in now, or (as_pdf) its PDF made by
-    the worker (services.documents.ready_pdf) — sent when ready, else a wait page (202) that
-    looks again, or JSON for that page's script (?stan=1). `ref`: the ids naming the document
-    (ready_pdf.SOURCES); `audit()` records the download when the file is sent."""
+    the worker (send_pdf). `printed()`: the document's context (read only when needed: not while
+    the wait page looks again); `audit()` records the download when the file is sent."""
     if not as_pdf:
         if audit is not None:
             audit()
-        return send_docx(documents.render(kind, context), name, display)
-    return send_pdf(kind, context, ref, name, display, extra, audit, docx=True)
+        return send_docx(documents.render(kind, printed()), name, display)
+    return send_pdf(kind, printed, ref, name, display, extra, audit, docx=True)
 
 
-def send_pdf(kind, context, ref, name, display=None, extra=None, audit=None, docx=False):
-    """The PDF of what `context` prints (ready_pdf.SOURCES[kind]): sent when the worker has made
-    it, else the wait page; `docx`: the wait page offers the .docx of the same address."""
+_OWN_ARGS = ("ponownie", "stan", "zadanie")  # the wait page's own query arguments
+
+
+def send_pdf(kind, printed, ref, name, display=None, extra=None, audit=None, docx=False):
+    """The PDF of a document (services.documents.ready_pdf: `ref` the ids naming it, `printed()`
+    what it prints, `extra` what else the worker needs): sent when the worker has made it, else
+    a wait page (202) that looks again at the same address with the job's number (?zadanie=…:
+    the same checks, then only the job is read), or the state as JSON for that page's script
+    (?stan=1); `docx`: the wait page offers the .docx of the same address."""
+    job = ready_pdf.asked(request.args.get("zadanie", type=db_int), kind, ref, extra)
     try:
-        job = ready_pdf.ask(
-            kind, ref, context, current_user, extra, again=request.args.get("ponownie") == "1"
-        )
+        if job is None:
+            again = request.args.get("ponownie") == "1"
+            job = ready_pdf.ask(kind, ref, printed(), current_user, extra, again=again)
     except jobs.QueueUnavailable:
         message = "Kolejka zadań jest chwilowo niedostępna. Proszę spróbować ponownie za chwilę."
         return _pdf_not_made(message)
@@ -100,24 +106,26 @@ def send_pdf(kind, context, ref, name, display=None, extra=None, audit=None, doc
     }
     if request.args.get("stan"):
         return jsonify(status), 200, {"Cache-Control": "no-store"}
+    kept = [(k, v) for k, v in request.args.items() if k not in _OWN_ARGS]
     if job.state == "failed":
-        return _pdf_not_made(job.error, again=True)
-    query = urlencode([(k, v) for k, v in request.args.items() if k not in ("ponownie", "stan")])
-    query = "?" + query if query else ""
+        return _pdf_not_made(job.error, again=_address(request.path, kept + [("ponownie", 1)]))
     page = render_template(
         "documents/pdf_wait.html",
         status=status,
         title=display or name,
-        here=request.path + query,
-        docx=request.path.removesuffix(".pdf") + ".docx" + query if docx else None,
+        here=_address(request.path, kept + [("zadanie", job.id)]),
+        docx=_address(request.path.removesuffix(".pdf") + ".docx", kept) if docx else None,
     )
     return page, 202, {"Cache-Control": "no-store", "Retry-After": "2"}
 
 
-def _pdf_not_made(message, again=False):
+def _address(path, args):
+    return path + ("?" + urlencode(args) if args else "")
+
+
+def _pdf_not_made(message, again=None):
     title = "Nie udało się utworzyć PDF"
-    here = request.path + "?ponownie=1" if again else None
-    page = render_template("errors/error.html", code=503, title=title, message=message, again=here)
+    page = render_template("errors/error.html", code=503, title=title, message=message, again=again)
     return page, 503
 
 

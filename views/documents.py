@@ -102,13 +102,12 @@ def jst_documents(jst_id):
 @login_required
 def agreement(jst_id, as_pdf=False):
     jst = load_jst(jst_id, "doc.jst")
-    context, missing = documents.agreement_context(jst)
-    if missing and not policy.can(current_user, "doc.manage"):
+    if not policy.can(current_user, "doc.manage") and documents.agreement_context(jst)[1]:
         flash("Deklaracji nie można jeszcze pobrać — brakuje danych (lista poniżej).", "warning")
         return redirect(url_for(".jst_documents", jst_id=jst.id))
     return send_document(
         "deklaracja",
-        context,
+        lambda: documents.agreement_context(jst)[0],
         (jst.id,),
         documents.filename("deklaracja", jst.name),
         documents.display_name("deklaracja", jst.name),
@@ -122,12 +121,9 @@ def agreement(jst_id, as_pdf=False):
 def plan(jst_id, as_pdf=False):
     jst = load_jst(jst_id, "doc.jst")
     version = request.args.get("wersja", type=db_int)
-    context, _missing = documents.plan_context(jst, version)
-    if context is None:
-        abort(404)
     return send_document(
         "plan",
-        context,
+        lambda: documents.plan_context(jst, version)[0] or abort(404),  # no such version: 404
         (jst.id, version),
         documents.filename("plan", jst.name, version),
         documents.display_name("plan", jst.name, version),
@@ -149,7 +145,7 @@ def signing_pack(jst_id):
     own = None if manage else current_user.id  # the team's pack: the asker's declaration only
     return send_pdf(
         ready_pdf.PACK,
-        signing.pack_documents(jst, current_user, not manage, audited=False),
+        lambda: signing.pack_documents(jst, current_user, not manage, audited=False),
         (jst.id, own),
         signing.pack_filename(jst),
         f"{signing.PACK_TITLE} – {jst.name}.pdf",
@@ -166,10 +162,9 @@ def signing_pack(jst_id):
 def _declaration(user, as_pdf=False):
     """The declaration's .docx (its data read, audited, now) or its PDF (read, audited, by the
     worker that makes it; only compared here, to find the version)."""
-    context, _missing = documents.declaration_context(user, None if as_pdf else current_user)
     return send_document(
         "oswiadczenie",
-        context,
+        lambda: documents.declaration_context(user, None if as_pdf else current_user)[0],
         (user.id,),
         documents.filename("oswiadczenie", user.full_name),
         documents.display_name("oswiadczenie", user.full_name),

@@ -438,7 +438,7 @@ def _certificate_file(certificate, as_pdf):
     verify = _verify_url(certificate)
     return send_document(
         "zaswiadczenie",
-        documents.certificate_context(certificate, verify),
+        lambda: documents.certificate_context(certificate, verify),
         (certificate.id,),
         surveys.certificate_filename(certificate),
         as_pdf=as_pdf,

@@ -150,6 +150,23 @@ def ask(kind, ref, context, actor, extra=None, again=False):
     return jobs.start(JOB, params, actor, done_too=True)
 
 
+def asked(job_id, kind, ref, extra=None):
+    """The job `job_id` when it makes this document's PDF (the wait page looks again at the job it
+    was shown: the same document, read no more), else None: ask anew — also when it was
+    dropped, or refused because the document changed meanwhile."""
+    job = job_id and Job.get_or_none((Job.id == job_id) & (Job.kind == JOB))
+    if not job:
+        return None
+    params = json.loads(job.params)
+    wanted = {"document": document_of(kind, ref), **(extra or {})}
+    if any(params.get(key) != value for key, value in wanted.items()):
+        return None
+    job = jobs.check(job)
+    if job.state in ("cancelled", "expired") or (job.state == "failed" and job.error == CHANGED):
+        return None
+    return job
+
+
 def ahead(job):
     """How many PDFs wait in the queue before this one."""
     return (

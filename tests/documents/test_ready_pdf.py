@@ -62,8 +62,11 @@ def test_the_wait_page_comes_first_then_the_pdf_converted_once(queued, world, tm
     assert client.get(url + "?stan=1").get_json()["state"] == "queued"
     (job,) = _pdf_jobs()
     assert job.personal  # the declaration: its file encrypted, like every personal job's
+    again = f"{url}?zadanie={job.id}"  # "Sprawdź ponownie", the page's refresh
+    assert f'href="{again}"' in page
+    assert client.get(again + "&stan=1").get_json()["state"] == "queued"
     assert work() == 1
-    response = client.get(url)
+    response = client.get(again)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "filename=oswiadczenie-" in response.headers["Content-Disposition"]
     text = _first_page(response.data, tmp_path)
@@ -106,12 +109,21 @@ def test_another_jsts_document_is_404_also_once_its_pdf_is_ready(queued, world):
     JobChunk.create(job=job.id, number=0, data=b"%PDF-stand-in")
     other = queued.test_client()
     login(other, world.other_participant)
-    for url in (mine, mine + "?stan=1", f"/dokumenty/oswiadczenie/{world.participant.id}.pdf"):
+    for url in (
+        mine,
+        mine + "?stan=1",
+        f"{mine}?zadanie={job.id}",
+        f"/dokumenty/oswiadczenie/{world.participant.id}.pdf",
+    ):
         assert other.get(url).status_code == 404, url
+    # the job's number with their own JST's plan: theirs is asked for, never the other's file
+    _waits(other.get(f"/jst/{world.other_jst.id}/dokumenty/plan.pdf?zadanie={job.id}"))
+    other_job = _pdf_jobs()[1]
+    assert f'"document": "plan:{world.other_jst.id}:"' in other_job.params
     team = queued.test_client()
     login(team, world.participant)
     assert team.get(mine).data == b"%PDF-stand-in"  # the team's own JST: the ready file
-    assert len(_pdf_jobs()) == 1
+    assert len(_pdf_jobs()) == 2
 
 
 def test_a_failed_pdf_says_why_and_can_be_made_again(queued, world):
