@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from documents import _gunicorn as gunicorn  # noqa: E402
 from http_pages import BIN, ROOT, flask, free_port, login  # noqa: E402
 
 GOAL_P99_MS = 50
@@ -149,22 +150,7 @@ def main():
         flask(env, "seed-demo")
         flask(env, "seed-scale", "--jsts", str(args.jsts))
         port = free_port()
-        web = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "--workers",
-                "3",
-                "--timeout",
-                "30",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "app:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        web = gunicorn(env, port)  # as `make run` starts it, answering /healthz
         worker = subprocess.Popen(
             [str(BIN / "flask"), "--app", "app", "worker"],
             cwd=ROOT,
@@ -173,12 +159,6 @@ def main():
             stderr=subprocess.DEVNULL,
         )
         try:
-            for _ in range(300):
-                try:
-                    _get(port, "/healthz", "")
-                    break
-                except OSError:
-                    time.sleep(0.1)
             cookie = login(port, "koordynator@example.org")
             samplers = {
                 "healthz": Sampler(port, "/healthz"),
