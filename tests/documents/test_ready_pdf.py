@@ -11,7 +11,9 @@ import pytest
 import tasks
 from app import create_app
 from models import Jst
+from models.documents import DocumentTemplate
 from models.jobs import Job, JobChunk
+from services import documents
 from services.documents import ready_pdf
 from tests.conftest import login
 from tests.documents.conftest import _add_school, _ore_settings, _participant_data
@@ -160,3 +162,15 @@ def test_each_team_member_gets_a_signing_pack_of_their_own(queued, world):
     assert len(documents) == 3 and all(job.personal for job in _pdf_jobs())
     assert f'"document": "pakiet:{world.jst.id}:{world.participant.id}"' in documents[0]
     assert f'"document": "pakiet:{world.jst.id}:"' in documents[2]
+
+
+def test_a_new_template_makes_a_new_version(queued, world):
+    client = queued.test_client()
+    login(client, world.coordinator)
+    url = f"/jst/{world.jst.id}/dokumenty/deklaracja.pdf"
+    _waits(client.get(url))
+    _waits(client.get(url))
+    assert len(_pdf_jobs()) == 1
+    DocumentTemplate.create(kind="deklaracja", data=documents.template_bytes("deklaracja"))
+    _waits(client.get(url))  # the same bytes uploaded: still a template of its own
+    assert len({job.key for job in _pdf_jobs()}) == 2
