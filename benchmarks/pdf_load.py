@@ -180,7 +180,12 @@ def main():
                 threading.Thread(target=_ask_pdf, args=(port, path, cookie, out))
                 for path, out in zip(paths, asked, strict=True)
             ]
-            for thread in threads:
+            # started alternately, one for a different document, one for the shared one: the
+            # shared one's job is not queued behind all the others
+            for i in range(different):
+                threads[i].start()
+                threads[different + i].start()
+            for thread in threads[2 * different :]:
                 thread.start()
             for thread in threads:
                 thread.join()

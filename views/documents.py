@@ -138,8 +138,7 @@ def signing_pack(jst_id):
     holds only the asking member's own declaration."""
     jst = load_jst(jst_id, "doc.jst")
     manage = policy.can(current_user, "doc.manage")
-    _context, missing = documents.agreement_context(jst)
-    if missing and not manage:
+    if not manage and documents.agreement_context(jst)[1]:
         flash("Pakietu nie można jeszcze pobrać — brakuje danych (lista poniżej).", "warning")
         return redirect(url_for(".jst_documents", jst_id=jst.id))
     own = None if manage else current_user.id  # the team's pack: the asker's declaration only

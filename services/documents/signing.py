@@ -157,9 +157,7 @@ def pack_documents(jst, actor, own_only=False, audited=True):
     return entries
 
 
-def signing_pack(
-    jst, actor, own_only=False, per_document=pdf.PER_DOCUMENT, startup=pdf.STARTUP, entries=None
-):
+def signing_pack(jst, actor, own_only=False, entries=None):
     """The pack's PDF bytes (pdf.PdfError when LibreOffice cannot make a document of it);
     `entries`: its pack_documents when already read."""
     entries = entries or pack_documents(jst, actor, own_only)
@@ -170,7 +168,7 @@ def signing_pack(
             source = work / f"{i:03d}.docx"
             source.write_bytes(render(kind, context))
             sources.append(source)
-        results = pdf.convert_files(sources, work / "pdf", None, per_document, startup)
+        results = pdf.convert_files(sources, work / "pdf")
         if None in results:
             raise pdf.PdfError(
                 "LibreOffice nie przekształcił któregoś z dokumentów pakietu w PDF. Proszę "
@@ -185,7 +183,7 @@ def signing_pack(
             page += count
         cover = work / "okladka.docx"
         cover.write_bytes(cover_docx(jst, rows, own_only))
-        (made,) = pdf.convert_files([cover], work / "cover", None, per_document, startup)
+        (made,) = pdf.convert_files([cover], work / "cover")
         if made is None:
             raise pdf.PdfError("LibreOffice nie przekształcił strony tytułowej pakietu w PDF.")
         writer = PdfWriter()
