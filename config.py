@@ -82,9 +82,6 @@ class Defaults:
     MAIL_EVERY_SECONDS = 20
 
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
-    # seconds LibreOffice may take for a single document's PDF in a web request (1–2 s idle;
-    # below gunicorn's timeout)
-    PDF_REQUEST_SECONDS = 20
     # addresses (or networks) /metrics answers; anyone else gets 404 — never make it public
     METRICS_FROM = "127.0.0.1 ::1"
     WTF_CSRF_TIME_LIMIT = 12 * 3600

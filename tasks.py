@@ -32,7 +32,10 @@ from services import (  # noqa: F401 — surveys registers the certificates' job
     reminders,
     surveys,
 )
-from services.documents import batch_jobs  # noqa: F401 — registers the document job kinds
+from services.documents import (  # noqa: F401 — register the document job kinds
+    batch_jobs,
+    ready_pdf,
+)
 
 MAX_DELAY = 1.0  # seconds: the longest an idle consumer waits before looking at the queue again
 REDIS_TIMEOUT = 3  # seconds a Redis command may take before the queue counts as unavailable

@@ -50,6 +50,7 @@ class JobKind:
     filename: Callable[[dict], str]  # params → the downloaded file's name (ASCII)
     mimetype: str
     personal: Callable[[dict], bool] = lambda params: True  # noqa: E731 — encrypt unless known not
+    listed: bool = True  # on the coordinators' list of recent jobs (not one per document's PDF)
 
 
 KINDS: dict[str, JobKind] = {}
@@ -113,19 +114,21 @@ def state_label(job):
     return STATES[job.state]
 
 
-def start(kind, params, actor, enqueue=None):
+def start(kind, params, actor, enqueue=None, done_too=False):
     """The job building `kind` with `params` for `actor`: the one already queued or running for
-    the same batch, or a new one handed to the queue (after its row is committed, so the worker
-    finds it) by the configured task, or by `enqueue(job_id)` when given (tests, benchmarks).
-    Raises QueueUnavailable when the queue refuses it."""
+    the same batch (or, `done_too`, finished: a file its key fully determines, such as one
+    document's version), or a new one handed to the queue (after its row is committed, so the
+    worker finds it) by the configured task, or by `enqueue(job_id)` when given (tests,
+    benchmarks). Raises QueueUnavailable when the queue refuses it."""
     if kind not in KINDS:
         raise ValueError(kind)
     key = key_of(kind, params)
+    states = (*ACTIVE, "done") if done_too else ACTIVE
     with write_tx():
         if is_postgres():  # two coordinators at once: one creates it, the other finds it
             db.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (key,))
         running = (
-            Job.select().where((Job.key == key) & Job.state.in_(ACTIVE)).order_by(Job.id).first()
+            Job.select().where((Job.key == key) & Job.state.in_(states)).order_by(Job.id).first()
         )
         if running is not None and not _stale(running):
             return running
@@ -325,6 +328,12 @@ def _end(job_id, state, error="", states=ACTIVE, attempt=None):
     return bool(moved)
 
 
+def forget(query):
+    """The finished jobs of `query` expired, their files deleted (a newer file replaces them);
+    returns how many."""
+    return sum(_end(job.id, "expired", states=("done",)) for job in query)
+
+
 def cancel(job):
     """Cancel a queued or running job (the worker stops at its next progress report and keeps
     nothing); False when it had already ended."""
@@ -457,10 +466,12 @@ def get(job_id):
 
 
 def recent(limit=50):
-    """The latest jobs, newest first, with who asked (one query)."""
+    """The latest listed jobs, newest first, with who asked (one query)."""
+    unlisted = [name for name, kind in KINDS.items() if not kind.listed]
     return list(
         Job.select(Job, User)
         .join(User, JOIN.LEFT_OUTER, on=Job.requested_by == User.id)
+        .where(Job.kind.not_in(unlisted))
         .order_by(Job.id.desc())
         .limit(limit)
     )

@@ -89,7 +89,6 @@ def app_config(tmp_path, database_template):
         "SERVER_NAME": "localhost",
         # certificates are printed only once the public address is set (not the default)
         "BASE_URL": "https://planjst.example.org",
-        "PDF_REQUEST_SECONDS": 300,  # two cores shared by many test processes: never a timeout
     }
 
 

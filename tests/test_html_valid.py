@@ -19,6 +19,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+import tasks
+from models.jobs import Job
 from tests import crawl
 from tests.conftest import PASSWORD
 from tests.pages import parse
@@ -112,6 +114,23 @@ def _errors_shown(app, save):
     app.config["WTF_CSRF_ENABLED"] = True
 
 
+def _pdf_pages_shown(app, save):
+    """A PDF's wait page (the worker has not run: the queue out of immediate mode for one
+    request) and the page of a failed one."""
+    client = _sign_in(app, "koordynator@example.org")
+    tasks.huey.immediate = False
+    try:
+        response = client.get("/jst/1/dokumenty/plan.pdf")
+    finally:
+        tasks.huey.immediate = True
+    assert response.status_code == 202, response.status_code
+    save("pdf", "/jst/1/dokumenty/plan.pdf (oczekiwanie)", response.get_data(as_text=True))
+    Job.update(state="failed", error="LibreOffice nie przekształcił dokumentu w PDF.").execute()
+    response = client.get("/jst/1/dokumenty/plan.pdf")
+    assert response.status_code == 503, response.status_code
+    save("pdf", "/jst/1/dokumenty/plan.pdf (nieudany)", response.get_data(as_text=True))
+
+
 def _run_vnu(folder):
     result = subprocess.run(
         [*_vnu(), "--format", "json", "--exit-zero-always", "--skip-non-html", str(folder)],
@@ -141,6 +160,7 @@ def test_every_crawled_page_is_valid_html(app, tmp_path):
         save("public", url, anonymous.get(url).get_data(as_text=True))
     counts = {role: _crawl(_sign_in(app, email), save, role) for role, email in ROLES.items()}
     _errors_shown(app, save)
+    _pdf_pages_shown(app, save)
     started = time.monotonic()
     messages = _run_vnu(folder)
     print(f"vnu: {len(pages)} stron ({counts}) w {time.monotonic() - started:.0f} s")

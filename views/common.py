@@ -3,17 +3,24 @@ client's address for the audit log, a deletion the service may refuse, and sendi
 as a download."""
 
 import io
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file
+from flask import (
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+)
 from flask_login import current_user
 
-from lib import pdf
-from models import Jst
-from services import policy
+from models import Jst, db_int
+from services import documents, jobs, policy
+from services.documents import ready_pdf
 from services.programme import MAX_ATTACHMENT, AttachmentRefused, check_attachment
-
-from .hardening import UploadNotStored
 
 PDF = {"as_pdf": True}  # the URL defaults of a document's .pdf route, next to its .docx one
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -72,29 +79,78 @@ def send_docx(data, name, display=None):
     return attachment(response, name, display)
 
 
-def send_document(data, name, display=None, as_pdf=False):
-    """A generated document as a download: the .docx, or (as_pdf) its PDF made by LibreOffice
-    (a Polish page saying why when it cannot be made)."""
+def send_document(kind, printed, ref, name, display=None, as_pdf=False, extra=None, audit=None):
+    """A generated document as a download: the .docx filled in now, or (as_pdf) its PDF made by
+    the worker (send_pdf). `printed()`: the document's context (read only when needed: not while
+    the wait page looks again); `audit()` records the download when the file is sent."""
     if not as_pdf:
-        return send_docx(data, name, display)
+        if audit is not None:
+            audit()
+        return send_docx(documents.render(kind, printed()), name, display)
+    return send_pdf(kind, printed, ref, name, display, extra, audit, docx=True)
+
+
+_OWN_ARGS = ("ponownie", "stan", "zadanie")  # the wait page's own query arguments
+
+
+def send_pdf(kind, printed, ref, name, display=None, extra=None, audit=None, docx=False):
+    """The PDF of a document (services.documents.ready_pdf: `ref` the ids naming it, `printed()`
+    what it prints, `extra` what else the worker needs): sent when the worker has made it, else
+    a wait page (202) that looks again at the same address with the job's number (?zadanie=…:
+    the same checks, then only the job is read), or the state as JSON for that page's script
+    (?stan=1); `docx`: the wait page offers the .docx of the same address."""
+    job = ready_pdf.asked(request.args.get("zadanie", type=db_int), kind, ref, extra)
     try:
-        seconds = current_app.config["PDF_REQUEST_SECONDS"]  # made while the user waits
-        data = pdf.convert(data, per_document=seconds, startup=0)
-    except pdf.PdfError as exc:
-        title = "Nie udało się utworzyć PDF"
-        return render_template("errors/error.html", code=503, title=title, message=str(exc)), 503
-    except OSError as exc:  # the temporary directory cannot take the files: as for an upload
-        current_app.logger.error("pdf not made: temporary file failed (%s)", exc)
-        raise UploadNotStored() from exc
-    name = name.removesuffix(".docx") + ".pdf"
-    display = display.removesuffix(".docx") + ".pdf" if display else None
-    response = send_file(
-        io.BytesIO(data),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=display or name,
+        if job is None:
+            again = request.args.get("ponownie") == "1"
+            actor = current_user if current_user.is_authenticated else None  # a public page's
+            job = ready_pdf.ask(kind, ref, printed(), actor, extra, again=again)
+    except jobs.QueueUnavailable:
+        message = "Kolejka zadań jest chwilowo niedostępna. Proszę spróbować ponownie za chwilę."
+        return _pdf_not_made(message)
+    name = name.removesuffix(".docx").removesuffix(".pdf") + ".pdf"
+    display = display.removesuffix(".docx").removesuffix(".pdf") + ".pdf" if display else None
+    if job.state == "done" and not request.args.get("stan"):
+        if audit is not None:
+            audit()
+        response = Response(
+            jobs.open_result(
+                job, current_user if current_user.is_authenticated else None, client_address()
+            ),
+            mimetype="application/pdf",
+        )
+        response.headers["Content-Length"] = str(job.result_size)
+        response.headers["Cache-Control"] = "no-store"
+        return attachment(response, name, display)
+    elapsed, _left = jobs.timing(job)
+    status = {
+        "state": job.state,
+        "ahead": ready_pdf.ahead(job) if job.state == "queued" else 0,
+        "elapsed": round(elapsed),
+    }
+    if request.args.get("stan"):
+        return jsonify(status), 200, {"Cache-Control": "no-store"}
+    kept = [(k, v) for k, v in request.args.items() if k not in _OWN_ARGS]
+    if job.state == "failed":
+        return _pdf_not_made(job.error, again=_address(request.path, kept + [("ponownie", 1)]))
+    page = render_template(
+        "documents/pdf_wait.html",
+        status=status,
+        title=display or name,
+        here=_address(request.path, kept + [("zadanie", job.id)]),
+        docx=_address(request.path.removesuffix(".pdf") + ".docx", kept) if docx else None,
     )
-    return attachment(response, name, display)
+    return page, 202, {"Cache-Control": "no-store", "Retry-After": "2"}
+
+
+def _address(path, args):
+    return path + ("?" + urlencode(args) if args else "")
+
+
+def _pdf_not_made(message, again=None):
+    title = "Nie udało się utworzyć PDF"
+    page = render_template("errors/error.html", code=503, title=title, message=message, again=again)
+    return page, 503
 
 
 def attachment(response, name, display=None):

@@ -1,32 +1,27 @@
 """Views of the Word documents (issue 7): a JST's documents, downloads, signed copies, batches,
 templates."""
 
-import io
-
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
 
 from forms.base import first_error
 from forms.documents import SignedForm, TemplateForm
-from lib import pdf
 from lib.formatting import today_local
 from models import PROGRAM_GROUPS, TeamMembership, User, db_int
 from models.documents import SignedCopy
 from services import audit, documents, lists, participants, plans, policy
-from services.documents import KINDS, DocumentIncomplete, TemplateRefused, signing
+from services.documents import KINDS, DocumentIncomplete, TemplateRefused, ready_pdf, signing
 
 from . import chrome
-from .common import PDF, attachment, client_address, load_jst, send_document, send_docx
+from .common import PDF, client_address, load_jst, send_document, send_docx, send_pdf
 
 bp = Blueprint("documents", __name__)
 
@@ -107,12 +102,13 @@ def jst_documents(jst_id):
 @login_required
 def agreement(jst_id, as_pdf=False):
     jst = load_jst(jst_id, "doc.jst")
-    context, missing = documents.agreement_context(jst)
-    if missing and not policy.can(current_user, "doc.manage"):
+    if not policy.can(current_user, "doc.manage") and documents.agreement_context(jst)[1]:
         flash("Deklaracji nie można jeszcze pobrać — brakuje danych (lista poniżej).", "warning")
         return redirect(url_for(".jst_documents", jst_id=jst.id))
     return send_document(
-        documents.render("deklaracja", context),
+        "deklaracja",
+        lambda: documents.agreement_context(jst)[0],
+        (jst.id,),
         documents.filename("deklaracja", jst.name),
         documents.display_name("deklaracja", jst.name),
         as_pdf,
@@ -125,11 +121,10 @@ def agreement(jst_id, as_pdf=False):
 def plan(jst_id, as_pdf=False):
     jst = load_jst(jst_id, "doc.jst")
     version = request.args.get("wersja", type=db_int)
-    context, _missing = documents.plan_context(jst, version)
-    if context is None:
-        abort(404)
     return send_document(
-        documents.render("plan", context),
+        "plan",
+        lambda: documents.plan_context(jst, version)[0] or abort(404),  # no such version: 404
+        (jst.id, version),
         documents.filename("plan", jst.name, version),
         documents.display_name("plan", jst.name, version),
         as_pdf,
@@ -143,46 +138,44 @@ def signing_pack(jst_id):
     holds only the asking member's own declaration."""
     jst = load_jst(jst_id, "doc.jst")
     manage = policy.can(current_user, "doc.manage")
-    _context, missing = documents.agreement_context(jst)
-    if missing and not manage:
+    if not manage and documents.agreement_context(jst)[1]:
         flash("Pakietu nie można jeszcze pobrać — brakuje danych (lista poniżej).", "warning")
         return redirect(url_for(".jst_documents", jst_id=jst.id))
-    try:
-        seconds = current_app.config["PDF_REQUEST_SECONDS"]
-        data = signing.signing_pack(jst, current_user, not manage, seconds, 0)
-    except pdf.PdfError as exc:
-        title = "Nie udało się utworzyć PDF"
-        return render_template("errors/error.html", code=503, title=title, message=str(exc)), 503
-    audit.record(
-        "document_download",
-        actor=current_user,
-        subject=f"jst:{jst.id}",
-        address=client_address(),
-        details="pakiet dokumentów do podpisu (PDF)",
+    own = None if manage else current_user.id  # the team's pack: the asker's declaration only
+    return send_pdf(
+        ready_pdf.PACK,
+        lambda: signing.pack_documents(jst, current_user, not manage, audited=False),
+        (jst.id, own),
+        signing.pack_filename(jst),
+        f"{signing.PACK_TITLE} – {jst.name}.pdf",
+        audit=lambda: audit.record(
+            "document_download",
+            actor=current_user,
+            subject=f"jst:{jst.id}",
+            address=client_address(),
+            details="pakiet dokumentów do podpisu (PDF)",
+        ),
     )
-    name = signing.pack_filename(jst)
-    display = f"{signing.PACK_TITLE} – {jst.name}.pdf"
-    response = send_file(
-        io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=name
-    )
-    return attachment(response, name, display)
 
 
 def _declaration(user, as_pdf=False):
-    context, missing = documents.declaration_context(user, current_user)
-    audit.record(
-        "document_download",
-        actor=current_user,
-        subject=f"user:{user.id}",
-        address=client_address(),
-        details="oświadczenie uczestnika" + (" (PDF)" if as_pdf else ""),
-    )
+    """The declaration's .docx (its data read, audited, now) or its PDF (read, audited, by the
+    worker that makes it; only compared here, to find the version)."""
     return send_document(
-        documents.render("oswiadczenie", context),
+        "oswiadczenie",
+        lambda: documents.declaration_context(user, None if as_pdf else current_user)[0],
+        (user.id,),
         documents.filename("oswiadczenie", user.full_name),
         documents.display_name("oswiadczenie", user.full_name),
         as_pdf,
-    ), missing
+        audit=lambda: audit.record(
+            "document_download",
+            actor=current_user,
+            subject=f"user:{user.id}",
+            address=client_address(),
+            details="oświadczenie uczestnika" + (" (PDF)" if as_pdf else ""),
+        ),
+    )
 
 
 @bp.get("/moje-dane/oswiadczenie.docx")
@@ -194,7 +187,7 @@ def own_declaration(as_pdf=False):
     if participants.missing_fields(current_user):
         flash("Oświadczenie będzie można pobrać po uzupełnieniu wszystkich danych.", "warning")
         return redirect(url_for("participants.my_data"))
-    return _declaration(current_user, as_pdf)[0]
+    return _declaration(current_user, as_pdf)
 
 
 @bp.get("/dokumenty/oswiadczenie/<int:user_id>.docx")
@@ -203,7 +196,7 @@ def own_declaration(as_pdf=False):
 def declaration(user_id, as_pdf=False):
     _require_manage()
     user = User.get_or_none((User.id == user_id) & (User.role == "participant")) or abort(404)
-    return _declaration(user, as_pdf)[0]
+    return _declaration(user, as_pdf)
 
 
 @bp.post("/jst/<int:jst_id>/dokumenty/podpisane")

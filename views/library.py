@@ -10,7 +10,7 @@ from models import JST_KINDS, Jst, db_int
 from services import documents, library, plans, policy
 
 from . import chrome
-from .common import load_jst, send_document
+from .common import load_jst, send_pdf
 
 bp = Blueprint("library", __name__)
 
@@ -117,12 +117,10 @@ def best():
 def best_pdf(jst_id):
     """Public: the PDF of a published best plan — the plan document itself, nothing more."""
     jst = library.published_best_jst(jst_id) or abort(404)
-    context, _missing = documents.plan_context(jst, None)
-    if context is None:
-        abort(404)
-    return send_document(
-        documents.render("plan", context),
+    return send_pdf(
+        "plan",
+        lambda: documents.plan_context(jst, None)[0] or abort(404),
+        (jst.id, None),
         documents.filename("plan", jst.name),
         documents.display_name("plan", jst.name),
-        as_pdf=True,
     )

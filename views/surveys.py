@@ -479,11 +479,14 @@ def certificates_issue():
 
 
 def _certificate_file(certificate, as_pdf):
-    context = documents.certificate_context(certificate, _verify_url(certificate))
+    verify = _verify_url(certificate)
     return send_document(
-        documents.render("zaswiadczenie", context),
+        "zaswiadczenie",
+        lambda: documents.certificate_context(certificate, verify),
+        (certificate.id,),
         surveys.certificate_filename(certificate),
         as_pdf=as_pdf,
+        extra={"verify": verify},
     )
 
 

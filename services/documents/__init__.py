@@ -3,7 +3,8 @@ sandbox with its properties (rendering); on it single documents — contexts of 
 (contexts), the templates coordinators upload (templates), signed copies (signed) — and a batch's
 items loaded in bulk (bulk); on those the batches: the template compiled once (docx_batch), the
 files built from it — one ZIP writer, one spis.csv index (batches) — and the job kinds that build
-them, registered next to their builders (batch_jobs). Each module imports only the ones below it.
+them, registered next to their builders (batch_jobs); beside them a single document's PDF, made
+by the worker once per version (ready_pdf). Each module imports only the ones below it.
 The names below are the single documents' interface: import them from here; the batch modules
 are imported by name (from services.documents import batches)."""
 

@@ -103,11 +103,12 @@ def jst_signers(jst, signatories):
     return f"{head} (albo zastępca lub osoba przez niego upoważniona)"
 
 
-def pack_documents(jst, actor, own_only=False):
+def pack_documents(jst, actor, own_only=False, audited=True):
     """[(title, kind, context, signs, marker)] of the JST's pack in order: the agreement, each
     member's declaration (own_only: the actor's only — a team member does not read the others'
     personal data; each prints their own), the current plan. marker: text on the page where
-    the document is signed. Reading a declaration is audited (declaration_context)."""
+    the document is signed. Reading a declaration is audited (declaration_context) unless
+    not `audited`: only compared, nothing of it shown (ready_pdf: which version is asked for)."""
     agreement, _missing = agreement_context(jst)
     ore = agreement["ore"]
     entries = [
@@ -124,7 +125,7 @@ def pack_documents(jst, actor, own_only=False):
     for member in plans.current_team(jst):
         if own_only and member.user_id != actor.id:
             continue
-        context, _missing = declaration_context(member.user, actor)
+        context, _missing = declaration_context(member.user, actor if audited else None)
         entries.append(
             (
                 f"Oświadczenie uczestnika projektu — {member.user.full_name}",
@@ -157,9 +158,10 @@ def pack_documents(jst, actor, own_only=False):
     return entries
 
 
-def signing_pack(jst, actor, own_only=False, per_document=pdf.PER_DOCUMENT, startup=pdf.STARTUP):
-    """The pack's PDF bytes (pdf.PdfError when LibreOffice cannot make a document of it)."""
-    entries = pack_documents(jst, actor, own_only)
+def signing_pack(jst, actor, own_only=False, entries=None):
+    """The pack's PDF bytes (pdf.PdfError when LibreOffice cannot make a document of it);
+    `entries`: its pack_documents when already read."""
+    entries = entries or pack_documents(jst, actor, own_only)
     with tempfile.TemporaryDirectory(prefix="planjst-pack-") as work:
         work = Path(work)
         sources = []
@@ -167,7 +169,7 @@ def signing_pack(jst, actor, own_only=False, per_document=pdf.PER_DOCUMENT, star
             source = work / f"{i:03d}.docx"
             source.write_bytes(render(kind, context))
             sources.append(source)
-        results = pdf.convert_files(sources, work / "pdf", None, per_document, startup)
+        results = pdf.convert_files(sources, work / "pdf")
         if None in results:
             raise pdf.PdfError(
                 "LibreOffice nie przekształcił któregoś z dokumentów pakietu w PDF. Proszę "
@@ -182,7 +184,7 @@ def signing_pack(jst, actor, own_only=False, per_document=pdf.PER_DOCUMENT, star
             page += count
         cover = work / "okladka.docx"
         cover.write_bytes(cover_docx(jst, rows, own_only))
-        (made,) = pdf.convert_files([cover], work / "cover", None, per_document, startup)
+        (made,) = pdf.convert_files([cover], work / "cover")
         if made is None:
             raise pdf.PdfError("LibreOffice nie przekształcił strony tytułowej pakietu w PDF.")
         out = io.BytesIO()

@@ -103,10 +103,14 @@ def attendance_list(module_id, group, as_pdf=False):
     _manage()
     module = _module(module_id)
     _group_or_404(group)
-    context, _missing = documents.attendance_context(module, group)
-    data = documents.render("lista_obecnosci", context)
     name = f"lista-obecnosci-modul-{module.number}-grupa-{group}.docx"
-    return send_document(data, name, as_pdf=as_pdf)
+    return send_document(
+        "lista_obecnosci",
+        lambda: documents.attendance_context(module, group)[0],
+        (module.id, group),
+        name,
+        as_pdf=as_pdf,
+    )
 
 
 @bp.get("/obecnosc")
