@@ -28,7 +28,7 @@ PII_KEY = Fernet.generate_key().decode()
 
 class _CompiledTemplates(BytecodeCache):
     """Each test makes its app, and each app its Jinja environment, which would compile every
-    template it renders again (some 5 ms each, a tenth of a test's time): the compiled code is
+    template it renders again (some 5 ms each, up to a third of a test file's time): the code is
     kept for the test process instead. Jinja checks each template's source against the checksum
     kept with its code, so a changed template is compiled afresh."""
 
