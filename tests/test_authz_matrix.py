@@ -1,5 +1,7 @@
 """Route × role × own/other JST, generated from the app's URL map."""
 
+import shutil
+
 import pytest
 
 from tests.authz import ROLES, all_cases, load_areas
@@ -7,6 +9,16 @@ from tests.conftest import World, login
 
 CASES = all_cases()
 IGNORED = {"static", "bootstrap.static"}
+
+
+@pytest.fixture(autouse=True)
+def without_libreoffice(monkeypatch):
+    """A PDF route (or job) answers a role with the right with the page saying LibreOffice is
+    missing (503), checked after the rights (tests/authz/documents.py PDF_OK)."""
+    which = shutil.which
+    monkeypatch.setattr(
+        shutil, "which", lambda cmd, *a, **k: None if cmd == "soffice" else which(cmd, *a, **k)
+    )
 
 
 def test_every_route_is_classified(app):

@@ -1,5 +1,5 @@
 """Every page each demo role reaches from its home page — the pages the browser's axe crawl
-visits (tests/e2e/test_accessibility.py: links followed, one page of each kind) — plus the public
+visits (tests/e2e/crawling.py: links followed, one page of each kind) — plus the public
 pages and a few pages showing form errors, is valid HTML for the Nu Html Checker (vnu): 0 errors.
 
 The pages are fetched with CSRF on (the hidden token fields are part of the HTML), saved to one

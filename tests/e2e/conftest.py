@@ -110,10 +110,14 @@ def live_server(live_env):
         stderr=subprocess.DEVNULL,
     )
     yield f"http://127.0.0.1:{port}"
-    worker.terminate()
-    server.terminate()
-    worker.wait(timeout=10)
-    server.wait(timeout=10)
+    for process in (worker, server):
+        process.terminate()
+    for process in (worker, server):
+        try:  # two cores shared with the other test process: a stop may take its time
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @pytest.fixture(scope="session")

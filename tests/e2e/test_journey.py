@@ -23,7 +23,7 @@ from lib.identifiers import make_nip, make_pesel, make_regon
 from services.plans import TEXT_FIELDS
 
 from .conftest import flask_command, screenshot
-from .test_accessibility import AXE_OPTIONS
+from .crawling import AXE_OPTIONS
 
 pytestmark = pytest.mark.e2e
 
@@ -189,7 +189,7 @@ def _add_member(page, journey, email, full_name):
 
 
 def _coordinator_sees_the_accepted_plan(page, journey):
-    """The crawl of test_accessibility sees the demo data, where no plan is accepted yet."""
+    """The crawls of test_pages_*.py see the demo data, where no plan is accepted yet."""
     _menu(page, "JST i zespoły")
     page.get_by_role("main").get_by_role("link", name="Lista JST").click()
     page.get_by_role("link", name=journey.jst_name).click()

@@ -1,109 +1,19 @@
-"""In the browser (issues 19, 27): no crawled page scrolls sideways or breaks a word across lines
-on a 390 px phone nor at 1280 px; form controls
-are visible (border ≥ 3:1 against the background); a step button saves what was typed (also
-without JavaScript); leaving a changed form asks first."""
+"""In the browser (issues 19, 27): form controls are visible (border ≥ 3:1 against the
+background); a step button saves what was typed (also without JavaScript); leaving a changed form
+asks first. That no crawled page scrolls sideways or breaks a word across lines on a 390 px phone
+nor at 1280 px is checked by the crawls of tests/e2e/test_pages_*.py (tests/e2e/crawling.py)."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.crawl import PER_KIND
-from tests.crawl import kind as _kind
-
-from .conftest import DEMO_PASSWORD, ROLES, screenshot
-from .test_accessibility import _links
+from .crawling import sign_in as _sign_in
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 390, "height": 844}
-MAX_PAGES = 120
 # a team whose plan no other browser test touches (Miasto Wzorowo, half-written)
 TEAM_MEMBER = "uczestnik3@example.org"
-
-
-def _sign_in(browser, live_server, email, **context_options):
-    context = browser.new_context(base_url=live_server, locale="pl-PL", **context_options)
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Adres e-mail").fill(email)
-    page.get_by_label("Hasło").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Zaloguj się").click()
-    page.wait_for_url(lambda url: "/login" not in url)
-    return context, page
-
-
-# The widest element that sticks out of the viewport, outside the scroll containers.
-WIDEST = """() => {
-  const limit = document.documentElement.clientWidth;
-  let worst = null;
-  for (const el of document.querySelectorAll('body *')) {
-    if (el.closest('.table-responsive')) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width && r.right > limit + 1 && (!worst || r.right > worst.right)) {
-      worst = {right: Math.round(r.right), tag: el.tagName.toLowerCase(),
-               cls: el.className && String(el.className).slice(0, 60),
-               text: (el.textContent || '').trim().slice(0, 40)};
-    }
-  }
-  return worst;
-}"""
-
-
-# Words whose letters sit on more than one line (a table cell squeezed until "Nazwa" reads
-# "N/a/z/w/a"). A word is a run without spaces, hyphens or slashes: a line may end after those.
-BROKEN_WORDS = """() => {
-  const broken = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const range = document.createRange();
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const parent = node.parentElement;
-    if (!parent || parent.closest('script, style, noscript, template, .visually-hidden')) continue;
-    for (const m of node.data.matchAll(/[^\\s\\-\u2010-\u2014\\/]{2,}/g)) {
-      range.setStart(node, m.index);
-      range.setEnd(node, m.index + m[0].length);
-      const rects = [...range.getClientRects()].filter(r => r.width > 0 && r.height > 0);
-      if (rects.length > 1 && rects.some(r => r.top >= rects[0].bottom - 2)) broken.push(m[0]);
-    }
-  }
-  return broken;
-}"""
-
-
-@pytest.mark.parametrize("width", [390, 1280])
-@pytest.mark.parametrize("role", sorted(ROLES))
-def test_no_page_is_wider_than_the_screen_or_breaks_a_word(browser, live_server, role, width):
-    viewport = {"width": width, "height": 844}
-    context, page = _sign_in(browser, live_server, ROLES[role], viewport=viewport)
-    queue, seen, kinds, wide, broken = [page.url], set(), {}, {}, {}
-    while queue and len(seen) < MAX_PAGES:
-        url = queue.pop(0)
-        if url in seen or kinds.get(_kind(url), 0) >= PER_KIND:
-            continue
-        seen.add(url)
-        kinds[_kind(url)] = kinds.get(_kind(url), 0) + 1
-        response = page.goto(url)
-        if response is None or "text/html" not in response.headers.get("content-type", ""):
-            continue
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        if scroll_width > width:
-            wide[url] = (scroll_width, page.evaluate(WIDEST))
-        words = page.evaluate(BROKEN_WORDS)
-        if words:
-            broken[url] = words
-            if len(broken) == 1:
-                screenshot(page, f"zlamane-slowa-{role}-{width}")
-        queue += [link for link in _links(page, live_server) if link not in seen]
-    print(
-        f"{role} @ {width} px: {len(seen)} stron, {len(broken)} z połamanymi słowami "
-        f"({sum(map(len, broken.values()))} słów), {len(wide)} szerszych niż ekran"
-    )
-    if wide:
-        screenshot(page, f"szeroka-strona-{role}-{width}")
-    context.close()
-    assert len(seen) > 1
-    assert not wide, "\n".join(f"{url}: {w} px — {el}" for url, (w, el) in wide.items())
-    assert not broken, "\n".join(f"{url}: {', '.join(w[:8])}" for url, w in broken.items())
 
 
 # WCAG relative luminance and contrast of the computed border colour against the page.
