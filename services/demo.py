@@ -16,6 +16,7 @@ from . import (
     programme,
     review,
     settings,
+    suggestions,
     surveys,
     teryt_register,
 )
@@ -173,7 +174,7 @@ def seed(password, hash_method):
     current = settings.get_all()
     settings.save({k: v for k, v in ORE_DEMO.items() if not current.get(k)})
     ctx = {"users": users, "jsts": jsts, "password": password, "hash_method": hash_method}
-    for area in (plans_demo, participants, review, programme, surveys):
+    for area in (plans_demo, participants, review, suggestions, programme, surveys):
         with write_tx():
             area.seed_demo(ctx)
     surveys.flush_pending_answers()  # the closed demo survey's answers reach its results

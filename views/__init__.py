@@ -33,6 +33,7 @@ from . import (
     preferences,
     programme,
     review,
+    suggestions,
     surveys,
     teryt,
 )
@@ -53,6 +54,7 @@ AREAS = (
     participants,
     documents,
     review,
+    suggestions,
     programme,
     surveys,
     jobs,
