@@ -98,7 +98,7 @@ def _render_detail(jst, plan, suggestion, status=200, reject_form=None, conflict
         plan=plan,
         s=suggestion,
         conflict=conflict,
-        conflict_diff=plans.word_diff(conflict, suggestion.proposed) if conflict else None,
+        conflict_diff=None if conflict is None else plans.word_diff(conflict, suggestion.proposed),
         gone=gone,
         edit_url=_edit_url(jst, suggestion),
         step_title=plans.STEP_TITLES[suggestion.step],
