@@ -18,7 +18,9 @@ def propose_form_class(target):
         )
     }
     for name, label, max_length, _text in target.fields:
-        attrs[name] = TextAreaField(f"{label} — proponowany tekst", validators=[long(max_length)])
+        attrs[name] = TextAreaField(
+            f"{label[:1].upper()}{label[1:]} — proponowany tekst", validators=[long(max_length)]
+        )
         attrs[f"o_{name}"] = HiddenField()
     return type("ProposeForm", (BaseForm,), attrs)
 
