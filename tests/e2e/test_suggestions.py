@@ -11,24 +11,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from .conftest import DEMO_PASSWORD, screenshot
+from .conftest import screenshot
 from .test_accessibility import AXE_OPTIONS
+from .test_phone_and_forms import _sign_in
 
 pytestmark = pytest.mark.e2e
 
 EXPERT, PARTICIPANT = "ekspert2@example.org", "uczestnik5@example.org"
 NEW_TITLE = "Wyższe wyniki uczniów w matematyce i naukach przyrodniczych"
-
-
-def _open(browser, live_server, email, **options):
-    context = browser.new_context(base_url=live_server, bypass_csp=True, locale="pl-PL", **options)
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Adres e-mail").fill(email)
-    page.get_by_label("Hasło").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Zaloguj się").click()
-    page.wait_for_url(lambda url: "/login" not in url)
-    return context, page
 
 
 def _no_axe_violations(page):
@@ -39,10 +29,10 @@ def _no_axe_violations(page):
 def test_the_expert_proposes_and_the_team_accepts_rejects_and_meets_a_conflict(
     browser, live_server
 ):
-    expert_context, expert = _open(
-        browser, live_server, EXPERT, viewport={"width": 1280, "height": 900}
+    expert_context, expert = _sign_in(
+        browser, live_server, EXPERT, viewport={"width": 1280, "height": 900}, bypass_csp=True
     )
-    team_context, team = _open(
+    team_context, team = _sign_in(
         browser,
         live_server,
         PARTICIPANT,
@@ -95,7 +85,7 @@ def test_the_expert_proposes_and_the_team_accepts_rejects_and_meets_a_conflict(
 
         # a suggestion on a text the team then changes: a conflict with both texts
         expert.goto(f"{base}/wizja")
-        expert.get_by_role("link", name="Zaproponuj zmianę: Wizja rozwoju oświaty w JST").click()
+        expert.locator('a[href$="/propozycje/nowa/vision"]').click()
         expert.get_by_label("Wizja rozwoju oświaty w JST — proponowany tekst").fill(
             "Wizja według eksperta."
         )
@@ -135,7 +125,9 @@ def test_the_expert_proposes_and_the_team_accepts_rejects_and_meets_a_conflict(
         history = expert.locator("section", has_text="Historia planu")
         expect(history).to_contain_text("odrzucono")
         history.get_by_role("link", name=re.compile("propozycję zmiany eksperta")).first.click()
-        expect(expert.get_by_role("heading", name="Propozycja zmiany eksperta")).to_be_visible()
+        expect(
+            expert.get_by_role("heading", name="Propozycja zmiany eksperta", exact=True)
+        ).to_be_visible()
         _no_axe_violations(expert)
         screenshot(expert, "propozycja-1280")
         screenshot(expert, "propozycje-lista-1280")
