@@ -1,8 +1,8 @@
 """Models of the expert review (issue 8): comments anchored to a step or a row, in-app
-notifications, the expert visit.
+notifications, the expert visit; the expert's suggestions of new text (issue 30.2).
 
 MODELS: the tables of this area (exported through models.ALL_MODELS).
-MIGRATIONS: [(number, function)], numbers 50–59 belong to this area.
+MIGRATIONS: [(number, function)], numbers 50–59 and (suggestions) 120–129 belong to this area.
 """
 
 from peewee import (
@@ -72,11 +72,40 @@ class ExpertVisit(BaseModel):
     updated_at = DateTimeField(default=utcnow)
 
 
-MODELS = [Comment, Notification, ExpertVisit]
+class Suggestion(BaseModel):
+    """New text an expert proposes for one text field of the plan (row_kind "") or one field of
+    a row (its stable uid), with the text it was made on: accepting it applies it only over that
+    text (services/suggestions.py)."""
+
+    plan = ForeignKeyField(Plan, backref="suggestions", on_delete="CASCADE")
+    step = CharField(max_length=20)
+    row_kind = CharField(max_length=30, default="")
+    row_uid = CharField(max_length=32, default="")
+    field = CharField(max_length=40)
+    label = CharField(max_length=300)  # what it is about, as shown when it was made
+    base_text = TextField(default="")
+    proposed = TextField()
+    reason = TextField()
+    author = ForeignKeyField(User, on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+    status = CharField(max_length=10, default="open")  # open | accepted | rejected
+    decided_at = DateTimeField(null=True)
+    decided_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    reply = TextField(default="")
+
+    class Meta:
+        indexes = ((("plan", "status"), False), (("author", "decided_at"), False))
+
+
+MODELS = [Comment, Notification, ExpertVisit, Suggestion]
 
 
 def m0050_review():
-    db.create_tables(MODELS, safe=True)
+    db.create_tables([Comment, Notification, ExpertVisit], safe=True)
 
 
-MIGRATIONS = [(50, m0050_review)]
+def m0120_suggestions():
+    db.create_tables([Suggestion], safe=True)
+
+
+MIGRATIONS = [(50, m0050_review), (120, m0120_suggestions)]

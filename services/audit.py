@@ -29,6 +29,8 @@ ACTIONS = {
     "plan_return": "Zwrot planu do poprawy",
     "plan_accept": "Zatwierdzenie planu",
     "plan_reopen": "Ponowne otwarcie planu",
+    "suggestion_accepted": "Przyjęcie propozycji zmiany eksperta",
+    "suggestion_rejected": "Odrzucenie propozycji zmiany eksperta",
     "pii_read": "Odczyt danych osobowych uczestnika",
     "pii_written": "Zmiana danych osobowych uczestnika",
     "pii_exported": "Eksport danych uczestników",

@@ -19,6 +19,7 @@ from . import (
     programme,
     review,
     settings,
+    suggestions,
     surveys,
     teryt_places,
     teryt_register,
@@ -177,7 +178,7 @@ def seed(password, hash_method):
     current = settings.get_all()
     settings.save({k: v for k, v in ORE_DEMO.items() if not current.get(k)})
     ctx = {"users": users, "jsts": jsts, "password": password, "hash_method": hash_method}
-    for area in (plans_demo, participants, review, programme, surveys, networks):
+    for area in (plans_demo, participants, review, suggestions, programme, surveys, networks):
         with write_tx():
             area.seed_demo(ctx)
     surveys.flush_pending_answers()  # the closed demo survey's answers reach its results

@@ -9,7 +9,7 @@ from models import User
 from models.plans import OperationalGoal, PlanEvent
 from models.review import Comment
 
-from . import plans
+from . import plans, suggestions
 
 # A step that needs rows of an earlier one before anything can be filled in: step → (kind of
 # the rows needed, why).
@@ -42,6 +42,7 @@ class PlanStatus:
     return_message: str = ""
     unresolved: list = field(default_factory=list)  # [(step, title, count, first comment id)]
     unresolved_total: int = 0
+    suggestions: list = field(default_factory=list)  # [(id, step, label)] open suggestions
     gaps: int = 0
     next_action: NextAction | None = None
 
@@ -77,7 +78,7 @@ def _unresolved(plan):
 
 def plan_status(plan, today=None):
     """The plan's status, who changed it when, the expert's message on a return, unresolved
-    comments per step and one next action for the team."""
+    comments per step, open suggestions and one next action for the team."""
     today = today or today_local()
     result = PlanStatus(plan.status, plan.status_label)
     event = _last_event(plan)
@@ -91,6 +92,7 @@ def plan_status(plan, today=None):
             result.changed_at, result.changed_by = saves[-1]
     result.unresolved = _unresolved(plan)
     result.unresolved_total = sum(count for _s, _t, count, _f in result.unresolved)
+    result.suggestions = suggestions.open_list(plan)
     if plan.status in plans.EDITABLE:
         result.gaps = len(plans.blocking(plans.missing_items(plan)))
     result.next_action = _next_action(plan, result, event, today)
@@ -106,6 +108,16 @@ def _next_action(plan, result, event, today):
         return NextAction(
             "Plan zatwierdzono. Proszę pobrać plan, podpisać go i przekazać koordynatorowi.",
             documents=True,
+        )
+    if plan.status == "returned" and result.suggestions:
+        first, step, _label = result.suggestions[0]
+        words = count_pl(
+            len(result.suggestions), "propozycję zmiany", "propozycje zmian", "propozycji zmian"
+        )
+        return NextAction(
+            f"Proszę przyjąć albo odrzucić {words} od eksperta.",
+            step=step,
+            anchor=f"suggestion-{first}",
         )
     if plan.status == "returned" and result.unresolved:
         step, _title, _count, first = result.unresolved[0]

@@ -54,6 +54,10 @@ RULES = {
     "visit.view": {"coordinator", "expert", "team"},
     "visit.edit": {"expert"},
     "visit.list": {"coordinator"},
+    # --- expert suggestions (issue 30.2) ---
+    "suggestion.view": {"coordinator", "expert", "team"},
+    "suggestion.propose": {"coordinator", "expert"},
+    "suggestion.decide": {"team"},  # accept or reject
     # --- the programme around the plan (issue 9) ---
     "programme.view": {"participant", "expert", "coordinator"},  # modules and schedules
     "programme.manage": {"coordinator"},

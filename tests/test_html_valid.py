@@ -111,6 +111,7 @@ def _errors_shown(app, save):
         response = client.post(url, data=data)
         assert response.status_code == 422, f"{url}: {response.status_code}"
         save("errors", f"{url} (błędy)", response.get_data(as_text=True))
+    _suggestion_errors(app, save)
     app.config["WTF_CSRF_ENABLED"] = True
 
 
@@ -129,6 +130,25 @@ def _pdf_pages_shown(app, save):
     response = client.get("/jst/1/dokumenty/plan.pdf")
     assert response.status_code == 503, response.status_code
     save("pdf", "/jst/1/dokumenty/plan.pdf (nieudany)", response.get_data(as_text=True))
+
+
+def _suggestion_errors(app, save):
+    """A suggestion rejected without a reply, and one whose field changed (issue 30.2)."""
+    from models import Jst
+    from models.review import Suggestion
+    from services import plans
+
+    client = _sign_in(app, "uczestnik5@example.org")
+    app.config["WTF_CSRF_ENABLED"] = False
+    jst = Jst.get(Jst.name == "Powiat Testowy")
+    suggestion = Suggestion.get(Suggestion.plan == plans.get_plan(jst))
+    base = f"/jst/{jst.id}/plan/propozycje/{suggestion.id}"
+    response = client.post(f"{base}/odrzuc", data={"reply": ""})
+    assert response.status_code == 422, response.status_code
+    save("errors", f"{base}/odrzuc (błędy)", response.get_data(as_text=True))
+    response = client.post(f"{base}/przyjmij", data={"na": "0"})
+    assert response.status_code == 409, response.status_code
+    save("errors", f"{base}/przyjmij (konflikt)", response.get_data(as_text=True))
 
 
 def _run_vnu(folder):

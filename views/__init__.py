@@ -35,6 +35,7 @@ from . import (
     preferences,
     programme,
     review,
+    suggestions,
     surveys,
     teryt,
 )
@@ -55,6 +56,7 @@ AREAS = (
     participants,
     documents,
     review,
+    suggestions,
     programme,
     surveys,
     jobs,

@@ -10,7 +10,7 @@ from forms.auth import EmptyForm
 from forms.review import CommentForm, VisitForm
 from models import PROGRAM_GROUPS
 from models.plans import STATUS_LABELS
-from services import lists, plans, policy, review
+from services import lists, plans, policy, review, suggestions
 
 from .common import load_jst
 
@@ -63,6 +63,8 @@ def worklist():
         args={k: v for k, v in args.items() if v},
         groups=PROGRAM_GROUPS,
         statuses=STATUS_LABELS,
+        outcomes=suggestions.expert_outcomes(current_user),  # issue 30.2
+        suggestion_statuses=suggestions.STATUS_LABELS,
     )
 
 

@@ -15,8 +15,9 @@ from forms.plans import (
     text_form_class,
 )
 from forms.review import CommentForm
+from forms.suggestions import AcceptForm
 from models import Jst
-from services import plan_status, plans, policy, review
+from services import plan_status, plans, policy, review, suggestions
 from services.plans import NotEditable, ProfileRulesBroken
 
 from ..common import client_address
@@ -76,7 +77,7 @@ def _render_step(
         "gaps": gaps,
         "step_gaps": [gap for gap in gaps if gap[0] == step],
         "blocking": plans.blocking(gaps),
-        "history": plans.history(plan) if step == "podsumowanie" else [],
+        "history": _history(plan) if step == "podsumowanie" else [],
         "team": plans.current_team(jst) if step == "jst" else [],
         "required_profile": plans.profile_requirements(jst) if step == "jst" else None,
         "form": EmptyForm(),
@@ -91,12 +92,36 @@ def _render_step(
         "comment_form": CommentForm(formdata=None),
         "can_comment": policy.can(current_user, "review.comment", jst),
         "can_reply": policy.can(current_user, "review.reply", jst),
+        **_suggestions(jst, plan, step),
     }
     if step == "dzialania":
         context["goal_numbers"] = plans.goal_numbers(plan)
     if step == "monitoring":
         context["action_titles"] = {a_id: title for a_id, title in plans.choices(plan)["action"]}
     return render_template("plans/step.html", **context), status
+
+
+def _suggestions(jst, plan, step):
+    """The expert's open suggestions beside their fields and rows, and who may do what with
+    them (issue 30.2)."""
+    return {
+        "suggested": suggestions.open_by_target(plan, step),
+        "suggestions_open": suggestions.open_list(plan),
+        "can_propose": policy.can(current_user, "suggestion.propose", jst)
+        and plan.status in suggestions.PROPOSABLE,
+        "can_decide_suggestions": policy.can(current_user, "suggestion.decide", jst),
+        "suggestion_rows": suggestions.ROW_FIELDS,
+        "suggestion_statuses": suggestions.STATUS_LABELS,
+        "accept_form": AcceptForm(formdata=None),
+    }
+
+
+def _history(plan):
+    """The plan's history: its life cycle's events and the decided suggestions, in time order;
+    [(time, event or None, suggestion or None)]."""
+    events = [(e.at, e, None) for e in plans.history(plan)]
+    decided = [(s.decided_at, None, s) for s in suggestions.decided(plan)]
+    return sorted(events + decided, key=lambda entry: entry[0])
 
 
 def _split_threads(threads):
