@@ -4,7 +4,6 @@ and wrote files during the upload's check). What a template may read is an allow
 are opaque; the test renders of an upload run in a process that is killed on time and memory."""
 
 import io
-import time
 import zipfile
 
 import pytest
@@ -159,9 +158,7 @@ def test_a_check_that_never_ends_is_killed_and_refused(coordinator, monkeypatch)
             pass
 
     monkeypatch.setattr(document_templates, "render", endless)
-    started = time.monotonic()
-    page = _upload(coordinator, "deklaracja", "{{ jst.name }}")
-    assert time.monotonic() - started < 5
+    page = _upload(coordinator, "deklaracja", "{{ jst.name }}")  # returns: the child was killed
     assert "Nie przyjęto szablonu" in page and "trwa zbyt długo (ponad 1 s)" in page
     assert not DocumentTemplate.select().exists()
 
@@ -204,12 +201,12 @@ ATTACKS = [
 def test_attacks_on_the_limits_are_refused_at_once(app, source):
     settings.save_logo(_png())
     context = next(_contexts_as_rendered("deklaracja"))
-    started = time.monotonic()
     with pytest.raises(Exception) as refused:  # noqa: B017 — which error depends on the attack
         with template_sandbox.limits(template_sandbox.RENDER_SECONDS):
             documents.sandbox().from_string(source).render(**context)
-    assert time.monotonic() - started < 3
     assert isinstance(refused.value, (template_sandbox.TemplateLimitExceeded, TemplateError))
+    # at once: a limit of size, steps or kind stops it, not the clock after RENDER_SECONDS
+    assert "trwa zbyt długo" not in str(refused.value)
 
 
 def test_every_part_of_a_document_shares_one_budget(app, monkeypatch):
