@@ -9,6 +9,7 @@ with `ctx.progress(done, total)` (or iterates `ctx.counted(items)`), which raise
 the coordinator cancelled the job; it may raise JobRefused with a Polish message (an empty
 selection) and fills `ctx.missing` with the index of incomplete documents."""
 
+import errno
 import json
 import logging
 import threading
@@ -237,9 +238,11 @@ def _build(job):
     except JobRefused as exc:
         _end(job.id, "failed", error=str(exc), attempt=job.attempt)
         return "refused"
-    except Exception:  # logged for the administrator; the coordinator reads the message
+    except Exception as exc:  # logged for the administrator; the coordinator reads the message
         log.exception("job %s (%s) failed", job.id, job.kind)
         error = "Nie udało się zbudować pliku — wystąpił nieoczekiwany błąd."
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            error = "Nie udało się zapisać pliku, proszę spróbować później."  # a full disk
         _end(job.id, "failed", error=error, attempt=job.attempt)
         return "failed"
     return "done"

@@ -106,7 +106,7 @@ def test_a_pdf_asked_while_the_temporary_directory_is_full_is_a_polish_503(
     response = client.get(f"/jst/{world.jst.id}/dokumenty/deklaracja.pdf")
     assert response.status_code == 503
     text = response.get_data(as_text=True)
-    assert "Nie udało się zapisać pliku, proszę spróbować później." in text
+    assert "Nie udało się zapisać pliku, proszę spróbować później." in text  # said by the worker
 
 
 # ---------- 25.9: one charset ----------

@@ -53,7 +53,7 @@ OWN_QUERIES = {
     "dokumenty": 1,
     "zadania": 1,
     "po-pilotazu": 2,
-    "opiniowanie": 1,
+    "opiniowanie": 2,  # and the expert's suggestions decided by the teams (issue 30.2)
 }
 TABLE = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"', re.IGNORECASE)
 

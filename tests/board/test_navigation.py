@@ -62,11 +62,28 @@ def test_landing_pages_link_their_parts(client, world):
 def test_other_roles_keep_short_menus(client, world):
     login(client, world.participant)
     labels = _labels(client.get("/").get_data(as_text=True))
-    assert labels == ["Start", "Moje dane", "Moduły", "Zadania", "Ankiety"]
+    assert labels == [
+        "Start",
+        "Moje dane",
+        "Moduły",
+        "Zadania",
+        "Ankiety",
+        "Sieci tematyczne",
+        "Biblioteka planów",
+    ]
     client.post("/logout")
     login(client, world.expert)
     labels = _labels(client.get("/").get_data(as_text=True))
-    assert labels == ["Start", "Przegląd", "Opiniowanie", "Moduły", "Zadania", "Ankiety"]
+    assert labels == [
+        "Start",
+        "Przegląd",
+        "Opiniowanie",
+        "Moduły",
+        "Zadania",
+        "Ankiety",
+        "Sieci tematyczne",
+        "Biblioteka planów",
+    ]
 
 
 def test_the_jst_import_button_opens_the_jst_import(client, world):

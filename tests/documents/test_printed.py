@@ -584,7 +584,7 @@ def test_every_kind_of_every_demo_jst_prints_with_page_numbers_whole_words_and_s
     kinds = {kind for _stem, kind, _data, _expect in batch}
     assert kinds == set(documents.KINDS)
     plans_printed = [name for name in report if name.startswith("plan-")]
-    assert len(plans_printed) == 5  # every JST kind of the demo
+    assert len(plans_printed) == 8  # every JST kind of the demo, and the library's three
     signed = [e for _s, kind, _d, e in batch if kind == "plan" and e["signatures"]]
     assert signed, "the accepted demo plan's signatures are checked"
     assert all(r["pages"] <= check_docs.MAX_PLAN_PAGES for r in report.values())

@@ -25,6 +25,7 @@ AXE_OPTIONS = {
 }
 WIDTHS = (1280, 390)  # the first is the width pages load at and axe runs at
 HEIGHT = 844
+PHONE = {"width": WIDTHS[1], "height": HEIGHT}  # a phone's screen, for the tests of one page
 
 # The widest element that sticks out of the viewport, outside the scroll containers.
 WIDEST = """() => {

@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import screenshot
-from .test_phone_and_forms import PHONE, WIDEST, _sign_in
+from .crawling import PHONE, WIDEST
+from .crawling import sign_in as _sign_in
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from .conftest import screenshot
-from .test_accessibility import AXE_OPTIONS, _describe
+from .crawling import AXE_OPTIONS
+from .crawling import describe as _describe
 
 pytestmark = pytest.mark.e2e
 

@@ -12,8 +12,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from .conftest import screenshot
-from .test_accessibility import AXE_OPTIONS
-from .test_phone_and_forms import _sign_in
+from .crawling import AXE_OPTIONS
+from .crawling import sign_in as _sign_in
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import screenshot
-from .test_phone_and_forms import BROKEN_WORDS, PHONE, _sign_in
+from .crawling import BROKEN_WORDS, PHONE
+from .crawling import sign_in as _sign_in
 
 pytestmark = pytest.mark.e2e
 
