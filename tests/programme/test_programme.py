@@ -175,6 +175,9 @@ def test_attendance_is_recorded_at_once_rated_and_printed(client, world):
     )
     rates = programme.attendance_rates(today=date(2017, 5, 1))
     assert rates[world.participant.id] == 100 and rates[world.teammate.id] == 33
+    # a group's sheet reads its own people's rates, not the whole country's
+    only = programme.attendance_rates(today=date(2017, 5, 1), users=[world.teammate.id])
+    assert only == {world.teammate.id: 33}
     page = client.get("/obecnosc").get_data(as_text=True)
     assert "100%" in page
     response = client.get(f"/moduly/{module.id}/obecnosc/1.docx")
