@@ -14,7 +14,10 @@ Per page:
   data version moves, as any write moves it, and nothing kept may be used) and then one request
   alone; p50, p99 and the worst, in ms;
 - `kb` (the HTML) and `queries`: the SQL statements the page runs when built afresh (`cold`, as
-  right after a write) and when kept (`warm`), counted in this process on the same database.
+  right after a write) and when kept (`warm`), counted in this process on the same database,
+  with the CPU ms this process spends on each (`cold_cpu_ms`, `warm_cpu_ms`: the median of 3,
+  through Flask's test client; on SQLite the database's work is in it too, and a busy machine
+  barely changes it — the figure to compare on a shared machine) and the fastest wall ms.
 Then, with the web server stopped, the ZIP of every participant's declaration as a background
 job run by a real consumer (`flask worker --workers 1`, niced as in production): seconds from
 start to the stored file, the worker's CPU seconds, its peak RSS (VmHWM: the peak since it
@@ -24,6 +27,7 @@ the CPU seconds compare across runs, the absolute times only on a quiet machine)
 
 Usage: python benchmarks/national.py [--database-url URL [--seed]] [--jsts 2807]
        [--seconds 2] [--connections 2] [--rounds 21] [--only REGEX] [--no-zip]
+       [--in-process-only]  (the queries and CPU ms only: no server, no ZIP)
   no --database-url: a temporary SQLite file, seeded here; --database-url with --seed: that
   database is emptied and seeded (PostgreSQL: its schema dropped); without --seed it must be
   seeded already. PLANJST_PII_KEYS from the environment, else a new key (with --seed only).
@@ -222,8 +226,18 @@ def pages_and_queries(app, only):
     found = crawl.walk(client, "coordinator") + [p for p in PAGES if "{last}" not in p]
     counts = {}
 
+    def timed(path, cold):
+        """(CPU ms of this process, wall ms, response) of one GET, built afresh if `cold`."""
+        if cold:
+            kept.forget()
+        wall, cpu = time.perf_counter(), time.process_time()
+        response = client.get(path)
+        return (time.process_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000, response
+
     def count(path):
-        """The queries of `path` built afresh and kept; the URL that answered, its HTML."""
+        """The queries of `path` built afresh and kept, and the CPU ms this process spent on
+        each (the median of 3: on SQLite the database's work too; whatever else the machine
+        runs barely changes it) and the fastest wall ms; the URL that answered, its HTML."""
         kept.forget()
         with Counter(db) as cold:
             response = client.get(path)
@@ -232,7 +246,12 @@ def pages_and_queries(app, only):
         with Counter(db) as warm:
             html = client.get(path).get_data(as_text=True)
         assert response.status_code == 200, (path, response.status_code)
-        return path, {"cold": cold.count, "warm": warm.count}, html
+        figures = {"cold": cold.count, "warm": warm.count}
+        for state in ("cold", "warm"):
+            runs = [timed(path, state == "cold") for _ in range(3)]
+            figures[f"{state}_cpu_ms"] = round(statistics.median(r[0] for r in runs), 1)
+            figures[f"{state}_wall_min_ms"] = round(min(r[1] for r in runs), 1)
+        return path, figures, html
 
     for path in found:
         if only and not re.search(only, path):
@@ -318,6 +337,9 @@ def main():
     parser.add_argument("--only", default="", help="a regular expression: the pages to measure")
     parser.add_argument("--jsts", default="2807", help="how many JSTs seed-scale adds")
     parser.add_argument("--no-zip", action="store_true", help="no ZIP job")
+    parser.add_argument(
+        "--in-process-only", action="store_true", help="queries and CPU ms only: no HTTP, no ZIP"
+    )
     parser.add_argument("--fill-participants", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.fill_participants:
@@ -351,6 +373,10 @@ def main():
             results["seed_seconds"] = seed(env, args.jsts)
         app = create_app(_config(env))
         queries = pages_and_queries(app, args.only)
+        if args.in_process_only:
+            results.update(pages=queries, load_after=os.getloadavg())
+            print(json.dumps(results, indent=2, ensure_ascii=False))
+            return
         port = free_port()
         server = start(env, port)
         try:
