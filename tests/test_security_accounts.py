@@ -194,3 +194,21 @@ def test_a_long_name_with_a_forbidden_extension_is_refused(app, world, name):
     with pytest.raises(programme.AttachmentRefused, match="Dozwolone pliki"):
         programme.add_attachment(row, name, b"%PDF-1.4 raport")
     assert not Attachment.select().exists()
+
+
+def test_the_accounts_list_searches_and_pages_in_the_database(client):
+    """/uzytkownicy: the name ignores case and Polish characters, the e-mail matches too, the
+    role filters, and a page holds 50 (issue 29.5: cut in SQL, not by loading every account)."""
+    for i in range(55):
+        make_user("participant", email=f"seria{i:02}@example.org", name=f"Łucja Seryjna {i:02}")
+    make_user("expert", email="inna@example.org", name="Żaneta Ekspercka")
+    login(client, make_user("coordinator"))
+    page = client.get("/uzytkownicy?q=LUCJA+seryjna").get_data(as_text=True)
+    assert "Łucja Seryjna 00" in page and "Łucja Seryjna 49" in page
+    assert "Łucja Seryjna 50" not in page and "Strona 1 z 2" in page
+    page = client.get("/uzytkownicy?q=lucja+seryjna&strona=2").get_data(as_text=True)
+    assert "Łucja Seryjna 54" in page and "Łucja Seryjna 00" not in page
+    page = client.get("/uzytkownicy?q=inna%40example").get_data(as_text=True)
+    assert "Żaneta Ekspercka" in page and "Łucja" not in page
+    page = client.get("/uzytkownicy?q=seryjna&rola=expert").get_data(as_text=True)
+    assert "Łucja" not in page

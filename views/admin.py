@@ -57,12 +57,11 @@ def users():
     query = User.select().order_by(User.full_name, User.id)
     if role in _allowed_roles(current_user) | STAFF:
         query = query.where(User.role == role)
-    rows = list(query)
-    if q:
+    if q:  # searched and cut in SQL: the page costs the same for 100 accounts or 7,000
         needle = fold(q)
-        rows = [u for u in rows if needle in fold(u.full_name) or needle in u.email]
-    total = len(rows)
-    rows = rows[(page - 1) * PAGE : page * PAGE]
+        query = query.where(User.name_key.contains(needle) | User.email.contains(needle))
+    total = query.count()
+    rows = list(query.paginate(page, PAGE))
     return render_template(
         "admin/users.html",
         users=rows,

@@ -175,6 +175,9 @@ def test_attendance_is_recorded_at_once_rated_and_printed(client, world):
     )
     rates = programme.attendance_rates(today=date(2017, 5, 1))
     assert rates[world.participant.id] == 100 and rates[world.teammate.id] == 33
+    # a group's sheet reads its own people's rates, not the whole country's
+    only = programme.attendance_rates(today=date(2017, 5, 1), users=[world.teammate.id])
+    assert only == {world.teammate.id: 33}
     page = client.get("/obecnosc").get_data(as_text=True)
     assert "100%" in page
     response = client.get(f"/moduly/{module.id}/obecnosc/1.docx")
@@ -219,6 +222,26 @@ def test_task_report_expert_decision_loop(app, world):
     page = coordinator.get("/zadania").get_data(as_text=True)
     assert "Gmina Własna" in page and "przyjęty" in page
     assert "Wnioski" in coordinator.get(f"/zadania/{task.id}/druk").get_data(as_text=True)
+
+
+def test_the_printed_reports_come_a_page_at_a_time_and_follow_the_filters(client, world):
+    task = Task.create(module=_module(), title="Diagnoza")
+    for i in range(45):  # 45 reports in group 1, one in group 2, one JST without a report
+        jst = make_jst(f"Gmina Druk {i:02}", program_group=1)
+        TaskReport.create(task=task, jst=jst, text=f"Sprawozdanie numer {i:02}.")
+    TaskReport.create(task=task, jst=make_jst("Powiat Inny", program_group=2), text="Inne.")
+    make_jst("Gmina Bez Sprawozdania", program_group=1)
+    login(client, world.coordinator)
+    listed = client.get(f"/zadania?zadanie={task.id}&grupa=1").get_data(as_text=True)
+    assert f'href="/zadania/{task.id}/druk?grupa=1"' in listed  # the print keeps the filter
+    page = client.get(f"/zadania/{task.id}/druk?grupa=1").get_data(as_text=True)
+    assert "Sprawozdania: 45 (na stronie do 20)" in page and "Strona 1 z 3" in page
+    assert "Sprawozdanie numer 00." in page and "Sprawozdanie numer 20." not in page
+    assert "Inne." not in page and "Bez Sprawozdania" not in page
+    last = client.get(f"/zadania/{task.id}/druk?grupa=1&strona=3").get_data(as_text=True)
+    assert last.count("<article") == 5 and "Sprawozdanie numer 44." in last
+    everything = client.get(f"/zadania/{task.id}/druk?q=inny").get_data(as_text=True)
+    assert "Sprawozdania: 1" in everything and "Inne." in everything
 
 
 def test_attachments_are_checked_and_scoped(app, world):

@@ -89,7 +89,7 @@ def attendance(module_id, group):
         people=people,
         days=days,
         present=programme.attendance(module, users),
-        rates=programme.attendance_rates(),
+        rates=programme.attendance_rates(users=[u.id for u in users]),
         form=EmptyForm(),
     )
 

@@ -165,9 +165,19 @@ def attachment(jst_id, attachment_id):
 def task_print(task_id):
     _manage()
     task = _task(task_id)
+    args = _list_args()
+    reports, page, pages, total = lists.task_reports_page(
+        task, args["q"], args["grupa"], lists.int_arg(request.args.get("strona")) or 1
+    )
     return render_template(
         "programme/task_print.html",
         task=task,
-        rows=[(j, r) for j, r in programme.task_overview(task) if r],
+        reports=reports,
+        page=page,
+        pages=pages,
+        total=total,
+        args={k: v for k, v in args.items() if v},
+        groups=PROGRAM_GROUPS,
+        per_page=lists.PRINT_PER_PAGE,
         status=REPORT_STATUS,
     )
