@@ -199,4 +199,14 @@ def m0110_library():
         index_plan(plan)
 
 
-MIGRATIONS = [(110, m0110_library)]
+def m0111_library_facets():
+    """An index holding every filter's column: the counts of a search without words read it
+    alone (on PostgreSQL an index-only scan, ~3× faster than the table's, whose rows carry the
+    searched text)."""
+    db.execute_sql(
+        "CREATE INDEX IF NOT EXISTS library_entry_facets ON library_entry "
+        "(visible, area, jst_kind, voivodeship, cost_grosze, school_mask)"
+    )
+
+
+MIGRATIONS = [(110, m0110_library), (111, m0111_library_facets)]
