@@ -199,4 +199,18 @@ def m0110_library():
         index_plan(plan)
 
 
-MIGRATIONS = [(110, m0110_library)]
+def m0111_library_facets():
+    """An index holding every filter's column: the counts of a search without words read it
+    alone (on PostgreSQL an index-only scan, ~3× faster than the table's, whose rows carry the
+    searched text). On PostgreSQL no parallel workers for the library's scans: starting them
+    cost more than they saved (a page of "szkoła", 11,402 ranked: 42 ms with two, 33 without,
+    on the shared 2-core machine), and the web workers are the parallelism."""
+    db.execute_sql(
+        "CREATE INDEX IF NOT EXISTS library_entry_facets ON library_entry "
+        "(visible, area, jst_kind, voivodeship, cost_grosze, school_mask)"
+    )
+    if is_postgres():
+        db.execute_sql("ALTER TABLE library_entry SET (parallel_workers = 0)")
+
+
+MIGRATIONS = [(110, m0110_library), (111, m0111_library_facets)]

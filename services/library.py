@@ -9,7 +9,6 @@ schools, cost, indicator and the JST that wrote it.
 
 import math
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
 from peewee import JOIN
@@ -122,76 +121,31 @@ def terms(text):
 
 def search(filters, page=1):
     """One page of the actions matching `filters`, best match first, with the counts of every
-    filter's values."""
+    filter's values: two queries (the counts, the page), each kept while the data stands."""
     words = terms(filters.q)
     if filters.q and not words:
         return Results([], 0, 1, 1, {name: {} for name in FACETS})
     query = _Query(words)
-    groups = kept(("library.groups", tuple(words)), query.groups)
-    total, facets = kept(
-        ("library.counts", tuple(words), filters), lambda: _counts(groups, filters)
-    )
+    total, facets = kept(("library.counts", tuple(words), filters), lambda: query.counts(filters))
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 1), pages)
-    items = query.page(filters, page) if total else []
+    items = (
+        kept(("library.page", tuple(words), filters, page), lambda: query.page(filters, page))
+        if total
+        else []
+    )
     return Results(items, total, page, pages, facets)
 
 
-def _counts(groups, filters):
-    """(how many entries pass `filters`, {filter: {value: count}}) from the groups of the
-    matching entries: each filter's counts with every other filter applied. A tight loop: at the
-    country's size a search without words has ~10,000 groups."""
-    area_w, kind_w, voivodeship_w, cost_w = (
-        filters.area,
-        filters.kind,
-        filters.voivodeship,
-        filters.cost,
-    )
-    bit_w = SCHOOL_BITS.get(filters.school, 0)
-    areas, kinds, voivodeships, costs, masks = (defaultdict(int) for _ in range(5))
-    total = 0
-    for area, kind, voivodeship, cost, mask, n in groups:
-        off_area = bool(area_w) and area != area_w
-        off_kind = bool(kind_w) and kind != kind_w
-        off_voivodeship = bool(voivodeship_w) and voivodeship != voivodeship_w
-        off_cost = bool(cost_w) and cost != cost_w
-        off_school = bool(bit_w) and not mask & bit_w
-        off = off_area + off_kind + off_voivodeship + off_cost + off_school
-        if off == 0:
-            total += n
-            areas[area] += n
-            kinds[kind] += n
-            voivodeships[voivodeship] += n
-            costs[cost] += n
-            masks[mask] += n
-        elif off == 1:
-            if off_area:
-                areas[area] += n
-            elif off_kind:
-                kinds[kind] += n
-            elif off_voivodeship:
-                voivodeships[voivodeship] += n
-            elif off_cost:
-                costs[cost] += n
-            else:
-                masks[mask] += n
-    schools = {
-        kind: sum(n for mask, n in masks.items() if mask & bit) for kind, bit in SCHOOL_BITS.items()
-    }
-    facets = {"obszar": areas, "rodzaj": kinds, "woj": voivodeships, "koszt": costs}
-    facets = {name: {k: v for k, v in counts.items() if k} for name, counts in facets.items()}
-    facets["szkola"] = {kind: n for kind, n in schools.items() if n}
-    return total, facets
-
-
-# filter → (its attribute in Filters, the SQL of the value an entry has)
+# filter → (its attribute in Filters, the values it offers)
 FACETS = {
-    "obszar": ("area", "e.area"),
-    "rodzaj": ("kind", "e.jst_kind"),
-    "woj": ("voivodeship", "e.voivodeship"),
-    "koszt": ("cost", None),
-    "szkola": ("school", None),
+    "obszar": ("area", plans.AREA_LABELS),
+    "rodzaj": ("kind", JST_KINDS),
+    "woj": ("voivodeship", VOIVODESHIPS),
+    "koszt": ("cost", COST_RANGES),
+    "szkola": ("school", SCHOOL_BITS),
 }
+COLUMNS = {"obszar": "area", "rodzaj": "jst_kind", "woj": "voivodeship"}
 
 
 class _Query:
@@ -208,8 +162,10 @@ class _Query:
             return "", "0", []
         if self.postgres:
             tsquery = " & ".join(f"{w}:*" for w in self.words)
-            where = f" AND e.search @@ to_tsquery('simple', unaccent({self.mark}))"
-            score = f"-ts_rank(e.search, to_tsquery('simple', unaccent({self.mark})))"
+            # the stems are folded already ([0-9a-z]): no unaccent(), which, being STABLE, made
+            # PostgreSQL build the tsquery again for every row it ranked
+            where = f" AND e.search @@ to_tsquery('simple', {self.mark})"
+            score = f"-ts_rank(e.search, to_tsquery('simple', {self.mark}))"
             return where, score, [tsquery]
         match = " ".join(f'"{w}"*' for w in self.words)
         join = (
@@ -218,67 +174,128 @@ class _Query:
         )
         return join, "m.score", [match]
 
-    def _from(self, filters, without=None):
-        """FROM … WHERE … of the visible entries matching `filters` (but the filter `without`)."""
+    def _from(self):
+        """(FROM … WHERE … of the visible entries matching the words, params)."""
         match, _score, params = self._match()
-        sql = (
-            " FROM library_entry e"
-            + (match if not self.postgres else "")
-            + " WHERE e.visible = TRUE"
-            + (match if self.postgres else "")
-        )
-        m = self.mark
-        if filters.area and without != "obszar":
-            sql += f" AND e.area = {m}"
-            params.append(filters.area)
-        if filters.kind and without != "rodzaj":
-            sql += f" AND e.jst_kind = {m}"
-            params.append(filters.kind)
-        if filters.voivodeship and without != "woj":
-            sql += f" AND e.voivodeship = {m}"
-            params.append(filters.voivodeship)
-        if filters.cost and without != "koszt":
-            _label, low, high = COST_RANGES[filters.cost]
-            sql += f" AND e.cost_grosze >= {m}"
-            params.append(low)
-            if high is not None:
-                sql += f" AND e.cost_grosze <= {m}"
-                params.append(high)
-        if filters.school and without != "szkola":
-            sql += f" AND (e.school_mask & {m}) <> 0"
-            params.append(SCHOOL_BITS[filters.school])
-        return sql, params
+        if self.postgres:
+            return " FROM library_entry e WHERE e.visible = TRUE" + match, params
+        return " FROM library_entry e" + match + " WHERE e.visible = TRUE", params
 
-    def groups(self):
-        """[(area, JST kind, voivodeship, cost range, school bits, count)] of the visible
-        entries matching the words: one scan, whatever the filters (they are applied to it)."""
-        sql, params = self._from(Filters())
-        bucket = " ".join(
-            f"WHEN e.cost_grosze >= {low}"
-            + (f" AND e.cost_grosze <= {high}" if high else "")
-            + f" THEN '{key}'"
-            for key, (_label, low, high) in COST_RANGES.items()
-        )
-        columns = f"e.area, e.jst_kind, e.voivodeship, CASE {bucket} ELSE '' END, e.school_mask"
+    def _has(self, name, key):
+        """(SQL true for the entries having the value `key` of the filter `name`, params)."""
+        m = self.mark
+        if name == "koszt":
+            _label, low, high = COST_RANGES[key]
+            if high is None:
+                return f"e.cost_grosze >= {m}", [low]
+            return f"e.cost_grosze BETWEEN {m} AND {m}", [low, high]
+        if name == "szkola":
+            return f"(e.school_mask & {m}) <> 0", [SCHOOL_BITS[key]]
+        return f"e.{COLUMNS[name]} = {m}", [key]
+
+    def _conditions(self, filters, without=None):
+        """(SQL true for the entries passing the filters given but `without`, params)."""
+        parts, params = ["TRUE"], []
+        for name, (attribute, _values) in FACETS.items():
+            value = getattr(filters, attribute)
+            if value and name != without:
+                sql, value_params = self._has(name, value)
+                parts.append(sql)
+                params += value_params
+        return " AND ".join(parts), params
+
+    def counts(self, filters):
+        """(how many entries pass `filters`, {filter: {value: count}}), each filter's counts
+        with every other filter applied, from one scan of the matching entries (nothing
+        ranked): on PostgreSQL one GROUP BY of five grouping sets, on SQLite (which has none)
+        one row of COUNT(*) FILTER, one a value."""
+        if self.postgres:
+            return self._grouped_counts(filters)
+        columns, params, keys = [], [], []
+        for name, (_attribute, values) in FACETS.items():
+            others, others_params = self._conditions(filters, without=name)
+            for key in values:
+                has, has_params = self._has(name, key)
+                columns.append(f"COUNT(*) FILTER (WHERE {others} AND {has})")
+                params += others_params + has_params
+                keys.append((name, key))
+        passing, passing_params = self._conditions(filters)
+        sql, match_params = self._from()
+        row = db.execute_sql(
+            f"SELECT COUNT(*) FILTER (WHERE {passing}), {', '.join(columns)}" + sql,
+            passing_params + params + match_params,
+        ).fetchone()
+        facets = {name: {} for name in FACETS}
+        for (name, key), n in zip(keys, row[1:], strict=True):
+            if n:
+                facets[name][key] = n
+        return row[0], facets
+
+    def _grouped_counts(self, filters):
+        """counts() on PostgreSQL: the matching entries grouped by each filter's value and
+        whether the entry passes every other filter (GROUPING SETS: one scan)."""
+        costs, params = [], []
+        for key in COST_RANGES:
+            has, has_params = self._has("koszt", key)
+            costs.append(f"WHEN {has} THEN '{key}'")
+            params += has_params
+        values = ["e.area", "e.jst_kind", "e.voivodeship", f"CASE {' '.join(costs)} END"]
+        values.append("e.school_mask")
+        passes = []
+        for name in FACETS:
+            others, others_params = self._conditions(filters, without=name)
+            passes.append(f"({others}) AS ok{len(passes)}")
+            params += others_params
+        sql, match_params = self._from()
+        sets = ", ".join(f"(v{i}, ok{i})" for i in range(len(FACETS)))
+        inner = ", ".join(f"{value} AS v{i}" for i, value in enumerate(values))
         rows = db.execute_sql(
-            f"SELECT {columns}, COUNT(*)" + sql + " GROUP BY 1, 2, 3, 4, 5", params
+            "SELECT GROUPING(v0, v1, v2, v3, v4), v0, v1, v2, v3, v4, ok0, ok1, ok2, ok3, ok4, "
+            f"COUNT(*) FROM (SELECT {inner}, {', '.join(passes)}" + sql + ") s"
+            f" GROUP BY GROUPING SETS ({sets})",
+            params + match_params,
         ).fetchall()
-        return [tuple(row) for row in rows]
+        names = list(FACETS)
+        facets = {name: {} for name in FACETS}
+        total = 0
+        for row in rows:
+            # GROUPING(): a bit set for each value not grouped by, v0's the highest
+            i = next(i for i in range(len(names)) if not row[0] & (16 >> i))
+            value, ok, n = row[1 + i], row[6 + i], row[11]
+            if not ok:
+                continue
+            name = names[i]
+            if name == "obszar" and (not filters.area or value == filters.area):
+                total += n  # passing the others, and the area filter too
+            if name == "szkola":
+                for key, bit in SCHOOL_BITS.items():
+                    if value & bit:
+                        facets[name][key] = facets[name].get(key, 0) + n
+            elif value in FACETS[name][1]:
+                facets[name][value] = facets[name].get(value, 0) + n
+        return total, facets
 
     def page(self, filters, page):
         """The page's entries, best match first (then by JST and the plan's order); the JST's
         name and the best-plan mark joined for those 20 rows only."""
-        sql, params = self._from(filters)
+        sql, params = self._from()
+        conditions, condition_params = self._conditions(filters)
+        sql += " AND " + conditions
+        params += condition_params
         _match, score, score_params = self._match()
         if self.postgres:
             params = score_params + params
         order = "score, " if self.words else ""  # no words: the index's order
+        matching = f"SELECT e.id, {score} AS score, e.jst_sort, e.position" + sql
+        if self.postgres and not self.words and condition_params:
+            # filters alone: PostgreSQL would walk the whole order's index for the few entries
+            # passing them (17 ms for "powiat" and an area: powiats sort last); OFFSET 0 keeps
+            # it from, so it finds them by the filters' indexes and sorts those (1 ms)
+            matching = f"SELECT * FROM ({matching} OFFSET 0) filtered"
         rows = db.execute_sql(
             "SELECT e.id, e.title, e.goal, e.area, e.school_kinds, e.cost_grosze, e.indicator, "
-            "j.name, e.jst_kind, e.voivodeship, b.id IS NOT NULL FROM ("
-            f"SELECT e.id, {score} AS score, e.jst_sort, e.position"
-            + sql
-            + f" ORDER BY {order}e.jst_sort, e.position"
+            f"j.name, e.jst_kind, e.voivodeship, b.id IS NOT NULL FROM ({matching}"
+            f" ORDER BY {order}jst_sort, position"
             + f" LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}) found"
             " JOIN library_entry e ON e.id = found.id JOIN jst j ON j.id = e.jst_id"
             " LEFT JOIN best_plan b ON b.jst_id = e.jst_id"

@@ -342,3 +342,67 @@ def test_two_actions_copied_from_one_page_are_two_rows(app, shelf):
     for action, uid in forms[:2]:
         assert client.post(action, data={"csrf_token": token, "uid": uid}).status_code == 302
     assert len(plans.rows(plans.get_plan(shelf.jst), "dzialania")) == 2
+
+
+def test_counts_equal_a_plain_count_of_each_filter_value(app, shelf):
+    """The counts of one scan (GROUP BY GROUPING SETS / COUNT(*) FILTER) are, for every filter
+    value, the plain count of the visible entries matching the words, passing every other filter
+    and having that value (schools counted from the kinds' text, not the bits)."""
+    accepted_plan(
+        make_jst("Powiat Liczony", kind="powiat", teryt="0261"),
+        [
+            ("Języki obce w liceum", "wielojezycznosc", 25_000_000, "liceum", "liczba"),
+            ("Języki obce w technikum", "wielojezycznosc", None, "technikum", "liczba"),
+            ("Robotyka w szkole", "cyfrowe", 4_000_000, "szkola_podstawowa", "liczba"),
+        ],
+    )
+    values = {
+        "obszar": (LibraryEntry.area, plans.AREA_LABELS),
+        "rodzaj": (LibraryEntry.jst_kind, library.JST_KINDS),
+        "woj": (LibraryEntry.voivodeship, library.VOIVODESHIPS),
+        "koszt": (LibraryEntry.cost_grosze, library.COST_RANGES),
+        "szkola": (LibraryEntry.school_kinds, plans.SCHOOL_KIND_LABELS),
+    }
+
+    def has(name, key):
+        column = values[name][0]
+        if name == "koszt":
+            _label, low, high = library.COST_RANGES[key]
+            return (column >= low) if high is None else column.between(low, high)
+        return column.contains(f"|{key}|") if name == "szkola" else column == key
+
+    for args in (
+        {},
+        {"q": "języki"},
+        {"q": "jezyki", "rodzaj": "powiat"},
+        {"obszar": "wielojezycznosc", "koszt": "ponad-200-tys"},
+        {"woj": "02", "szkola": "przedszkole"},
+        {"q": "obce", "obszar": "wielojezycznosc", "rodzaj": "powiat", "woj": "02"},
+        {"koszt": "do-10-tys", "szkola": "szkola_podstawowa", "rodzaj": "gmina_wiejska"},
+    ):
+        filters = library.Filters.from_args(args)
+        matched = [item.id for item in library.search(library.Filters(q=filters.q)).items]
+        given = {
+            name: getattr(filters, attribute)
+            for name, (attribute, _values) in library.FACETS.items()
+            if getattr(filters, attribute)
+        }
+
+        def plain(without=None, also=True, given=given, matched=matched):
+            query = LibraryEntry.select().where(
+                LibraryEntry.visible == True,  # noqa: E712
+                LibraryEntry.id.in_(matched),
+                also,
+                *(has(name, value) for name, value in given.items() if name != without),
+            )
+            return query.count()
+
+        results = library.search(filters)
+        assert results.total == plain(), args
+        for name, (_column, keys) in values.items():
+            expected = {key: plain(name, has(name, key)) for key in keys}
+            assert {key: results.facets[name].get(key, 0) for key in keys} == expected, (
+                args,
+                name,
+            )
+    assert library.search(library.Filters()).total == 6  # 3 + 3: no draft, no opted-out plan
