@@ -7,8 +7,10 @@ identifiable people; so is a second count wherever the hidden one would follow f
 (Table._suppress, build).
 """
 
+import operator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import reduce
 
 from openpyxl import Workbook
 from peewee import JOIN, fn
@@ -426,26 +428,43 @@ def _surveys(group, groups, members, today):
         .tuples()
     )
     everyone = sum(members.get(g, 0) for g in groups)
-    # a workshop's survey asks only those present at it: its share is of them
-    present = dict(
-        Survey.select(Survey.id, fn.COUNT(fn.DISTINCT(TeamMembership.user)))
-        .join(ModuleSession, on=(ModuleSession.id == Survey.session))
-        .join(
-            Attendance,
-            on=(Attendance.module == ModuleSession.module) & (Attendance.day == ModuleSession.day),
+    closed = list(
+        Survey.select(
+            Survey,
+            ModuleSession.module.alias("session_module"),
+            ModuleSession.day.alias("session_day"),
+        )
+        .join(ModuleSession, JOIN.LEFT_OUTER, on=(ModuleSession.id == Survey.session))
+        .where(Survey.closes_on < today)
+        .order_by(Survey.opens_on, Survey.id)
+        .objects()
+    )
+    # a workshop's survey asks only those present on its day: its share is of them, counted
+    # once per day (the day's workshops share it), not once per survey
+    days = {(s.session_module, s.session_day) for s in closed if s.session_id}
+    on_a_day = reduce(
+        operator.or_,
+        [(Attendance.module == module) & (Attendance.day == day) for module, day in days],
+        Attendance.id.is_null(),  # no workshop survey closed: nothing
+    )
+    present = {
+        (module, day): n
+        for module, day, n in Attendance.select(
+            Attendance.module, Attendance.day, fn.COUNT(fn.DISTINCT(TeamMembership.user))
         )
         .join(TeamMembership, on=(TeamMembership.user == Attendance.user))
         .join(Jst)
-        .where(TeamMembership.left_at.is_null() & _scope(group))
-        .group_by(Survey.id)
+        .where(TeamMembership.left_at.is_null() & _scope(group) & on_a_day)
+        .group_by(Attendance.module, Attendance.day)
         .tuples()
-    )
+    }
     rows = []
-    for survey in (
-        Survey.select().where(Survey.closes_on < today).order_by(Survey.opens_on, Survey.id)
-    ):
+    for survey in closed:
         answered = done.get(survey.id, 0)
-        asked = everyone if survey.session_id is None else present.get(survey.id, 0)
+        if survey.session_id is None:
+            asked = everyone
+        else:
+            asked = present.get((survey.session_module, survey.session_day), 0)
         rows.append((survey.title, [answered, round(100 * answered / asked) if asked else None]))
     return Table(
         "ankiety",
