@@ -7,13 +7,11 @@ identifiable people; so is a second count wherever the hidden one would follow f
 (Table._suppress, build).
 """
 
-import operator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import reduce
 
 from openpyxl import Workbook
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, fn
 
 from lib import exports
 from models import JST_KINDS, PROGRAM_GROUPS, Jst, TeamMembership, is_postgres
@@ -177,41 +175,27 @@ def _jsts(group):
     )
 
 
-def _present(group, module_ids):
-    """{(module id, programme group): days present of the current members}. SQLite counts each
-    member's days of each module through the (module, user, day) index; PostgreSQL, which runs a
-    correlated subquery once per row, groups the attendance per module and person once and hash
-    joins it to the teams."""
-    module_ids = module_ids or [0]
+def _attendance_days(group):
+    """{(module id, day, programme group): the current members present} — one row per person
+    and day (attendance is unique on module, person and day), so also the days present: one pass
+    over the attendance serves the attendance table and the closed workshop surveys (a
+    workshop's survey asks those present on its day). SQLite goes through each module, so the
+    (module, person, day) index answers alone; PostgreSQL hash joins the attendance to the
+    teams."""
+    query = _members(group).select(
+        Attendance.module, Attendance.day, Jst.program_group, fn.COUNT(SQL("*"))
+    )
     if is_postgres():
-        days = (
-            Attendance.select(
-                Attendance.module.alias("module_id"),
-                Attendance.user.alias("user_id"),
-                fn.COUNT(Attendance.id).alias("n"),
-            )
-            .where(Attendance.module.in_(module_ids))
-            .group_by(Attendance.module, Attendance.user)
-            .alias("days")
-        )
-        query = (
-            _members(group)
-            .select(days.c.module_id, Jst.program_group, fn.SUM(days.c.n))
-            .join(days, on=days.c.user_id == TeamMembership.user)
-            .group_by(days.c.module_id, Jst.program_group)
+        query = query.switch(TeamMembership).join(
+            Attendance, on=(Attendance.user == TeamMembership.user)
         )
     else:
-        days = Attendance.select(fn.COUNT(Attendance.id)).where(
-            (Attendance.module == Module.id) & (Attendance.user == TeamMembership.user)
+        query = query.join(Module, JOIN.CROSS).join(
+            Attendance,
+            on=(Attendance.module == Module.id) & (Attendance.user == TeamMembership.user),
         )
-        query = (
-            _members(group)
-            .select(Module.id, Jst.program_group, fn.SUM(days))
-            .join(Module, JOIN.CROSS)
-            .where(Module.id.in_(module_ids))
-            .group_by(Module.id, Jst.program_group)
-        )
-    return {(m, g): int(n or 0) for m, g, n in query.tuples()}
+    grouped = query.group_by(Attendance.module, Attendance.day, Jst.program_group)
+    return {(module, day, g): n for module, day, g, n in grouped.tuples()}
 
 
 def _labelled(counts, labels):
@@ -227,6 +211,7 @@ def build(group=None, today=None):
     today = today or date.today()
     people = list(_people(group))
     jsts = list(_jsts(group))
+    days = _attendance_days(group)
     groups = [g for g in PROGRAM_GROUPS if group in (None, g)]
     members = _sum_by(people, 5)
     participants = [
@@ -244,10 +229,10 @@ def build(group=None, today=None):
         _jsts_by_kind(jsts, groups),
         _plans_by_status(jsts, groups),
         _schools(group, groups),
-        _attendance(group, groups, members, today),
+        _attendance(groups, members, days, today),
         _task_reports(group),
         _certificates(group, groups),
-        _surveys(group, groups, members, today),
+        _surveys(group, groups, members, days, today),
     ]
 
 
@@ -348,11 +333,13 @@ def _schools(group, groups):
     )
 
 
-def _attendance(group, groups, members, today):
+def _attendance(groups, members, days_present, today):
     """The share of the days present in the days the current members could attend, per begun
     module and programme group."""
     modules = list(Module.select().where(Module.start_date <= today).order_by(Module.number))
-    present = _present(group, [m.id for m in modules])
+    present = {}
+    for (module, _day, g), n in days_present.items():
+        present[module, g] = present.get((module, g), 0) + n
     rows = []
     for module in modules:
         days = (module.end_date - module.start_date).days + 1
@@ -416,7 +403,7 @@ def _certificates(group, groups):
     )
 
 
-def _surveys(group, groups, members, today):
+def _surveys(group, groups, members, days_present, today):
     """Per closed survey, the current participants who answered and their share. Only closed
     ones: while a survey is open, two looks would tell who answered in between (issue 25.3)."""
     done = dict(
@@ -439,25 +426,10 @@ def _surveys(group, groups, members, today):
         .order_by(Survey.opens_on, Survey.id)
         .objects()
     )
-    # a workshop's survey asks only those present on its day: its share is of them, counted
-    # once per day (the day's workshops share it), not once per survey
-    days = {(s.session_module, s.session_day) for s in closed if s.session_id}
-    on_a_day = reduce(
-        operator.or_,
-        [(Attendance.module == module) & (Attendance.day == day) for module, day in days],
-        Attendance.id.is_null(),  # no workshop survey closed: nothing
-    )
-    present = {
-        (module, day): n
-        for module, day, n in Attendance.select(
-            Attendance.module, Attendance.day, fn.COUNT(fn.DISTINCT(TeamMembership.user))
-        )
-        .join(TeamMembership, on=(TeamMembership.user == Attendance.user))
-        .join(Jst)
-        .where(TeamMembership.left_at.is_null() & _scope(group) & on_a_day)
-        .group_by(Attendance.module, Attendance.day)
-        .tuples()
-    }
+    # a workshop's survey asks only those present on its day: its share is of them
+    present = {}
+    for (module, day, _g), n in days_present.items():
+        present[module, day] = present.get((module, day), 0) + n
     rows = []
     for survey in closed:
         answered = done.get(survey.id, 0)
