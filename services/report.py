@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from peewee import JOIN, SQL, fn
 
 from lib import exports
-from models import JST_KINDS, PROGRAM_GROUPS, Jst, TeamMembership, is_postgres
+from models import JST_KINDS, PROGRAM_GROUPS, Jst, TeamMembership
 from models.participants import ParticipantData
 from models.plans import Plan, School
 from models.programme import REPORT_STATUS, Attendance, Module, ModuleSession, Task, TaskReport
@@ -179,21 +179,14 @@ def _attendance_days(group):
     """{(module id, day, programme group): the current members present} — one row per person
     and day (attendance is unique on module, person and day), so also the days present: one pass
     over the attendance serves the attendance table and the closed workshop surveys (a
-    workshop's survey asks those present on its day). SQLite goes through each module, so the
-    (module, person, day) index answers alone; PostgreSQL hash joins the attendance to the
-    teams."""
-    query = _members(group).select(
-        Attendance.module, Attendance.day, Jst.program_group, fn.COUNT(SQL("*"))
+    workshop's survey asks those present on its day). The (person, module, day) index answers
+    it alone on SQLite; PostgreSQL hash joins the attendance to the teams."""
+    query = (
+        _members(group)
+        .select(Attendance.module, Attendance.day, Jst.program_group, fn.COUNT(SQL("*")))
+        .switch(TeamMembership)
+        .join(Attendance, on=(Attendance.user == TeamMembership.user))
     )
-    if is_postgres():
-        query = query.switch(TeamMembership).join(
-            Attendance, on=(Attendance.user == TeamMembership.user)
-        )
-    else:
-        query = query.join(Module, JOIN.CROSS).join(
-            Attendance,
-            on=(Attendance.module == Module.id) & (Attendance.user == TeamMembership.user),
-        )
     grouped = query.group_by(Attendance.module, Attendance.day, Jst.program_group)
     return {(module, day, g): n for module, day, g, n in grouped.tuples()}
 
