@@ -292,3 +292,10 @@ class World:
 @pytest.fixture
 def world(app):
     return World()
+
+
+def pytest_collection_modifyitems(items):
+    """The browser tests first: `make test` gives each of its two processes whole files
+    (--dist loadfile) in this order, so the longest files (the crawls, the journeys) start at once
+    and the short ones fill in around them, instead of one long file running alone at the end."""
+    items.sort(key=lambda item: "/e2e/" not in item.nodeid and "tests/e2e/" not in item.nodeid)
