@@ -59,31 +59,21 @@ def test_landing_pages_link_their_parts(client, world):
     assert client.get("/obszar/nieznany").status_code == 404
 
 
+# the short menus of the roles outside the office (also checked, with the current page marked,
+# in tests/board/test_chrome.py)
+SHARED = ["Moduły", "Zadania", "Ankiety", "Sieci tematyczne", "Biblioteka planów"]
+PARTICIPANT_MENU = ["Start", "Moje dane", *SHARED]
+EXPERT_MENU = ["Start", "Przegląd", "Opiniowanie", *SHARED]
+
+
 def test_other_roles_keep_short_menus(client, world):
     login(client, world.participant)
     labels = _labels(client.get("/").get_data(as_text=True))
-    assert labels == [
-        "Start",
-        "Moje dane",
-        "Moduły",
-        "Zadania",
-        "Ankiety",
-        "Sieci tematyczne",
-        "Biblioteka planów",
-    ]
+    assert labels == PARTICIPANT_MENU
     client.post("/logout")
     login(client, world.expert)
     labels = _labels(client.get("/").get_data(as_text=True))
-    assert labels == [
-        "Start",
-        "Przegląd",
-        "Opiniowanie",
-        "Moduły",
-        "Zadania",
-        "Ankiety",
-        "Sieci tematyczne",
-        "Biblioteka planów",
-    ]
+    assert labels == EXPERT_MENU
 
 
 def test_the_jst_import_button_opens_the_jst_import(client, world):
