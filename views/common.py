@@ -99,11 +99,11 @@ def send_pdf(kind, printed, ref, name, display=None, extra=None, audit=None, doc
     a wait page (202) that looks again at the same address with the job's number (?zadanie=…:
     the same checks, then only the job is read), or the state as JSON for that page's script
     (?stan=1); `docx`: the wait page offers the .docx of the same address."""
+    actor = current_user if current_user.is_authenticated else None  # none on a public page
     job = ready_pdf.asked(request.args.get("zadanie", type=db_int), kind, ref, extra)
     try:
         if job is None:
             again = request.args.get("ponownie") == "1"
-            actor = current_user if current_user.is_authenticated else None  # a public page's
             job = ready_pdf.ask(kind, ref, printed(), actor, extra, again=again)
     except jobs.QueueUnavailable:
         message = "Kolejka zadań jest chwilowo niedostępna. Proszę spróbować ponownie za chwilę."
@@ -114,9 +114,7 @@ def send_pdf(kind, printed, ref, name, display=None, extra=None, audit=None, doc
         if audit is not None:
             audit()
         response = Response(
-            jobs.open_result(
-                job, current_user if current_user.is_authenticated else None, client_address()
-            ),
+            jobs.open_result(job, actor, client_address()),
             mimetype="application/pdf",
         )
         response.headers["Content-Length"] = str(job.result_size)
